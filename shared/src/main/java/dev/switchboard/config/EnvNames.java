@@ -1,0 +1,38 @@
+package dev.switchboard.config;
+
+/**
+ * Names of the environment variables the functions read. The CDK stack sets them and the functions read them
+ * through this one class, so the two cannot drift apart.
+ */
+public final class EnvNames {
+    /** DynamoDB table holding connections, rooms and history. */
+    public static final String TABLE_NAME = "SWITCHBOARD_TABLE";
+    /** API Gateway management endpoint, {@code https://{api}.execute-api.{region}.amazonaws.com/{stage}}. */
+    public static final String MANAGEMENT_ENDPOINT = "SWITCHBOARD_MANAGEMENT_ENDPOINT";
+    /** Optional DynamoDB endpoint override (DynamoDB Local, LocalStack). */
+    public static final String DYNAMODB_ENDPOINT = "SWITCHBOARD_DYNAMODB_ENDPOINT";
+    /** AWS region; set by Lambda itself. */
+    public static final String REGION = "AWS_REGION";
+    /** Most @connections posts in flight per broadcast. */
+    public static final String MAX_IN_FLIGHT = "SWITCHBOARD_MAX_IN_FLIGHT";
+    /** Attempts per connection for throttled or failed posts, the first included. */
+    public static final String MAX_ATTEMPTS = "SWITCHBOARD_MAX_ATTEMPTS";
+    /** Connection record lifetime in seconds without a {@code $disconnect}. */
+    public static final String CONNECTION_TTL_SECONDS = "SWITCHBOARD_CONNECTION_TTL_SECONDS";
+
+    /** {@code jwt} (default) or {@code off}; off is honoured only when set explicitly. */
+    public static final String AUTH_MODE = "SWITCHBOARD_AUTH_MODE";
+    /** HS256 shared secret, for tokens signed with a shared key. */
+    public static final String JWT_SECRET = "SWITCHBOARD_JWT_SECRET";
+    /** ARN of a Secrets Manager secret holding the HS256 secret (read once per container). */
+    public static final String JWT_SECRET_ARN = "SWITCHBOARD_JWT_SECRET_ARN";
+    /** JWKS URL for RS256/ES256 tokens (e.g. a Cognito user pool's). */
+    public static final String JWT_JWKS_URL = "SWITCHBOARD_JWT_JWKS_URL";
+    /** Required {@code iss}, when set. */
+    public static final String JWT_ISSUER = "SWITCHBOARD_JWT_ISSUER";
+    /** Required {@code aud}, when set. */
+    public static final String JWT_AUDIENCE = "SWITCHBOARD_JWT_AUDIENCE";
+
+    private EnvNames() {
+    }
+}

@@ -1,0 +1,50 @@
+package dev.switchboard.core;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where Switchboard keeps connections and room memberships. Implementations must list a room's members
+ * without scanning the whole store (DynamoDB: a Query on the room's partition).
+ *
+ * <pre>{@code
+ * store.register(new Connection("abc=", "user-1", now, "203.0.113.9", now.plus(Duration.ofHours(3))));
+ * store.join("abc=", "lobby", 50);
+ * List<String> ids = store.members("lobby");   // ["abc="]
+ * store.remove("abc=");                         // also leaves "lobby"
+ * }</pre>
+ */
+public interface ConnectionStore {
+
+    /** Records a newly accepted connection (overwrites a record with the same id). */
+    void register(Connection connection);
+
+    /** The connection, if registered. */
+    Optional<Connection> find(String connectionId);
+
+    /**
+     * Forgets the connection and all its room memberships. Idempotent: removing an unknown id does nothing.
+     *
+     * @return the rooms it was a member of
+     */
+    Set<String> remove(String connectionId);
+
+    /** Adds the connection to a room, unless it is unknown or already in {@code maxRooms} rooms. */
+    JoinResult join(String connectionId, String room, int maxRooms);
+
+    /** Removes the connection from a room; false if it was not a member. */
+    boolean leave(String connectionId, String room);
+
+    /** Whether the connection is a member of the room. */
+    boolean isMember(String connectionId, String room);
+
+    /** The rooms the connection is in. */
+    Set<String> roomsOf(String connectionId);
+
+    /** Connection ids of every member of the room. */
+    List<String> members(String room);
+
+    /** Connection ids of every open connection of a user. */
+    List<String> connectionsOf(String userId);
+}

@@ -1,0 +1,38 @@
+package dev.switchboard.protocol;
+
+/**
+ * The fixed table of error codes carried by {@code error} frames. {@link #temporary()} tells a client whether
+ * retrying the same frame later can succeed.
+ */
+public enum ErrorCode {
+    /** The frame is not a JSON object. */
+    MALFORMED_JSON(false),
+    /** No route serves the frame's {@code action}, or it has none. */
+    UNKNOWN_ACTION(false),
+    /** A required field is absent. */
+    MISSING_FIELD(false),
+    /** A field has the wrong type or an invalid value (e.g. a room name with forbidden characters). */
+    INVALID_FIELD(false),
+    /** The frame, or the message it would produce, exceeds the size limit. */
+    PAYLOAD_TOO_LARGE(false),
+    /** The connection sent to a room it has not joined. */
+    NOT_IN_ROOM(false),
+    /** The connection is in as many rooms as it may be. */
+    TOO_MANY_ROOMS(false),
+    /** The connection is unknown to the store (expired or already disconnected). */
+    UNKNOWN_CONNECTION(false),
+    /** Some recipients could not be reached because AWS throttled the delivery; retry later. */
+    THROTTLED(true),
+    /** An unexpected server-side failure; retry later. */
+    INTERNAL(true);
+
+    private final boolean temporary;
+
+    ErrorCode(boolean temporary) {
+        this.temporary = temporary;
+    }
+
+    public boolean temporary() {
+        return temporary;
+    }
+}

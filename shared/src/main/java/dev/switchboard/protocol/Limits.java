@@ -1,0 +1,40 @@
+package dev.switchboard.protocol;
+
+import java.util.regex.Pattern;
+
+/** Input limits shared by the server, the emulator and the clients. */
+public final class Limits {
+    /** API Gateway's message limit: a larger message closes the socket with 1009. */
+    public static final int MAX_MESSAGE_BYTES = 128 * 1024;
+    /** API Gateway's frame limit; larger messages must arrive as continuation frames. */
+    public static final int MAX_FRAME_BYTES = 32 * 1024;
+    /**
+     * Largest {@code data} value a client may send. Leaves room under the 128 KB @connections limit for the
+     * envelope of the outgoing {@code message} frame (room, sender, ids, timestamp).
+     */
+    public static final int MAX_DATA_BYTES = 120 * 1024;
+    /** Longest client frame id. */
+    public static final int MAX_ID_LENGTH = 64;
+    /** Longest room name. */
+    public static final int MAX_ROOM_LENGTH = 128;
+    /** Rooms one connection may be in at once. */
+    public static final int MAX_ROOMS_PER_CONNECTION = 50;
+    /** Deepest JSON nesting accepted in a frame. */
+    public static final int MAX_JSON_DEPTH = 32;
+
+    private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.:\\-]{1," + MAX_ROOM_LENGTH + "}");
+    private static final Pattern ID = Pattern.compile("[\\x21-\\x7E]{1," + MAX_ID_LENGTH + "}");
+
+    private Limits() {
+    }
+
+    /** Room names: 1–128 characters of letters, digits, {@code _ . : -}. */
+    public static boolean isValidRoom(String room) {
+        return room != null && ROOM.matcher(room).matches();
+    }
+
+    /** Frame ids: 1–64 printable ASCII characters without spaces. */
+    public static boolean isValidId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+}
