@@ -1,0 +1,162 @@
+package dev.switchboard.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class FrameCodecTest {
+
+    @Test
+    void decodesEveryClientAction() {
+        assertThat(FrameCodec.decodeClient("{\"action\":\"join\",\"room\":\"lobby\",\"id\":\"1\"}"))
+                .isEqualTo(new ClientFrame.Join("1", "lobby"));
+        assertThat(FrameCodec.decodeClient("{\"action\":\"leave\",\"room\":\"lobby\"}"))
+                .isEqualTo(new ClientFrame.Leave(null, "lobby"));
+        assertThat(FrameCodec.decodeClient("{\"action\":\"ping\",\"id\":\"p-9\"}"))
+                .isEqualTo(new ClientFrame.Ping("p-9"));
+        assertThat(FrameCodec.decodeClient("{\"action\":\"send\",\"room\":\"r\",\"data\":{\"text\":\"hi\",\"n\":[1,2]}}"))
+                .isEqualTo(new ClientFrame.Send(null, "r", "{\"text\":\"hi\",\"n\":[1,2]}"));
+    }
+
+    @Test
+    void ignoresUnknownFieldsForForwardCompatibility() {
+        assertThat(FrameCodec.decodeClient("{\"action\":\"ping\",\"future\":{\"x\":[1,{}]},\"id\":\"a\"}"))
+                .isEqualTo(new ClientFrame.Ping("a"));
+    }
+
+    @Test
+    void sendDataKeepsAnyJsonValue() {
+        for (String data : new String[] {"\"text\"", "42", "true", "null", "[1,\"a\"]", "{\"u\":\"\\u00e9\"}"}) {
+            ClientFrame frame = FrameCodec.decodeClient("{\"action\":\"send\",\"room\":\"r\",\"data\":" + data + "}");
+            assertThat(((ClientFrame.Send) frame).data()).isEqualTo(data.replace("\\u00e9", "é"));
+        }
+    }
+
+    static Stream<Arguments> badFrames() {
+        String big = "x".repeat(Limits.MAX_DATA_BYTES + 1);
+        return Stream.of(
+                Arguments.of("not json at all", ErrorCode.MALFORMED_JSON, null),
+                Arguments.of("", ErrorCode.MALFORMED_JSON, null),
+                Arguments.of("[1,2]", ErrorCode.MALFORMED_JSON, null),
+                Arguments.of("{\"action\":\"join\",\"room\":\"a\"", ErrorCode.MALFORMED_JSON, null),
+                Arguments.of("{\"action\":\"ping\"} {}", ErrorCode.MALFORMED_JSON, null),
+                Arguments.of("{\"id\":\"7\",\"action\":\"ping\",\"action\":\"join\"}", ErrorCode.MALFORMED_JSON, "7"),
+                Arguments.of("{\"id\":\"7\"}", ErrorCode.MISSING_FIELD, "7"),
+                Arguments.of("{\"action\":\"dance\",\"id\":\"8\"}", ErrorCode.UNKNOWN_ACTION, "8"),
+                Arguments.of("{\"action\":\"$connect\"}", ErrorCode.UNKNOWN_ACTION, null),
+                Arguments.of("{\"action\":\"join\",\"id\":\"9\"}", ErrorCode.MISSING_FIELD, "9"),
+                Arguments.of("{\"action\":\"send\",\"room\":\"r\",\"id\":\"10\"}", ErrorCode.MISSING_FIELD, "10"),
+                Arguments.of("{\"action\":\"join\",\"room\":\"no spaces\",\"id\":\"11\"}", ErrorCode.INVALID_FIELD,
+                        "11"),
+                Arguments.of("{\"action\":\"join\",\"room\":\"" + "r".repeat(129) + "\"}", ErrorCode.INVALID_FIELD,
+                        null),
+                Arguments.of("{\"action\":\"join\",\"room\":42,\"id\":\"12\"}", ErrorCode.INVALID_FIELD, "12"),
+                Arguments.of("{\"action\":[\"join\"]}", ErrorCode.INVALID_FIELD, null),
+                Arguments.of("{\"action\":\"ping\",\"id\":\"" + "i".repeat(65) + "\"}", ErrorCode.INVALID_FIELD,
+                        null),
+                Arguments.of("{\"action\":\"ping\",\"id\":5}", ErrorCode.INVALID_FIELD, null),
+                Arguments.of("{\"action\":\"send\",\"room\":\"r\",\"id\":\"13\",\"data\":\"" + big + "\"}",
+                        ErrorCode.PAYLOAD_TOO_LARGE, "13"),
+                Arguments.of("{\"action\":\"send\",\"room\":\"r\",\"data\":" + "[".repeat(100) + "]".repeat(100) + "}",
+                        ErrorCode.PAYLOAD_TOO_LARGE, null));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badFrames")
+    void badFramesBecomeProtocolErrorsWithTheirIdWhenReadable(String body, ErrorCode code, String id) {
+        assertThatThrownBy(() -> FrameCodec.decodeClient(body))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(code);
+                    assertThat(e.frameId()).isEqualTo(id);
+                    assertThat(e.getMessage()).isNotBlank();
+                });
+    }
+
+    @Test
+    void wholeFrameOverTheMessageLimitIsRefusedBeforeParsing() {
+        String body = "{\"action\":\"send\",\"room\":\"r\",\"data\":\"" + "é".repeat(Limits.MAX_MESSAGE_BYTES / 2)
+                + "\"}";
+        assertThatThrownBy(() -> FrameCodec.decodeClient(body))
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
+    }
+
+    @Test
+    void nullBodyIsMalformed() {
+        assertThatThrownBy(() -> FrameCodec.decodeClient(null))
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_JSON));
+    }
+
+    @Test
+    void unknownActionInErrorMessageIsSanitisedAndShortened() {
+        String body = "{\"action\":\"" + "\\u0007".repeat(3) + "z".repeat(100) + "\"}";
+        assertThatThrownBy(() -> FrameCodec.decodeClient(body))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> {
+                    assertThat(e.getMessage()).doesNotContain("\u0007").hasSizeLessThan(80);
+                });
+    }
+
+    @Test
+    void serverFramesEncodeAsDocumented() {
+        assertThat(FrameCodec.encode(new ServerFrame.Message("m1", "lobby", "u1", "{\"t\":\"hi\"}", 1700000000000L)))
+                .isEqualTo("{\"type\":\"message\",\"id\":\"m1\",\"room\":\"lobby\",\"from\":\"u1\","
+                        + "\"data\":{\"t\":\"hi\"},\"ts\":1700000000000}");
+        assertThat(FrameCodec.encode(new ServerFrame.Ack("c1", "send", "m1")))
+                .isEqualTo("{\"type\":\"ack\",\"id\":\"c1\",\"action\":\"send\",\"messageId\":\"m1\"}");
+        assertThat(FrameCodec.encode(new ServerFrame.Ack(null, "join", null)))
+                .isEqualTo("{\"type\":\"ack\",\"action\":\"join\"}");
+        assertThat(FrameCodec.encode(new ServerFrame.Error(ErrorCode.THROTTLED, "slow down", "c2")))
+                .isEqualTo("{\"type\":\"error\",\"id\":\"c2\",\"code\":\"THROTTLED\",\"message\":\"slow down\","
+                        + "\"temporary\":true}");
+        assertThat(FrameCodec.encode(new ServerFrame.Pong("p", 5))).isEqualTo("{\"type\":\"pong\",\"id\":\"p\",\"ts\":5}");
+    }
+
+    @Test
+    void errorMessagesAreJsonEscaped() {
+        String json = FrameCodec.encode(new ServerFrame.Error(ErrorCode.INVALID_FIELD, "bad \"room\"\n", null));
+        assertThat(FrameCodec.decodeServer(json)).contains(new ServerFrame.Error(ErrorCode.INVALID_FIELD,
+                "bad \"room\"\n", null));
+    }
+
+    @Test
+    void everyFrameRoundTrips() {
+        ServerFrame[] server = {
+                new ServerFrame.Message("m", "r", "u", "[1,{\"a\":null}]", 3),
+                new ServerFrame.Ack("i", "leave", null),
+                new ServerFrame.Error(ErrorCode.NOT_IN_ROOM, "no", "i"),
+                new ServerFrame.Pong(null, 9)};
+        for (ServerFrame frame : server) {
+            assertThat(FrameCodec.decodeServer(FrameCodec.encode(frame))).contains(frame);
+        }
+        ClientFrame[] client = {
+                new ClientFrame.Join("a", "r"), new ClientFrame.Leave("b", "r"),
+                new ClientFrame.Send("c", "r", "{\"x\":1}"), new ClientFrame.Ping(null)};
+        for (ClientFrame frame : client) {
+            assertThat(FrameCodec.decodeClient(FrameCodec.encode(frame))).isEqualTo(frame);
+        }
+    }
+
+    @Test
+    void clientsIgnoreServerFramesOfUnknownType() {
+        assertThat(FrameCodec.decodeServer("{\"type\":\"presence\",\"room\":\"r\"}")).isEmpty();
+    }
+
+    @Test
+    void actionOfNeverThrows() {
+        assertThat(FrameCodec.actionOf("{\"action\":\"send\"}")).contains("send");
+        assertThat(FrameCodec.actionOf("{")).isEmpty();
+        assertThat(FrameCodec.actionOf("x".repeat(Limits.MAX_MESSAGE_BYTES + 1))).isEmpty();
+        assertThat(FrameCodec.actionOf("[" .repeat(10_000))).isEmpty();
+    }
+
+    @Test
+    void utf8LengthCountsBytes() {
+        assertThat(FrameCodec.utf8Length("aé€😀")).isEqualTo(1 + 2 + 3 + 4);
+    }
+}
