@@ -1,0 +1,101 @@
+package dev.switchboard.functions;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.switchboard.protocol.ClientFrame;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.FrameCodec;
+import dev.switchboard.protocol.ProtocolException;
+import dev.switchboard.protocol.Route;
+import dev.switchboard.protocol.ServerFrame;
+import java.util.Base64;
+import java.util.Objects;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What every message route does around its use case: decode the body, check it belongs to this route, call the
+ * use case, and turn the result — or any failure — into the reply frame. Nothing escapes as an exception, so a
+ * malformed or hostile frame costs the client an {@code error} frame and nothing else.
+ */
+final class MessageRoute<F extends ClientFrame> {
+
+    /** A route's use case: from the decoded frame to the reply. */
+    @FunctionalInterface
+    interface UseCase<F extends ClientFrame> {
+        ServerFrame serve(Invocation invocation, F frame);
+    }
+
+    private static final System.Logger LOG = System.getLogger(MessageRoute.class.getName());
+
+    private final Route route;
+    private final Class<F> frameType;
+    private final UseCase<F> useCase;
+
+    MessageRoute(Route route, Class<F> frameType, UseCase<F> useCase) {
+        this.route = Objects.requireNonNull(route, "route");
+        this.frameType = Objects.requireNonNull(frameType, "frameType");
+        this.useCase = Objects.requireNonNull(useCase, "useCase");
+    }
+
+    APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event) {
+        Invocation invocation;
+        try {
+            invocation = Invocation.of(event);
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "route={0} rejected an event without a connection id", route.key());
+            return Replies.frame(new ServerFrame.Error(ErrorCode.INVALID_FIELD, "not a WebSocket message event",
+                    null));
+        }
+        ServerFrame reply = serve(invocation, bodyOf(event));
+        log(invocation, reply);
+        return Replies.frame(reply);
+    }
+
+    private ServerFrame serve(Invocation invocation, String body) {
+        ClientFrame frame;
+        try {
+            frame = FrameCodec.decodeClient(body);
+        } catch (ProtocolException e) {
+            return e.toFrame();
+        }
+        if (!frameType.isInstance(frame)) {
+            return new ServerFrame.Error(ErrorCode.UNKNOWN_ACTION,
+                    "action '" + frame.route().key() + "' is not served by route '" + route.key() + "'", frame.id());
+        }
+        try {
+            return useCase.serve(invocation, frameType.cast(frame));
+        } catch (ProtocolException e) {
+            return e.toFrame();
+        } catch (RuntimeException e) {
+            // Store or network failure: the client gets a retryable error; the cause goes to the log only.
+            LOG.log(System.Logger.Level.ERROR, "route=" + route.key() + " connectionId=" + invocation.connectionId()
+                    + " requestId=" + invocation.requestId() + " failed", e);
+            return new ServerFrame.Error(ErrorCode.INTERNAL, "the server could not complete the request; retry",
+                    frame.id());
+        }
+    }
+
+    private static String bodyOf(APIGatewayV2WebSocketEvent event) {
+        String body = event.getBody();
+        if (body != null && event.isIsBase64Encoded()) {
+            // Binary frames reach the route base64-encoded; the protocol is JSON text, so decode and let the
+            // codec judge the content.
+            try {
+                return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return body;
+    }
+
+    private void log(Invocation invocation, ServerFrame reply) {
+        if (reply instanceof ServerFrame.Error error) {
+            LOG.log(System.Logger.Level.INFO, "route={0} connectionId={1} requestId={2} error={3}", route.key(),
+                    invocation.connectionId(), invocation.requestId(), error.code());
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, "route={0} connectionId={1} requestId={2} reply={3}", route.key(),
+                    invocation.connectionId(), invocation.requestId(), reply.type());
+        }
+    }
+}

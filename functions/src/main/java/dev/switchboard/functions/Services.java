@@ -1,0 +1,46 @@
+package dev.switchboard.functions;
+
+import dev.switchboard.core.Broadcaster;
+import dev.switchboard.core.ConnectionStore;
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.functions.aws.AwsClients;
+import dev.switchboard.functions.aws.DynamoDbConnectionStore;
+import dev.switchboard.functions.aws.ManagementApiSender;
+import dev.switchboard.functions.config.FunctionConfig;
+import java.time.Clock;
+
+/**
+ * Builds the real collaborators once per Lambda container (the no-argument handler constructors call it), from
+ * the environment read once into {@link FunctionConfig}. Tests and the local emulator use the handlers' other
+ * constructors instead.
+ */
+public final class Services {
+
+    private static volatile Switchboard switchboard;
+
+    private Services() {
+    }
+
+    /** The container's {@link Switchboard}, built on first use. */
+    public static Switchboard switchboard() {
+        Switchboard built = switchboard;
+        if (built == null) {
+            synchronized (Services.class) {
+                built = switchboard;
+                if (built == null) {
+                    built = create(FunctionConfig.from(System.getenv()));
+                    switchboard = built;
+                }
+            }
+        }
+        return built;
+    }
+
+    /** Wires DynamoDB and the management API from a configuration. */
+    public static Switchboard create(FunctionConfig config) {
+        ConnectionStore store = DynamoDbConnectionStore.create(AwsClients.dynamoDb(config), config.tableName());
+        ManagementApiSender sender = new ManagementApiSender(AwsClients.managementApi(config));
+        Broadcaster broadcaster = new Broadcaster(sender, store, config.maxInFlight(), config.retryPolicy());
+        return new Switchboard(store, broadcaster, Clock.systemUTC(), config.core());
+    }
+}

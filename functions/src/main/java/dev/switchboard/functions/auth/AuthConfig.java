@@ -1,0 +1,65 @@
+package dev.switchboard.functions.auth;
+
+import dev.switchboard.config.EnvNames;
+import dev.switchboard.functions.config.ConfigurationException;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The authorizer's settings, read once per container from the environment.
+ *
+ * <pre>{@code
+ * AuthConfig config = AuthConfig.from(System.getenv());
+ * }</pre>
+ *
+ * @param enabled   false only when {@code SWITCHBOARD_AUTH_MODE=off} was set explicitly
+ * @param secret    HS256 shared secret given directly
+ * @param secretArn Secrets Manager secret holding the HS256 secret
+ * @param jwksUrl   JWKS document for RS256/ES256 keys
+ * @param issuer    required {@code iss}, when present
+ * @param audience  required {@code aud}, when present
+ */
+public record AuthConfig(boolean enabled, Optional<String> secret, Optional<String> secretArn,
+                         Optional<URI> jwksUrl, Optional<String> issuer, Optional<String> audience) {
+
+    public AuthConfig {
+        if (enabled && secret.isEmpty() && secretArn.isEmpty() && jwksUrl.isEmpty()) {
+            throw new ConfigurationException("JWT auth is on but no key is configured: set "
+                    + EnvNames.JWT_SECRET + ", " + EnvNames.JWT_SECRET_ARN + " or " + EnvNames.JWT_JWKS_URL
+                    + " (or " + EnvNames.AUTH_MODE + "=off for local development only)");
+        }
+        if (secret.isPresent() && jwksUrl.isPresent() || secretArn.isPresent() && jwksUrl.isPresent()) {
+            throw new ConfigurationException("configure either an HS256 secret or a JWKS URL, not both");
+        }
+    }
+
+    public static AuthConfig disabled() {
+        return new AuthConfig(false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    public static AuthConfig from(Map<String, String> env) {
+        String mode = value(env, EnvNames.AUTH_MODE).map(m -> m.toLowerCase(Locale.ROOT)).orElse("jwt");
+        boolean enabled = switch (mode) {
+            case "jwt" -> true;
+            case "off" -> false;
+            default -> throw new ConfigurationException(EnvNames.AUTH_MODE + " must be 'jwt' or 'off', was '"
+                    + mode + "'");
+        };
+        Optional<URI> jwks = value(env, EnvNames.JWT_JWKS_URL).map(url -> {
+            URI uri = URI.create(url);
+            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+                throw new ConfigurationException(EnvNames.JWT_JWKS_URL + " must be an http(s) URL");
+            }
+            return uri;
+        });
+        return new AuthConfig(enabled, value(env, EnvNames.JWT_SECRET), value(env, EnvNames.JWT_SECRET_ARN), jwks,
+                value(env, EnvNames.JWT_ISSUER), value(env, EnvNames.JWT_AUDIENCE));
+    }
+
+    private static Optional<String> value(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+}

@@ -1,0 +1,67 @@
+package dev.switchboard.functions.aws;
+
+import dev.switchboard.functions.config.FunctionConfig;
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+
+/**
+ * Builds the SDK clients the functions use, once per container. All use the JDK's URL connection HTTP client
+ * (smallest and quickest to start; see docs/performance.md), never the SDK's Apache or Netty clients.
+ */
+public final class AwsClients {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
+
+    private AwsClients() {
+    }
+
+    public static SdkHttpClient httpClient() {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .socketTimeout(SOCKET_TIMEOUT)
+                .build();
+    }
+
+    public static DynamoDbClient dynamoDb(FunctionConfig config) {
+        return dynamoDb(config, DefaultCredentialsProvider.builder().build());
+    }
+
+    public static DynamoDbClient dynamoDb(FunctionConfig config, AwsCredentialsProvider credentials) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .httpClient(httpClient())
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials);
+        config.dynamoDbEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    public static ApiGatewayManagementApiClient managementApi(FunctionConfig config) {
+        return managementApi(config.requireManagementEndpoint(), Region.of(config.region()),
+                DefaultCredentialsProvider.builder().build());
+    }
+
+    /**
+     * A management API client for one stage's endpoint, without SDK retries: the broadcaster retries with full
+     * jitter, and retrying in both places would multiply load exactly when the gateway throttles.
+     */
+    public static ApiGatewayManagementApiClient managementApi(URI endpoint, Region region,
+                                                              AwsCredentialsProvider credentials) {
+        return ApiGatewayManagementApiClient.builder()
+                .httpClient(httpClient())
+                .endpointOverride(endpoint)
+                .region(region)
+                .credentialsProvider(credentials)
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.switchboard.functions.aws;
+
+import dev.switchboard.core.SendOutcome;
+import dev.switchboard.core.Sender;
+import java.util.Objects;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.ForbiddenException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.LimitExceededException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.PayloadTooLargeException;
+
+/**
+ * {@link Sender} over the API Gateway Management API: {@code POST @connections/{id}}. The SDK's exceptions stop
+ * here and become {@link SendOutcome}s; retries are the broadcaster's job, so the client should be built
+ * without SDK retries ({@link AwsClients#managementApi}).
+ *
+ * <pre>{@code
+ * Sender sender = new ManagementApiSender(AwsClients.managementApi(URI.create(endpoint), Region.US_EAST_1));
+ * }</pre>
+ */
+public final class ManagementApiSender implements Sender {
+
+    private static final System.Logger LOG = System.getLogger(ManagementApiSender.class.getName());
+
+    private final ApiGatewayManagementApiClient client;
+
+    public ManagementApiSender(ApiGatewayManagementApiClient client) {
+        this.client = Objects.requireNonNull(client, "client");
+    }
+
+    @Override
+    public SendOutcome send(String connectionId, byte[] payload) {
+        try {
+            client.postToConnection(r -> r.connectionId(connectionId).data(SdkBytes.fromByteArrayUnsafe(payload)));
+            return SendOutcome.DELIVERED;
+        } catch (GoneException e) {
+            return SendOutcome.GONE;
+        } catch (PayloadTooLargeException e) {
+            return SendOutcome.TOO_LARGE;
+        } catch (LimitExceededException e) {
+            return SendOutcome.THROTTLED;
+        } catch (ForbiddenException e) {
+            LOG.log(System.Logger.Level.ERROR, "@connections refused the post (403): check the function's "
+                    + "execute-api:ManageConnections permission");
+            return SendOutcome.PERMANENT_FAILURE;
+        } catch (AwsServiceException e) {
+            return outcomeOfStatus(e.statusCode());
+        } catch (SdkClientException e) {
+            // I/O failure or timeout before a response: worth retrying.
+            return SendOutcome.TRANSIENT_FAILURE;
+        }
+    }
+
+    static SendOutcome outcomeOfStatus(int status) {
+        return switch (status) {
+            case 410 -> SendOutcome.GONE;
+            case 413 -> SendOutcome.TOO_LARGE;
+            case 429 -> SendOutcome.THROTTLED;
+            default -> status >= 500 ? SendOutcome.TRANSIENT_FAILURE : SendOutcome.PERMANENT_FAILURE;
+        };
+    }
+}

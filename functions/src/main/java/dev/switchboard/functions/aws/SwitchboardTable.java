@@ -1,0 +1,86 @@
+package dev.switchboard.functions.aws;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * The single table's layout. Keys (all strings):
+ * <ul>
+ *   <li>{@code CONN#<id> / META}: the connection (userId, connectedAt, sourceIp, expiresAt)</li>
+ *   <li>{@code CONN#<id> / ROOM#<room>}: the rooms of a connection, so one Query finds them on disconnect</li>
+ *   <li>{@code ROOM#<room> / CONN#<id>}: a room's members, listed by Query to broadcast (never Scan)</li>
+ *   <li>{@code USER#<userId> / CONN#<id>}: a user's connections</li>
+ * </ul>
+ * Every row carries {@code expiresAt} (epoch seconds, the table's TTL attribute), so rows of connections whose
+ * {@code $disconnect} never came disappear on their own.
+ *
+ * <pre>{@code
+ * SwitchboardTable.createIfMissing(dynamoDb, "switchboard-local");
+ * }</pre>
+ */
+public final class SwitchboardTable {
+
+    public static final String PARTITION_KEY = "pk";
+    public static final String SORT_KEY = "sk";
+    public static final String TTL_ATTRIBUTE = "expiresAt";
+
+    static final String CONNECTION = "CONN#";
+    static final String ROOM = "ROOM#";
+    static final String USER = "USER#";
+    static final String META = "META";
+
+    private SwitchboardTable() {
+    }
+
+    /** Creates the on-demand table with TTL on {@code expiresAt} unless it exists; waits until it is active. */
+    public static void createIfMissing(DynamoDbClient dynamoDb, String tableName) {
+        try {
+            dynamoDb.describeTable(r -> r.tableName(tableName));
+            return;
+        } catch (ResourceNotFoundException e) {
+            // Not there yet: create it below.
+        }
+        try {
+            dynamoDb.createTable(r -> r.tableName(tableName)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                            AttributeDefinition.builder().attributeName(PARTITION_KEY)
+                                    .attributeType(ScalarAttributeType.S).build(),
+                            AttributeDefinition.builder().attributeName(SORT_KEY)
+                                    .attributeType(ScalarAttributeType.S).build())
+                    .keySchema(
+                            KeySchemaElement.builder().attributeName(PARTITION_KEY).keyType(KeyType.HASH).build(),
+                            KeySchemaElement.builder().attributeName(SORT_KEY).keyType(KeyType.RANGE).build()));
+        } catch (ResourceInUseException e) {
+            // Created concurrently by someone else: fine.
+        }
+        dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(tableName));
+        try {
+            dynamoDb.updateTimeToLive(r -> r.tableName(tableName)
+                    .timeToLiveSpecification(t -> t.attributeName(TTL_ATTRIBUTE).enabled(true)));
+        } catch (DynamoDbException e) {
+            // Some local endpoints do not implement TTL; rows still carry expiresAt for a real table.
+            System.getLogger(SwitchboardTable.class.getName()).log(System.Logger.Level.WARNING,
+                    "could not enable TTL on {0}: {1}", tableName, e.getMessage());
+        }
+    }
+
+    static String connectionKey(String connectionId) {
+        return CONNECTION + connectionId;
+    }
+
+    static String roomKey(String room) {
+        return ROOM + room;
+    }
+
+    static String userKey(String userId) {
+        return USER + userId;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.switchboard.functions.config;
+
+import dev.switchboard.config.EnvNames;
+import dev.switchboard.core.CoreSettings;
+import dev.switchboard.core.RetryPolicy;
+import dev.switchboard.protocol.Limits;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the message and lifecycle functions read from their environment, read once per container.
+ *
+ * <pre>{@code
+ * FunctionConfig config = FunctionConfig.from(System.getenv());
+ * }</pre>
+ *
+ * @param tableName          DynamoDB table
+ * @param managementEndpoint API Gateway management endpoint ({@code https://…/{stage}}); empty where a function
+ *                           never posts to connections
+ * @param region             AWS region
+ * @param dynamoDbEndpoint   endpoint override for DynamoDB (local runs), else empty
+ * @param maxInFlight        most @connections posts in flight per broadcast
+ * @param retryPolicy        retries for throttled and failed posts
+ * @param core               core tunables (connection TTL, rooms per connection)
+ */
+public record FunctionConfig(String tableName, Optional<URI> managementEndpoint, String region,
+                             Optional<URI> dynamoDbEndpoint, int maxInFlight, RetryPolicy retryPolicy,
+                             CoreSettings core) {
+
+    public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+
+    public FunctionConfig {
+        Objects.requireNonNull(tableName, "tableName");
+        Objects.requireNonNull(managementEndpoint, "managementEndpoint");
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(dynamoDbEndpoint, "dynamoDbEndpoint");
+        Objects.requireNonNull(retryPolicy, "retryPolicy");
+        Objects.requireNonNull(core, "core");
+        if (tableName.isBlank()) {
+            throw new ConfigurationException(EnvNames.TABLE_NAME + " must be set");
+        }
+        if (maxInFlight < 1 || maxInFlight > 1_000) {
+            throw new ConfigurationException(EnvNames.MAX_IN_FLIGHT + " must be between 1 and 1000");
+        }
+    }
+
+    /** Reads the configuration from an environment map such as {@code System.getenv()}. */
+    public static FunctionConfig from(Map<String, String> env) {
+        String table = required(env, EnvNames.TABLE_NAME);
+        String region = Optional.ofNullable(env.get(EnvNames.REGION)).filter(s -> !s.isBlank()).orElse("us-east-1");
+        RetryPolicy defaults = RetryPolicy.defaults();
+        RetryPolicy retry = new RetryPolicy(
+                intValue(env, EnvNames.MAX_ATTEMPTS, defaults.maxAttempts()),
+                defaults.baseDelay(), defaults.maxDelay());
+        CoreSettings core = new CoreSettings(
+                Duration.ofSeconds(intValue(env, EnvNames.CONNECTION_TTL_SECONDS,
+                        (int) CoreSettings.defaults().connectionTtl().toSeconds())),
+                Limits.MAX_ROOMS_PER_CONNECTION);
+        return new FunctionConfig(table, uri(env, EnvNames.MANAGEMENT_ENDPOINT), region,
+                uri(env, EnvNames.DYNAMODB_ENDPOINT), intValue(env, EnvNames.MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT),
+                retry, core);
+    }
+
+    /** The management endpoint, or a configuration error naming the missing variable. */
+    public URI requireManagementEndpoint() {
+        return managementEndpoint.orElseThrow(() ->
+                new ConfigurationException(EnvNames.MANAGEMENT_ENDPOINT + " must be set for this function"));
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new ConfigurationException(name + " must be set");
+        }
+        return value.trim();
+    }
+
+    private static Optional<URI> uri(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = URI.create(value.trim());
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new ConfigurationException(name + " must be an absolute http(s) URL");
+            }
+            return Optional.of(uri);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(name + " is not a valid URL");
+        }
+    }
+
+    private static int intValue(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(name + " must be a whole number, was '" + value + "'");
+        }
+    }
+}
