@@ -1,0 +1,59 @@
+package dev.switchboard.functions.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.core.ConnectionStore;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The store contract against DynamoDB Local, plus what only the DynamoDB layout shows. */
+class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
+
+    private String table;
+
+    @Override
+    ConnectionStore newStore() {
+        table = LocalDynamoDb.newTable();
+        return DynamoDbConnectionStore.create(LocalDynamoDb.client(), table);
+    }
+
+    private Map<String, AttributeValue> rawItem(String pk, String sk) {
+        return LocalDynamoDb.client().getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk)))).item();
+    }
+
+    @Test
+    void rowsCarryTheTtlAttributeInEpochSeconds() {
+        store.register(connection("c1", "alice"));
+        store.join("c1", "lobby", 10);
+        long expected = NOW.plus(Duration.ofHours(3)).getEpochSecond();
+
+        for (Map<String, AttributeValue> item : new Map[] {
+                rawItem("CONN#c1", "META"), rawItem("USER#alice", "CONN#c1"),
+                rawItem("ROOM#lobby", "CONN#c1"), rawItem("CONN#c1", "ROOM#lobby")}) {
+            assertThat(item).isNotEmpty();
+            assertThat(item.get("expiresAt").n()).isEqualTo(Long.toString(expected));
+        }
+    }
+
+    @Test
+    void removeLeavesNoRowBehind() {
+        store.register(connection("c1", "alice"));
+        store.join("c1", "lobby", 10);
+
+        store.remove("c1");
+
+        long rows = LocalDynamoDb.client().scanPaginator(r -> r.tableName(table)).items().stream().count();
+        assertThat(rows).isZero();
+    }
+
+    @AfterAll
+    static void nothingEverScansExceptThisTestsOwnCheck() {
+        // The only Scan allowed is the one removeLeavesNoRowBehind issues to inspect the table.
+        assertThat(LocalDynamoDb.operations().stream().filter("Scan"::equals).count()).isLessThanOrEqualTo(1);
+        assertThat(LocalDynamoDb.operations()).contains("Query", "TransactWriteItems", "BatchWriteItem");
+    }
+}

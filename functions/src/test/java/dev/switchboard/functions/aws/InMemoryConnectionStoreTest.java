@@ -1,0 +1,12 @@
+package dev.switchboard.functions.aws;
+
+import dev.switchboard.core.ConnectionStore;
+import dev.switchboard.core.InMemoryConnectionStore;
+
+/** The in-memory store (used by unit tests) honours the same contract as the DynamoDB store. */
+class InMemoryConnectionStoreTest extends ConnectionStoreContract {
+    @Override
+    ConnectionStore newStore() {
+        return new InMemoryConnectionStore();
+    }
+}
