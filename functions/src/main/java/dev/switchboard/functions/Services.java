@@ -8,6 +8,9 @@ import dev.switchboard.functions.aws.DynamoDbConnectionStore;
 import dev.switchboard.functions.aws.ManagementApiSender;
 import dev.switchboard.functions.config.FunctionConfig;
 import java.time.Clock;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Builds the real collaborators once per Lambda container (the no-argument handler constructors call it), from
@@ -36,10 +39,17 @@ public final class Services {
         return built;
     }
 
-    /** Wires DynamoDB and the management API from a configuration. */
+    /** Wires DynamoDB and the management API from a configuration, with the default credentials chain. */
     public static Switchboard create(FunctionConfig config) {
-        ConnectionStore store = DynamoDbConnectionStore.create(AwsClients.dynamoDb(config), config.tableName());
-        ManagementApiSender sender = new ManagementApiSender(AwsClients.managementApi(config));
+        return create(config, DefaultCredentialsProvider.builder().build());
+    }
+
+    /** Wires DynamoDB and the management API from a configuration and explicit credentials. */
+    public static Switchboard create(FunctionConfig config, AwsCredentialsProvider credentials) {
+        ConnectionStore store = DynamoDbConnectionStore.create(AwsClients.dynamoDb(config, credentials),
+                config.tableName());
+        ManagementApiSender sender = new ManagementApiSender(AwsClients.managementApi(
+                config.requireManagementEndpoint(), Region.of(config.region()), credentials));
         Broadcaster broadcaster = new Broadcaster(sender, store, config.maxInFlight(), config.retryPolicy());
         return new Switchboard(store, broadcaster, Clock.systemUTC(), config.core());
     }

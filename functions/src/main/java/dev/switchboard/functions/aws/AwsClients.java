@@ -4,7 +4,6 @@ import dev.switchboard.functions.config.FunctionConfig;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -32,10 +31,6 @@ public final class AwsClients {
                 .build();
     }
 
-    public static DynamoDbClient dynamoDb(FunctionConfig config) {
-        return dynamoDb(config, DefaultCredentialsProvider.builder().build());
-    }
-
     public static DynamoDbClient dynamoDb(FunctionConfig config, AwsCredentialsProvider credentials) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .httpClient(httpClient())
@@ -43,11 +38,6 @@ public final class AwsClients {
                 .credentialsProvider(credentials);
         config.dynamoDbEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
-    }
-
-    public static ApiGatewayManagementApiClient managementApi(FunctionConfig config) {
-        return managementApi(config.requireManagementEndpoint(), Region.of(config.region()),
-                DefaultCredentialsProvider.builder().build());
     }
 
     /**

@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.model.PayloadTooL
  * without SDK retries ({@link AwsClients#managementApi}).
  *
  * <pre>{@code
- * Sender sender = new ManagementApiSender(AwsClients.managementApi(URI.create(endpoint), Region.US_EAST_1));
+ * Sender sender = new ManagementApiSender(AwsClients.managementApi(endpoint, Region.US_EAST_1, credentials));
  * }</pre>
  */
 public final class ManagementApiSender implements Sender {

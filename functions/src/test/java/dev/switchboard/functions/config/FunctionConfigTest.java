@@ -1,0 +1,54 @@
+package dev.switchboard.functions.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.config.EnvNames;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FunctionConfigTest {
+
+    @Test
+    void readsEverySettingAndFillsDefaults() {
+        FunctionConfig config = FunctionConfig.from(Map.of(
+                EnvNames.TABLE_NAME, "t",
+                EnvNames.MANAGEMENT_ENDPOINT, "https://abc.execute-api.eu-west-1.amazonaws.com/prod",
+                EnvNames.REGION, "eu-west-1",
+                EnvNames.MAX_IN_FLIGHT, "32",
+                EnvNames.MAX_ATTEMPTS, "6",
+                EnvNames.CONNECTION_TTL_SECONDS, "9000"));
+
+        assertThat(config.tableName()).isEqualTo("t");
+        assertThat(config.requireManagementEndpoint())
+                .isEqualTo(URI.create("https://abc.execute-api.eu-west-1.amazonaws.com/prod"));
+        assertThat(config.region()).isEqualTo("eu-west-1");
+        assertThat(config.maxInFlight()).isEqualTo(32);
+        assertThat(config.retryPolicy().maxAttempts()).isEqualTo(6);
+        assertThat(config.core().connectionTtl()).isEqualTo(Duration.ofSeconds(9000));
+        assertThat(config.dynamoDbEndpoint()).isEmpty();
+
+        FunctionConfig defaults = FunctionConfig.from(Map.of(EnvNames.TABLE_NAME, "t"));
+        assertThat(defaults.maxInFlight()).isEqualTo(FunctionConfig.DEFAULT_MAX_IN_FLIGHT);
+        assertThat(defaults.core().connectionTtl()).isEqualTo(Duration.ofHours(3));
+    }
+
+    @Test
+    void missingOrInvalidSettingsNameTheVariable() {
+        assertThatThrownBy(() -> FunctionConfig.from(Map.of())).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(EnvNames.TABLE_NAME);
+        assertThatThrownBy(() -> FunctionConfig.from(Map.of(EnvNames.TABLE_NAME, "t", EnvNames.MAX_IN_FLIGHT, "lots")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(EnvNames.MAX_IN_FLIGHT);
+        assertThatThrownBy(() -> FunctionConfig.from(Map.of(EnvNames.TABLE_NAME, "t", EnvNames.MAX_IN_FLIGHT, "0")))
+                .isInstanceOf(ConfigurationException.class);
+        assertThatThrownBy(() -> FunctionConfig.from(Map.of(EnvNames.TABLE_NAME, "t",
+                EnvNames.MANAGEMENT_ENDPOINT, "not a url"))).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(EnvNames.MANAGEMENT_ENDPOINT);
+        assertThatThrownBy(() -> FunctionConfig.from(Map.of(EnvNames.TABLE_NAME, "t",
+                EnvNames.CONNECTION_TTL_SECONDS, "60"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FunctionConfig.from(Map.of(EnvNames.TABLE_NAME, "t")).requireManagementEndpoint())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(EnvNames.MANAGEMENT_ENDPOINT);
+    }
+}
