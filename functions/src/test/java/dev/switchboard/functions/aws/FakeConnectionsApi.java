@@ -78,10 +78,12 @@ final class FakeConnectionsApi implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        int now = inFlight.incrementAndGet();
-        peakInFlight.accumulateAndGet(now, Math::max);
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            // Counted from a full request to just before the answer: once the client has the answer it may send
+            // its next request, which must not overlap this one in the count.
+            int now = inFlight.incrementAndGet();
+            peakInFlight.accumulateAndGet(now, Math::max);
             String path = exchange.getRequestURI().getRawPath();
             String connectionId = java.net.URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1),
                     StandardCharsets.UTF_8);
@@ -91,11 +93,10 @@ final class FakeConnectionsApi implements AutoCloseable {
                 Thread.sleep(latencyMillis);
             }
             int status = body.length > MAX_PAYLOAD ? 413 : nextStatus(connectionId);
+            inFlight.decrementAndGet();
             respond(exchange, status, exchange.getRequestMethod());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            inFlight.decrementAndGet();
         }
     }
 
