@@ -25,12 +25,13 @@ public final class ConnectHandler
     public ConnectHandler(Switchboard switchboard) {
         this.route = new LifecycleRoute(Route.CONNECT, invocation -> {
             switchboard.connect(invocation.connectionId(), invocation.userId(), invocation.sourceIp());
+            Telemetry.connectionOpened();
             return "registered";
         });
     }
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
-        return route.handle(event);
+        return route.handle(event, context);
     }
 }

@@ -29,6 +29,6 @@ public final class DefaultHandler
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
-        return route.handle(event);
+        return route.handle(event, context);
     }
 }

@@ -22,12 +22,15 @@ public final class DisconnectHandler
     }
 
     public DisconnectHandler(Switchboard switchboard) {
-        this.route = new LifecycleRoute(Route.DISCONNECT,
-                invocation -> "left " + switchboard.disconnect(invocation.connectionId()).size() + " room(s)");
+        this.route = new LifecycleRoute(Route.DISCONNECT, invocation -> {
+            int rooms = switchboard.disconnect(invocation.connectionId()).size();
+            Telemetry.connectionClosed();
+            return "left " + rooms + " room(s)";
+        });
     }
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
-        return route.handle(event);
+        return route.handle(event, context);
     }
 }

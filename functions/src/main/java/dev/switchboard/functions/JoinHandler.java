@@ -28,6 +28,6 @@ public final class JoinHandler
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
-        return route.handle(event);
+        return route.handle(event, context);
     }
 }

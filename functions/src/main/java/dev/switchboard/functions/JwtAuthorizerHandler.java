@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The REQUEST authorizer on {@code $connect}. The token comes from an {@code Authorization: Bearer} header or a
@@ -25,7 +27,7 @@ import java.util.Optional;
 public final class JwtAuthorizerHandler
         implements RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1> {
 
-    private static final System.Logger LOG = System.getLogger(JwtAuthorizerHandler.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(JwtAuthorizerHandler.class);
     private static final String BEARER = "bearer ";
     private static final String ANONYMOUS = "anonymous";
 
@@ -40,7 +42,7 @@ public final class JwtAuthorizerHandler
     public JwtAuthorizerHandler(JwtVerifier verifier) {
         this.verifier = verifier;
         if (verifier == null) {
-            LOG.log(System.Logger.Level.WARNING, "authentication is OFF: every connection is allowed as anonymous");
+            LOG.warn("authentication is OFF: every connection is allowed as anonymous");
         }
     }
 
@@ -53,27 +55,29 @@ public final class JwtAuthorizerHandler
 
     @Override
     public IamPolicyResponseV1 handleRequest(APIGatewayCustomAuthorizerEvent event, Context context) {
+        return Telemetry.around(context, () -> decide(event));
+    }
+
+    private IamPolicyResponseV1 decide(APIGatewayCustomAuthorizerEvent event) {
         String methodArn = event.getMethodArn();
         String connectionId = event.getRequestContext() == null ? "" : event.getRequestContext().getRequestId();
         if (verifier == null) {
+            LOG.info("authorizer requestId={} decision=allow userId=anonymous (auth off)", connectionId);
             return policy(ANONYMOUS, IamPolicyResponseV1.ALLOW, methodArn, Map.of("userId", ANONYMOUS));
         }
         Optional<String> token = tokenOf(event);
         if (token.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "authorizer requestId={0} decision=unauthorized reason=no token",
-                    connectionId);
+            LOG.info("authorizer requestId={} decision=unauthorized reason=no token", connectionId);
             throw new UnauthorizedException();
         }
         try {
             VerifiedIdentity identity = verifier.verify(token.get());
             Map<String, Object> claims = new HashMap<>(identity.claims());
             claims.put("userId", identity.userId());
-            LOG.log(System.Logger.Level.INFO, "authorizer requestId={0} decision=allow userId={1}", connectionId,
-                    identity.userId());
+            LOG.info("authorizer requestId={} decision=allow userId={}", connectionId, identity.userId());
             return policy(identity.userId(), IamPolicyResponseV1.ALLOW, methodArn, claims);
         } catch (TokenRejectedException e) {
-            LOG.log(System.Logger.Level.INFO, "authorizer requestId={0} decision=deny reason={1}", connectionId,
-                    e.getMessage());
+            LOG.info("authorizer requestId={} decision=deny reason={}", connectionId, e.getMessage());
             return policy(ANONYMOUS, IamPolicyResponseV1.DENY, methodArn, Map.of());
         }
     }

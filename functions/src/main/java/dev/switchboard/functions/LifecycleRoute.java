@@ -1,9 +1,12 @@
 package dev.switchboard.functions;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.switchboard.protocol.Route;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What {@code $connect} and {@code $disconnect} do around their use case: read the event, run the use case, and
@@ -18,7 +21,7 @@ final class LifecycleRoute {
         String run(Invocation invocation);
     }
 
-    private static final System.Logger LOG = System.getLogger(LifecycleRoute.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LifecycleRoute.class);
 
     private final Route route;
     private final UseCase useCase;
@@ -28,23 +31,23 @@ final class LifecycleRoute {
         this.useCase = Objects.requireNonNull(useCase, "useCase");
     }
 
-    APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event) {
+    APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event, Context context) {
         Invocation invocation;
         try {
             invocation = Invocation.of(event);
         } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "{0} rejected an event without a connection id", route.key());
+            LOG.warn("{} rejected an event without a connection id", route.key());
             return Replies.status(400);
         }
-        try {
-            String summary = useCase.run(invocation);
-            LOG.log(System.Logger.Level.INFO, "{0} connectionId={1} userId={2} requestId={3} {4}", route.key(),
-                    invocation.connectionId(), invocation.userId(), invocation.requestId(), summary);
-            return Replies.status(200);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, route.key() + " connectionId=" + invocation.connectionId()
-                    + " requestId=" + invocation.requestId() + " failed", e);
-            return Replies.status(500);
-        }
+        return Telemetry.around(context, invocation, () -> {
+            try {
+                String summary = useCase.run(invocation);
+                LOG.info("{} userId={} {}", route.key(), invocation.userId(), summary);
+                return Replies.status(200);
+            } catch (RuntimeException e) {
+                LOG.error("{} failed", route.key(), e);
+                return Replies.status(500);
+            }
+        });
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.functions;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.switchboard.protocol.ClientFrame;
@@ -8,9 +9,11 @@ import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ProtocolException;
 import dev.switchboard.protocol.Route;
 import dev.switchboard.protocol.ServerFrame;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Objects;
-import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every message route does around its use case: decode the body, check it belongs to this route, call the
@@ -25,7 +28,7 @@ final class MessageRoute<F extends ClientFrame> {
         ServerFrame serve(Invocation invocation, F frame);
     }
 
-    private static final System.Logger LOG = System.getLogger(MessageRoute.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(MessageRoute.class);
 
     private final Route route;
     private final Class<F> frameType;
@@ -37,18 +40,21 @@ final class MessageRoute<F extends ClientFrame> {
         this.useCase = Objects.requireNonNull(useCase, "useCase");
     }
 
-    APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event) {
+    APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event, Context context) {
         Invocation invocation;
         try {
             invocation = Invocation.of(event);
         } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "route={0} rejected an event without a connection id", route.key());
+            LOG.warn("route={} rejected an event without a connection id", route.key());
             return Replies.frame(new ServerFrame.Error(ErrorCode.INVALID_FIELD, "not a WebSocket message event",
                     null));
         }
-        ServerFrame reply = serve(invocation, bodyOf(event));
-        log(invocation, reply);
-        return Replies.frame(reply);
+        return Telemetry.around(context, invocation, () -> {
+            ServerFrame reply = serve(invocation, bodyOf(event));
+            log(reply);
+            Telemetry.messageIn(route.key(), reply);
+            return Replies.frame(reply);
+        });
     }
 
     private ServerFrame serve(Invocation invocation, String body) {
@@ -68,8 +74,7 @@ final class MessageRoute<F extends ClientFrame> {
             return e.toFrame();
         } catch (RuntimeException e) {
             // Store or network failure: the client gets a retryable error; the cause goes to the log only.
-            LOG.log(System.Logger.Level.ERROR, "route=" + route.key() + " connectionId=" + invocation.connectionId()
-                    + " requestId=" + invocation.requestId() + " failed", e);
+            LOG.error("route {} failed", route.key(), e);
             return new ServerFrame.Error(ErrorCode.INTERNAL, "the server could not complete the request; retry",
                     frame.id());
         }
@@ -89,13 +94,11 @@ final class MessageRoute<F extends ClientFrame> {
         return body;
     }
 
-    private void log(Invocation invocation, ServerFrame reply) {
+    private void log(ServerFrame reply) {
         if (reply instanceof ServerFrame.Error error) {
-            LOG.log(System.Logger.Level.INFO, "route={0} connectionId={1} requestId={2} error={3}", route.key(),
-                    invocation.connectionId(), invocation.requestId(), error.code());
+            LOG.info("route={} reply=error code={}", route.key(), error.code());
         } else {
-            LOG.log(System.Logger.Level.DEBUG, "route={0} connectionId={1} requestId={2} reply={3}", route.key(),
-                    invocation.connectionId(), invocation.requestId(), reply.type());
+            LOG.debug("route={} reply={}", route.key(), reply.type());
         }
     }
 }

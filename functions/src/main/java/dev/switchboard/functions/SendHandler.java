@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketRespons
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.Route;
+import java.time.Duration;
 
 /**
  * {@code send}: broadcasts {@code data} to every member of the room; replies {@code ack} with the message id.
@@ -23,12 +24,16 @@ public final class SendHandler
 
     public SendHandler(Switchboard switchboard) {
         this.route = new MessageRoute<>(Route.SEND, ClientFrame.Send.class,
-                (invocation, frame) -> switchboard.send(invocation.connectionId(), invocation.userId(), frame)
-                        .reply());
+                (invocation, frame) -> {
+                    long start = System.nanoTime();
+                    Switchboard.Sent sent = switchboard.send(invocation.connectionId(), invocation.userId(), frame);
+                    Telemetry.broadcast(sent.broadcast(), Duration.ofNanos(System.nanoTime() - start));
+                    return sent.reply();
+                });
     }
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
-        return route.handle(event);
+        return route.handle(event, context);
     }
 }

@@ -3,6 +3,8 @@ package dev.switchboard.functions.aws;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Sender;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -23,7 +25,7 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.model.PayloadTooL
  */
 public final class ManagementApiSender implements Sender {
 
-    private static final System.Logger LOG = System.getLogger(ManagementApiSender.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementApiSender.class);
 
     private final ApiGatewayManagementApiClient client;
 
@@ -43,8 +45,8 @@ public final class ManagementApiSender implements Sender {
         } catch (LimitExceededException e) {
             return SendOutcome.THROTTLED;
         } catch (ForbiddenException e) {
-            LOG.log(System.Logger.Level.ERROR, "@connections refused the post (403): check the function's "
-                    + "execute-api:ManageConnections permission");
+            LOG.error("@connections refused the post (403): check the function's execute-api:ManageConnections "
+                    + "permission");
             return SendOutcome.PERMANENT_FAILURE;
         } catch (AwsServiceException e) {
             return outcomeOfStatus(e.statusCode());

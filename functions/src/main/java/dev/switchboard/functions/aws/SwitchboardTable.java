@@ -1,5 +1,6 @@
 package dev.switchboard.functions.aws;
 
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -67,8 +68,8 @@ public final class SwitchboardTable {
                     .timeToLiveSpecification(t -> t.attributeName(TTL_ATTRIBUTE).enabled(true)));
         } catch (DynamoDbException e) {
             // Some local endpoints do not implement TTL; rows still carry expiresAt for a real table.
-            System.getLogger(SwitchboardTable.class.getName()).log(System.Logger.Level.WARNING,
-                    "could not enable TTL on {0}: {1}", tableName, e.getMessage());
+            LoggerFactory.getLogger(SwitchboardTable.class).warn("could not enable TTL on {}: {}", tableName,
+                    e.getMessage());
         }
     }
 

@@ -1,0 +1,79 @@
+package dev.switchboard.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.core.Broadcaster;
+import dev.switchboard.core.CoreSettings;
+import dev.switchboard.core.InMemoryConnectionStore;
+import dev.switchboard.core.RetryPolicy;
+import dev.switchboard.core.SendOutcome;
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.protocol.ClientFrame;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What operators see: structured JSON log lines with the connection, route and request ids, and EMF metrics
+ * (surefire sets {@code AWS_EMF_ENVIRONMENT=Local}, so EMF goes to standard output).
+ */
+class TelemetryTest {
+
+    private final PrintStream original = System.out;
+    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    private final InMemoryConnectionStore store = new InMemoryConnectionStore();
+    private final Switchboard switchboard = new Switchboard(store,
+            new Broadcaster((id, payload) -> id.equals("Conn-Gone=") ? SendOutcome.GONE : SendOutcome.DELIVERED,
+                    store, 4, RetryPolicy.defaults()), Clock.systemUTC(), CoreSettings.defaults());
+
+    @BeforeEach
+    void capture() {
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(original);
+    }
+
+    private List<String> lines() {
+        return captured.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void sendLogsStructuredLinesAndEmitsBroadcastMetrics() {
+        for (String id : List.of("Conn-Alice-1=", "Conn-Bob=", "Conn-Gone=")) {
+            switchboard.connect(id, "u", "");
+            switchboard.join(id, new ClientFrame.Join(null, "lobby"));
+        }
+
+        new SendHandler(switchboard).handleRequest(Events.load("send"), new FakeLambdaContext("req-1", "send-fn"));
+        new DefaultHandler(switchboard).handleRequest(Events.load("default"), new FakeLambdaContext("req-2", "dflt"));
+
+        String emf = lines().stream().filter(l -> l.contains("\"_aws\"") && l.contains("Deliveries")).findFirst()
+                .orElseThrow(() -> new AssertionError("no EMF line in " + lines()));
+        assertThat(emf).contains("\"Namespace\":\"Switchboard\"").contains("\"Deliveries\":2.0")
+                .contains("\"DeliveriesGone\":1.0").contains("\"FanOutSize\":3.0").contains("\"MessagesIn\":1.0")
+                .contains("\"BroadcastDuration\"").contains("\"Route\":\"send\"");
+        assertThat(lines()).anySatisfy(l -> assertThat(l).contains("\"ErrorReplies\":1.0")
+                .contains("\"Route\":\"$default\""));
+        assertThat(lines()).anySatisfy(l -> assertThat(l).startsWith("{").contains("\"level\":\"INFO\"")
+                .contains("\"connectionId\":\"Conn-Alice-1=\"").contains("\"routeKey\":\"$default\"")
+                .contains("UNKNOWN_ACTION").contains("\"function_name\":\"dflt\""));
+    }
+
+    @Test
+    void connectAndDisconnectCountConnections() {
+        new ConnectHandler(switchboard).handleRequest(Events.load("connect"), new FakeLambdaContext("r1", "connect"));
+        new DisconnectHandler(switchboard).handleRequest(Events.load("disconnect"), new FakeLambdaContext("r2", "dc"));
+
+        assertThat(lines()).anySatisfy(l -> assertThat(l).contains("\"ConnectionsOpened\":1.0"));
+        assertThat(lines()).anySatisfy(l -> assertThat(l).contains("\"ConnectionsClosed\":1.0"));
+        assertThat(lines()).noneMatch(l -> l.contains("redacted-in-fixture"));
+    }
+}
