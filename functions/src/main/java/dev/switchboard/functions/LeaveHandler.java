@@ -23,7 +23,8 @@ public final class LeaveHandler
 
     public LeaveHandler(Switchboard switchboard) {
         this.route = new MessageRoute<>(Route.LEAVE, ClientFrame.Leave.class,
-                (invocation, frame) -> switchboard.leave(invocation.connectionId(), frame));
+                (invocation, frame) -> switchboard.leave(invocation.connectionId(), invocation.userId(),
+                        frame));
     }
 
     @Override

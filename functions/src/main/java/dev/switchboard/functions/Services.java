@@ -5,12 +5,14 @@ import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.functions.aws.AwsClients;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
+import dev.switchboard.functions.aws.DynamoDbIdempotencyStore;
+import dev.switchboard.functions.aws.DynamoDbRoomHistory;
 import dev.switchboard.functions.aws.ManagementApiSender;
 import dev.switchboard.functions.config.FunctionConfig;
-import java.time.Clock;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Builds the real collaborators once per Lambda container (the no-argument handler constructors call it), from
@@ -46,11 +48,16 @@ public final class Services {
 
     /** Wires DynamoDB and the management API from a configuration and explicit credentials. */
     public static Switchboard create(FunctionConfig config, AwsCredentialsProvider credentials) {
-        ConnectionStore store = DynamoDbConnectionStore.create(AwsClients.dynamoDb(config, credentials),
-                config.tableName());
+        DynamoDbClient dynamoDb = AwsClients.dynamoDb(config, credentials);
+        ConnectionStore store = DynamoDbConnectionStore.create(dynamoDb, config.tableName());
         ManagementApiSender sender = new ManagementApiSender(AwsClients.managementApi(
                 config.requireManagementEndpoint(), Region.of(config.region()), credentials));
-        Broadcaster broadcaster = new Broadcaster(sender, store, config.maxInFlight(), config.retryPolicy());
-        return new Switchboard(store, broadcaster, Clock.systemUTC(), config.core());
+        return Switchboard.builder()
+                .store(store)
+                .history(new DynamoDbRoomHistory(dynamoDb, config.tableName()))
+                .idempotency(new DynamoDbIdempotencyStore(dynamoDb, config.tableName()))
+                .broadcaster(new Broadcaster(sender, store, config.maxInFlight(), config.retryPolicy()))
+                .settings(config.core())
+                .build();
     }
 }

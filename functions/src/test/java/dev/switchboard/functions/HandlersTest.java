@@ -9,6 +9,8 @@ import dev.switchboard.core.Connection;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.InMemoryConnectionStore;
+import dev.switchboard.core.InMemoryIdempotencyStore;
+import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.JoinResult;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.SendOutcome;
@@ -42,13 +44,23 @@ class HandlersTest {
 
     private final InMemoryConnectionStore store = new InMemoryConnectionStore();
     private final Map<String, List<String>> delivered = new ConcurrentHashMap<>();
-    private final Switchboard switchboard = new Switchboard(store,
-            new Broadcaster((id, payload) -> {
-                delivered.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
-                        .add(new String(payload, StandardCharsets.UTF_8));
-                return SendOutcome.DELIVERED;
-            }, store, 8, RetryPolicy.defaults()),
-            Clock.fixed(NOW, ZoneOffset.UTC), CoreSettings.defaults(), () -> "m-1");
+    private final Switchboard switchboard = switchboard(store);
+
+    private Switchboard switchboard(ConnectionStore connections) {
+        return Switchboard.builder()
+                .store(connections)
+                .history(new InMemoryRoomHistory())
+                .idempotency(new InMemoryIdempotencyStore())
+                .broadcaster(new Broadcaster((id, payload) -> {
+                    delivered.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
+                            .add(new String(payload, StandardCharsets.UTF_8));
+                    return SendOutcome.DELIVERED;
+                }, connections, 8, RetryPolicy.defaults()))
+                .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
+                .messageIds(() -> "m-1")
+                .build();
+    }
 
     private ServerFrame reply(APIGatewayV2WebSocketResponse response) {
         assertThat(response.getStatusCode()).isEqualTo(200);
@@ -57,7 +69,7 @@ class HandlersTest {
 
     private void connectAndJoin(String connectionId, String userId, String room) {
         switchboard.connect(connectionId, userId, "");
-        switchboard.join(connectionId, new ClientFrame.Join(null, room));
+        switchboard.join(connectionId, userId, new ClientFrame.Join(null, room));
     }
 
     @Test
@@ -85,8 +97,7 @@ class HandlersTest {
 
     @Test
     void connectFailsTheHandshakeWith500WhenTheStoreFails() {
-        Switchboard failing = new Switchboard(new FailingStore(), new Broadcaster((i, p) -> SendOutcome.DELIVERED,
-                store, 1, RetryPolicy.defaults()), Clock.systemUTC(), CoreSettings.defaults());
+        Switchboard failing = switchboard(new FailingStore());
 
         assertThat(new ConnectHandler(failing).handleRequest(Events.load("connect"), null).getStatusCode())
                 .isEqualTo(500);
@@ -95,7 +106,7 @@ class HandlersTest {
     @Test
     void disconnectRemovesTheConnectionFromEveryRoomAndIsIdempotent() {
         connectAndJoin(ALICE, "alice", "lobby");
-        switchboard.join(ALICE, new ClientFrame.Join(null, "other"));
+        switchboard.join(ALICE, "alice", new ClientFrame.Join(null, "other"));
         DisconnectHandler handler = new DisconnectHandler(switchboard);
 
         assertThat(handler.handleRequest(Events.load("disconnect"), null).getStatusCode()).isEqualTo(200);
@@ -112,7 +123,7 @@ class HandlersTest {
 
         ServerFrame reply = reply(new JoinHandler(switchboard).handleRequest(Events.load("join"), null));
 
-        assertThat(reply).isEqualTo(new ServerFrame.Ack("c-1", "join", null));
+        assertThat(reply).isEqualTo(new ServerFrame.Ack("c-1", "join", null, 0L));
         assertThat(store.members("lobby")).containsExactly(ALICE);
     }
 
@@ -136,9 +147,9 @@ class HandlersTest {
 
         ServerFrame reply = reply(new SendHandler(switchboard).handleRequest(event, null));
 
-        assertThat(reply).isEqualTo(new ServerFrame.Ack("c-3", "send", "m-1"));
+        assertThat(reply).isEqualTo(new ServerFrame.Ack("c-3", "send", "m-1", 1L));
         String expected = FrameCodec.encode(new ServerFrame.Message("m-1", "lobby", "alice", "{\"text\":\"hi\"}",
-                NOW.toEpochMilli()));
+                NOW.toEpochMilli(), 1));
         assertThat(delivered.get("Conn-Bob=")).containsExactly(expected);
         assertThat(delivered.get(ALICE)).containsExactly(expected);
         assertThat(delivered).doesNotContainKey("Conn-Carol=");
@@ -210,7 +221,7 @@ class HandlersTest {
         event.setIsBase64Encoded(true);
 
         assertThat(reply(new JoinHandler(switchboard).handleRequest(event, null)))
-                .isEqualTo(new ServerFrame.Ack("b-1", "join", null));
+                .isEqualTo(new ServerFrame.Ack("b-1", "join", null, 0L));
     }
 
     @Test
@@ -225,8 +236,7 @@ class HandlersTest {
 
     @Test
     void storeFailureBecomesATemporaryInternalError() {
-        Switchboard failing = new Switchboard(new FailingStore(), new Broadcaster((i, p) -> SendOutcome.DELIVERED,
-                store, 1, RetryPolicy.defaults()), Clock.systemUTC(), CoreSettings.defaults());
+        Switchboard failing = switchboard(new FailingStore());
 
         ServerFrame reply = reply(new JoinHandler(failing).handleRequest(Events.load("join"), null));
 
@@ -300,6 +310,11 @@ class HandlersTest {
 
         @Override
         public List<String> members(String room) {
+            throw outage();
+        }
+
+        @Override
+        public Map<String, String> memberUsers(String room) {
             throw outage();
         }
 

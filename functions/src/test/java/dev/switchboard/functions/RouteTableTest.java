@@ -23,6 +23,11 @@ class RouteTableTest {
         assertDeployableHandler(Route.AUTHORIZER_CLASS);
     }
 
+    @Test
+    void theQueuePublisherNamedByTheTableIsDeployable() throws Exception {
+        assertDeployableHandler(Route.PUBLISHER_CLASS);
+    }
+
     private static void assertDeployableHandler(String className) throws Exception {
         Class<?> type = Class.forName(className);
         assertThat(RequestHandler.class).isAssignableFrom(type);

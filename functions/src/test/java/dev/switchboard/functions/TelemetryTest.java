@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.InMemoryConnectionStore;
+import dev.switchboard.core.InMemoryIdempotencyStore;
+import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
@@ -12,7 +14,6 @@ import dev.switchboard.protocol.ClientFrame;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,9 +28,15 @@ class TelemetryTest {
     private final PrintStream original = System.out;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
     private final InMemoryConnectionStore store = new InMemoryConnectionStore();
-    private final Switchboard switchboard = new Switchboard(store,
-            new Broadcaster((id, payload) -> id.equals("Conn-Gone=") ? SendOutcome.GONE : SendOutcome.DELIVERED,
-                    store, 4, RetryPolicy.defaults()), Clock.systemUTC(), CoreSettings.defaults());
+    private final Switchboard switchboard = Switchboard.builder()
+            .store(store)
+            .history(new InMemoryRoomHistory())
+            .idempotency(new InMemoryIdempotencyStore())
+            .broadcaster(new Broadcaster(
+                    (id, payload) -> id.equals("Conn-Gone=") ? SendOutcome.GONE : SendOutcome.DELIVERED,
+                    store, 4, RetryPolicy.defaults()))
+            .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
+            .build();
 
     @BeforeEach
     void capture() {
@@ -49,7 +56,7 @@ class TelemetryTest {
     void sendLogsStructuredLinesAndEmitsBroadcastMetrics() {
         for (String id : List.of("Conn-Alice-1=", "Conn-Bob=", "Conn-Gone=")) {
             switchboard.connect(id, "u", "");
-            switchboard.join(id, new ClientFrame.Join(null, "lobby"));
+            switchboard.join(id, "u", new ClientFrame.Join(null, "lobby"));
         }
 
         new SendHandler(switchboard).handleRequest(Events.load("send"), new FakeLambdaContext("req-1", "send-fn"));

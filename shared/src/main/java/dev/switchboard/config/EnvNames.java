@@ -20,6 +20,15 @@ public final class EnvNames {
     /** Connection record lifetime in seconds without a {@code $disconnect}. */
     public static final String CONNECTION_TTL_SECONDS = "SWITCHBOARD_CONNECTION_TTL_SECONDS";
 
+    /** How long room messages stay available for resume, in seconds (default 86400). */
+    public static final String HISTORY_RETENTION_SECONDS = "SWITCHBOARD_HISTORY_RETENTION_SECONDS";
+    /** How long a send's client id guards against duplicates, in seconds (default 3600). */
+    public static final String IDEMPOTENCY_WINDOW_SECONDS = "SWITCHBOARD_IDEMPOTENCY_WINDOW_SECONDS";
+    /** {@code on} (default) or {@code off}: announce joins and leaves to rooms. */
+    public static final String PRESENCE_EVENTS = "SWITCHBOARD_PRESENCE_EVENTS";
+    /** Rooms with more members than this get no presence events (default 1000). */
+    public static final String PRESENCE_MAX_ROOM_SIZE = "SWITCHBOARD_PRESENCE_MAX_ROOM_SIZE";
+
     /** {@code jwt} (default) or {@code off}; off is honoured only when set explicitly. */
     public static final String AUTH_MODE = "SWITCHBOARD_AUTH_MODE";
     /** HS256 shared secret, for tokens signed with a shared key. */

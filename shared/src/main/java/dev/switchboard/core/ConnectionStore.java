@@ -1,6 +1,7 @@
 package dev.switchboard.core;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -44,6 +45,9 @@ public interface ConnectionStore {
 
     /** Connection ids of every member of the room. */
     List<String> members(String room);
+
+    /** Every member of the room: connection id to the user id it connected as. */
+    Map<String, String> memberUsers(String room);
 
     /** Connection ids of every open connection of a user. */
     List<String> connectionsOf(String userId);

@@ -7,22 +7,67 @@ import java.util.Objects;
 /**
  * Tunables of the core use cases.
  *
- * @param connectionTtl how long a connection record lives without {@code $disconnect}; API Gateway closes
- *                      every connection after 2 h, so this is 2 h plus slack for a missed disconnect
- * @param maxRooms      rooms one connection may be in at once
+ * <pre>{@code
+ * CoreSettings settings = CoreSettings.defaults().withHistoryRetention(Duration.ofHours(6));
+ * }</pre>
+ *
+ * @param connectionTtl       how long a connection record lives without {@code $disconnect}; API Gateway closes
+ *                            every connection after 2 h, so this is 2 h plus slack for a missed disconnect
+ * @param maxRooms            rooms one connection may be in at once
+ * @param historyRetention    how long room messages stay available for resume
+ * @param idempotencyWindow   how long a {@code send}'s client id protects against duplicates
+ * @param presenceEvents      whether joins and leaves are announced to the room at all
+ * @param presenceMaxRoomSize rooms with more members than this get no presence events (fan-out cost)
  */
-public record CoreSettings(Duration connectionTtl, int maxRooms) {
+public record CoreSettings(Duration connectionTtl, int maxRooms, Duration historyRetention,
+                           Duration idempotencyWindow, boolean presenceEvents, int presenceMaxRoomSize) {
     public CoreSettings {
         Objects.requireNonNull(connectionTtl, "connectionTtl");
+        Objects.requireNonNull(historyRetention, "historyRetention");
+        Objects.requireNonNull(idempotencyWindow, "idempotencyWindow");
         if (connectionTtl.compareTo(Duration.ofHours(2)) < 0) {
             throw new IllegalArgumentException("connectionTtl must cover API Gateway's 2 h connection limit");
         }
         if (maxRooms < 1) {
             throw new IllegalArgumentException("maxRooms must be at least 1");
         }
+        if (historyRetention.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("historyRetention must be at least a minute");
+        }
+        if (idempotencyWindow.isNegative() || idempotencyWindow.isZero()) {
+            throw new IllegalArgumentException("idempotencyWindow must be positive");
+        }
+        if (presenceMaxRoomSize < 0) {
+            throw new IllegalArgumentException("presenceMaxRoomSize must be >= 0");
+        }
     }
 
     public static CoreSettings defaults() {
-        return new CoreSettings(Duration.ofHours(3), Limits.MAX_ROOMS_PER_CONNECTION);
+        return new CoreSettings(Duration.ofHours(3), Limits.MAX_ROOMS_PER_CONNECTION, Duration.ofHours(24),
+                Duration.ofHours(1), true, 1_000);
+    }
+
+    public CoreSettings withConnectionTtl(Duration ttl) {
+        return new CoreSettings(ttl, maxRooms, historyRetention, idempotencyWindow, presenceEvents,
+                presenceMaxRoomSize);
+    }
+
+    public CoreSettings withMaxRooms(int rooms) {
+        return new CoreSettings(connectionTtl, rooms, historyRetention, idempotencyWindow, presenceEvents,
+                presenceMaxRoomSize);
+    }
+
+    public CoreSettings withHistoryRetention(Duration retention) {
+        return new CoreSettings(connectionTtl, maxRooms, retention, idempotencyWindow, presenceEvents,
+                presenceMaxRoomSize);
+    }
+
+    public CoreSettings withIdempotencyWindow(Duration window) {
+        return new CoreSettings(connectionTtl, maxRooms, historyRetention, window, presenceEvents,
+                presenceMaxRoomSize);
+    }
+
+    public CoreSettings withPresenceEvents(boolean enabled, int maxRoomSize) {
+        return new CoreSettings(connectionTtl, maxRooms, historyRetention, idempotencyWindow, enabled, maxRoomSize);
     }
 }

@@ -87,6 +87,18 @@ public final class InMemoryConnectionStore implements ConnectionStore {
     }
 
     @Override
+    public Map<String, String> memberUsers(String room) {
+        Map<String, String> users = new java.util.HashMap<>();
+        for (String connectionId : members(room)) {
+            Connection connection = connections.get(connectionId);
+            if (connection != null) {
+                users.put(connectionId, connection.userId());
+            }
+        }
+        return users;
+    }
+
+    @Override
     public List<String> connectionsOf(String userId) {
         List<String> ids = new ArrayList<>();
         connections.values().forEach(c -> {

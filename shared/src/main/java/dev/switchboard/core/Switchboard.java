@@ -3,12 +3,17 @@ package dev.switchboard.core;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
+import dev.switchboard.protocol.Limits;
 import dev.switchboard.protocol.ServerFrame;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -18,34 +23,50 @@ import java.util.function.Supplier;
  * {@code error} frame, not an exception.
  *
  * <pre>{@code
- * Switchboard switchboard = new Switchboard(store, broadcaster, Clock.systemUTC(), CoreSettings.defaults());
+ * Switchboard switchboard = Switchboard.builder()
+ *         .store(store).history(history).idempotency(idempotency).broadcaster(broadcaster)
+ *         .build();
  * switchboard.connect("abc=", "user-1", "203.0.113.9");
- * ServerFrame reply = switchboard.join("abc=", new ClientFrame.Join("1", "lobby"));   // ack
+ * ServerFrame reply = switchboard.join("abc=", "user-1", new ClientFrame.Join("1", "lobby"));   // ack
  * }</pre>
+ *
+ * <p>Ordering and resume: a message gets its room's next sequence number, is written to the history, and only
+ * then is the room's membership read for the broadcast. A joining connection writes its membership first and
+ * reads the history after. So any message is either in the history the joiner reads or broadcast to it live;
+ * clients de-duplicate by {@code seq}.
  */
 public final class Switchboard {
 
+    /** A pending idempotency claim older than this is considered abandoned by a crashed sender. */
+    static final Duration STALE_CLAIM = Duration.ofSeconds(30);
+
     private final ConnectionStore store;
+    private final RoomHistory history;
+    private final IdempotencyStore idempotency;
     private final Broadcaster broadcaster;
     private final Clock clock;
     private final CoreSettings settings;
     private final Supplier<String> messageIds;
 
-    public Switchboard(ConnectionStore store, Broadcaster broadcaster, Clock clock, CoreSettings settings) {
-        this(store, broadcaster, clock, settings, () -> UUID.randomUUID().toString());
+    private Switchboard(Builder builder) {
+        this.store = Objects.requireNonNull(builder.store, "store");
+        this.history = Objects.requireNonNull(builder.history, "history");
+        this.idempotency = Objects.requireNonNull(builder.idempotency, "idempotency");
+        this.broadcaster = Objects.requireNonNull(builder.broadcaster, "broadcaster");
+        this.clock = builder.clock;
+        this.settings = builder.settings;
+        this.messageIds = builder.messageIds;
     }
 
-    public Switchboard(ConnectionStore store, Broadcaster broadcaster, Clock clock, CoreSettings settings,
-                       Supplier<String> messageIds) {
-        this.store = Objects.requireNonNull(store, "store");
-        this.broadcaster = Objects.requireNonNull(broadcaster, "broadcaster");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.messageIds = Objects.requireNonNull(messageIds, "messageIds");
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** The result of a {@code send}: the reply for the sender and how the broadcast went. */
+    /** The result of a publish: the reply for the sender and how the broadcast went. */
     public record Sent(ServerFrame reply, BroadcastResult broadcast) {
+        static Sent of(ServerFrame reply) {
+            return new Sent(reply, BroadcastResult.empty());
+        }
     }
 
     /** {@code $connect}: remembers the connection under the identity the authorizer established. */
@@ -57,42 +78,125 @@ public final class Switchboard {
         return connection;
     }
 
-    /** {@code $disconnect}: forgets the connection and its memberships; idempotent. Returns the rooms left. */
+    /**
+     * {@code $disconnect}: forgets the connection and its memberships (idempotent) and tells each room when the
+     * user's last connection in it left. Returns the rooms left.
+     */
     public Set<String> disconnect(String connectionId) {
-        return store.remove(connectionId);
+        String userId = store.find(connectionId).map(Connection::userId).orElse(null);
+        Set<String> rooms = store.remove(connectionId);
+        if (userId != null) {
+            rooms.forEach(room -> announce(room, userId, ServerFrame.PresenceChange.LEFT));
+        }
+        return rooms;
     }
 
-    public ServerFrame join(String connectionId, ClientFrame.Join join) {
-        return switch (store.join(connectionId, join.room(), settings.maxRooms())) {
-            case JOINED, ALREADY_MEMBER -> ack(join, null);
-            case UNKNOWN_CONNECTION -> unknownConnection(join);
-            case TOO_MANY_ROOMS -> new ServerFrame.Error(ErrorCode.TOO_MANY_ROOMS,
-                    "a connection may be in at most " + settings.maxRooms() + " rooms", join.id());
-        };
+    /** Joins a room; with {@code after}, the reply is the history after that position (or a reset). */
+    public ServerFrame join(String connectionId, String userId, ClientFrame.Join join) {
+        JoinResult result = store.join(connectionId, join.room(), settings.maxRooms());
+        switch (result) {
+            case UNKNOWN_CONNECTION -> {
+                return new ServerFrame.Error(ErrorCode.UNKNOWN_CONNECTION, "connection is not registered; reconnect",
+                        join.id());
+            }
+            case TOO_MANY_ROOMS -> {
+                return new ServerFrame.Error(ErrorCode.TOO_MANY_ROOMS,
+                        "a connection may be in at most " + settings.maxRooms() + " rooms", join.id());
+            }
+            case JOINED -> announce(join.room(), userId, ServerFrame.PresenceChange.JOINED);
+            case ALREADY_MEMBER -> {
+                // Re-joining is harmless: answer as for a first join, announce nothing.
+            }
+        }
+        if (join.after() != null) {
+            return historyPage(join.id(), join.room(), join.after());
+        }
+        return new ServerFrame.Ack(join.id(), "join", null, history.latestSeq(join.room()));
     }
 
-    public ServerFrame leave(String connectionId, ClientFrame.Leave leave) {
+    public ServerFrame leave(String connectionId, String userId, ClientFrame.Leave leave) {
         if (!store.leave(connectionId, leave.room())) {
             return notInRoom(leave, leave.room());
         }
-        return ack(leave, null);
+        announce(leave.room(), userId, ServerFrame.PresenceChange.LEFT);
+        return new ServerFrame.Ack(leave.id(), "leave", null);
     }
 
-    /** Sends to every member of the room (the sender included, if a member). Only members may send. */
+    /** Sends to every member of the room (the sender included). Only members may send. */
     public Sent send(String connectionId, String userId, ClientFrame.Send send) {
         if (!store.isMember(connectionId, send.room())) {
-            return new Sent(notInRoom(send, send.room()), BroadcastResult.empty());
+            return Sent.of(notInRoom(send, send.room()));
         }
-        List<String> members = store.members(send.room());
-        ServerFrame.Message message = new ServerFrame.Message(messageIds.get(), send.room(), userId, send.data(),
-                clock.millis());
-        BroadcastResult result = broadcaster.broadcast(members, FrameCodec.encodeBytes(message));
+        return publish(send.room(), userId, send.data(), send.id());
+    }
+
+    /**
+     * Publishes to a room on behalf of {@code from}, whether or not it holds a socket (the SQS path uses this).
+     * With a {@code clientId}, a repeat within the idempotency window creates nothing and gets the first ack.
+     */
+    public Sent publish(String room, String from, String data, String clientId) {
+        Instant now = clock.instant();
+        String key = clientId == null ? null : "MSGID#" + room + "#" + from + "#" + clientId;
+        if (key != null) {
+            switch (idempotency.claim(key, now, now.plus(settings.idempotencyWindow()), now.minus(STALE_CLAIM))) {
+                case IdempotencyStore.Claim.Completed done -> {
+                    return Sent.of(new ServerFrame.Ack(clientId, "send", done.messageId(), done.seq()));
+                }
+                case IdempotencyStore.Claim.Pending pending -> {
+                    return Sent.of(new ServerFrame.Error(ErrorCode.IN_PROGRESS,
+                            "a send with this id is still in progress; retry", clientId));
+                }
+                case IdempotencyStore.Claim.Claimed claimed -> {
+                    // Ours: create the message below.
+                }
+            }
+        }
+        long seq = history.nextSeq(room);
+        ServerFrame.Message message = new ServerFrame.Message(messageIds.get(), room, from, data, now.toEpochMilli(),
+                seq);
+        history.append(message, now.plus(settings.historyRetention()));
+        if (key != null) {
+            idempotency.complete(key, message.id(), seq);
+        }
+        BroadcastResult result = broadcaster.broadcast(store.members(room), FrameCodec.encodeBytes(message));
         if (result.tooLarge() > 0) {
             return new Sent(new ServerFrame.Error(ErrorCode.PAYLOAD_TOO_LARGE,
-                    "message exceeds the gateway's size limit for " + result.tooLarge() + " recipient(s)",
-                    send.id()), result);
+                    "message exceeds the gateway's size limit for " + result.tooLarge() + " recipient(s)", clientId),
+                    result);
         }
-        return new Sent(ack(send, message.id()), result);
+        return new Sent(new ServerFrame.Ack(clientId, "send", message.id(), seq), result);
+    }
+
+    /** Messages of a joined room after a position: one page, or a reset when that position is gone. */
+    public ServerFrame resume(String connectionId, ClientFrame.Resume resume) {
+        if (!store.isMember(connectionId, resume.room())) {
+            return notInRoom(resume, resume.room());
+        }
+        return historyPage(resume.id(), resume.room(), resume.after());
+    }
+
+    /** Who is in a joined room, by user, with their connection counts. */
+    public ServerFrame presence(String connectionId, ClientFrame.Presence presence) {
+        if (!store.isMember(connectionId, presence.room())) {
+            return notInRoom(presence, presence.room());
+        }
+        Map<String, Integer> byUser = new TreeMap<>();
+        store.memberUsers(presence.room()).values().forEach(user -> byUser.merge(user, 1, Integer::sum));
+        List<ServerFrame.Member> members = new ArrayList<>();
+        byUser.forEach((user, count) -> members.add(new ServerFrame.Member(user, count)));
+        return new ServerFrame.Presence(presence.id(), presence.room(), members);
+    }
+
+    /** Sends to every open connection of a user. */
+    public Sent direct(String userId, ClientFrame.Direct direct) {
+        return publishToUser(direct.user(), userId, direct.data(), direct.id());
+    }
+
+    /** Delivers a direct message to every open connection of {@code user} (the SQS path uses this too). */
+    public Sent publishToUser(String user, String from, String data, String clientId) {
+        ServerFrame.Direct message = new ServerFrame.Direct(messageIds.get(), from, data, clock.millis());
+        BroadcastResult result = broadcaster.broadcast(store.connectionsOf(user), FrameCodec.encodeBytes(message));
+        return new Sent(new ServerFrame.Ack(clientId, "direct", message.id()), result);
     }
 
     public ServerFrame ping(ClientFrame.Ping ping) {
@@ -102,23 +206,113 @@ public final class Switchboard {
     /** Serves any decoded client frame by its route; used where one entry point receives every action. */
     public ServerFrame dispatch(String connectionId, String userId, ClientFrame frame) {
         return switch (frame) {
-            case ClientFrame.Join join -> join(connectionId, join);
-            case ClientFrame.Leave leave -> leave(connectionId, leave);
+            case ClientFrame.Join join -> join(connectionId, userId, join);
+            case ClientFrame.Leave leave -> leave(connectionId, userId, leave);
             case ClientFrame.Send send -> send(connectionId, userId, send).reply();
             case ClientFrame.Ping ping -> ping(ping);
+            case ClientFrame.Resume resume -> resume(connectionId, resume);
+            case ClientFrame.Presence presence -> presence(connectionId, presence);
+            case ClientFrame.Direct direct -> direct(userId, direct).reply();
         };
     }
 
-    private static ServerFrame ack(ClientFrame frame, String messageId) {
-        return new ServerFrame.Ack(frame.id(), frame.route().key(), messageId);
+    private ServerFrame historyPage(String id, String room, long after) {
+        Instant now = clock.instant();
+        long latest = history.latestSeq(room);
+        if (after >= latest) {
+            return new ServerFrame.History(id, room, List.of(), false, latest);
+        }
+        List<ServerFrame.Message> found = history.after(room, after, Limits.HISTORY_PAGE_SIZE, now);
+        if (found.isEmpty() || found.getFirst().seq() > after + 1) {
+            // The message right after the client's position is not retained (expired, or lost to a crash between
+            // numbering and storing it): say so rather than leave a silent gap.
+            return new ServerFrame.Reset(id, room, latest,
+                    "position " + after + " is older than the retained history");
+        }
+        List<ServerFrame.Message> page = new ArrayList<>();
+        int bytes = 0;
+        for (ServerFrame.Message message : found) {
+            bytes += FrameCodec.utf8Length(message.data()) + 256;
+            if (!page.isEmpty() && bytes > Limits.HISTORY_PAGE_BYTES) {
+                break;
+            }
+            page.add(message);
+        }
+        boolean more = page.getLast().seq() < latest;
+        return new ServerFrame.History(id, room, page, more, latest);
+    }
+
+    /** Tells a room that a user's first connection joined or last connection left, unless presence is off. */
+    private void announce(String room, String userId, String event) {
+        if (!settings.presenceEvents()) {
+            return;
+        }
+        Map<String, String> members = store.memberUsers(room);
+        if (members.isEmpty() || members.size() > settings.presenceMaxRoomSize()) {
+            return;
+        }
+        long sameUser = members.values().stream().filter(userId::equals).count();
+        boolean firstOrLast = event.equals(ServerFrame.PresenceChange.JOINED) ? sameUser == 1 : sameUser == 0;
+        if (firstOrLast) {
+            broadcaster.broadcast(members.keySet(),
+                    FrameCodec.encodeBytes(new ServerFrame.PresenceChange(room, event, userId)));
+        }
     }
 
     private static ServerFrame notInRoom(ClientFrame frame, String room) {
         return new ServerFrame.Error(ErrorCode.NOT_IN_ROOM, "not a member of room '" + room + "'", frame.id());
     }
 
-    private static ServerFrame unknownConnection(ClientFrame frame) {
-        return new ServerFrame.Error(ErrorCode.UNKNOWN_CONNECTION, "connection is not registered; reconnect",
-                frame.id());
+    /** Builds a {@link Switchboard}; store, history, idempotency and broadcaster are required. */
+    public static final class Builder {
+        private ConnectionStore store;
+        private RoomHistory history;
+        private IdempotencyStore idempotency;
+        private Broadcaster broadcaster;
+        private Clock clock = Clock.systemUTC();
+        private CoreSettings settings = CoreSettings.defaults();
+        private Supplier<String> messageIds = () -> UUID.randomUUID().toString();
+
+        private Builder() {
+        }
+
+        public Builder store(ConnectionStore value) {
+            this.store = value;
+            return this;
+        }
+
+        public Builder history(RoomHistory value) {
+            this.history = value;
+            return this;
+        }
+
+        public Builder idempotency(IdempotencyStore value) {
+            this.idempotency = value;
+            return this;
+        }
+
+        public Builder broadcaster(Broadcaster value) {
+            this.broadcaster = value;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        public Builder settings(CoreSettings value) {
+            this.settings = Objects.requireNonNull(value, "settings");
+            return this;
+        }
+
+        public Builder messageIds(Supplier<String> value) {
+            this.messageIds = Objects.requireNonNull(value, "messageIds");
+            return this;
+        }
+
+        public Switchboard build() {
+            return new Switchboard(this);
+        }
     }
 }

@@ -4,19 +4,28 @@ import java.util.Objects;
 
 /**
  * A frame a client sends: {@code {"action": ..., "id": ..., ...}}. The optional {@code id} is echoed in the
- * server's {@code ack} or {@code error} so the client can match replies to requests.
+ * server's reply so the client can match replies to requests; on {@code send} it also makes retries idempotent.
  */
 public sealed interface ClientFrame {
 
     /** The client's correlation id, or null when the client sent none. */
     String id();
 
-    /** The route key this frame is addressed to. */
+    /** The route this frame is addressed to. */
     Route route();
 
-    record Join(String id, String room) implements ClientFrame {
+    /**
+     * Join a room. With {@code after}, also resume: the reply is a {@code history} page of every retained message
+     * with a larger sequence number (or a {@code reset} when that position is no longer retained).
+     */
+    record Join(String id, String room, Long after) implements ClientFrame {
         public Join {
             requireRoom(room, id);
+            requirePosition(after, id);
+        }
+
+        public Join(String id, String room) {
+            this(id, room, null);
         }
 
         @Override
@@ -37,8 +46,8 @@ public sealed interface ClientFrame {
     }
 
     /**
-     * A message for every member of {@code room}. {@code data} is the raw JSON text of any JSON value, kept
-     * verbatim so it reaches receivers exactly as sent.
+     * A message for every member of {@code room}. {@code data} is the JSON text of any JSON value, re-encoded
+     * compactly, so it reaches receivers with the same meaning as sent.
      */
     record Send(String id, String room, String data) implements ClientFrame {
         public Send {
@@ -59,6 +68,50 @@ public sealed interface ClientFrame {
         }
     }
 
+    /** Fetch the messages of a joined room after a sequence number (one page; ask again while {@code more}). */
+    record Resume(String id, String room, long after) implements ClientFrame {
+        public Resume {
+            requireRoom(room, id);
+            requirePosition(after, id);
+        }
+
+        @Override
+        public Route route() {
+            return Route.RESUME;
+        }
+    }
+
+    /** Ask who is in a joined room. */
+    record Presence(String id, String room) implements ClientFrame {
+        public Presence {
+            requireRoom(room, id);
+        }
+
+        @Override
+        public Route route() {
+            return Route.PRESENCE;
+        }
+    }
+
+    /** A message for every open connection of one user. */
+    record Direct(String id, String user, String data) implements ClientFrame {
+        public Direct {
+            if (user == null) {
+                throw new ProtocolException(ErrorCode.MISSING_FIELD, "field 'user' is required", id);
+            }
+            if (!Limits.isValidUser(user)) {
+                throw new ProtocolException(ErrorCode.INVALID_FIELD,
+                        "user must be 1-" + Limits.MAX_USER_LENGTH + " characters without control characters", id);
+            }
+            Objects.requireNonNull(data, "data");
+        }
+
+        @Override
+        public Route route() {
+            return Route.DIRECT;
+        }
+    }
+
     private static void requireRoom(String room, String id) {
         if (room == null) {
             throw new ProtocolException(ErrorCode.MISSING_FIELD, "field 'room' is required", id);
@@ -66,6 +119,12 @@ public sealed interface ClientFrame {
         if (!Limits.isValidRoom(room)) {
             throw new ProtocolException(ErrorCode.INVALID_FIELD,
                     "room must be 1-" + Limits.MAX_ROOM_LENGTH + " characters of A-Z a-z 0-9 _ . : -", id);
+        }
+    }
+
+    private static void requirePosition(Long after, String id) {
+        if (after != null && after < 0) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, "after must be a sequence number >= 0", id);
         }
     }
 }

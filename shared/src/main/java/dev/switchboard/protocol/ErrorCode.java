@@ -21,6 +21,8 @@ public enum ErrorCode {
     TOO_MANY_ROOMS(false),
     /** The connection is unknown to the store (expired or already disconnected). */
     UNKNOWN_CONNECTION(false),
+    /** A {@code send} with this id is still being processed (a retry raced the original); retry shortly. */
+    IN_PROGRESS(true),
     /** Some recipients could not be reached because AWS throttled the delivery; retry later. */
     THROTTLED(true),
     /** An unexpected server-side failure; retry later. */

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -114,6 +116,8 @@ public final class FrameCodec {
                     case "action" -> raw.action = raw.text(p, value, "action");
                     case "id" -> raw.id = raw.text(p, value, "id");
                     case "room" -> raw.room = raw.text(p, value, "room");
+                    case "user" -> raw.user = raw.text(p, value, "user");
+                    case "after" -> raw.after = raw.number(p, value, "after");
                     case "data" -> raw.data = copyValue(p);
                     default -> p.skipChildren();
                 }
@@ -139,6 +143,8 @@ public final class FrameCodec {
         String id;
         String room;
         String data;
+        String user;
+        Long after;
         String typeError;
 
         String text(JsonParser p, JsonToken value, String field) throws IOException {
@@ -152,8 +158,30 @@ public final class FrameCodec {
             return null;
         }
 
+        Long number(JsonParser p, JsonToken value, String field) throws IOException {
+            if (value == JsonToken.VALUE_NUMBER_INT) {
+                return p.getLongValue();
+            }
+            p.skipChildren();
+            if (value != JsonToken.VALUE_NULL && typeError == null) {
+                typeError = field;
+            }
+            return null;
+        }
+
         String validId() {
             return Limits.isValidId(id) ? id : null;
+        }
+
+        String requireData(String replyId) {
+            if (data == null) {
+                throw new ProtocolException(ErrorCode.MISSING_FIELD, "field 'data' is required", replyId);
+            }
+            if (utf8Length(data) > Limits.MAX_DATA_BYTES) {
+                throw new ProtocolException(ErrorCode.PAYLOAD_TOO_LARGE,
+                        "data exceeds " + Limits.MAX_DATA_BYTES + " bytes", replyId);
+            }
+            return data;
         }
 
         ClientFrame toFrame() {
@@ -163,7 +191,7 @@ public final class FrameCodec {
                         "id must be 1-" + Limits.MAX_ID_LENGTH + " printable ASCII characters", null);
             }
             if (typeError != null) {
-                throw new ProtocolException(ErrorCode.INVALID_FIELD, "field '" + typeError + "' must be a string",
+                throw new ProtocolException(ErrorCode.INVALID_FIELD, "field '" + typeError + "' has the wrong type",
                         replyId);
             }
             if (action == null) {
@@ -172,19 +200,18 @@ public final class FrameCodec {
             Route route = Route.byKey(action).filter(Route::isAction).orElseThrow(() -> new ProtocolException(
                     ErrorCode.UNKNOWN_ACTION, "unknown action '" + abbreviate(action) + "'", replyId));
             return switch (route) {
-                case JOIN -> new ClientFrame.Join(replyId, room);
+                case JOIN -> new ClientFrame.Join(replyId, room, after);
                 case LEAVE -> new ClientFrame.Leave(replyId, room);
                 case PING -> new ClientFrame.Ping(replyId);
-                case SEND -> {
-                    if (data == null) {
-                        throw new ProtocolException(ErrorCode.MISSING_FIELD, "field 'data' is required", replyId);
+                case SEND -> new ClientFrame.Send(replyId, room, requireData(replyId));
+                case RESUME -> {
+                    if (after == null) {
+                        throw new ProtocolException(ErrorCode.MISSING_FIELD, "field 'after' is required", replyId);
                     }
-                    if (utf8Length(data) > Limits.MAX_DATA_BYTES) {
-                        throw new ProtocolException(ErrorCode.PAYLOAD_TOO_LARGE,
-                                "data exceeds " + Limits.MAX_DATA_BYTES + " bytes", replyId);
-                    }
-                    yield new ClientFrame.Send(replyId, room, data);
+                    yield new ClientFrame.Resume(replyId, room, after);
                 }
+                case PRESENCE -> new ClientFrame.Presence(replyId, room);
+                case DIRECT -> new ClientFrame.Direct(replyId, user, requireData(replyId));
                 case CONNECT, DISCONNECT, DEFAULT -> throw new IllegalStateException("not an action route: " + route);
             };
         }
@@ -203,20 +230,87 @@ public final class FrameCodec {
         return out.toString();
     }
 
+    /** Decodes a backend's publish request; every problem is a {@link ProtocolException}. */
+    public static PublishRequest decodePublish(String body) {
+        if (body == null || body.length() > Limits.MAX_MESSAGE_BYTES || utf8Length(body) > Limits.MAX_MESSAGE_BYTES) {
+            throw new ProtocolException(ErrorCode.PAYLOAD_TOO_LARGE, "publish request missing or too large", null);
+        }
+        String room = null;
+        String user = null;
+        String data = null;
+        String from = null;
+        String id = null;
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new ProtocolException(ErrorCode.MALFORMED_JSON, "publish request must be a JSON object", null);
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("data".equals(name)) {
+                    data = copyValue(p);
+                    continue;
+                }
+                String text = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                p.skipChildren();
+                switch (name) {
+                    case "room" -> room = text;
+                    case "user" -> user = text;
+                    case "from" -> from = text;
+                    case "id" -> id = text;
+                    default -> {
+                    }
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new ProtocolException(ErrorCode.MALFORMED_JSON, "trailing content after the JSON object", id);
+            }
+        } catch (StreamConstraintsException e) {
+            throw new ProtocolException(ErrorCode.PAYLOAD_TOO_LARGE, "publish request is too deeply nested", id);
+        } catch (IOException e) {
+            throw new ProtocolException(ErrorCode.MALFORMED_JSON, "publish request is not valid JSON", id);
+        }
+        return new PublishRequest(room, user, data, from, id != null && Limits.isValidId(id) ? id : null);
+    }
+
+    /** Encodes a publish request (for backends that send to the queue). */
+    public static String encode(PublishRequest request) {
+        return write(g -> {
+            writeOptional(g, "room", request.room());
+            writeOptional(g, "user", request.user());
+            writeData(g, request.data());
+            g.writeStringField("from", request.from());
+            writeOptional(g, "id", request.id());
+        });
+    }
+
     /** Encodes a client frame (used by client libraries and tests). */
     public static String encode(ClientFrame frame) {
         return write(g -> {
             g.writeStringField("action", frame.route().key());
             writeOptional(g, "id", frame.id());
             switch (frame) {
-                case ClientFrame.Join join -> g.writeStringField("room", join.room());
+                case ClientFrame.Join join -> {
+                    g.writeStringField("room", join.room());
+                    if (join.after() != null) {
+                        g.writeNumberField("after", join.after());
+                    }
+                }
                 case ClientFrame.Leave leave -> g.writeStringField("room", leave.room());
                 case ClientFrame.Send send -> {
                     g.writeStringField("room", send.room());
-                    g.writeFieldName("data");
-                    g.writeRawValue(send.data());
+                    writeData(g, send.data());
                 }
                 case ClientFrame.Ping ignored -> {
+                }
+                case ClientFrame.Resume resume -> {
+                    g.writeStringField("room", resume.room());
+                    g.writeNumberField("after", resume.after());
+                }
+                case ClientFrame.Presence presence -> g.writeStringField("room", presence.room());
+                case ClientFrame.Direct direct -> {
+                    g.writeStringField("user", direct.user());
+                    writeData(g, direct.data());
                 }
             }
         });
@@ -224,34 +318,86 @@ public final class FrameCodec {
 
     /** Encodes a server frame as the JSON text sent to clients. */
     public static String encode(ServerFrame frame) {
-        return write(g -> {
-            g.writeStringField("type", frame.type());
-            switch (frame) {
-                case ServerFrame.Message m -> {
-                    g.writeStringField("id", m.id());
-                    g.writeStringField("room", m.room());
-                    g.writeStringField("from", m.from());
-                    g.writeFieldName("data");
-                    g.writeRawValue(m.data());
-                    g.writeNumberField("ts", m.ts());
-                }
-                case ServerFrame.Ack a -> {
-                    writeOptional(g, "id", a.id());
-                    g.writeStringField("action", a.action());
-                    writeOptional(g, "messageId", a.messageId());
-                }
-                case ServerFrame.Error e -> {
-                    writeOptional(g, "id", e.id());
-                    g.writeStringField("code", e.code().name());
-                    g.writeStringField("message", e.message());
-                    g.writeBooleanField("temporary", e.temporary());
-                }
-                case ServerFrame.Pong pong -> {
-                    writeOptional(g, "id", pong.id());
-                    g.writeNumberField("ts", pong.ts());
+        return write(g -> writeServerFields(g, frame));
+    }
+
+    private static void writeServerFields(JsonGenerator g, ServerFrame frame) throws IOException {
+        g.writeStringField("type", frame.type());
+        switch (frame) {
+            case ServerFrame.Message m -> {
+                g.writeStringField("id", m.id());
+                g.writeStringField("room", m.room());
+                g.writeStringField("from", m.from());
+                writeData(g, m.data());
+                g.writeNumberField("ts", m.ts());
+                g.writeNumberField("seq", m.seq());
+            }
+            case ServerFrame.Ack a -> {
+                writeOptional(g, "id", a.id());
+                g.writeStringField("action", a.action());
+                writeOptional(g, "messageId", a.messageId());
+                if (a.seq() != null) {
+                    g.writeNumberField("seq", a.seq());
                 }
             }
-        });
+            case ServerFrame.Error e -> {
+                writeOptional(g, "id", e.id());
+                g.writeStringField("code", e.code().name());
+                g.writeStringField("message", e.message());
+                g.writeBooleanField("temporary", e.temporary());
+            }
+            case ServerFrame.Pong pong -> {
+                writeOptional(g, "id", pong.id());
+                g.writeNumberField("ts", pong.ts());
+            }
+            case ServerFrame.History h -> {
+                writeOptional(g, "id", h.id());
+                g.writeStringField("room", h.room());
+                g.writeArrayFieldStart("messages");
+                for (ServerFrame.Message m : h.messages()) {
+                    g.writeStartObject();
+                    writeServerFields(g, m);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeBooleanField("more", h.more());
+                g.writeNumberField("seq", h.seq());
+            }
+            case ServerFrame.Reset r -> {
+                writeOptional(g, "id", r.id());
+                g.writeStringField("room", r.room());
+                g.writeNumberField("seq", r.seq());
+                g.writeStringField("reason", r.reason());
+            }
+            case ServerFrame.Presence p -> {
+                writeOptional(g, "id", p.id());
+                g.writeStringField("room", p.room());
+                g.writeArrayFieldStart("members");
+                for (ServerFrame.Member member : p.members()) {
+                    g.writeStartObject();
+                    g.writeStringField("user", member.user());
+                    g.writeNumberField("connections", member.connections());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            case ServerFrame.PresenceChange c -> {
+                g.writeStringField("room", c.room());
+                g.writeStringField("event", c.event());
+                g.writeStringField("user", c.user());
+            }
+            case ServerFrame.Direct d -> {
+                g.writeStringField("id", d.id());
+                g.writeStringField("from", d.from());
+                writeData(g, d.data());
+                g.writeNumberField("ts", d.ts());
+            }
+        }
+    }
+
+    private static void writeData(JsonGenerator g, String data) throws IOException {
+        g.writeFieldName("data");
+        g.writeRawValue(data);
     }
 
     /** Encodes a server frame as UTF-8 bytes, ready for {@code @connections} POST. */
@@ -264,55 +410,120 @@ public final class FrameCodec {
      * older clients ignore newer frames; a malformed frame is a {@link ProtocolException}.
      */
     public static Optional<ServerFrame> decodeServer(String text) {
-        String type = null;
-        String id = null;
-        String room = null;
-        String from = null;
-        String data = null;
-        String action = null;
-        String messageId = null;
-        String code = null;
-        String message = null;
-        long ts = 0;
         try (JsonParser p = JSON.createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new ProtocolException(ErrorCode.MALFORMED_JSON, "server frame must be a JSON object", null);
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (name) {
-                    case "type" -> type = p.getValueAsString();
-                    case "id" -> id = p.getValueAsString();
-                    case "room" -> room = p.getValueAsString();
-                    case "from" -> from = p.getValueAsString();
-                    case "action" -> action = p.getValueAsString();
-                    case "messageId" -> messageId = p.getValueAsString();
-                    case "code" -> code = p.getValueAsString();
-                    case "message" -> message = p.getValueAsString();
-                    case "ts" -> ts = value.isNumeric() ? p.getLongValue() : 0;
-                    case "data" -> data = copyValue(p);
-                    default -> p.skipChildren();
-                }
-            }
+            return readServerFrame(p);
         } catch (IOException e) {
             throw new ProtocolException(ErrorCode.MALFORMED_JSON, "server frame is not valid JSON", null);
-        }
-        if (type == null) {
-            throw new ProtocolException(ErrorCode.MISSING_FIELD, "server frame has no type", null);
-        }
-        try {
-            return switch (type) {
-                case "message" -> Optional.of(new ServerFrame.Message(id, room, from, data, ts));
-                case "ack" -> Optional.of(new ServerFrame.Ack(id, action, messageId));
-                case "error" -> Optional.of(new ServerFrame.Error(errorCode(code),
-                        message == null ? "" : message, id));
-                case "pong" -> Optional.of(new ServerFrame.Pong(id, ts));
-                default -> Optional.empty();
-            };
         } catch (NullPointerException e) {
-            throw new ProtocolException(ErrorCode.MISSING_FIELD, "server frame misses " + e.getMessage(), id);
+            throw new ProtocolException(ErrorCode.MISSING_FIELD, "server frame misses " + e.getMessage(), null);
         }
+    }
+
+    /** Reads the fields of one server frame object; the parser is on its START_OBJECT. */
+    private static Optional<ServerFrame> readServerFrame(JsonParser p) throws IOException {
+        ServerFields f = new ServerFields();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (name) {
+                case "type" -> f.type = p.getValueAsString();
+                case "id" -> f.id = p.getValueAsString();
+                case "room" -> f.room = p.getValueAsString();
+                case "from" -> f.from = p.getValueAsString();
+                case "action" -> f.action = p.getValueAsString();
+                case "messageId" -> f.messageId = p.getValueAsString();
+                case "code" -> f.code = p.getValueAsString();
+                case "message" -> f.message = p.getValueAsString();
+                case "reason" -> f.reason = p.getValueAsString();
+                case "event" -> f.event = p.getValueAsString();
+                case "user" -> f.user = p.getValueAsString();
+                case "ts" -> f.ts = value.isNumeric() ? p.getLongValue() : 0;
+                case "seq" -> f.seq = value.isNumeric() ? p.getLongValue() : null;
+                case "more" -> f.more = value == JsonToken.VALUE_TRUE;
+                case "data" -> f.data = copyValue(p);
+                case "messages" -> f.messages = readMessages(p, value);
+                case "members" -> f.members = readMembers(p, value);
+                default -> p.skipChildren();
+            }
+        }
+        if (f.type == null) {
+            throw new ProtocolException(ErrorCode.MISSING_FIELD, "server frame has no type", f.id);
+        }
+        long seq = f.seq == null ? 0 : f.seq;
+        return Optional.ofNullable(switch (f.type) {
+            case "message" -> new ServerFrame.Message(f.id, f.room, f.from, f.data, f.ts, seq);
+            case "ack" -> new ServerFrame.Ack(f.id, f.action, f.messageId, f.seq);
+            case "error" -> new ServerFrame.Error(errorCode(f.code), f.message == null ? "" : f.message, f.id);
+            case "pong" -> new ServerFrame.Pong(f.id, f.ts);
+            case "history" -> new ServerFrame.History(f.id, f.room, f.messages, f.more, seq);
+            case "reset" -> new ServerFrame.Reset(f.id, f.room, seq, f.reason == null ? "" : f.reason);
+            case "presence" -> new ServerFrame.Presence(f.id, f.room, f.members);
+            case "presence_change" -> new ServerFrame.PresenceChange(f.room, f.event, f.user);
+            case "direct" -> new ServerFrame.Direct(f.id, f.from, f.data, f.ts);
+            default -> null;
+        });
+    }
+
+    private static List<ServerFrame.Message> readMessages(JsonParser p, JsonToken value) throws IOException {
+        List<ServerFrame.Message> messages = new ArrayList<>();
+        if (value != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return messages;
+        }
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            readServerFrame(p).filter(ServerFrame.Message.class::isInstance).map(ServerFrame.Message.class::cast)
+                    .ifPresent(messages::add);
+        }
+        return messages;
+    }
+
+    private static List<ServerFrame.Member> readMembers(JsonParser p, JsonToken value) throws IOException {
+        List<ServerFrame.Member> members = new ArrayList<>();
+        if (value != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return members;
+        }
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            String user = null;
+            int connections = 0;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken field = p.nextToken();
+                if ("user".equals(name)) {
+                    user = p.getValueAsString();
+                } else if ("connections".equals(name) && field.isNumeric()) {
+                    connections = p.getIntValue();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            members.add(new ServerFrame.Member(user, connections));
+        }
+        return members;
+    }
+
+    /** Fields of any server frame as read. */
+    private static final class ServerFields {
+        String type;
+        String id;
+        String room;
+        String from;
+        String data;
+        String action;
+        String messageId;
+        String code;
+        String message;
+        String reason;
+        String event;
+        String user;
+        long ts;
+        Long seq;
+        boolean more;
+        List<ServerFrame.Message> messages = List.of();
+        List<ServerFrame.Member> members = List.of();
     }
 
     private static ErrorCode errorCode(String code) {

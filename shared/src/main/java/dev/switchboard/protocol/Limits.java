@@ -17,6 +17,12 @@ public final class Limits {
     public static final int MAX_ID_LENGTH = 64;
     /** Longest room name. */
     public static final int MAX_ROOM_LENGTH = 128;
+    /** Longest user id (a token's {@code sub}). */
+    public static final int MAX_USER_LENGTH = 256;
+    /** Most messages in one {@code history} page. */
+    public static final int HISTORY_PAGE_SIZE = 100;
+    /** Most bytes of message data in one {@code history} page, so the page stays under the 128 KB limit. */
+    public static final int HISTORY_PAGE_BYTES = 100 * 1024;
     /** Rooms one connection may be in at once. */
     public static final int MAX_ROOMS_PER_CONNECTION = 50;
     /** Deepest JSON nesting accepted in a frame. */
@@ -31,6 +37,12 @@ public final class Limits {
     /** Room names: 1–128 characters of letters, digits, {@code _ . : -}. */
     public static boolean isValidRoom(String room) {
         return room != null && ROOM.matcher(room).matches();
+    }
+
+    /** User ids: 1–256 characters, none of them control characters. */
+    public static boolean isValidUser(String user) {
+        return user != null && !user.isEmpty() && user.length() <= MAX_USER_LENGTH
+                && user.chars().noneMatch(Character::isISOControl);
     }
 
     /** Frame ids: 1–64 printable ASCII characters without spaces. */

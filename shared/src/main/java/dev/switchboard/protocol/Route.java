@@ -25,13 +25,19 @@ public enum Route {
     JOIN("join", Kind.MESSAGE, "JoinHandler"),
     LEAVE("leave", Kind.MESSAGE, "LeaveHandler"),
     SEND("send", Kind.MESSAGE, "SendHandler"),
-    PING("ping", Kind.MESSAGE, "PingHandler");
+    PING("ping", Kind.MESSAGE, "PingHandler"),
+    RESUME("resume", Kind.MESSAGE, "ResumeHandler"),
+    PRESENCE("presence", Kind.MESSAGE, "PresenceHandler"),
+    DIRECT("direct", Kind.MESSAGE, "DirectHandler");
 
     /** The package holding every Lambda handler named by this table. */
     public static final String HANDLER_PACKAGE = "dev.switchboard.functions";
 
     /** The REQUEST authorizer attached to {@code $connect}; not a route, but deployed beside them. */
     public static final String AUTHORIZER_CLASS = HANDLER_PACKAGE + ".JwtAuthorizerHandler";
+
+    /** The SQS consumer that publishes messages from backends; not a WebSocket route, deployed beside them. */
+    public static final String PUBLISHER_CLASS = HANDLER_PACKAGE + ".PublishHandler";
 
     /** API Gateway's route selection expression; the body's {@code action} value picks the route. */
     public static final String SELECTION_EXPRESSION = "$request.body.action";

@@ -1,5 +1,6 @@
 package dev.switchboard.protocol;
 
+import java.util.List;
 import java.util.Objects;
 
 /** A frame the server sends: {@code {"type": ..., ...}}. */
@@ -14,10 +15,11 @@ public sealed interface ServerFrame {
      * @param id   server-assigned unique message id
      * @param room the room it was sent to
      * @param from the sender's user id, taken from the authorizer, never from the frame
-     * @param data raw JSON text of the payload, as the sender sent it
+     * @param data JSON text of the payload
      * @param ts   server time of acceptance, epoch milliseconds
+     * @param seq  the message's position in the room: 1, 2, 3…; the order of a room is the order of seq
      */
-    record Message(String id, String room, String from, String data, long ts) implements ServerFrame {
+    record Message(String id, String room, String from, String data, long ts, long seq) implements ServerFrame {
         public Message {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(room, "room");
@@ -36,11 +38,17 @@ public sealed interface ServerFrame {
      *
      * @param id        the client's frame id (null if it sent none)
      * @param action    the action acknowledged
-     * @param messageId for {@code send}: the id of the message created; else null
+     * @param messageId for {@code send}/{@code direct}: the id of the message created; else null
+     * @param seq       for {@code send}: the message's sequence number; for {@code join}: the room's latest
+     *                  sequence number at the time of joining; else null
      */
-    record Ack(String id, String action, String messageId) implements ServerFrame {
+    record Ack(String id, String action, String messageId, Long seq) implements ServerFrame {
         public Ack {
             Objects.requireNonNull(action, "action");
+        }
+
+        public Ack(String id, String action, String messageId) {
+            this(id, action, messageId, null);
         }
 
         @Override
@@ -71,6 +79,91 @@ public sealed interface ServerFrame {
         @Override
         public String type() {
             return "pong";
+        }
+    }
+
+    /**
+     * Reply to a resuming {@code join} or a {@code resume}: retained messages after the requested position, in
+     * order. When {@code more} is true the client asks again after the last message's seq.
+     *
+     * @param seq the room's latest sequence number when the page was read
+     */
+    record History(String id, String room, List<Message> messages, boolean more, long seq) implements ServerFrame {
+        public History {
+            Objects.requireNonNull(room, "room");
+            messages = List.copyOf(messages);
+        }
+
+        @Override
+        public String type() {
+            return "history";
+        }
+    }
+
+    /**
+     * The requested position is older than the room's retained history: messages between it and the oldest
+     * retained one are gone. The client should reload its view of the room; it continues from {@code seq}.
+     */
+    record Reset(String id, String room, long seq, String reason) implements ServerFrame {
+        public Reset {
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public String type() {
+            return "reset";
+        }
+    }
+
+    /** A room's members: who is in it and with how many connections. */
+    record Presence(String id, String room, List<Member> members) implements ServerFrame {
+        public Presence {
+            Objects.requireNonNull(room, "room");
+            members = List.copyOf(members);
+        }
+
+        @Override
+        public String type() {
+            return "presence";
+        }
+    }
+
+    /** One user in a {@link Presence} reply. */
+    record Member(String user, int connections) {
+        public Member {
+            Objects.requireNonNull(user, "user");
+        }
+    }
+
+    /** Someone joined or left a room (sent to its members unless presence events are off for it). */
+    record PresenceChange(String room, String event, String user) implements ServerFrame {
+        public static final String JOINED = "join";
+        public static final String LEFT = "leave";
+
+        public PresenceChange {
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(event, "event");
+            Objects.requireNonNull(user, "user");
+        }
+
+        @Override
+        public String type() {
+            return "presence_change";
+        }
+    }
+
+    /** A message for one user, delivered to each of the user's connections. */
+    record Direct(String id, String from, String data, long ts) implements ServerFrame {
+        public Direct {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(data, "data");
+        }
+
+        @Override
+        public String type() {
+            return "direct";
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +61,13 @@ class FrameCodecTest {
                 Arguments.of("{\"action\":\"ping\",\"id\":\"" + "i".repeat(65) + "\"}", ErrorCode.INVALID_FIELD,
                         null),
                 Arguments.of("{\"action\":\"ping\",\"id\":5}", ErrorCode.INVALID_FIELD, null),
+                Arguments.of("{\"action\":\"join\",\"room\":\"r\",\"after\":-1,\"id\":\"a1\"}",
+                        ErrorCode.INVALID_FIELD, "a1"),
+                Arguments.of("{\"action\":\"join\",\"room\":\"r\",\"after\":\"5\"}", ErrorCode.INVALID_FIELD, null),
+                Arguments.of("{\"action\":\"resume\",\"room\":\"r\",\"id\":\"a2\"}", ErrorCode.MISSING_FIELD, "a2"),
+                Arguments.of("{\"action\":\"direct\",\"data\":1,\"id\":\"a3\"}", ErrorCode.MISSING_FIELD, "a3"),
+                Arguments.of("{\"action\":\"direct\",\"user\":\"\\u0000\",\"data\":1}", ErrorCode.INVALID_FIELD, null),
+                Arguments.of("{\"action\":\"direct\",\"user\":\"bob\"}", ErrorCode.MISSING_FIELD, null),
                 Arguments.of("{\"action\":\"send\",\"room\":\"r\",\"id\":\"13\",\"data\":\"" + big + "\"}",
                         ErrorCode.PAYLOAD_TOO_LARGE, "13"),
                 Arguments.of("{\"action\":\"send\",\"room\":\"r\",\"data\":" + "[".repeat(100) + "]".repeat(100) + "}",
@@ -104,9 +112,9 @@ class FrameCodecTest {
 
     @Test
     void serverFramesEncodeAsDocumented() {
-        assertThat(FrameCodec.encode(new ServerFrame.Message("m1", "lobby", "u1", "{\"t\":\"hi\"}", 1700000000000L)))
+        assertThat(FrameCodec.encode(new ServerFrame.Message("m1", "lobby", "u1", "{\"t\":\"hi\"}", 1700000000000L, 7)))
                 .isEqualTo("{\"type\":\"message\",\"id\":\"m1\",\"room\":\"lobby\",\"from\":\"u1\","
-                        + "\"data\":{\"t\":\"hi\"},\"ts\":1700000000000}");
+                        + "\"data\":{\"t\":\"hi\"},\"ts\":1700000000000,\"seq\":7}");
         assertThat(FrameCodec.encode(new ServerFrame.Ack("c1", "send", "m1")))
                 .isEqualTo("{\"type\":\"ack\",\"id\":\"c1\",\"action\":\"send\",\"messageId\":\"m1\"}");
         assertThat(FrameCodec.encode(new ServerFrame.Ack(null, "join", null)))
@@ -127,7 +135,14 @@ class FrameCodecTest {
     @Test
     void everyFrameRoundTrips() {
         ServerFrame[] server = {
-                new ServerFrame.Message("m", "r", "u", "[1,{\"a\":null}]", 3),
+                new ServerFrame.Message("m", "r", "u", "[1,{\"a\":null}]", 3, 4),
+                new ServerFrame.Ack("s", "send", "m", 4L),
+                new ServerFrame.History("h", "r", List.of(new ServerFrame.Message("m", "r", "u", "1", 3, 4),
+                        new ServerFrame.Message("n", "r", "v", "{}", 5, 5)), true, 9),
+                new ServerFrame.Reset("j", "r", 12, "gone"),
+                new ServerFrame.Presence("p", "r", List.of(new ServerFrame.Member("alice", 2))),
+                new ServerFrame.PresenceChange("r", "join", "bob"),
+                new ServerFrame.Direct("d", "alice", "\"hi\"", 8),
                 new ServerFrame.Ack("i", "leave", null),
                 new ServerFrame.Error(ErrorCode.NOT_IN_ROOM, "no", "i"),
                 new ServerFrame.Pong(null, 9)};
@@ -136,7 +151,9 @@ class FrameCodecTest {
         }
         ClientFrame[] client = {
                 new ClientFrame.Join("a", "r"), new ClientFrame.Leave("b", "r"),
-                new ClientFrame.Send("c", "r", "{\"x\":1}"), new ClientFrame.Ping(null)};
+                new ClientFrame.Send("c", "r", "{\"x\":1}"), new ClientFrame.Ping(null),
+                new ClientFrame.Join("d", "r", 41L), new ClientFrame.Resume("e", "r", 0),
+                new ClientFrame.Presence("f", "r"), new ClientFrame.Direct("g", "bob", "[1]")};
         for (ClientFrame frame : client) {
             assertThat(FrameCodec.decodeClient(FrameCodec.encode(frame))).isEqualTo(frame);
         }
@@ -144,7 +161,7 @@ class FrameCodecTest {
 
     @Test
     void clientsIgnoreServerFramesOfUnknownType() {
-        assertThat(FrameCodec.decodeServer("{\"type\":\"presence\",\"room\":\"r\"}")).isEmpty();
+        assertThat(FrameCodec.decodeServer("{\"type\":\"typing\",\"room\":\"r\"}")).isEmpty();
     }
 
     @Test

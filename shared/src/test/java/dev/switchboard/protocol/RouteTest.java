@@ -13,8 +13,10 @@ class RouteTest {
     @Test
     void tableHasTheThreeSpecialRoutesAndTheActions() {
         assertThat(Arrays.stream(Route.values()).map(Route::key))
-                .containsExactlyInAnyOrder("$connect", "$disconnect", "$default", "join", "leave", "send", "ping");
-        assertThat(Route.actionRoutes()).extracting(Route::key).containsExactly("join", "leave", "send", "ping");
+                .containsExactlyInAnyOrder("$connect", "$disconnect", "$default", "join", "leave", "send", "ping",
+                        "resume", "presence", "direct");
+        assertThat(Route.actionRoutes()).extracting(Route::key)
+                .containsExactly("join", "leave", "send", "ping", "resume", "presence", "direct");
     }
 
     @Test

@@ -12,8 +12,10 @@ import dev.switchboard.core.JoinResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -188,15 +190,32 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
     }
 
     @Override
+    public Map<String, String> memberUsers(String room) {
+        Map<String, String> users = new HashMap<>();
+        table.query(QueryEnhancedRequest.builder()
+                        .queryConditional(QueryConditional.sortBeginsWith(
+                                key(roomKey(room), SwitchboardTable.CONNECTION)))
+                        .attributesToProject(SwitchboardTable.SORT_KEY, "userId")
+                        .build())
+                .items()
+                .forEach(item -> users.put(item.sk().substring(SwitchboardTable.CONNECTION.length()), item.userId()));
+        return users;
+    }
+
+    @Override
     public List<String> connectionsOf(String userId) {
         return idsInPartition(userKey(userId));
     }
 
-    /** Connection ids of a ROOM# or USER# partition, whose sort keys are {@code CONN#<id>}. */
+    /**
+     * Connection ids of a ROOM# or USER# partition: the rows whose sort key is {@code CONN#<id>} (a room's
+     * partition also holds its sequence counter).
+     */
     private List<String> idsInPartition(String partitionKey) {
         List<String> ids = new ArrayList<>();
         table.query(QueryEnhancedRequest.builder()
-                        .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(partitionKey).build()))
+                        .queryConditional(QueryConditional.sortBeginsWith(
+                                key(partitionKey, SwitchboardTable.CONNECTION)))
                         .attributesToProject(SwitchboardTable.SORT_KEY)
                         .build())
                 .items()

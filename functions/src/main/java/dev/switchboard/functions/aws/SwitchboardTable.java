@@ -18,6 +18,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *   <li>{@code CONN#<id> / ROOM#<room>}: the rooms of a connection, so one Query finds them on disconnect</li>
  *   <li>{@code ROOM#<room> / CONN#<id>}: a room's members, listed by Query to broadcast (never Scan)</li>
  *   <li>{@code USER#<userId> / CONN#<id>}: a user's connections</li>
+ *   <li>{@code ROOM#<room> / SEQ}: the room's message counter (UpdateItem ADD)</li>
+ *   <li>{@code HIST#<room> / <seq, 20 digits>}: the room's messages, kept for the history retention</li>
+ *   <li>{@code MSGID#<room>#<user>#<id> / MSGID}: a send's idempotency record</li>
  * </ul>
  * Every row carries {@code expiresAt} (epoch seconds, the table's TTL attribute), so rows of connections whose
  * {@code $disconnect} never came disappear on their own.

@@ -3,7 +3,6 @@ package dev.switchboard.functions.config;
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.RetryPolicy;
-import dev.switchboard.protocol.Limits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -55,10 +54,16 @@ public record FunctionConfig(String tableName, Optional<URI> managementEndpoint,
         RetryPolicy retry = new RetryPolicy(
                 intValue(env, EnvNames.MAX_ATTEMPTS, defaults.maxAttempts()),
                 defaults.baseDelay(), defaults.maxDelay());
-        CoreSettings core = new CoreSettings(
-                Duration.ofSeconds(intValue(env, EnvNames.CONNECTION_TTL_SECONDS,
-                        (int) CoreSettings.defaults().connectionTtl().toSeconds())),
-                Limits.MAX_ROOMS_PER_CONNECTION);
+        CoreSettings coreDefaults = CoreSettings.defaults();
+        CoreSettings core = coreDefaults
+                .withConnectionTtl(Duration.ofSeconds(intValue(env, EnvNames.CONNECTION_TTL_SECONDS,
+                        (int) coreDefaults.connectionTtl().toSeconds())))
+                .withHistoryRetention(Duration.ofSeconds(intValue(env, EnvNames.HISTORY_RETENTION_SECONDS,
+                        (int) coreDefaults.historyRetention().toSeconds())))
+                .withIdempotencyWindow(Duration.ofSeconds(intValue(env, EnvNames.IDEMPOTENCY_WINDOW_SECONDS,
+                        (int) coreDefaults.idempotencyWindow().toSeconds())))
+                .withPresenceEvents(onOff(env, EnvNames.PRESENCE_EVENTS, coreDefaults.presenceEvents()),
+                        intValue(env, EnvNames.PRESENCE_MAX_ROOM_SIZE, coreDefaults.presenceMaxRoomSize()));
         return new FunctionConfig(table, uri(env, EnvNames.MANAGEMENT_ENDPOINT), region,
                 uri(env, EnvNames.DYNAMODB_ENDPOINT), intValue(env, EnvNames.MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT),
                 retry, core);
@@ -92,6 +97,18 @@ public record FunctionConfig(String tableName, Optional<URI> managementEndpoint,
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(name + " is not a valid URL");
         }
+    }
+
+    private static boolean onOff(Map<String, String> env, String name, boolean fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw new ConfigurationException(name + " must be 'on' or 'off', was '" + value + "'");
+        };
     }
 
     private static int intValue(Map<String, String> env, String name, int fallback) {

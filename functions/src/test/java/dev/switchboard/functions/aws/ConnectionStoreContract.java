@@ -113,6 +113,19 @@ abstract class ConnectionStoreContract {
     }
 
     @Test
+    void memberUsersMapsConnectionsToTheirUsers() {
+        store.register(connection("c1", "alice"));
+        store.register(connection("c2", "alice"));
+        store.register(connection("c3", "bob"));
+        for (String id : List.of("c1", "c2", "c3")) {
+            store.join(id, "r", 10);
+        }
+        assertThat(store.memberUsers("r")).containsOnly(java.util.Map.entry("c1", "alice"),
+                java.util.Map.entry("c2", "alice"), java.util.Map.entry("c3", "bob"));
+        assertThat(store.memberUsers("empty")).isEmpty();
+    }
+
+    @Test
     void connectionsOfAUser() {
         store.register(connection("c1", "alice"));
         store.register(connection("c2", "alice"));

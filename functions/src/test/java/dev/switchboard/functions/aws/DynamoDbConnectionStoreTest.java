@@ -50,6 +50,16 @@ class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
         assertThat(rows).isZero();
     }
 
+    @Test
+    void aRoomsSequenceCounterSharesItsPartitionButIsNoMember() {
+        store.register(connection("c1", "alice"));
+        store.join("c1", "lobby", 10);
+        new DynamoDbRoomHistory(LocalDynamoDb.client(), table).nextSeq("lobby");
+
+        assertThat(store.members("lobby")).containsExactly("c1");
+        assertThat(store.memberUsers("lobby")).containsExactly(Map.entry("c1", "alice"));
+    }
+
     @AfterAll
     static void nothingEverScansExceptThisTestsOwnCheck() {
         // The only Scan allowed is the one removeLeavesNoRowBehind issues to inspect the table.

@@ -49,15 +49,18 @@ class WiredHandlersTest {
         assertThat(new ConnectHandler(switchboard).handleRequest(Events.load("connect"), null).getStatusCode())
                 .isEqualTo(200);
         assertThat(FrameCodec.decodeServer(new JoinHandler(switchboard).handleRequest(Events.load("join"), null)
-                .getBody())).contains(new ServerFrame.Ack("c-1", "join", null));
+                .getBody())).contains(new ServerFrame.Ack("c-1", "join", null, 0L));
 
         APIGatewayV2WebSocketEvent send = Events.load("send");
         ServerFrame ack = FrameCodec.decodeServer(new SendHandler(switchboard).handleRequest(send, null).getBody())
                 .orElseThrow();
 
         assertThat(ack).isInstanceOf(ServerFrame.Ack.class);
-        FakeConnectionsApi.Received post = api.received().getFirst();
+        FakeConnectionsApi.Received post = api.received().stream()
+                .filter(r -> r.text().contains("\"type\":\"message\"")).findFirst().orElseThrow();
         assertThat(post.connectionId()).isEqualTo("Conn-Alice-1=");
+        assertThat(api.received()).as("joining announced alice to the room, herself included")
+                .anySatisfy(r -> assertThat(r.text()).contains("\"type\":\"presence_change\""));
         assertThat(FrameCodec.decodeServer(post.text())).hasValueSatisfying(frame ->
                 assertThat(frame).isInstanceOfSatisfying(ServerFrame.Message.class, m -> {
                     assertThat(m.from()).isEqualTo("alice");

@@ -1,0 +1,78 @@
+package dev.switchboard.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.protocol.FrameCodec;
+import dev.switchboard.protocol.ProtocolException;
+import dev.switchboard.protocol.PublishRequest;
+import dev.switchboard.protocol.ServerFrame;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the publish queue: each SQS message is a {@link PublishRequest} from a backend that holds no socket,
+ * delivered through the same path as a client's {@code send} (sequence number, history, broadcast) or as a
+ * {@code direct}. Reports partial batch failures: a record that is malformed, or that fails for a transient
+ * reason, is returned for redelivery and, after the queue's receive limit, lands in the dead-letter queue; the
+ * rest of the batch is not retried.
+ */
+public final class PublishHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PublishHandler.class);
+
+    private final Switchboard switchboard;
+
+    public PublishHandler() {
+        this(Services.switchboard());
+    }
+
+    public PublishHandler(Switchboard switchboard) {
+        this.switchboard = switchboard;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        return Telemetry.around(context, () -> {
+            List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+            List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null
+                    ? List.of() : event.getRecords();
+            for (SQSEvent.SQSMessage record : records) {
+                if (!publish(record)) {
+                    failures.add(SQSBatchResponse.BatchItemFailure.builder()
+                            .withItemIdentifier(record.getMessageId()).build());
+                }
+            }
+            return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+        });
+    }
+
+    private boolean publish(SQSEvent.SQSMessage record) {
+        try {
+            PublishRequest request = FrameCodec.decodePublish(record.getBody());
+            long start = System.nanoTime();
+            Switchboard.Sent sent = request.room() != null
+                    ? switchboard.publish(request.room(), request.from(), request.data(), request.id())
+                    : switchboard.publishToUser(request.user(), request.from(), request.data(), request.id());
+            Telemetry.broadcast(sent.broadcast(), Duration.ofNanos(System.nanoTime() - start));
+            if (sent.reply() instanceof ServerFrame.Error error) {
+                // IN_PROGRESS (a duplicate racing its original) is worth a redelivery; the rest are final.
+                LOG.warn("publish messageId={} refused: {}", record.getMessageId(), error.code());
+                return !error.temporary();
+            }
+            return true;
+        } catch (ProtocolException e) {
+            LOG.warn("publish messageId={} is malformed ({}): returned to the queue for the dead-letter queue",
+                    record.getMessageId(), e.code());
+            return false;
+        } catch (RuntimeException e) {
+            LOG.error("publish messageId={} failed; it will be redelivered", record.getMessageId(), e);
+            return false;
+        }
+    }
+}

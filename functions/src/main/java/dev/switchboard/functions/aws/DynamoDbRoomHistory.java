@@ -1,0 +1,104 @@
+package dev.switchboard.functions.aws;
+
+import dev.switchboard.core.RoomHistory;
+import dev.switchboard.protocol.ServerFrame;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+/**
+ * {@link RoomHistory} in the single table: the counter is {@code ROOM#<room> / SEQ} (UpdateItem ADD, atomic), each
+ * message is {@code HIST#<room> / <seq, zero-padded>} with {@code expiresAt} = retention. Reads are consistent,
+ * so a message written before a read is always seen.
+ *
+ * <pre>{@code
+ * RoomHistory history = new DynamoDbRoomHistory(dynamoDb, "switchboard");
+ * }</pre>
+ */
+public final class DynamoDbRoomHistory implements RoomHistory {
+
+    private static final String COUNTER = "SEQ";
+    private static final String HISTORY = "HIST#";
+    private static final String SEQ_FORMAT = "%020d";
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    public DynamoDbRoomHistory(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+        this.table = Objects.requireNonNull(table, "table");
+    }
+
+    @Override
+    public long nextSeq(String room) {
+        Map<String, AttributeValue> updated = dynamoDb.updateItem(r -> r.tableName(table)
+                .key(counterKey(room))
+                .updateExpression("ADD #seq :one")
+                .expressionAttributeNames(Map.of("#seq", "seq"))
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))
+                .returnValues(ReturnValue.UPDATED_NEW)).attributes();
+        return Long.parseLong(updated.get("seq").n());
+    }
+
+    @Override
+    public long latestSeq(String room) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(counterKey(room))
+                .consistentRead(true)).item();
+        return item == null || !item.containsKey("seq") ? 0 : Long.parseLong(item.get("seq").n());
+    }
+
+    @Override
+    public void append(ServerFrame.Message message, Instant expiresAt) {
+        dynamoDb.putItem(r -> r.tableName(table).item(Map.of(
+                SwitchboardTable.PARTITION_KEY, AttributeValue.fromS(HISTORY + message.room()),
+                SwitchboardTable.SORT_KEY, AttributeValue.fromS(SEQ_FORMAT.formatted(message.seq())),
+                "messageId", AttributeValue.fromS(message.id()),
+                "from", AttributeValue.fromS(message.from()),
+                "data", AttributeValue.fromS(message.data()),
+                "ts", AttributeValue.fromN(Long.toString(message.ts())),
+                SwitchboardTable.TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())))));
+    }
+
+    @Override
+    public List<ServerFrame.Message> after(String room, long after, int limit, Instant now) {
+        List<ServerFrame.Message> page = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            QueryResponse response = dynamoDb.query(r -> r.tableName(table)
+                    .keyConditionExpression("pk = :pk AND sk > :after")
+                    .expressionAttributeValues(Map.of(
+                            ":pk", AttributeValue.fromS(HISTORY + room),
+                            ":after", AttributeValue.fromS(SEQ_FORMAT.formatted(after))))
+                    .consistentRead(true)
+                    .limit(limit)
+                    .exclusiveStartKey(exclusiveStart));
+            for (Map<String, AttributeValue> item : response.items()) {
+                // TTL deletes expired rows some time after expiry: skip those still present.
+                if (Long.parseLong(item.get(SwitchboardTable.TTL_ATTRIBUTE).n()) > now.getEpochSecond()
+                        && page.size() < limit) {
+                    page.add(toMessage(room, item));
+                }
+            }
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null && page.size() < limit);
+        return page;
+    }
+
+    private static ServerFrame.Message toMessage(String room, Map<String, AttributeValue> item) {
+        return new ServerFrame.Message(item.get("messageId").s(), room, item.get("from").s(), item.get("data").s(),
+                Long.parseLong(item.get("ts").n()), Long.parseLong(item.get(SwitchboardTable.SORT_KEY).s()));
+    }
+
+    private static Map<String, AttributeValue> counterKey(String room) {
+        return Map.of(SwitchboardTable.PARTITION_KEY, AttributeValue.fromS(SwitchboardTable.roomKey(room)),
+                SwitchboardTable.SORT_KEY, AttributeValue.fromS(COUNTER));
+    }
+}

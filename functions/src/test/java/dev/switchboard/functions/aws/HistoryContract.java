@@ -1,0 +1,107 @@
+package dev.switchboard.functions.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.core.IdempotencyStore;
+import dev.switchboard.core.IdempotencyStore.Claim;
+import dev.switchboard.core.RoomHistory;
+import dev.switchboard.protocol.ServerFrame;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link RoomHistory} and {@link IdempotencyStore} must do; run against each implementation. */
+abstract class HistoryContract {
+
+    static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
+
+    RoomHistory history;
+    IdempotencyStore idempotency;
+
+    abstract RoomHistory newHistory();
+
+    abstract IdempotencyStore newIdempotency();
+
+    @BeforeEach
+    void setUp() {
+        history = newHistory();
+        idempotency = newIdempotency();
+    }
+
+    private ServerFrame.Message message(String room, long seq, String data) {
+        return new ServerFrame.Message("m" + seq, room, "alice", data, NOW.toEpochMilli() + seq, seq);
+    }
+
+    @Test
+    void sequenceNumbersAreConsecutivePerRoomEvenUnderConcurrency() {
+        Set<Long> seen = ConcurrentHashMap.newKeySet();
+        try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+            for (int i = 0; i < 200; i++) {
+                pool.execute(() -> seen.add(history.nextSeq("busy")));
+            }
+        }
+        assertThat(seen).hasSize(200).contains(1L, 200L).allMatch(seq -> seq >= 1 && seq <= 200);
+        assertThat(history.latestSeq("busy")).isEqualTo(200);
+        assertThat(history.latestSeq("quiet")).isZero();
+        assertThat(history.nextSeq("quiet")).isEqualTo(1);
+    }
+
+    @Test
+    void messagesAfterAPositionComeBackInOrderAndExpire() {
+        for (long seq = 1; seq <= 5; seq++) {
+            history.append(message("r", seq, "{\"n\":" + seq + "}"), NOW.plus(Duration.ofMinutes(seq * 10)));
+        }
+
+        assertThat(history.after("r", 2, 10, NOW)).extracting(ServerFrame.Message::seq).containsExactly(3L, 4L, 5L);
+        assertThat(history.after("r", 0, 2, NOW)).extracting(ServerFrame.Message::seq).containsExactly(1L, 2L);
+        assertThat(history.after("r", 0, 10, NOW).getFirst()).isEqualTo(message("r", 1, "{\"n\":1}"));
+        assertThat(history.after("r", 0, 10, NOW.plus(Duration.ofMinutes(25))))
+                .as("rows past their expiry are not returned even before TTL deletes them")
+                .extracting(ServerFrame.Message::seq).containsExactly(3L, 4L, 5L);
+        assertThat(history.after("other", 0, 10, NOW)).isEmpty();
+    }
+
+    @Test
+    void aClaimedIdIsCompletedOnceAndReportedToRepeats() {
+        Instant expires = NOW.plus(Duration.ofHours(1));
+        Instant stale = NOW.minusSeconds(30);
+
+        assertThat(idempotency.claim("k", NOW, expires, stale)).isInstanceOf(Claim.Claimed.class);
+        assertThat(idempotency.claim("k", NOW, expires, stale)).isInstanceOf(Claim.Pending.class);
+        idempotency.complete("k", "m-9", 9);
+        assertThat(idempotency.claim("k", NOW.plusSeconds(5), expires, stale)).isEqualTo(new Claim.Completed("m-9", 9));
+        assertThat(idempotency.claim("other", NOW, expires, stale)).isInstanceOf(Claim.Claimed.class);
+    }
+
+    @Test
+    void expiredAndAbandonedClaimsCanBeTakenAgain() {
+        idempotency.claim("done", NOW, NOW.plus(Duration.ofMinutes(1)), NOW.minusSeconds(30));
+        idempotency.complete("done", "m-1", 1);
+        Instant later = NOW.plus(Duration.ofMinutes(2));
+        assertThat(idempotency.claim("done", later, later.plus(Duration.ofHours(1)), later.minusSeconds(30)))
+                .isInstanceOf(Claim.Claimed.class);
+
+        idempotency.claim("crashed", NOW, NOW.plus(Duration.ofHours(1)), NOW.minusSeconds(30));
+        Instant minuteLater = NOW.plusSeconds(60);
+        assertThat(idempotency.claim("crashed", minuteLater, minuteLater.plus(Duration.ofHours(1)),
+                minuteLater.minusSeconds(30))).isInstanceOf(Claim.Claimed.class);
+    }
+
+    @Test
+    void concurrentClaimsHaveOneWinner() {
+        List<Claim> claims = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 20; i++) {
+                pool.execute(() -> claims.add(idempotency.claim("race", NOW, NOW.plusSeconds(3600),
+                        NOW.minusSeconds(30))));
+            }
+        }
+        assertThat(claims).filteredOn(Claim.Claimed.class::isInstance).hasSize(1);
+    }
+}

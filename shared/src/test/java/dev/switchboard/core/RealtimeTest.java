@@ -1,0 +1,287 @@
+package dev.switchboard.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.protocol.ClientFrame;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.FrameCodec;
+import dev.switchboard.protocol.ServerFrame;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** History, resume, idempotent send, presence and direct messages over the in-memory stores. */
+class RealtimeTest {
+
+    /** A clock tests can move forward. */
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-11-24T10:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneId.of("UTC");
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+    }
+
+    private final MutableClock clock = new MutableClock();
+    private final InMemoryConnectionStore store = new InMemoryConnectionStore();
+    private final Map<String, List<ServerFrame>> inboxes = new ConcurrentHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final Switchboard switchboard = Switchboard.builder()
+            .store(store)
+            .history(new InMemoryRoomHistory())
+            .idempotency(new InMemoryIdempotencyStore())
+            .broadcaster(new Broadcaster((id, payload) -> {
+                inboxes.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(
+                        FrameCodec.decodeServer(new String(payload, StandardCharsets.UTF_8)).orElseThrow());
+                return SendOutcome.DELIVERED;
+            }, store, 8, RetryPolicy.defaults()))
+            .clock(clock)
+            .settings(CoreSettings.defaults().withHistoryRetention(Duration.ofHours(1)))
+            .messageIds(() -> "m" + ids.incrementAndGet())
+            .build();
+
+    private List<ServerFrame> inbox(String connectionId) {
+        return inboxes.getOrDefault(connectionId, List.of());
+    }
+
+    private void member(String connectionId, String user, String room) {
+        switchboard.connect(connectionId, user, "");
+        switchboard.join(connectionId, user, new ClientFrame.Join(null, room));
+    }
+
+    private long send(String connectionId, String user, String room, String data) {
+        ServerFrame reply = switchboard.send(connectionId, user, new ClientFrame.Send(null, room, data)).reply();
+        return ((ServerFrame.Ack) reply).seq();
+    }
+
+    @Test
+    void messagesOfARoomGetConsecutiveSequenceNumbers() {
+        member("a", "alice", "r");
+        assertThat(List.of(send("a", "alice", "r", "1"), send("a", "alice", "r", "2"), send("a", "alice", "r", "3")))
+                .containsExactly(1L, 2L, 3L);
+        assertThat(inbox("a")).filteredOn(ServerFrame.Message.class::isInstance)
+                .extracting(f -> ((ServerFrame.Message) f).seq()).containsExactly(1L, 2L, 3L);
+        member("b", "bob", "other");
+        assertThat(send("b", "bob", "other", "x")).as("each room counts on its own").isEqualTo(1L);
+    }
+
+    @Test
+    void joiningWithAfterReturnsEverythingMissedInOrder() {
+        member("a", "alice", "r");
+        for (int i = 1; i <= 5; i++) {
+            send("a", "alice", "r", Integer.toString(i));
+        }
+        switchboard.connect("b", "bob", "");
+
+        ServerFrame reply = switchboard.join("b", "bob", new ClientFrame.Join("j", "r", 2L));
+
+        assertThat(reply).isInstanceOfSatisfying(ServerFrame.History.class, h -> {
+            assertThat(h.id()).isEqualTo("j");
+            assertThat(h.messages()).extracting(ServerFrame.Message::seq).containsExactly(3L, 4L, 5L);
+            assertThat(h.messages()).extracting(ServerFrame.Message::data).containsExactly("3", "4", "5");
+            assertThat(h.more()).isFalse();
+            assertThat(h.seq()).isEqualTo(5);
+        });
+        assertThat(store.members("r")).contains("b");
+    }
+
+    @Test
+    void plainJoinAcksWithTheRoomsLatestSeqAsTheStartingPoint() {
+        member("a", "alice", "r");
+        send("a", "alice", "r", "1");
+        switchboard.connect("b", "bob", "");
+        assertThat(switchboard.join("b", "bob", new ClientFrame.Join("j", "r")))
+                .isEqualTo(new ServerFrame.Ack("j", "join", null, 1L));
+    }
+
+    @Test
+    void longHistoryComesInPages() {
+        member("a", "alice", "r");
+        for (int i = 0; i < 250; i++) {
+            send("a", "alice", "r", "\"" + i + "\"");
+        }
+        long position = 0;
+        int pages = 0;
+        int received = 0;
+        ServerFrame.History page;
+        do {
+            page = (ServerFrame.History) switchboard.resume("a", new ClientFrame.Resume(null, "r", position));
+            for (ServerFrame.Message m : page.messages()) {
+                assertThat(m.seq()).isEqualTo(position + 1);
+                position = m.seq();
+                received++;
+            }
+            pages++;
+        } while (page.more());
+        assertThat(received).isEqualTo(250);
+        assertThat(pages).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void positionOlderThanTheRetentionGetsAReset() {
+        member("a", "alice", "r");
+        send("a", "alice", "r", "old-1");
+        send("a", "alice", "r", "old-2");
+        clock.advance(Duration.ofMinutes(90));
+        send("a", "alice", "r", "new-3");
+
+        assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
+                .isInstanceOfSatisfying(ServerFrame.Reset.class, r -> {
+                    assertThat(r.seq()).isEqualTo(3);
+                    assertThat(r.id()).isEqualTo("x");
+                });
+        assertThat(switchboard.resume("a", new ClientFrame.Resume("y", "r", 2)))
+                .isInstanceOfSatisfying(ServerFrame.History.class,
+                        h -> assertThat(h.messages()).extracting(ServerFrame.Message::data).containsExactly("new-3"));
+    }
+
+    @Test
+    void allHistoryExpiredIsAResetToo() {
+        member("a", "alice", "r");
+        send("a", "alice", "r", "1");
+        clock.advance(Duration.ofHours(2));
+        assertThat(switchboard.resume("a", new ClientFrame.Resume(null, "r", 0))).isInstanceOf(ServerFrame.Reset.class);
+    }
+
+    @Test
+    void upToDateClientGetsAnEmptyPage() {
+        member("a", "alice", "r");
+        send("a", "alice", "r", "1");
+        assertThat(switchboard.resume("a", new ClientFrame.Resume(null, "r", 1)))
+                .isEqualTo(new ServerFrame.History(null, "r", List.of(), false, 1));
+    }
+
+    @Test
+    void resumeAndPresenceNeedMembership() {
+        switchboard.connect("a", "alice", "");
+        assertThat(switchboard.resume("a", new ClientFrame.Resume("1", "r", 0)))
+                .isInstanceOfSatisfying(ServerFrame.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_IN_ROOM));
+        assertThat(switchboard.presence("a", new ClientFrame.Presence("2", "r")))
+                .isInstanceOfSatisfying(ServerFrame.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_IN_ROOM));
+    }
+
+    @Test
+    void repeatedSendIdCreatesOneMessageAndTheSameAck() {
+        member("a", "alice", "r");
+        member("b", "bob", "r");
+        ClientFrame.Send send = new ClientFrame.Send("retry-me", "r", "\"once\"");
+
+        ServerFrame first = switchboard.send("a", "alice", send).reply();
+        ServerFrame second = switchboard.send("a", "alice", send).reply();
+
+        assertThat(second).isEqualTo(first).isInstanceOf(ServerFrame.Ack.class);
+        assertThat(inbox("b")).filteredOn(ServerFrame.Message.class::isInstance).hasSize(1);
+        assertThat(switchboard.send("b", "bob", new ClientFrame.Send("retry-me", "r", "\"bob's own\"")).reply())
+                .as("ids are per sender").isNotEqualTo(first);
+    }
+
+    @Test
+    void sendIdIsReusableAfterTheWindow() {
+        member("a", "alice", "r");
+        ClientFrame.Send send = new ClientFrame.Send("daily", "r", "1");
+        long first = ((ServerFrame.Ack) switchboard.send("a", "alice", send).reply()).seq();
+        clock.advance(Duration.ofHours(2));
+        long later = ((ServerFrame.Ack) switchboard.send("a", "alice", send).reply()).seq();
+        assertThat(later).isEqualTo(first + 1);
+    }
+
+    @Test
+    void presenceListsUsersWithConnectionCounts() {
+        member("a1", "alice", "r");
+        member("a2", "alice", "r");
+        member("b", "bob", "r");
+
+        assertThat(switchboard.presence("b", new ClientFrame.Presence("p", "r"))).isEqualTo(new ServerFrame.Presence(
+                "p", "r", List.of(new ServerFrame.Member("alice", 2), new ServerFrame.Member("bob", 1))));
+    }
+
+    @Test
+    void joinsAndLeavesAreAnnouncedPerUser() {
+        member("a", "alice", "r");
+        member("b1", "bob", "r");
+        member("b2", "bob", "r");
+        switchboard.leave("b1", "bob", new ClientFrame.Leave(null, "r"));
+        switchboard.disconnect("b2");
+
+        List<ServerFrame> seenByAlice = inbox("a").stream().filter(ServerFrame.PresenceChange.class::isInstance)
+                .toList();
+        assertThat(seenByAlice).containsExactly(
+                new ServerFrame.PresenceChange("r", "join", "alice"),
+                new ServerFrame.PresenceChange("r", "join", "bob"),
+                new ServerFrame.PresenceChange("r", "leave", "bob"));
+    }
+
+    @Test
+    void presenceEventsCanBeTurnedOffOrCappedByRoomSize() {
+        Switchboard quiet = Switchboard.builder().store(store).history(new InMemoryRoomHistory())
+                .idempotency(new InMemoryIdempotencyStore())
+                .broadcaster(new Broadcaster((id, p) -> {
+                    inboxes.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(new ServerFrame.Pong(id, 0));
+                    return SendOutcome.DELIVERED;
+                }, store, 4, RetryPolicy.defaults()))
+                .settings(CoreSettings.defaults().withPresenceEvents(true, 2)).build();
+        for (String id : List.of("x", "y", "z")) {
+            quiet.connect(id, id, "");
+            quiet.join(id, id, new ClientFrame.Join(null, "big"));
+        }
+        assertThat(inbox("z")).as("the third member makes the room too big to announce").isEmpty();
+    }
+
+    @Test
+    void directReachesEveryConnectionOfTheUserWithTheSenderFromIdentity() {
+        switchboard.connect("b1", "bob", "");
+        switchboard.connect("b2", "bob", "");
+        switchboard.connect("c", "carol", "");
+
+        ServerFrame reply = switchboard.direct("alice", new ClientFrame.Direct("d", "bob", "{\"hi\":1}")).reply();
+
+        assertThat(reply).isInstanceOfSatisfying(ServerFrame.Ack.class, a -> assertThat(a.messageId()).isNotNull());
+        for (String id : List.of("b1", "b2")) {
+            assertThat(inbox(id)).singleElement().isInstanceOfSatisfying(ServerFrame.Direct.class, d -> {
+                assertThat(d.from()).isEqualTo("alice");
+                assertThat(d.data()).isEqualTo("{\"hi\":1}");
+            });
+        }
+        assertThat(inbox("c")).isEmpty();
+    }
+
+    @Test
+    void publishWithoutASocketGoesThroughTheSamePath() {
+        member("a", "alice", "news");
+
+        ServerFrame reply = switchboard.publish("news", "backend", "{\"headline\":\"x\"}", "evt-1").reply();
+
+        assertThat(reply).isInstanceOfSatisfying(ServerFrame.Ack.class, a -> assertThat(a.seq()).isEqualTo(1L));
+        List<ServerFrame> messages = inbox("a").stream().filter(ServerFrame.Message.class::isInstance).toList();
+        assertThat(messages).singleElement().isInstanceOfSatisfying(ServerFrame.Message.class, m -> {
+            assertThat(m.from()).isEqualTo("backend");
+            assertThat(m.seq()).isEqualTo(1);
+        });
+        assertThat(switchboard.publish("news", "backend", "{\"headline\":\"x\"}", "evt-1").reply())
+                .isEqualTo(reply);
+        assertThat(inbox("a")).filteredOn(ServerFrame.Message.class::isInstance).hasSize(1);
+    }
+}
