@@ -77,7 +77,8 @@ public final class RouteAccess {
 
         Route[] missing = Arrays.stream(Route.values()).filter(r -> !ACCESS.containsKey(r)).toArray(Route[]::new);
         if (missing.length > 0) {
-            throw new ExceptionInInitializerError("routes without an access entry: " + Arrays.toString(missing));
+            throw new IllegalStateException("routes without an access entry in RouteAccess: "
+                    + Arrays.toString(missing));
         }
     }
 
