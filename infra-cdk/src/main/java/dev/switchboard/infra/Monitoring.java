@@ -1,0 +1,162 @@
+package dev.switchboard.infra;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.apigatewayv2.IWebSocketStage;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.AlarmStatusWidget;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IAlarm;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.IWidget;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.dynamodb.ITableV2;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.constructs.Construct;
+
+/**
+ * Alarms and a dashboard for one Switchboard deployment: function errors and throttles, the WebSocket API's
+ * client (4xx), execution (5xx) and integration errors, DynamoDB throttling, and the depth of any dead-letter
+ * queue. Every alarm notifies the topic when one is given.
+ *
+ * <pre>{@code
+ * new Monitoring(this, "Monitoring", new Monitoring.Props(stage, functions, table, List.of(), Optional.of(topic)));
+ * }</pre>
+ */
+public final class Monitoring extends Construct {
+
+    /** Five minutes: CloudWatch's standard resolution for these service metrics, and a reasonable page delay. */
+    private static final Duration PERIOD = Duration.minutes(5);
+    /** Rejected handshakes and throttled frames happen; only a burst of them is news. */
+    private static final int CLIENT_ERRORS_PER_PERIOD = 100;
+
+    /**
+     * @param stage            the WebSocket stage whose API metrics are watched
+     * @param functions        functions by a readable name (used in alarm names and the dashboard)
+     * @param table            the DynamoDB table
+     * @param deadLetterQueues queues whose depth should stay at zero
+     * @param alarmTopic       where alarms notify, if anywhere
+     */
+    public record Props(IWebSocketStage stage, Map<String, IFunction> functions, ITableV2 table,
+                        List<IQueue> deadLetterQueues, Optional<ITopic> alarmTopic) {
+        public Props {
+            Objects.requireNonNull(stage, "stage");
+            Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(alarmTopic, "alarmTopic");
+            functions = Collections.unmodifiableMap(new LinkedHashMap<>(functions));
+            deadLetterQueues = List.copyOf(deadLetterQueues);
+        }
+    }
+
+    private final List<Alarm> alarms = new ArrayList<>();
+    private final Dashboard dashboard;
+
+    public Monitoring(Construct scope, String id, Props props) {
+        super(scope, id);
+        List<IWidget> lambdaWidgets = new ArrayList<>();
+        props.functions().forEach((name, function) -> {
+            alarm(name + "Errors", function.metricErrors(sum()), 1,
+                    "Lambda " + name + " failed (uncaught error or timeout)", props);
+            alarm(name + "Throttles", function.metricThrottles(sum()), 1,
+                    "Lambda " + name + " was throttled (concurrency limit)", props);
+            lambdaWidgets.add(GraphWidget.Builder.create().title(name)
+                    .left(List.of(function.metricInvocations(sum()), function.metricErrors(sum()),
+                            function.metricThrottles(sum())))
+                    .right(List.of(function.metricDuration(MetricOptions.builder().statistic("p99").period(PERIOD)
+                            .build())))
+                    .width(8).build());
+        });
+
+        IWebSocketStage stage = props.stage();
+        alarm("ApiClientErrors", stage.metric("ClientError", sum()), CLIENT_ERRORS_PER_PERIOD,
+                "WebSocket API 4xx burst: rejected handshakes (auth), throttling or oversized frames", props);
+        alarm("ApiExecutionErrors", stage.metric("ExecutionError", sum()), 1,
+                "WebSocket API 5xx: errors while executing routes", props);
+        alarm("ApiIntegrationErrors", stage.metric("IntegrationError", sum()), 1,
+                "WebSocket API integration errors: a route's Lambda failed or timed out", props);
+
+        IMetric tableThrottles = MathExpression.Builder.create()
+                .label("DynamoDB throttle events")
+                .expression("reads + writes")
+                .usingMetrics(Map.of(
+                        "reads", props.table().metric("ReadThrottleEvents", sum()),
+                        "writes", props.table().metric("WriteThrottleEvents", sum())))
+                .period(PERIOD)
+                .build();
+        alarm("TableThrottles", tableThrottles, 1, "DynamoDB throttled reads or writes on the table", props);
+
+        List<IMetric> queueDepths = new ArrayList<>();
+        for (int i = 0; i < props.deadLetterQueues().size(); i++) {
+            IQueue queue = props.deadLetterQueues().get(i);
+            IMetric depth = queue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                    .statistic("Maximum").period(PERIOD).build());
+            queueDepths.add(depth);
+            alarm("DeadLetterQueue" + (i + 1) + "Depth", depth, 1,
+                    "Messages are waiting in a dead-letter queue: a consumer gave up on them", props);
+        }
+
+        dashboard = Dashboard.Builder.create(this, "Dashboard").build();
+        dashboard.addWidgets(AlarmStatusWidget.Builder.create().title("Alarms")
+                .alarms(new ArrayList<IAlarm>(alarms)).width(24).build());
+        dashboard.addWidgets(
+                GraphWidget.Builder.create().title("Connections and messages")
+                        .left(List.of(stage.metric("ConnectCount", sum()), stage.metric("MessageCount", sum())))
+                        .width(8).build(),
+                GraphWidget.Builder.create().title("API errors")
+                        .left(List.of(stage.metric("ClientError", sum()), stage.metric("ExecutionError", sum()),
+                                stage.metric("IntegrationError", sum())))
+                        .width(8).build(),
+                GraphWidget.Builder.create().title("Integration latency (p99, ms)")
+                        .left(List.of(stage.metric("IntegrationLatency", MetricOptions.builder().statistic("p99")
+                                .period(PERIOD).build())))
+                        .width(8).build());
+        dashboard.addWidgets(lambdaWidgets.toArray(IWidget[]::new));
+        List<IMetric> tableMetrics = new ArrayList<>(List.of(tableThrottles,
+                props.table().metricConsumedReadCapacityUnits(sum()),
+                props.table().metricConsumedWriteCapacityUnits(sum())));
+        dashboard.addWidgets(GraphWidget.Builder.create().title("DynamoDB").left(tableMetrics).width(12).build());
+        if (!queueDepths.isEmpty()) {
+            dashboard.addWidgets(GraphWidget.Builder.create().title("Dead-letter queues").left(queueDepths)
+                    .width(12).build());
+        }
+    }
+
+    /** The alarms created, in creation order. */
+    public List<Alarm> alarms() {
+        return List.copyOf(alarms);
+    }
+
+    public Dashboard dashboard() {
+        return dashboard;
+    }
+
+    private void alarm(String id, IMetric metric, int threshold, String description, Props props) {
+        Alarm alarm = Alarm.Builder.create(this, id)
+                .metric(metric)
+                .threshold(threshold)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .alarmDescription(description)
+                .build();
+        props.alarmTopic().ifPresent(topic -> alarm.addAlarmAction(new SnsAction(topic)));
+        alarms.add(alarm);
+    }
+
+    private static MetricOptions sum() {
+        return MetricOptions.builder().statistic("Sum").period(PERIOD).build();
+    }
+}

@@ -1,0 +1,92 @@
+package dev.switchboard.infra;
+
+import dev.switchboard.protocol.Route;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What each route's function may do, in one place: the DynamoDB actions its use case issues and the
+ * {@code @connections} methods it calls. The stack grants exactly this, on the one table and the one stage.
+ *
+ * <p>IAM names the operations inside a transaction, not the transaction: {@code TransactWriteItems} needs
+ * {@code PutItem}/{@code DeleteItem} for its puts and deletes and {@code ConditionCheckItem} for its checks.
+ *
+ * <pre>{@code
+ * RouteAccess.Access send = RouteAccess.of(Route.SEND);
+ * send.tableActions();        // [dynamodb:GetItem, dynamodb:Query, dynamodb:BatchWriteItem]
+ * }</pre>
+ */
+public final class RouteAccess {
+
+    /** An HTTP method of the API Gateway Management API ({@code @connections/{id}}). */
+    public enum ConnectionMethod { POST, GET, DELETE }
+
+    /**
+     * @param tableActions      IAM actions on the table, e.g. {@code dynamodb:Query}
+     * @param connectionMethods management API methods on this stage's {@code @connections/*}
+     */
+    public record Access(Set<String> tableActions, Set<ConnectionMethod> connectionMethods) {
+        public Access {
+            tableActions = Set.copyOf(tableActions);
+            connectionMethods = connectionMethods.isEmpty() ? Set.of()
+                    : Collections.unmodifiableSet(EnumSet.copyOf(connectionMethods));
+            for (String action : tableActions) {
+                if (!action.startsWith("dynamodb:") || action.contains("*")) {
+                    throw new IllegalArgumentException("not a single DynamoDB action: " + action);
+                }
+            }
+        }
+
+        public boolean usesTable() {
+            return !tableActions.isEmpty();
+        }
+
+        public boolean managesConnections() {
+            return !connectionMethods.isEmpty();
+        }
+    }
+
+    private static final Access NOTHING = new Access(Set.of(), Set.of());
+
+    private static final Map<Route, Access> ACCESS = new EnumMap<>(Route.class);
+
+    static {
+        // $connect: one transaction putting the connection record and the user index entry.
+        ACCESS.put(Route.CONNECT, new Access(Set.of("dynamodb:PutItem"), Set.of()));
+        // $disconnect: query the connection's partition, then batch-delete it with its room and user entries.
+        ACCESS.put(Route.DISCONNECT, new Access(Set.of("dynamodb:Query", "dynamodb:BatchWriteItem"), Set.of()));
+        // $default only answers frames no route matched with an error frame; it touches nothing.
+        ACCESS.put(Route.DEFAULT, NOTHING);
+        // join: query the connection's partition, then a transaction with a condition check and two puts.
+        ACCESS.put(Route.JOIN, new Access(
+                Set.of("dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:PutItem"), Set.of()));
+        // leave: a transaction of two (conditional) deletes.
+        ACCESS.put(Route.LEAVE, new Access(Set.of("dynamodb:DeleteItem"), Set.of()));
+        // send: membership check, member query, post to each member; connections found gone (410) are pruned
+        // like a $disconnect (query + batch delete). GET and DELETE complete the management API on this stage.
+        ACCESS.put(Route.SEND, new Access(
+                Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"),
+                Set.of(ConnectionMethod.POST, ConnectionMethod.GET, ConnectionMethod.DELETE)));
+        // ping: answers pong from the clock.
+        ACCESS.put(Route.PING, NOTHING);
+
+        Route[] missing = Arrays.stream(Route.values()).filter(r -> !ACCESS.containsKey(r)).toArray(Route[]::new);
+        if (missing.length > 0) {
+            throw new IllegalStateException("routes without an access entry in RouteAccess: "
+                    + Arrays.toString(missing));
+        }
+    }
+
+    private RouteAccess() {
+    }
+
+    /** The access a route's function needs; every route of the table has an entry. */
+    public static Access of(Route route) {
+        return ACCESS.get(Objects.requireNonNull(route, "route"));
+    }
+}

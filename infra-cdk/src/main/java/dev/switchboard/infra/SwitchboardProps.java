@@ -1,0 +1,432 @@
+package dev.switchboard.infra;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+/**
+ * Everything the Switchboard stack can be told, with defaults safe for production. Built in code with
+ * {@link #builder()}, or from CDK context ({@code cdk deploy -c memorySize=2048}) with {@link #fromContext}.
+ *
+ * <pre>{@code
+ * SwitchboardProps props = SwitchboardProps.builder()
+ *         .stageName("dev")
+ *         .dataRemoval(SwitchboardProps.DataRemoval.DESTROY)
+ *         .auth(AuthSettings.jwks(URI.create("https://issuer.example/.well-known/jwks.json")))
+ *         .build();
+ * }</pre>
+ *
+ * @param stackName            CloudFormation stack name (deploy several stages side by side under different names)
+ * @param stageName            API Gateway stage, part of every URL
+ * @param functionsJar         the shaded functions jar to deploy
+ * @param memorySize           MB per function (CPU scales with it; Java starts faster with more)
+ * @param throttlingRateLimit  steady requests per second allowed per route (stage default)
+ * @param throttlingBurstLimit burst allowed per route (stage default)
+ * @param auth                 how the {@code $connect} authorizer verifies tokens
+ * @param logRetention         retention of function and access logs
+ * @param dataRemoval          what {@code cdk destroy} does to the table and log groups
+ * @param deletionProtection   DynamoDB deletion protection on the table
+ * @param tracing              X-Ray active tracing on the functions
+ * @param alarmEmail           when present, alarms notify this address through an SNS topic
+ * @param apiGatewayLoggingRole set API Gateway's account-wide CloudWatch Logs role (needed once per account and
+ *                             region for access logs; turn off when the account already has one)
+ */
+public record SwitchboardProps(String stackName, String stageName, Path functionsJar, int memorySize,
+                               double throttlingRateLimit, int throttlingBurstLimit, AuthSettings auth,
+                               RetentionDays logRetention, DataRemoval dataRemoval, boolean deletionProtection,
+                               boolean tracing, Optional<String> alarmEmail, boolean apiGatewayLoggingRole) {
+
+    /** What happens to stored data when the stack is deleted. */
+    public enum DataRemoval {
+        /** Keep the table and logs (production). */
+        RETAIN,
+        /** Delete them with the stack (development). */
+        DESTROY
+    }
+
+    private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+
+    /** Log retention choices CloudWatch Logs accepts, by days. */
+    private static final Map<Integer, RetentionDays> RETENTION = retentionByDays();
+
+    public SwitchboardProps {
+        Objects.requireNonNull(functionsJar, "functionsJar");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(logRetention, "logRetention");
+        Objects.requireNonNull(dataRemoval, "dataRemoval");
+        Objects.requireNonNull(alarmEmail, "alarmEmail");
+        if (stackName == null || !STACK_NAME.matcher(stackName).matches()) {
+            throw new IllegalArgumentException("stackName must start with a letter and hold only letters, digits"
+                    + " and hyphens (at most 128), was '" + stackName + "'");
+        }
+        if (stageName == null || !STAGE_NAME.matcher(stageName).matches()) {
+            throw new IllegalArgumentException("stageName must be 1-128 letters, digits, '-' or '_', was '"
+                    + stageName + "'");
+        }
+        if (memorySize < 128 || memorySize > 10_240) {
+            throw new IllegalArgumentException("memorySize must be between 128 and 10240 MB, was " + memorySize);
+        }
+        if (!(throttlingRateLimit > 0) || throttlingRateLimit > 10_000) {
+            throw new IllegalArgumentException("throttlingRateLimit must be above 0 and at most 10000 requests/s"
+                    + " (the account limit), was " + throttlingRateLimit);
+        }
+        if (throttlingBurstLimit < 1 || throttlingBurstLimit > 5_000) {
+            throw new IllegalArgumentException("throttlingBurstLimit must be between 1 and 5000, was "
+                    + throttlingBurstLimit);
+        }
+        alarmEmail.ifPresent(email -> {
+            if (!EMAIL.matcher(email).matches()) {
+                throw new IllegalArgumentException("alarmEmail is not an email address: '" + email + "'");
+            }
+        });
+        if (!Files.isRegularFile(functionsJar)) {
+            throw new IllegalArgumentException("functions jar not found at " + functionsJar.toAbsolutePath()
+                    + ": build it first with './mvnw -DskipTests install' from the repository root,"
+                    + " or pass -c functionsJar=<path>");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads the properties from CDK context values (strings from {@code -c key=value}, or JSON values from
+     * {@code cdk.json}); an absent key keeps the default.
+     *
+     * @param context    looks a context key up, e.g. {@code app.getNode()::tryGetContext}
+     * @param workingDir where relative paths and the default functions jar are resolved from
+     */
+    public static SwitchboardProps fromContext(Function<String, Object> context, Path workingDir) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String key : ContextKeys.ALL) {
+            Object value = context.apply(key);
+            if (value != null && !value.toString().isBlank()) {
+                values.put(key, value.toString().trim());
+            }
+        }
+        Builder builder = builder().workingDir(workingDir);
+        text(values, ContextKeys.STACK_NAME).ifPresent(builder::stackName);
+        text(values, ContextKeys.STAGE_NAME).ifPresent(builder::stageName);
+        text(values, ContextKeys.FUNCTIONS_JAR).ifPresent(jar -> builder.functionsJar(workingDir.resolve(jar)));
+        text(values, ContextKeys.MEMORY_SIZE).ifPresent(v -> builder.memorySize(integer(ContextKeys.MEMORY_SIZE, v)));
+        text(values, ContextKeys.THROTTLING_RATE_LIMIT).ifPresent(v ->
+                builder.throttlingRateLimit(decimal(ContextKeys.THROTTLING_RATE_LIMIT, v)));
+        text(values, ContextKeys.THROTTLING_BURST_LIMIT).ifPresent(v ->
+                builder.throttlingBurstLimit(integer(ContextKeys.THROTTLING_BURST_LIMIT, v)));
+        text(values, ContextKeys.LOG_RETENTION_DAYS).ifPresent(v ->
+                builder.logRetention(retention(integer(ContextKeys.LOG_RETENTION_DAYS, v))));
+        text(values, ContextKeys.REMOVAL_POLICY).ifPresent(v -> builder.dataRemoval(removal(v)));
+        text(values, ContextKeys.DELETION_PROTECTION).ifPresent(v ->
+                builder.deletionProtection(bool(ContextKeys.DELETION_PROTECTION, v)));
+        text(values, ContextKeys.TRACING).ifPresent(v -> builder.tracing(bool(ContextKeys.TRACING, v)));
+        text(values, ContextKeys.ALARM_EMAIL).ifPresent(builder::alarmEmail);
+        text(values, ContextKeys.API_GATEWAY_LOGGING_ROLE).ifPresent(v ->
+                builder.apiGatewayLoggingRole(bool(ContextKeys.API_GATEWAY_LOGGING_ROLE, v)));
+        builder.auth(authFrom(values));
+        return builder.build();
+    }
+
+    private static AuthSettings authFrom(Map<String, String> values) {
+        String mode = text(values, ContextKeys.AUTH_MODE).map(m -> m.toLowerCase(Locale.ROOT)).orElse("jwt");
+        AuthSettings auth = switch (mode) {
+            case "off" -> AuthSettings.off();
+            case "jwt" -> {
+                Optional<String> jwks = text(values, ContextKeys.JWT_JWKS_URL);
+                Optional<String> secret = text(values, ContextKeys.JWT_SECRET_ARN);
+                if (jwks.isPresent() && secret.isPresent()) {
+                    throw new IllegalArgumentException("configure either " + ContextKeys.JWT_JWKS_URL + " or "
+                            + ContextKeys.JWT_SECRET_ARN + ", not both");
+                }
+                if (jwks.isPresent()) {
+                    yield AuthSettings.jwks(uri(ContextKeys.JWT_JWKS_URL, jwks.get()));
+                }
+                yield secret.map(AuthSettings::secret).orElseGet(AuthSettings::generatedSecret);
+            }
+            default -> throw new IllegalArgumentException(ContextKeys.AUTH_MODE + " must be 'jwt' or 'off', was '"
+                    + mode + "'");
+        };
+        if (!auth.enabled()) {
+            for (String key : List.of(ContextKeys.JWT_JWKS_URL, ContextKeys.JWT_SECRET_ARN, ContextKeys.JWT_ISSUER,
+                    ContextKeys.JWT_AUDIENCE)) {
+                if (values.containsKey(key)) {
+                    throw new IllegalArgumentException(ContextKeys.AUTH_MODE + "=off cannot be combined with "
+                            + key);
+                }
+            }
+        }
+        Optional<String> issuer = text(values, ContextKeys.JWT_ISSUER);
+        if (issuer.isPresent()) {
+            auth = auth.withIssuer(issuer.get());
+        }
+        Optional<String> audience = text(values, ContextKeys.JWT_AUDIENCE);
+        if (audience.isPresent()) {
+            auth = auth.withAudience(audience.get());
+        }
+        Optional<String> tokenSource = text(values, ContextKeys.TOKEN_SOURCE);
+        if (tokenSource.isPresent()) {
+            auth = auth.withTokenSource(tokenSource(tokenSource.get()));
+        }
+        return auth;
+    }
+
+    /**
+     * The functions jar a normal build leaves at {@code functions/target/switchboard-functions-<version>-lambda.jar},
+     * looked up from the repository root or from a module directory beside {@code functions/} (where
+     * {@code cdk} and the tests run).
+     */
+    public static Path defaultFunctionsJar(Path workingDir) {
+        String name = "switchboard-functions-" + buildVersion() + "-lambda.jar";
+        Path fromRoot = workingDir.resolve("functions").resolve("target").resolve(name);
+        Path fromModule = workingDir.resolve("..").resolve("functions").resolve("target").resolve(name).normalize();
+        return Files.isRegularFile(fromRoot) || !Files.isRegularFile(fromModule) ? fromRoot : fromModule;
+    }
+
+    /** The Maven version this app was built as (the functions jar of the same build carries it). */
+    static String buildVersion() {
+        try (InputStream in = SwitchboardProps.class.getResourceAsStream("/switchboard-infra.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("switchboard-infra.properties is missing from the classpath");
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return Objects.requireNonNull(properties.getProperty("version"), "version");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read switchboard-infra.properties", e);
+        }
+    }
+
+    static RetentionDays retention(int days) {
+        RetentionDays retention = RETENTION.get(days);
+        if (retention == null) {
+            throw new IllegalArgumentException(ContextKeys.LOG_RETENTION_DAYS + " must be one of "
+                    + RETENTION.keySet().stream().sorted().map(String::valueOf).collect(Collectors.joining(", "))
+                    + ", was " + days);
+        }
+        return retention;
+    }
+
+    private static Map<Integer, RetentionDays> retentionByDays() {
+        Map<Integer, RetentionDays> byDays = new LinkedHashMap<>();
+        byDays.put(1, RetentionDays.ONE_DAY);
+        byDays.put(3, RetentionDays.THREE_DAYS);
+        byDays.put(5, RetentionDays.FIVE_DAYS);
+        byDays.put(7, RetentionDays.ONE_WEEK);
+        byDays.put(14, RetentionDays.TWO_WEEKS);
+        byDays.put(30, RetentionDays.ONE_MONTH);
+        byDays.put(60, RetentionDays.TWO_MONTHS);
+        byDays.put(90, RetentionDays.THREE_MONTHS);
+        byDays.put(120, RetentionDays.FOUR_MONTHS);
+        byDays.put(150, RetentionDays.FIVE_MONTHS);
+        byDays.put(180, RetentionDays.SIX_MONTHS);
+        byDays.put(365, RetentionDays.ONE_YEAR);
+        byDays.put(400, RetentionDays.THIRTEEN_MONTHS);
+        byDays.put(545, RetentionDays.EIGHTEEN_MONTHS);
+        byDays.put(731, RetentionDays.TWO_YEARS);
+        byDays.put(1827, RetentionDays.FIVE_YEARS);
+        byDays.put(3653, RetentionDays.TEN_YEARS);
+        return Map.copyOf(byDays);
+    }
+
+    private static Optional<String> text(Map<String, String> values, String key) {
+        return Optional.ofNullable(values.get(key));
+    }
+
+    private static int integer(String key, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, was '" + value + "'");
+        }
+    }
+
+    private static double decimal(String key, String value) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, was '" + value + "'");
+        }
+    }
+
+    private static boolean bool(String key, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false, was '" + value + "'");
+        };
+    }
+
+    private static URI uri(String key, String value) {
+        try {
+            return new URI(value);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(key + " is not a valid URL: '" + value + "'");
+        }
+    }
+
+    private static DataRemoval removal(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "retain" -> DataRemoval.RETAIN;
+            case "destroy" -> DataRemoval.DESTROY;
+            default -> throw new IllegalArgumentException(ContextKeys.REMOVAL_POLICY
+                    + " must be 'retain' or 'destroy', was '" + value + "'");
+        };
+    }
+
+    private static AuthSettings.TokenSource tokenSource(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "header-or-query" -> AuthSettings.TokenSource.HEADER_OR_QUERY;
+            case "query" -> AuthSettings.TokenSource.QUERY;
+            case "header" -> AuthSettings.TokenSource.HEADER;
+            default -> throw new IllegalArgumentException(ContextKeys.TOKEN_SOURCE
+                    + " must be 'header-or-query', 'query' or 'header', was '" + value + "'");
+        };
+    }
+
+    /** The CDK context keys {@link #fromContext} reads. */
+    public static final class ContextKeys {
+        public static final String STACK_NAME = "stackName";
+        public static final String STAGE_NAME = "stageName";
+        public static final String FUNCTIONS_JAR = "functionsJar";
+        public static final String MEMORY_SIZE = "memorySize";
+        public static final String THROTTLING_RATE_LIMIT = "throttlingRateLimit";
+        public static final String THROTTLING_BURST_LIMIT = "throttlingBurstLimit";
+        public static final String AUTH_MODE = "authMode";
+        public static final String JWT_JWKS_URL = "jwtJwksUrl";
+        public static final String JWT_SECRET_ARN = "jwtSecretArn";
+        public static final String JWT_ISSUER = "jwtIssuer";
+        public static final String JWT_AUDIENCE = "jwtAudience";
+        public static final String TOKEN_SOURCE = "tokenSource";
+        public static final String LOG_RETENTION_DAYS = "logRetentionDays";
+        public static final String REMOVAL_POLICY = "removalPolicy";
+        public static final String DELETION_PROTECTION = "deletionProtection";
+        public static final String TRACING = "tracing";
+        public static final String ALARM_EMAIL = "alarmEmail";
+        public static final String API_GATEWAY_LOGGING_ROLE = "apiGatewayLoggingRole";
+
+        static final List<String> ALL = List.of(STACK_NAME, STAGE_NAME, FUNCTIONS_JAR, MEMORY_SIZE,
+                THROTTLING_RATE_LIMIT, THROTTLING_BURST_LIMIT, AUTH_MODE, JWT_JWKS_URL, JWT_SECRET_ARN, JWT_ISSUER,
+                JWT_AUDIENCE, TOKEN_SOURCE, LOG_RETENTION_DAYS, REMOVAL_POLICY, DELETION_PROTECTION, TRACING,
+                ALARM_EMAIL, API_GATEWAY_LOGGING_ROLE);
+
+        private ContextKeys() {
+        }
+    }
+
+    /** Builds {@link SwitchboardProps}; unset values take production-safe defaults. */
+    public static final class Builder {
+        private String stackName = "Switchboard";
+        private String stageName = "prod";
+        private Path workingDir = Path.of("").toAbsolutePath();
+        private Path functionsJar;
+        private int memorySize = 1024;
+        private double throttlingRateLimit = 500;
+        private int throttlingBurstLimit = 1000;
+        private AuthSettings auth = AuthSettings.generatedSecret();
+        private RetentionDays logRetention = RetentionDays.ONE_MONTH;
+        private DataRemoval dataRemoval = DataRemoval.RETAIN;
+        private Boolean deletionProtection;
+        private boolean tracing;
+        private Optional<String> alarmEmail = Optional.empty();
+        private boolean apiGatewayLoggingRole = true;
+
+        private Builder() {
+        }
+
+        public Builder stackName(String value) {
+            this.stackName = value;
+            return this;
+        }
+
+        public Builder stageName(String value) {
+            this.stageName = value;
+            return this;
+        }
+
+        /** Where the default functions jar is looked up from; the current directory unless set. */
+        public Builder workingDir(Path value) {
+            this.workingDir = value.toAbsolutePath();
+            return this;
+        }
+
+        public Builder functionsJar(Path value) {
+            this.functionsJar = value;
+            return this;
+        }
+
+        public Builder memorySize(int value) {
+            this.memorySize = value;
+            return this;
+        }
+
+        public Builder throttlingRateLimit(double value) {
+            this.throttlingRateLimit = value;
+            return this;
+        }
+
+        public Builder throttlingBurstLimit(int value) {
+            this.throttlingBurstLimit = value;
+            return this;
+        }
+
+        public Builder auth(AuthSettings value) {
+            this.auth = value;
+            return this;
+        }
+
+        public Builder logRetention(RetentionDays value) {
+            this.logRetention = value;
+            return this;
+        }
+
+        public Builder dataRemoval(DataRemoval value) {
+            this.dataRemoval = value;
+            return this;
+        }
+
+        /** Defaults to on when data is retained and off when it is destroyed with the stack. */
+        public Builder deletionProtection(boolean value) {
+            this.deletionProtection = value;
+            return this;
+        }
+
+        public Builder tracing(boolean value) {
+            this.tracing = value;
+            return this;
+        }
+
+        public Builder alarmEmail(String value) {
+            this.alarmEmail = Optional.of(value);
+            return this;
+        }
+
+        public Builder apiGatewayLoggingRole(boolean value) {
+            this.apiGatewayLoggingRole = value;
+            return this;
+        }
+
+        public SwitchboardProps build() {
+            Path jar = functionsJar != null ? functionsJar : defaultFunctionsJar(workingDir);
+            boolean protect = deletionProtection != null ? deletionProtection : dataRemoval == DataRemoval.RETAIN;
+            return new SwitchboardProps(stackName, stageName, jar.toAbsolutePath().normalize(), memorySize,
+                    throttlingRateLimit, throttlingBurstLimit, auth, logRetention, dataRemoval, protect, tracing,
+                    alarmEmail, apiGatewayLoggingRole);
+        }
+    }
+}

@@ -1,0 +1,447 @@
+package dev.switchboard.infra;
+
+import dev.switchboard.config.EnvNames;
+import dev.switchboard.protocol.Route;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.apigateway.AccessLogFormat;
+import software.amazon.awscdk.services.apigateway.CfnAccount;
+import software.amazon.awscdk.services.apigatewayv2.CfnAuthorizer;
+import software.amazon.awscdk.services.apigatewayv2.IAccessLogDestination;
+import software.amazon.awscdk.services.apigatewayv2.IAccessLogSettings;
+import software.amazon.awscdk.services.apigatewayv2.LogGroupLogDestination;
+import software.amazon.awscdk.services.apigatewayv2.ThrottleSettings;
+import software.amazon.awscdk.services.apigatewayv2.WebSocketApi;
+import software.amazon.awscdk.services.apigatewayv2.WebSocketRoute;
+import software.amazon.awscdk.services.apigatewayv2.WebSocketRouteOptions;
+import software.amazon.awscdk.services.apigatewayv2.WebSocketStage;
+import software.amazon.awscdk.aws_apigatewayv2_authorizers.WebSocketLambdaAuthorizer;
+import software.amazon.awscdk.aws_apigatewayv2_authorizers.WebSocketLambdaAuthorizerProps;
+import software.amazon.awscdk.aws_apigatewayv2_integrations.WebSocketLambdaIntegration;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.Billing;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.TableV2;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.AssetCode;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.Tracing;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.constructs.Construct;
+
+/**
+ * Switchboard on AWS: a WebSocket API whose routes are exactly {@link Route}'s, each served by its own Java Lambda
+ * (SnapStart, invoked through an alias), the JWT authorizer on {@code $connect}, one DynamoDB table, least-privilege
+ * roles from {@link RouteAccess}, and alarms with a dashboard.
+ *
+ * <pre>{@code
+ * App app = new App();
+ * new SwitchboardStack(app, "Switchboard", StackProps.builder().build(), SwitchboardProps.builder().build());
+ * app.synth();
+ * }</pre>
+ */
+public final class SwitchboardStack extends Stack {
+
+    /**
+     * Java 25: the current LTS, which Lambda offers as a managed runtime with SnapStart; the functions are compiled
+     * for 21 ({@code --release 21}) and tested on JDK 25, and cdk-nag's AwsSolutions-L1 asks for the newest runtime
+     * of the family.
+     */
+    public static final Runtime JAVA_RUNTIME = Runtime.JAVA_25;
+    /** The alias every route and the authorizer invoke; it points at the latest published (snapshotted) version. */
+    public static final String ALIAS_NAME = "live";
+    /** API Gateway stops waiting for an integration after 29 s, so a function running longer serves no one. */
+    private static final Duration FUNCTION_TIMEOUT = Duration.seconds(29);
+    /** The authorizer sits in the handshake; a slow key fetch should fail the connect, not hang it. */
+    private static final Duration AUTHORIZER_TIMEOUT = Duration.seconds(10);
+
+    private final SwitchboardProps props;
+    private final AssetCode code;
+    private final TableV2 table;
+    private final WebSocketApi api;
+    private final WebSocketStage stage;
+    private final Map<Route, Function> routeFunctions = new EnumMap<>(Route.class);
+    private final Map<Route, Alias> routeAliases = new EnumMap<>(Route.class);
+    private final Function authorizerFunction;
+    private final Optional<Secret> generatedSecret;
+    private final Monitoring monitoring;
+
+    public SwitchboardStack(Construct scope, String id, StackProps stackProps, SwitchboardProps props) {
+        super(scope, id, stackProps);
+        this.props = props;
+        this.code = Code.fromAsset(props.functionsJar().toString());
+        RemovalPolicy removal = props.dataRemoval() == SwitchboardProps.DataRemoval.DESTROY
+                ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+        table = TableV2.Builder.create(this, "Table")
+                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
+                .billing(Billing.onDemand())
+                .timeToLiveAttribute("expiresAt")
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true)
+                        .build())
+                .deletionProtection(props.deletionProtection())
+                .removalPolicy(removal)
+                .build();
+
+        api = WebSocketApi.Builder.create(this, "Api")
+                .apiName(props.stackName())
+                .description("Switchboard WebSocket API")
+                .routeSelectionExpression(Route.SELECTION_EXPRESSION)
+                .build();
+
+        LogGroup accessLogs = LogGroup.Builder.create(this, "AccessLogs")
+                .retention(props.logRetention())
+                .removalPolicy(removal)
+                .build();
+        stage = WebSocketStage.Builder.create(this, "Stage")
+                .webSocketApi(api)
+                .stageName(props.stageName())
+                .autoDeploy(true)
+                .throttle(ThrottleSettings.builder()
+                        .rateLimit(props.throttlingRateLimit())
+                        .burstLimit(props.throttlingBurstLimit())
+                        .build())
+                .accessLogSettings(new AccessLogs(new LogGroupLogDestination(accessLogs)))
+                .build();
+        apiGatewayLoggingRole().ifPresent(account -> stage.getNode().addDependency(account));
+
+        Map<String, String> routeEnvironment = Map.of(
+                EnvNames.TABLE_NAME, table.getTableName(),
+                EnvNames.MANAGEMENT_ENDPOINT, stage.getCallbackUrl());
+        for (Route route : Route.values()) {
+            String name = constructName(route);
+            Function function = javaFunction(name, route.lambdaHandler(), routeEnvironment, FUNCTION_TIMEOUT,
+                    removal, "Switchboard " + route.key() + " route");
+            grantRouteAccess(route, function);
+            routeFunctions.put(route, function);
+            routeAliases.put(route, alias(name, function));
+        }
+
+        generatedSecret = props.auth().generatesSecret() ? Optional.of(jwtSecret()) : Optional.empty();
+        Optional<ISecret> secret = props.auth().secretArn()
+                .map(arn -> Secret.fromSecretCompleteArn(this, "JwtSecret", arn))
+                .or(() -> generatedSecret.map(ISecret.class::cast));
+        authorizerFunction = javaFunction("Authorizer", Route.AUTHORIZER_CLASS + "::handleRequest",
+                authorizerEnvironment(secret), AUTHORIZER_TIMEOUT, removal, "Switchboard $connect JWT authorizer");
+        secret.ifPresent(s -> s.grantRead(authorizerFunction));
+        Alias authorizerAlias = alias("Authorizer", authorizerFunction);
+        WebSocketLambdaAuthorizer authorizer = new WebSocketLambdaAuthorizer("JwtAuthorizer", authorizerAlias,
+                WebSocketLambdaAuthorizerProps.builder()
+                        .identitySource(props.auth().tokenSource().identitySource().map(List::of).orElse(List.of()))
+                        .build());
+
+        for (Route route : Route.values()) {
+            WebSocketRouteOptions.Builder options = WebSocketRouteOptions.builder()
+                    .integration(new WebSocketLambdaIntegration(constructName(route) + "Integration",
+                            routeAliases.get(route)))
+                    // The handlers return the reply frame as the integration response body: two-way routes.
+                    .returnResponse(route.repliesToCaller());
+            if (route == Route.CONNECT) {
+                options.authorizer(authorizer);
+            }
+            WebSocketRoute webSocketRoute = api.addRoute(route.key(), options.build());
+            if (route != Route.CONNECT) {
+                NagSuppressions.addResourceSuppressions(webSocketRoute, List.of(suppression("AwsSolutions-APIG4",
+                        "WebSocket APIs authorize only on $connect; every later frame travels on that already"
+                                + " authorized connection, and $disconnect is sent by API Gateway itself.")));
+            }
+        }
+        dropEmptyIdentitySource();
+
+        Optional<ITopic> alarmTopic = props.alarmEmail().map(this::alarmTopic);
+        Map<String, IFunction> monitored = new LinkedHashMap<>();
+        routeFunctions.forEach((route, function) -> monitored.put(constructName(route), function));
+        monitored.put("Authorizer", authorizerFunction);
+        monitoring = new Monitoring(this, "Monitoring",
+                new Monitoring.Props(stage, monitored, table, List.of(), alarmTopic));
+
+        CfnOutput.Builder.create(this, "WebSocketUrl").value(stage.getUrl())
+                .description("Clients connect here (wss://...)").build();
+        CfnOutput.Builder.create(this, "ManagementEndpoint").value(stage.getCallbackUrl())
+                .description("API Gateway Management API endpoint for @connections").build();
+        CfnOutput.Builder.create(this, "TableName").value(table.getTableName())
+                .description("DynamoDB table with connections and rooms").build();
+        CfnOutput.Builder.create(this, "Region").value(getRegion())
+                .description("Region of the deployment (AWS_REGION for the integration tests)").build();
+        CfnOutput.Builder.create(this, "DashboardName").value(monitoring.dashboard().getDashboardName())
+                .description("CloudWatch dashboard").build();
+        generatedSecret.ifPresent(s -> CfnOutput.Builder.create(this, "JwtSecretArn").value(s.getSecretArn())
+                .description("Secrets Manager secret holding the HS256 key that signs client tokens").build());
+        alarmTopic.ifPresent(t -> CfnOutput.Builder.create(this, "AlarmTopicArn").value(t.getTopicArn())
+                .description("SNS topic the alarms notify").build());
+    }
+
+    public TableV2 table() {
+        return table;
+    }
+
+    public WebSocketApi api() {
+        return api;
+    }
+
+    public WebSocketStage stage() {
+        return stage;
+    }
+
+    public Monitoring monitoring() {
+        return monitoring;
+    }
+
+    /** {@code CONNECT -> "Connect"}: construct ids from the route table (never the reserved id "Default" alone). */
+    static String constructName(Route route) {
+        String lower = route.name().toLowerCase(Locale.ROOT);
+        return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
+    }
+
+    private Function javaFunction(String name, String handler, Map<String, String> environment, Duration timeout,
+                                  RemovalPolicy removal, String description) {
+        LogGroup logs = LogGroup.Builder.create(this, name + "Logs")
+                .retention(props.logRetention())
+                .removalPolicy(removal)
+                .build();
+        // Own role per function: only its log group here, then exactly what RouteAccess lists.
+        Role role = Role.Builder.create(this, name + "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description(description)
+                .build();
+        logs.grantWrite(role);
+        Function function = Function.Builder.create(this, name + "Function")
+                .description(description)
+                .runtime(JAVA_RUNTIME)
+                .architecture(Architecture.ARM_64)
+                .code(code)
+                .handler(handler)
+                .memorySize(props.memorySize())
+                .timeout(timeout)
+                .environment(environment)
+                .role(role)
+                .logGroup(logs)
+                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                .tracing(props.tracing() ? Tracing.ACTIVE : Tracing.DISABLED)
+                .build();
+        if (props.tracing()) {
+            NagSuppressions.addResourceSuppressions(role, List.of(NagPackSuppression.builder()
+                    .id("AwsSolutions-IAM5")
+                    .reason("X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level"
+                            + " permissions, so tracing needs Resource *.")
+                    .appliesTo(List.of("Resource::*"))
+                    .build()), true);
+        }
+        return function;
+    }
+
+    /** SnapStart snapshots published versions only, so every integration invokes this alias, never $LATEST. */
+    private Alias alias(String name, Function function) {
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "every invocation goes through the alias on currentVersion, a published version");
+        return Alias.Builder.create(this, name + "Alias")
+                .aliasName(ALIAS_NAME)
+                .version(function.getCurrentVersion())
+                .build();
+    }
+
+    private void grantRouteAccess(Route route, Function function) {
+        RouteAccess.Access access = RouteAccess.of(route);
+        if (access.usesTable()) {
+            function.addToRolePolicy(PolicyStatement.Builder.create()
+                    .effect(Effect.ALLOW)
+                    .actions(access.tableActions().stream().sorted().toList())
+                    .resources(List.of(table.getTableArn()))
+                    .build());
+        }
+        if (access.managesConnections()) {
+            List<String> connections = new ArrayList<>();
+            for (RouteAccess.ConnectionMethod method : access.connectionMethods()) {
+                connections.add(formatArn(ArnComponents.builder()
+                        .service("execute-api")
+                        .resource(api.getApiId())
+                        .resourceName(props.stageName() + "/" + method.name() + "/@connections/*")
+                        .build()));
+            }
+            function.addToRolePolicy(PolicyStatement.Builder.create()
+                    .effect(Effect.ALLOW)
+                    .actions(List.of("execute-api:ManageConnections"))
+                    .resources(connections)
+                    .build());
+            NagSuppressions.addResourceSuppressions(function.getRole(), List.of(NagPackSuppression.builder()
+                    .id("AwsSolutions-IAM5")
+                    .reason("Connection ids are created at run time; the grant is limited to this API's stage"
+                            + " @connections path, one HTTP method per ARN.")
+                    .appliesTo(List.of(RegexAppliesTo.builder()
+                            .regex("/^Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:"
+                                    + "<Api[A-Za-z0-9]+>\\/" + props.stageName()
+                                    + "\\/(POST|GET|DELETE)\\/@connections\\/\\*$/")
+                            .build()))
+                    .build()), true);
+        }
+    }
+
+    private Map<String, String> authorizerEnvironment(Optional<ISecret> secret) {
+        AuthSettings auth = props.auth();
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put(EnvNames.AUTH_MODE, auth.enabled() ? "jwt" : "off");
+        auth.jwksUrl().ifPresent(url -> environment.put(EnvNames.JWT_JWKS_URL, url.toString()));
+        secret.ifPresent(s -> environment.put(EnvNames.JWT_SECRET_ARN, s.getSecretArn()));
+        auth.issuer().ifPresent(issuer -> environment.put(EnvNames.JWT_ISSUER, issuer));
+        auth.audience().ifPresent(audience -> environment.put(EnvNames.JWT_AUDIENCE, audience));
+        return environment;
+    }
+
+    private Secret jwtSecret() {
+        Secret secret = Secret.Builder.create(this, "JwtSigningKey")
+                .description("HS256 key for Switchboard client tokens (stack " + props.stackName() + ")")
+                .generateSecretString(SecretStringGenerator.builder()
+                        .passwordLength(64)
+                        .excludePunctuation(true)
+                        .build())
+                .build();
+        NagSuppressions.addResourceSuppressions(secret, List.of(suppression("AwsSolutions-SMG4",
+                "Rotating a JWT signing key invalidates every token issued with it; rotate deliberately together"
+                        + " with the token issuer, then publish new function versions.")));
+        return secret;
+    }
+
+    /**
+     * API Gateway writes access logs through one account-wide role. Without it the stage cannot enable logging.
+     * Kept on stack deletion: another stack in the account may rely on the same setting.
+     */
+    private Optional<CfnAccount> apiGatewayLoggingRole() {
+        if (!props.apiGatewayLoggingRole()) {
+            return Optional.empty();
+        }
+        Role role = Role.Builder.create(this, "ApiGatewayLoggingRole")
+                .assumedBy(new ServicePrincipal("apigateway.amazonaws.com"))
+                .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName(
+                        "service-role/AmazonAPIGatewayPushToCloudWatchLogs")))
+                .build();
+        role.applyRemovalPolicy(RemovalPolicy.RETAIN);
+        NagSuppressions.addResourceSuppressions(role, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM4")
+                .reason("AWS's own policy for API Gateway's account-wide logging role; it grants only CloudWatch"
+                        + " Logs writes and is what the service documents.")
+                .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                        + "AmazonAPIGatewayPushToCloudWatchLogs"))
+                .build()));
+        CfnAccount account = CfnAccount.Builder.create(this, "ApiGatewayAccount")
+                .cloudWatchRoleArn(role.getRoleArn())
+                .build();
+        account.applyRemovalPolicy(RemovalPolicy.RETAIN);
+        return Optional.of(account);
+    }
+
+    private ITopic alarmTopic(String email) {
+        Topic topic = Topic.Builder.create(this, "AlarmTopic")
+                .displayName("Switchboard alarms (" + props.stackName() + ")")
+                .enforceSsl(true)
+                .build();
+        topic.addSubscription(new EmailSubscription(email));
+        NagSuppressions.addResourceSuppressions(topic, List.of(suppression("AwsSolutions-SNS2",
+                "Alarm notifications carry alarm names and states only, and CloudWatch cannot publish to a topic"
+                        + " encrypted with the AWS-managed SNS key.")));
+        return topic;
+    }
+
+    /**
+     * With {@link AuthSettings.TokenSource#HEADER_OR_QUERY} no identity source is configured, so API Gateway calls
+     * the authorizer for every handshake and the authorizer decides (401 without a token). The property is removed
+     * rather than sent empty.
+     */
+    private void dropEmptyIdentitySource() {
+        if (props.auth().tokenSource().identitySource().isPresent()) {
+            return;
+        }
+        api.getNode().findAll().stream()
+                .filter(CfnAuthorizer.class::isInstance)
+                .map(CfnAuthorizer.class::cast)
+                .forEach(authorizer -> authorizer.addPropertyDeletionOverride("IdentitySource"));
+    }
+
+    private static NagPackSuppression suppression(String id, String reason) {
+        return NagPackSuppression.builder().id(id).reason(reason).build();
+    }
+
+    /**
+     * JSON access log lines; query strings (which may carry tokens) are never logged. A class, not a record: jsii
+     * would take a record's {@code destination()} accessor for a method overriding the {@code destination} property.
+     */
+    private static final class AccessLogs implements IAccessLogSettings {
+        private static final Map<String, String> FIELDS = accessLogFields();
+
+        private final IAccessLogDestination logDestination;
+
+        AccessLogs(IAccessLogDestination logDestination) {
+            this.logDestination = logDestination;
+        }
+
+        @Override
+        public IAccessLogDestination getDestination() {
+            return logDestination;
+        }
+
+        @Override
+        public AccessLogFormat getFormat() {
+            StringBuilder json = new StringBuilder("{");
+            FIELDS.forEach((name, variable) -> {
+                if (json.length() > 1) {
+                    json.append(',');
+                }
+                json.append('"').append(name).append("\":\"").append(variable).append('"');
+            });
+            return AccessLogFormat.custom(json.append('}').toString());
+        }
+
+        private static Map<String, String> accessLogFields() {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("requestId", "$context.requestId");
+            fields.put("extendedRequestId", "$context.extendedRequestId");
+            fields.put("requestTime", "$context.requestTime");
+            fields.put("connectionId", "$context.connectionId");
+            fields.put("eventType", "$context.eventType");
+            fields.put("routeKey", "$context.routeKey");
+            fields.put("messageId", "$context.messageId");
+            fields.put("status", "$context.status");
+            fields.put("sourceIp", "$context.identity.sourceIp");
+            fields.put("userAgent", "$context.identity.userAgent");
+            fields.put("principalId", "$context.authorizer.principalId");
+            fields.put("authorizerError", "$context.authorizer.error");
+            fields.put("integrationLatency", "$context.integrationLatency");
+            fields.put("error", "$context.error.message");
+            fields.put("errorType", "$context.error.responseType");
+            return fields;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.switchboard.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.config.EnvNames;
+import dev.switchboard.protocol.Route;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+
+/**
+ * A development-style deployment with every option turned: JWKS auth with issuer and audience, query-string tokens,
+ * alarm e-mails, tracing, data destroyed with the stack. And one with an existing HS256 secret.
+ */
+class SwitchboardStackOptionsTest {
+
+    private static final String SECRET_ARN =
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:switchboard/jwt-AbC123";
+
+    private static Synthesized dev;
+    private static Synthesized existingSecret;
+
+    @BeforeAll
+    static void synthesize() {
+        dev = Synthesized.of(SwitchboardProps.builder()
+                .stackName("SwitchboardDev")
+                .stageName("dev")
+                .memorySize(2048)
+                .throttlingRateLimit(50)
+                .throttlingBurstLimit(100)
+                .auth(AuthSettings.jwks(URI.create("https://issuer.example/.well-known/jwks.json"))
+                        .withIssuer("https://issuer.example")
+                        .withAudience("switchboard")
+                        .withTokenSource(AuthSettings.TokenSource.QUERY))
+                .alarmEmail("oncall@example.com")
+                .tracing(true)
+                .logRetention(SwitchboardProps.retention(7))
+                .dataRemoval(SwitchboardProps.DataRemoval.DESTROY)
+                .apiGatewayLoggingRole(false)
+                .build());
+        existingSecret = Synthesized.of(SwitchboardProps.builder().auth(AuthSettings.secret(SECRET_ARN)).build());
+    }
+
+    @Test
+    void theAuthorizerVerifiesAgainstTheJwksWithIssuerAndAudience() {
+        Map<String, Object> authorizer = Synthesized.properties(
+                dev.resources("AWS::ApiGatewayV2::Authorizer").values().iterator().next());
+        assertThat(authorizer).containsEntry("IdentitySource", List.of("route.request.querystring.token"));
+        dev.template().hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", Route.AUTHORIZER_CLASS + "::handleRequest",
+                "Environment", Map.of("Variables", Map.of(
+                        EnvNames.AUTH_MODE, "jwt",
+                        EnvNames.JWT_JWKS_URL, "https://issuer.example/.well-known/jwks.json",
+                        EnvNames.JWT_ISSUER, "https://issuer.example",
+                        EnvNames.JWT_AUDIENCE, "switchboard")))));
+        dev.template().resourceCountIs("AWS::SecretsManager::Secret", 0);
+        assertThat(dev.template().findOutputs("JwtSecretArn")).isEmpty();
+    }
+
+    @Test
+    void propertiesReachTheFunctionsAndTheStage() {
+        dev.resources("AWS::Lambda::Function").values().forEach(f -> assertThat(Synthesized.properties(f))
+                .containsEntry("MemorySize", 2048)
+                .containsEntry("TracingConfig", Map.of("Mode", "Active")));
+        dev.template().hasResourceProperties("AWS::ApiGatewayV2::Stage", Match.objectLike(Map.of(
+                "StageName", "dev",
+                "DefaultRouteSettings", Map.of("ThrottlingRateLimit", 50, "ThrottlingBurstLimit", 100))));
+        dev.template().hasResourceProperties("AWS::ApiGatewayV2::Api", Match.objectLike(Map.of(
+                "Name", "SwitchboardDev")));
+        dev.template().resourceCountIs("AWS::ApiGateway::Account", 0);
+        dev.resources("AWS::Logs::LogGroup").values().forEach(g -> {
+            assertThat(g).containsEntry("DeletionPolicy", "Delete");
+            assertThat(Synthesized.properties(g)).containsEntry("RetentionInDays", 7);
+        });
+    }
+
+    @Test
+    void aDevelopmentTableGoesAwayWithTheStack() {
+        dev.template().hasResource("AWS::DynamoDB::GlobalTable", Map.of(
+                "DeletionPolicy", "Delete",
+                "Properties", Match.objectLike(Map.of("Replicas", List.of(Match.objectLike(Map.of(
+                        "DeletionProtectionEnabled", false)))))));
+    }
+
+    @Test
+    void everyAlarmNotifiesTheOnCallTopic() {
+        String topicId = dev.resources("AWS::SNS::Topic").keySet().iterator().next();
+        dev.template().hasResourceProperties("AWS::SNS::Subscription", Map.of(
+                "Protocol", "email", "Endpoint", "oncall@example.com", "TopicArn", Map.of("Ref", topicId)));
+        assertThat(dev.resources("AWS::CloudWatch::Alarm").values()).isNotEmpty().allSatisfy(a ->
+                assertThat(Synthesized.properties(a)).containsEntry("AlarmActions", List.of(Map.of("Ref", topicId))));
+        assertThat(dev.template().findOutputs("AlarmTopicArn")).isNotEmpty();
+        // Publishing over plain HTTP is refused by the topic policy.
+        dev.template().hasResourceProperties("AWS::SNS::TopicPolicy", Match.objectLike(Map.of(
+                "PolicyDocument", Match.objectLike(Map.of("Statement", List.of(Match.objectLike(Map.of(
+                        "Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
+    }
+
+    @Test
+    void anExistingSecretIsReadByTheAuthorizerAndNoOneElse() {
+        existingSecret.template().resourceCountIs("AWS::SecretsManager::Secret", 0);
+        existingSecret.template().hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", Route.AUTHORIZER_CLASS + "::handleRequest",
+                "Environment", Map.of("Variables", Map.of(
+                        EnvNames.AUTH_MODE, "jwt", EnvNames.JWT_SECRET_ARN, SECRET_ARN)))));
+        List<Map<String, Object>> readers = existingSecret.resources("AWS::IAM::Policy").values().stream()
+                .flatMap(p -> SwitchboardStackTest.statements(p).stream())
+                .filter(s -> SwitchboardStackTest.strings(s.get("Action")).contains("secretsmanager:GetSecretValue"))
+                .toList();
+        assertThat(readers).singleElement().satisfies(s -> assertThat(s.get("Resource")).isEqualTo(SECRET_ARN));
+    }
+
+    @Test
+    void cdkNagAwsSolutionsFindsNothingUnsuppressedWithEveryOption() {
+        assertThat(dev.nagErrors()).isEmpty();
+        assertThat(dev.nagWarnings()).isEmpty();
+        assertThat(existingSecret.nagErrors()).isEmpty();
+    }
+}

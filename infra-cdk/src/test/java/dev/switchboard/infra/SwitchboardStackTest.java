@@ -1,0 +1,377 @@
+package dev.switchboard.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.config.EnvNames;
+import dev.switchboard.protocol.Route;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awscdk.assertions.Match;
+
+/** The stack as `cdk deploy` builds it with no settings: synthesized once, asserted resource by resource. */
+class SwitchboardStackTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Synthesized synth;
+
+    @BeforeAll
+    static void synthesize() {
+        synth = Synthesized.of(SwitchboardProps.builder().build());
+    }
+
+    @Test
+    void theApiSelectsRoutesByTheBodysAction() {
+        synth.template().hasResourceProperties("AWS::ApiGatewayV2::Api", Map.of(
+                "ProtocolType", "WEBSOCKET",
+                "RouteSelectionExpression", Route.SELECTION_EXPRESSION));
+    }
+
+    @Test
+    void thereIsExactlyOneRoutePerEntryOfTheRouteTable() {
+        List<String> keys = synth.resources("AWS::ApiGatewayV2::Route").values().stream()
+                .map(r -> (String) Synthesized.properties(r).get("RouteKey"))
+                .toList();
+        assertThat(keys).containsExactlyInAnyOrderElementsOf(Arrays.stream(Route.values()).map(Route::key).toList());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Route.class)
+    void messageRoutesAreTwoWaySoTheHandlersReplyReachesTheCaller(Route route) {
+        String routeId = routeLogicalId(route);
+        Map<String, Object> properties = Synthesized.properties(synth.resources("AWS::ApiGatewayV2::Route")
+                .get(routeId));
+        long responses = synth.resources("AWS::ApiGatewayV2::RouteResponse").values().stream()
+                .filter(r -> Map.of("Ref", routeId).equals(Synthesized.properties(r).get("RouteId")))
+                .filter(r -> "$default".equals(Synthesized.properties(r).get("RouteResponseKey")))
+                .count();
+        if (route.repliesToCaller()) {
+            assertThat(properties).containsEntry("RouteResponseSelectionExpression", "$default");
+            assertThat(responses).isEqualTo(1);
+        } else {
+            assertThat(properties).doesNotContainKey("RouteResponseSelectionExpression");
+            assertThat(responses).isZero();
+        }
+    }
+
+    @Test
+    void theJwtAuthorizerGuardsConnectAndNothingElse() {
+        Map<String, Map<String, Object>> authorizers = synth.resources("AWS::ApiGatewayV2::Authorizer");
+        assertThat(authorizers).hasSize(1);
+        String authorizerId = authorizers.keySet().iterator().next();
+        Map<String, Object> authorizer = Synthesized.properties(authorizers.get(authorizerId));
+        assertThat(authorizer).containsEntry("AuthorizerType", "REQUEST");
+        // No identity source: API Gateway calls the authorizer even when only one of header or ?token= is sent.
+        assertThat(authorizer).doesNotContainKey("IdentitySource");
+        assertThat(JSON.valueToTree(authorizer.get("AuthorizerUri")).toString())
+                .contains(aliasOf(functionLogicalId(Route.AUTHORIZER_CLASS + "::handleRequest")));
+
+        for (Route route : Route.values()) {
+            Map<String, Object> properties = Synthesized.properties(
+                    synth.resources("AWS::ApiGatewayV2::Route").get(routeLogicalId(route)));
+            if (route == Route.CONNECT) {
+                assertThat(properties).containsEntry("AuthorizationType", "CUSTOM")
+                        .containsEntry("AuthorizerId", Map.of("Ref", authorizerId));
+            } else {
+                assertThat(properties).containsEntry("AuthorizationType", "NONE").doesNotContainKey("AuthorizerId");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Route.class)
+    void eachRouteRunsItsHandlerOnJavaArmWithSnapStart(Route route) {
+        Map<String, Object> function = Synthesized.properties(synth.resources("AWS::Lambda::Function")
+                .get(functionLogicalId(route.lambdaHandler())));
+        assertThat(function)
+                .containsEntry("Runtime", "java25")
+                .containsEntry("Architectures", List.of("arm64"))
+                .containsEntry("MemorySize", 1024)
+                .containsEntry("Timeout", 29)
+                .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
+        Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) function.get("Environment")).get("Variables");
+        assertThat(variables.get(EnvNames.TABLE_NAME)).isEqualTo(Map.of("Ref", tableLogicalId()));
+        assertThat(JSON.valueToTree(variables.get(EnvNames.MANAGEMENT_ENDPOINT)).toString())
+                .startsWith("{\"Fn::Join\":[\"\",[\"https://\"").contains("/prod");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Route.class)
+    void eachRouteInvokesThePublishedVersionThroughTheLiveAlias(Route route) {
+        String functionId = functionLogicalId(route.lambdaHandler());
+        String aliasId = aliasOf(functionId);
+        Map<String, Object> alias = Synthesized.properties(synth.resources("AWS::Lambda::Alias").get(aliasId));
+        assertThat(alias).containsEntry("Name", SwitchboardStack.ALIAS_NAME);
+        String versionId = (String) ((List<?>) ((Map<?, ?>) alias.get("FunctionVersion")).get("Fn::GetAtt")).get(0);
+        assertThat(Synthesized.properties(synth.resources("AWS::Lambda::Version").get(versionId)))
+                .containsEntry("FunctionName", Map.of("Ref", functionId));
+
+        Map<String, Object> route_ = Synthesized.properties(
+                synth.resources("AWS::ApiGatewayV2::Route").get(routeLogicalId(route)));
+        String integrationId = synth.resources("AWS::ApiGatewayV2::Integration").keySet().stream()
+                .filter(id -> JSON.valueToTree(route_.get("Target")).toString().contains("\"" + id + "\""))
+                .findFirst().orElseThrow();
+        String uri = JSON.valueToTree(Synthesized.properties(
+                synth.resources("AWS::ApiGatewayV2::Integration").get(integrationId)).get("IntegrationUri")).toString();
+        assertThat(uri).contains("{\"Ref\":\"" + aliasId + "\"}").doesNotContain(functionId + "\"");
+    }
+
+    @Test
+    void theTableIsOnDemandWithTtlAndPointInTimeRecoveryAndIsKept() {
+        synth.template().hasResource("AWS::DynamoDB::GlobalTable", Map.of(
+                "DeletionPolicy", "Retain",
+                "Properties", Match.objectLike(Map.of(
+                        "BillingMode", "PAY_PER_REQUEST",
+                        "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"),
+                                Map.of("AttributeName", "sk", "KeyType", "RANGE")),
+                        "AttributeDefinitions", List.of(Map.of("AttributeName", "pk", "AttributeType", "S"),
+                                Map.of("AttributeName", "sk", "AttributeType", "S")),
+                        "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),
+                        "Replicas", List.of(Match.objectLike(Map.of(
+                                "DeletionProtectionEnabled", true,
+                                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true))))))));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Route.class)
+    void eachFunctionMayDoExactlyWhatItsRouteNeeds(Route route) {
+        RouteAccess.Access access = RouteAccess.of(route);
+        List<Map<String, Object>> statements = statementsOfFunction(functionLogicalId(route.lambdaHandler()));
+
+        Set<String> tableActions = new HashSet<>();
+        Set<String> connectionResources = new HashSet<>();
+        for (Map<String, Object> statement : statements) {
+            List<String> actions = strings(statement.get("Action"));
+            assertThat(statement.get("Effect")).isEqualTo("Allow");
+            if (actions.stream().anyMatch(a -> a.startsWith("dynamodb:"))) {
+                assertThat(statement.get("Resource"))
+                        .isEqualTo(Map.of("Fn::GetAtt", List.of(tableLogicalId(), "Arn")));
+                tableActions.addAll(actions);
+            } else if (actions.contains("execute-api:ManageConnections")) {
+                assertThat(actions).containsExactly("execute-api:ManageConnections");
+                for (Object resource : (List<?>) statement.get("Resource")) {
+                    connectionResources.add(JSON.valueToTree(resource).toString());
+                }
+            } else {
+                // Only its own log group besides.
+                assertThat(actions).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
+                assertThat(JSON.valueToTree(statement.get("Resource")).toString()).contains("Logs");
+            }
+        }
+        assertThat(tableActions).isEqualTo(access.tableActions());
+        assertThat(connectionResources).hasSize(access.connectionMethods().size());
+        for (RouteAccess.ConnectionMethod method : access.connectionMethods()) {
+            assertThat(connectionResources).anySatisfy(arn -> assertThat(arn)
+                    .contains("{\"Ref\":\"" + apiLogicalId() + "\"}")
+                    .endsWith("\"/prod/" + method + "/@connections/*\"]]}"));
+        }
+    }
+
+    @Test
+    void theGrantedTableActionsAreExactlyTheOperationsEachHandlerIssues() {
+        // Written out on purpose, not derived from RouteAccess: a change to a grant must change this spec too.
+        Map<Route, Set<String>> expected = Map.of(
+                Route.CONNECT, Set.of("dynamodb:PutItem"),
+                Route.DISCONNECT, Set.of("dynamodb:Query", "dynamodb:BatchWriteItem"),
+                Route.DEFAULT, Set.of(),
+                Route.JOIN, Set.of("dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:PutItem"),
+                Route.LEAVE, Set.of("dynamodb:DeleteItem"),
+                Route.SEND, Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"),
+                Route.PING, Set.of());
+        for (Route route : Route.values()) {
+            Set<String> granted = statementsOfFunction(functionLogicalId(route.lambdaHandler())).stream()
+                    .flatMap(s -> strings(s.get("Action")).stream())
+                    .filter(a -> a.startsWith("dynamodb:"))
+                    .collect(Collectors.toSet());
+            assertThat(granted).as(route.key()).isEqualTo(expected.get(route));
+        }
+    }
+
+    @Test
+    void theRouteTableDecidesWhoWritesAndWhoPosts() {
+        assertThat(RouteAccess.of(Route.PING).usesTable()).isFalse();
+        assertThat(RouteAccess.of(Route.DEFAULT).usesTable()).isFalse();
+        assertThat(Arrays.stream(Route.values()).filter(r -> RouteAccess.of(r).managesConnections()))
+                .containsExactly(Route.SEND);
+        assertThat(RouteAccess.of(Route.SEND).connectionMethods()).containsExactlyInAnyOrder(
+                RouteAccess.ConnectionMethod.POST, RouteAccess.ConnectionMethod.GET,
+                RouteAccess.ConnectionMethod.DELETE);
+    }
+
+    @Test
+    void noPolicyGrantsTableOrConnectionAccessOnAWildcardResource() {
+        for (Map<String, Object> policy : synth.resources("AWS::IAM::Policy").values()) {
+            for (Map<String, Object> statement : statements(policy)) {
+                boolean sensitive = strings(statement.get("Action")).stream()
+                        .anyMatch(a -> a.startsWith("dynamodb:") || a.startsWith("execute-api:"));
+                if (sensitive) {
+                    assertThat(JSON.valueToTree(statement.get("Resource")).toString())
+                            .doesNotContain("\"*\"").doesNotContain("execute-api:*");
+                    assertThat(strings(statement.get("Action"))).noneMatch(a -> a.contains("*"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void theAuthorizerReadsOnlyTheGeneratedSigningKey() {
+        String functionId = functionLogicalId(Route.AUTHORIZER_CLASS + "::handleRequest");
+        Map<String, Object> function = Synthesized.properties(synth.resources("AWS::Lambda::Function").get(functionId));
+        Map<String, Object> variables = environment(function);
+        String secretId = synth.resources("AWS::SecretsManager::Secret").keySet().iterator().next();
+        assertThat(variables).containsEntry(EnvNames.AUTH_MODE, "jwt")
+                .containsEntry(EnvNames.JWT_SECRET_ARN, Map.of("Ref", secretId))
+                .doesNotContainKey(EnvNames.TABLE_NAME);
+        synth.template().hasResourceProperties("AWS::SecretsManager::Secret", Map.of(
+                "GenerateSecretString", Map.of("PasswordLength", 64, "ExcludePunctuation", true)));
+
+        List<Map<String, Object>> statements = statementsOfFunction(functionId);
+        assertThat(statements).anySatisfy(s -> {
+            assertThat(strings(s.get("Action"))).containsExactlyInAnyOrder("secretsmanager:DescribeSecret",
+                    "secretsmanager:GetSecretValue");
+            assertThat(s.get("Resource")).isEqualTo(Map.of("Ref", secretId));
+        });
+        assertThat(statements).noneSatisfy(s -> assertThat(strings(s.get("Action")))
+                .anyMatch(a -> a.startsWith("dynamodb:") || a.startsWith("execute-api:")));
+    }
+
+    @Test
+    void theStageDeploysItselfThrottlesAndWritesJsonAccessLogs() throws Exception {
+        Map<String, Object> stage = Synthesized.properties(
+                synth.resources("AWS::ApiGatewayV2::Stage").values().iterator().next());
+        assertThat(stage).containsEntry("StageName", "prod").containsEntry("AutoDeploy", true)
+                .containsEntry("DefaultRouteSettings", Map.of("ThrottlingRateLimit", 500, "ThrottlingBurstLimit",
+                        1000));
+        Map<?, ?> accessLogs = (Map<?, ?>) stage.get("AccessLogSettings");
+        Map<String, Object> format = JSON.readValue((String) accessLogs.get("Format"),
+                new TypeReference<Map<String, Object>>() { });
+        assertThat(format).containsEntry("connectionId", "$context.connectionId")
+                .containsEntry("routeKey", "$context.routeKey").containsEntry("status", "$context.status");
+        assertThat(format.values().toString()).doesNotContain("querystring").doesNotContain("header");
+        String logGroupId = (String) ((List<?>) ((Map<?, ?>) accessLogs.get("DestinationArn")).get("Fn::GetAtt"))
+                .get(0);
+        assertThat(Synthesized.properties(synth.resources("AWS::Logs::LogGroup").get(logGroupId)))
+                .containsEntry("RetentionInDays", 30);
+        synth.template().hasResourceProperties("AWS::ApiGateway::Account", Match.objectLike(Map.of()));
+    }
+
+    @Test
+    void everyLogGroupHasARetentionAndEveryFunctionWritesToItsOwn() {
+        Map<String, Map<String, Object>> logGroups = synth.resources("AWS::Logs::LogGroup");
+        assertThat(logGroups).hasSize(Route.values().length + 2);
+        logGroups.values().forEach(g -> assertThat(Synthesized.properties(g)).containsEntry("RetentionInDays", 30));
+        Set<Object> used = synth.resources("AWS::Lambda::Function").values().stream()
+                .map(f -> ((Map<?, ?>) Synthesized.properties(f).get("LoggingConfig")).get("LogGroup"))
+                .collect(Collectors.toSet());
+        assertThat(used).hasSize(Route.values().length + 1);
+    }
+
+    @Test
+    void alarmsWatchFunctionsTheApiAndTheTable() {
+        List<Map<String, Object>> alarms = synth.resources("AWS::CloudWatch::Alarm").values().stream()
+                .map(Synthesized::properties).toList();
+        int functions = Route.values().length + 1;
+        Map<String, Long> byMetric = alarms.stream().filter(a -> a.containsKey("MetricName"))
+                .collect(Collectors.groupingBy(a -> (String) a.get("MetricName"), Collectors.counting()));
+        assertThat(byMetric).containsEntry("Errors", (long) functions).containsEntry("Throttles", (long) functions)
+                .containsEntry("ClientError", 1L).containsEntry("ExecutionError", 1L)
+                .containsEntry("IntegrationError", 1L);
+        assertThat(alarms).filteredOn(a -> a.containsKey("Metrics")).singleElement()
+                .satisfies(a -> assertThat(JSON.valueToTree(a.get("Metrics")).toString())
+                        .contains("ReadThrottleEvents").contains("WriteThrottleEvents"));
+        assertThat(alarms).allSatisfy(a -> assertThat(a).doesNotContainKey("AlarmActions"));
+        synth.template().resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+    }
+
+    @Test
+    void outputsTellClientsAndTestsWhereEverythingIs() {
+        Map<String, Map<String, Object>> outputs = castOutputs();
+        assertThat(outputs).containsKeys("WebSocketUrl", "ManagementEndpoint", "TableName", "Region", "JwtSecretArn",
+                "DashboardName");
+        assertThat(JSON.valueToTree(outputs.get("WebSocketUrl").get("Value")).toString())
+                .contains("\"wss://\"").contains("\"/prod\"");
+        assertThat(JSON.valueToTree(outputs.get("ManagementEndpoint").get("Value")).toString())
+                .contains("\"https://\"").contains("\"/prod\"");
+        assertThat(outputs.get("TableName").get("Value")).isEqualTo(Map.of("Ref", tableLogicalId()));
+    }
+
+    @Test
+    void cdkNagAwsSolutionsFindsNothingUnsuppressed() {
+        assertThat(synth.nagErrors()).isEmpty();
+        assertThat(synth.nagWarnings()).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> castOutputs() {
+        return (Map<String, Map<String, Object>>) (Map<String, ?>) synth.template().findOutputs("*");
+    }
+
+    static String functionLogicalId(String handler) {
+        return synth.resources("AWS::Lambda::Function").entrySet().stream()
+                .filter(e -> handler.equals(Synthesized.properties(e.getValue()).get("Handler")))
+                .map(Map.Entry::getKey)
+                .reduce((a, b) -> {
+                    throw new AssertionError("two functions with handler " + handler);
+                })
+                .orElseThrow(() -> new AssertionError("no function with handler " + handler));
+    }
+
+    private static String aliasOf(String functionId) {
+        return synth.resources("AWS::Lambda::Alias").entrySet().stream()
+                .filter(e -> Map.of("Ref", functionId).equals(Synthesized.properties(e.getValue()).get("FunctionName")))
+                .map(Map.Entry::getKey)
+                .findFirst().orElseThrow(() -> new AssertionError("no alias for " + functionId));
+    }
+
+    private static String routeLogicalId(Route route) {
+        return synth.resources("AWS::ApiGatewayV2::Route").entrySet().stream()
+                .filter(e -> route.key().equals(Synthesized.properties(e.getValue()).get("RouteKey")))
+                .map(Map.Entry::getKey)
+                .findFirst().orElseThrow();
+    }
+
+    private static String tableLogicalId() {
+        return synth.resources("AWS::DynamoDB::GlobalTable").keySet().iterator().next();
+    }
+
+    private static String apiLogicalId() {
+        return synth.resources("AWS::ApiGatewayV2::Api").keySet().iterator().next();
+    }
+
+    /** Every statement of every policy attached to the function's role. */
+    static List<Map<String, Object>> statementsOfFunction(String functionId) {
+        Map<String, Object> function = Synthesized.properties(synth.resources("AWS::Lambda::Function").get(functionId));
+        String roleId = (String) ((List<?>) ((Map<?, ?>) function.get("Role")).get("Fn::GetAtt")).get(0);
+        assertThat(Synthesized.properties(synth.resources("AWS::IAM::Role").get(roleId)))
+                .doesNotContainKey("ManagedPolicyArns");
+        return synth.resources("AWS::IAM::Policy").values().stream()
+                .filter(p -> ((List<?>) Synthesized.properties(p).get("Roles")).contains(Map.of("Ref", roleId)))
+                .flatMap(p -> statements(p).stream())
+                .toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> statements(Map<String, Object> policy) {
+        Map<String, Object> document = (Map<String, Object>) Synthesized.properties(policy).get("PolicyDocument");
+        return (List<Map<String, Object>>) document.get("Statement");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> environment(Map<String, Object> function) {
+        return (Map<String, Object>) ((Map<String, Object>) function.get("Environment")).get("Variables");
+    }
+
+    static List<String> strings(Object actionOrActions) {
+        return actionOrActions instanceof List<?> list ? list.stream().map(String::valueOf).toList()
+                : List.of(String.valueOf(actionOrActions));
+    }
+}
