@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * RouteAccess.Access send = RouteAccess.of(Route.SEND);
- * send.tableActions();        // [dynamodb:GetItem, dynamodb:Query, dynamodb:BatchWriteItem]
+ * send.tableActions();        // [dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, …]
  * }</pre>
  */
 public final class RouteAccess {
@@ -55,25 +55,46 @@ public final class RouteAccess {
 
     private static final Map<Route, Access> ACCESS = new EnumMap<>(Route.class);
 
+    /** Reads and writes of a publish (client send, queue publish): membership, counter, history, idempotency. */
+    private static final Set<String> PUBLISH_ACTIONS = Set.of("dynamodb:GetItem", "dynamodb:PutItem",
+            "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:BatchWriteItem");
+    /** Posting to members: posts, and pruning of connections found gone (410) like a $disconnect. */
+    private static final Set<ConnectionMethod> POST = Set.of(ConnectionMethod.POST);
+
+    /**
+     * The queue publisher (not a route): publishes to rooms and users exactly as {@code send} and {@code direct}
+     * do.
+     */
+    public static final Access PUBLISHER = new Access(PUBLISH_ACTIONS, POST);
+
     static {
         // $connect: one transaction putting the connection record and the user index entry.
         ACCESS.put(Route.CONNECT, new Access(Set.of("dynamodb:PutItem"), Set.of()));
-        // $disconnect: query the connection's partition, then batch-delete it with its room and user entries.
-        ACCESS.put(Route.DISCONNECT, new Access(Set.of("dynamodb:Query", "dynamodb:BatchWriteItem"), Set.of()));
+        // $disconnect: read the connection, query its partition, batch-delete it with its room and user entries,
+        // then announce the leave to each room (member query, posts, pruning).
+        ACCESS.put(Route.DISCONNECT, new Access(
+                Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"), POST));
         // $default only answers frames no route matched with an error frame; it touches nothing.
         ACCESS.put(Route.DEFAULT, NOTHING);
-        // join: query the connection's partition, then a transaction with a condition check and two puts.
-        ACCESS.put(Route.JOIN, new Access(
-                Set.of("dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:PutItem"), Set.of()));
-        // leave: a transaction of two (conditional) deletes.
-        ACCESS.put(Route.LEAVE, new Access(Set.of("dynamodb:DeleteItem"), Set.of()));
-        // send: membership check, member query, post to each member; connections found gone (410) are pruned
-        // like a $disconnect (query + batch delete). GET and DELETE complete the management API on this stage.
-        ACCESS.put(Route.SEND, new Access(
-                Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"),
+        // join: query the connection's partition, a transaction with a condition check and two puts, the room's
+        // latest seq (or its history when resuming), and the presence announcement (member query, posts, pruning).
+        ACCESS.put(Route.JOIN, new Access(Set.of("dynamodb:Query", "dynamodb:ConditionCheckItem",
+                "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:BatchWriteItem"), POST));
+        // leave: a transaction of two (conditional) deletes, then the presence announcement.
+        ACCESS.put(Route.LEAVE, new Access(
+                Set.of("dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem"), POST));
+        // send: membership check, idempotency claim, seq counter, history, member query, posts, pruning.
+        // GET and DELETE complete the management API on this stage.
+        ACCESS.put(Route.SEND, new Access(PUBLISH_ACTIONS,
                 Set.of(ConnectionMethod.POST, ConnectionMethod.GET, ConnectionMethod.DELETE)));
         // ping: answers pong from the clock.
         ACCESS.put(Route.PING, NOTHING);
+        // resume: membership check, the room's latest seq, a history query.
+        ACCESS.put(Route.RESUME, new Access(Set.of("dynamodb:GetItem", "dynamodb:Query"), Set.of()));
+        // presence: membership check and a member query.
+        ACCESS.put(Route.PRESENCE, new Access(Set.of("dynamodb:GetItem", "dynamodb:Query"), Set.of()));
+        // direct: the user's connections, posts, pruning.
+        ACCESS.put(Route.DIRECT, new Access(Set.of("dynamodb:Query", "dynamodb:BatchWriteItem"), POST));
 
         Route[] missing = Arrays.stream(Route.values()).filter(r -> !ACCESS.containsKey(r)).toArray(Route[]::new);
         if (missing.length > 0) {

@@ -52,6 +52,7 @@ import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.Tracing;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.secretsmanager.Secret;
@@ -59,6 +60,9 @@ import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
@@ -95,6 +99,9 @@ public final class SwitchboardStack extends Stack {
     private final Map<Route, Function> routeFunctions = new EnumMap<>(Route.class);
     private final Map<Route, Alias> routeAliases = new EnumMap<>(Route.class);
     private final Function authorizerFunction;
+    private final Function publisherFunction;
+    private final Queue publishQueue;
+    private final Queue deadLetterQueue;
     private final Optional<Secret> generatedSecret;
     private final Monitoring monitoring;
 
@@ -141,7 +148,11 @@ public final class SwitchboardStack extends Stack {
 
         Map<String, String> routeEnvironment = Map.of(
                 EnvNames.TABLE_NAME, table.getTableName(),
-                EnvNames.MANAGEMENT_ENDPOINT, stage.getCallbackUrl());
+                EnvNames.MANAGEMENT_ENDPOINT, stage.getCallbackUrl(),
+                // Keep as many @connections connections alive as the broadcaster keeps posts in flight (64).
+                "JAVA_TOOL_OPTIONS", "-Dhttp.maxConnections=64",
+                "POWERTOOLS_SERVICE_NAME", props.stackName(),
+                "POWERTOOLS_METRICS_NAMESPACE", "Switchboard");
         for (Route route : Route.values()) {
             String name = constructName(route);
             Function function = javaFunction(name, route.lambdaHandler(), routeEnvironment, FUNCTION_TIMEOUT,
@@ -182,12 +193,36 @@ public final class SwitchboardStack extends Stack {
         }
         dropEmptyIdentitySource();
 
+        // Backends publish without a socket: queue -> publisher function -> the same path as send/direct.
+        deadLetterQueue = Queue.Builder.create(this, "PublishDeadLetterQueue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        NagSuppressions.addResourceSuppressions(deadLetterQueue, List.of(suppression("AwsSolutions-SQS3",
+                "This queue is the dead-letter queue of the publish queue; it has no dead-letter queue itself.")));
+        publishQueue = Queue.Builder.create(this, "PublishQueue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                // Six times the function timeout, as Lambda's SQS guidance asks, so retries do not overlap.
+                .visibilityTimeout(Duration.seconds(6 * 29))
+                .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetterQueue).maxReceiveCount(3).build())
+                .build();
+        publisherFunction = javaFunction("Publisher", Route.PUBLISHER_CLASS + "::handleRequest", routeEnvironment,
+                FUNCTION_TIMEOUT, removal, "Switchboard publisher: SQS queue to rooms and users");
+        grantAccess(RouteAccess.PUBLISHER, publisherFunction);
+        alias("Publisher", publisherFunction).addEventSource(SqsEventSource.Builder.create(publishQueue)
+                .batchSize(10)
+                .reportBatchItemFailures(true)
+                .build());
+
         Optional<ITopic> alarmTopic = props.alarmEmail().map(this::alarmTopic);
         Map<String, IFunction> monitored = new LinkedHashMap<>();
         routeFunctions.forEach((route, function) -> monitored.put(constructName(route), function));
         monitored.put("Authorizer", authorizerFunction);
+        monitored.put("Publisher", publisherFunction);
         monitoring = new Monitoring(this, "Monitoring",
-                new Monitoring.Props(stage, monitored, table, List.of(), alarmTopic));
+                new Monitoring.Props(stage, monitored, table, List.of(deadLetterQueue), alarmTopic));
 
         CfnOutput.Builder.create(this, "WebSocketUrl").value(stage.getUrl())
                 .description("Clients connect here (wss://...)").build();
@@ -195,6 +230,8 @@ public final class SwitchboardStack extends Stack {
                 .description("API Gateway Management API endpoint for @connections").build();
         CfnOutput.Builder.create(this, "TableName").value(table.getTableName())
                 .description("DynamoDB table with connections and rooms").build();
+        CfnOutput.Builder.create(this, "PublishQueueUrl").value(publishQueue.getQueueUrl())
+                .description("Backends send publish requests ({\"room\"|\"user\", \"data\"}) here").build();
         CfnOutput.Builder.create(this, "Region").value(getRegion())
                 .description("Region of the deployment (AWS_REGION for the integration tests)").build();
         CfnOutput.Builder.create(this, "DashboardName").value(monitoring.dashboard().getDashboardName())
@@ -215,6 +252,10 @@ public final class SwitchboardStack extends Stack {
 
     public WebSocketStage stage() {
         return stage;
+    }
+
+    public Queue publishQueue() {
+        return publishQueue;
     }
 
     public Monitoring monitoring() {
@@ -275,7 +316,10 @@ public final class SwitchboardStack extends Stack {
     }
 
     private void grantRouteAccess(Route route, Function function) {
-        RouteAccess.Access access = RouteAccess.of(route);
+        grantAccess(RouteAccess.of(route), function);
+    }
+
+    private void grantAccess(RouteAccess.Access access, Function function) {
         if (access.usesTable()) {
             function.addToRolePolicy(PolicyStatement.Builder.create()
                     .effect(Effect.ALLOW)

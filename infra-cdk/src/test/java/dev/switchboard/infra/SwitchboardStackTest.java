@@ -158,7 +158,8 @@ class SwitchboardStackTest {
                 tableActions.addAll(actions);
             } else if (actions.contains("execute-api:ManageConnections")) {
                 assertThat(actions).containsExactly("execute-api:ManageConnections");
-                for (Object resource : (List<?>) statement.get("Resource")) {
+                Object resources = statement.get("Resource");
+                for (Object resource : resources instanceof List<?> list ? list : List.of(resources)) {
                     connectionResources.add(JSON.valueToTree(resource).toString());
                 }
             } else {
@@ -179,14 +180,20 @@ class SwitchboardStackTest {
     @Test
     void theGrantedTableActionsAreExactlyTheOperationsEachHandlerIssues() {
         // Written out on purpose, not derived from RouteAccess: a change to a grant must change this spec too.
-        Map<Route, Set<String>> expected = Map.of(
-                Route.CONNECT, Set.of("dynamodb:PutItem"),
-                Route.DISCONNECT, Set.of("dynamodb:Query", "dynamodb:BatchWriteItem"),
-                Route.DEFAULT, Set.of(),
-                Route.JOIN, Set.of("dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:PutItem"),
-                Route.LEAVE, Set.of("dynamodb:DeleteItem"),
-                Route.SEND, Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"),
-                Route.PING, Set.of());
+        Set<String> publish = Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
+                "dynamodb:BatchWriteItem");
+        Map<Route, Set<String>> expected = new java.util.EnumMap<>(Route.class);
+        expected.put(Route.CONNECT, Set.of("dynamodb:PutItem"));
+        expected.put(Route.DISCONNECT, Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"));
+        expected.put(Route.DEFAULT, Set.of());
+        expected.put(Route.JOIN, Set.of("dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:PutItem",
+                "dynamodb:GetItem", "dynamodb:BatchWriteItem"));
+        expected.put(Route.LEAVE, Set.of("dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem"));
+        expected.put(Route.SEND, publish);
+        expected.put(Route.PING, Set.of());
+        expected.put(Route.RESUME, Set.of("dynamodb:GetItem", "dynamodb:Query"));
+        expected.put(Route.PRESENCE, Set.of("dynamodb:GetItem", "dynamodb:Query"));
+        expected.put(Route.DIRECT, Set.of("dynamodb:Query", "dynamodb:BatchWriteItem"));
         for (Route route : Route.values()) {
             Set<String> granted = statementsOfFunction(functionLogicalId(route.lambdaHandler())).stream()
                     .flatMap(s -> strings(s.get("Action")).stream())
@@ -200,8 +207,10 @@ class SwitchboardStackTest {
     void theRouteTableDecidesWhoWritesAndWhoPosts() {
         assertThat(RouteAccess.of(Route.PING).usesTable()).isFalse();
         assertThat(RouteAccess.of(Route.DEFAULT).usesTable()).isFalse();
+        // Everything that announces presence or delivers messages posts; the read-only routes do not.
         assertThat(Arrays.stream(Route.values()).filter(r -> RouteAccess.of(r).managesConnections()))
-                .containsExactly(Route.SEND);
+                .containsExactlyInAnyOrder(Route.DISCONNECT, Route.JOIN, Route.LEAVE, Route.SEND, Route.DIRECT);
+        assertThat(RouteAccess.PUBLISHER.connectionMethods()).containsExactly(RouteAccess.ConnectionMethod.POST);
         assertThat(RouteAccess.of(Route.SEND).connectionMethods()).containsExactlyInAnyOrder(
                 RouteAccess.ConnectionMethod.POST, RouteAccess.ConnectionMethod.GET,
                 RouteAccess.ConnectionMethod.DELETE);
@@ -267,24 +276,26 @@ class SwitchboardStackTest {
     @Test
     void everyLogGroupHasARetentionAndEveryFunctionWritesToItsOwn() {
         Map<String, Map<String, Object>> logGroups = synth.resources("AWS::Logs::LogGroup");
-        assertThat(logGroups).hasSize(Route.values().length + 2);
+        // One per route function, the authorizer, the publisher, and the API's access logs.
+        assertThat(logGroups).hasSize(Route.values().length + 3);
         logGroups.values().forEach(g -> assertThat(Synthesized.properties(g)).containsEntry("RetentionInDays", 30));
         Set<Object> used = synth.resources("AWS::Lambda::Function").values().stream()
                 .map(f -> ((Map<?, ?>) Synthesized.properties(f).get("LoggingConfig")).get("LogGroup"))
                 .collect(Collectors.toSet());
-        assertThat(used).hasSize(Route.values().length + 1);
+        assertThat(used).hasSize(Route.values().length + 2);
     }
 
     @Test
     void alarmsWatchFunctionsTheApiAndTheTable() {
         List<Map<String, Object>> alarms = synth.resources("AWS::CloudWatch::Alarm").values().stream()
                 .map(Synthesized::properties).toList();
-        int functions = Route.values().length + 1;
+        int functions = Route.values().length + 2;
         Map<String, Long> byMetric = alarms.stream().filter(a -> a.containsKey("MetricName"))
                 .collect(Collectors.groupingBy(a -> (String) a.get("MetricName"), Collectors.counting()));
         assertThat(byMetric).containsEntry("Errors", (long) functions).containsEntry("Throttles", (long) functions)
                 .containsEntry("ClientError", 1L).containsEntry("ExecutionError", 1L)
                 .containsEntry("IntegrationError", 1L);
+        assertThat(byMetric).containsEntry("ApproximateNumberOfMessagesVisible", 1L);
         assertThat(alarms).filteredOn(a -> a.containsKey("Metrics")).singleElement()
                 .satisfies(a -> assertThat(JSON.valueToTree(a.get("Metrics")).toString())
                         .contains("ReadThrottleEvents").contains("WriteThrottleEvents"));
@@ -302,6 +313,28 @@ class SwitchboardStackTest {
         assertThat(JSON.valueToTree(outputs.get("ManagementEndpoint").get("Value")).toString())
                 .contains("\"https://\"").contains("\"/prod\"");
         assertThat(outputs.get("TableName").get("Value")).isEqualTo(Map.of("Ref", tableLogicalId()));
+    }
+
+    @Test
+    void backendsPublishThroughAQueueDrainedByThePublisherWithPartialBatchFailures() {
+        synth.template().resourceCountIs("AWS::SQS::Queue", 2);
+        synth.template().hasResourceProperties("AWS::SQS::Queue", Match.objectLike(Map.of(
+                "RedrivePolicy", Match.objectLike(Map.of("maxReceiveCount", 3)),
+                "SqsManagedSseEnabled", true)));
+        synth.template().hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+                "BatchSize", 10)));
+        // The queue drives the published (SnapStart) alias, as every route does: its ARN ends in ":live".
+        assertThat(JSON.valueToTree(synth.resources("AWS::Lambda::EventSourceMapping").values().iterator().next())
+                .toString()).contains(":" + SwitchboardStack.ALIAS_NAME + "\"");
+        String publisher = functionLogicalId(Route.PUBLISHER_CLASS + "::handleRequest");
+        Set<String> granted = statementsOfFunction(publisher).stream()
+                .flatMap(statement -> strings(statement.get("Action")).stream())
+                .filter(action -> action.startsWith("dynamodb:") || action.startsWith("sqs:"))
+                .collect(Collectors.toSet());
+        assertThat(granted).contains("dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:ReceiveMessage",
+                "sqs:DeleteMessage").doesNotContain("dynamodb:Scan", "dynamodb:DeleteTable");
+        assertThat(castOutputs()).containsKey("PublishQueueUrl");
     }
 
     @Test
