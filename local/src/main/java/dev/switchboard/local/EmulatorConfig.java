@@ -1,0 +1,93 @@
+package dev.switchboard.local;
+
+import dev.switchboard.protocol.Limits;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the emulated API Gateway behaves. Defaults are AWS's: 10 minutes idle, 2 hours per connection, 32 KB
+ * frames, 128 KB messages.
+ *
+ * <pre>{@code
+ * EmulatorConfig config = EmulatorConfig.builder().port(0).stage("local").build();
+ * }</pre>
+ */
+public record EmulatorConfig(String host, int port, String stage, Duration idleTimeout, Duration maxLifetime,
+                             int maxFrameBytes, int maxMessageBytes) {
+
+    public EmulatorConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(stage, "stage");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(maxLifetime, "maxLifetime");
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0-65535");
+        }
+        if (!stage.matches("[A-Za-z0-9_-]{1,128}")) {
+            throw new IllegalArgumentException("stage must be 1-128 letters, digits, '-' or '_'");
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero() || maxLifetime.isNegative() || maxLifetime.isZero()) {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
+        if (maxFrameBytes < 1 || maxMessageBytes < maxFrameBytes) {
+            throw new IllegalArgumentException("need 0 < maxFrameBytes <= maxMessageBytes");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds an {@link EmulatorConfig}; every setting has AWS's default. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 3001;
+        private String stage = "local";
+        private Duration idleTimeout = Duration.ofMinutes(10);
+        private Duration maxLifetime = Duration.ofHours(2);
+        private int maxFrameBytes = Limits.MAX_FRAME_BYTES;
+        private int maxMessageBytes = Limits.MAX_MESSAGE_BYTES;
+
+        private Builder() {
+        }
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder stage(String value) {
+            stage = value;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration value) {
+            idleTimeout = value;
+            return this;
+        }
+
+        public Builder maxLifetime(Duration value) {
+            maxLifetime = value;
+            return this;
+        }
+
+        public Builder maxFrameBytes(int value) {
+            maxFrameBytes = value;
+            return this;
+        }
+
+        public Builder maxMessageBytes(int value) {
+            maxMessageBytes = value;
+            return this;
+        }
+
+        public EmulatorConfig build() {
+            return new EmulatorConfig(host, port, stage, idleTimeout, maxLifetime, maxFrameBytes, maxMessageBytes);
+        }
+    }
+}

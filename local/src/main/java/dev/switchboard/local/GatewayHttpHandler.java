@@ -1,0 +1,216 @@
+package dev.switchboard.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.protocol.Route;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything that arrives as HTTP: WebSocket handshakes (authorizer and {@code $connect} run before the upgrade
+ * completes, and a refusal answers with their status), the Management API, the local publish endpoint and
+ * static files.
+ */
+final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.switchboard.local.Gateway");
+
+    private final GatewayServer gateway;
+    private final Integrations integrations;
+    private final Clock clock;
+    private final StaticContent content;
+    private final EventFactory events;
+    private final ManagementApi management;
+
+    GatewayHttpHandler(GatewayServer gateway, Integrations integrations, Clock clock, StaticContent content) {
+        this.gateway = gateway;
+        this.integrations = integrations;
+        this.clock = clock;
+        this.content = content;
+        String domain = "localhost:" + gateway.port();
+        this.events = new EventFactory(gateway.config().stage(), domain, "local");
+        this.management = new ManagementApi(gateway.connections(), gateway.config(), clock);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        String stagePath = "/" + gateway.config().stage();
+        if (path.equals(stagePath) && isUpgrade(request)) {
+            handshake(ctx, request, uri.parameters());
+        } else if (path.startsWith(stagePath + "/@connections/")) {
+            management.handle(ctx, request, QueryStringDecoder.decodeComponent(
+                    path.substring((stagePath + "/@connections/").length())));
+        } else if (path.equals("/publish") && request.method().equals(HttpMethod.POST)) {
+            publish(ctx, request.content().toString(StandardCharsets.UTF_8));
+        } else if (request.method().equals(HttpMethod.GET) && content.find(path).isPresent()) {
+            StaticContent.File file = content.find(path).get();
+            HttpResponses.bytes(ctx, file.bytes(), file.contentType());
+        } else if (path.equals(stagePath)) {
+            HttpResponses.error(ctx, 426, null, "Upgrade Required: connect with a WebSocket client");
+        } else {
+            HttpResponses.error(ctx, 403, "ForbiddenException", "Forbidden");
+        }
+    }
+
+    private static boolean isUpgrade(FullHttpRequest request) {
+        return request.method().equals(HttpMethod.GET)
+                && request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    /** Authorizer, then $connect, then the upgrade, in that order, off the event loop. */
+    private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, Map<String, List<String>> query) {
+        ctx.channel().config().setAutoRead(false);
+        FullHttpRequest retained = request.retainedDuplicate();
+        gateway.invocations().execute(() -> {
+            try {
+                admit(ctx, retained, query);
+            } catch (RuntimeException e) {
+                LOG.error("CONNECT failed: {}", e.getMessage(), e);
+                HttpResponses.refuse(ctx, 500, "Internal server error");
+            } finally {
+                ReferenceCountUtil.release(retained);
+            }
+        });
+    }
+
+    private void admit(ChannelHandlerContext ctx, FullHttpRequest request, Map<String, List<String>> query) {
+        String connectionId = EventFactory.newId();
+        Instant now = clock.instant();
+        String sourceIp = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+        String userAgent = Optional.ofNullable(request.headers().get(HttpHeaderNames.USER_AGENT)).orElse("");
+        Map<String, String> authorizerContext = Map.of();
+        if (integrations.hasAuthorizer()) {
+            Integrations.Decision decision = integrations.authorize(
+                    events.authorizer(connectionId, request.headers(), query, sourceIp, userAgent, now));
+            switch (decision) {
+                case Integrations.Decision.Unauthorized u -> {
+                    LOG.info("CONNECT    {} refused 401 (no token)", connectionId);
+                    HttpResponses.refuse(ctx, 401, "Unauthorized");
+                    return;
+                }
+                case Integrations.Decision.Deny d -> {
+                    LOG.info("CONNECT    {} refused 403 (authorizer denied)", connectionId);
+                    HttpResponses.refuse(ctx, 403, "Forbidden");
+                    return;
+                }
+                case Integrations.Decision.Failed f -> {
+                    LOG.info("CONNECT    {} refused 500 (authorizer failed: {})", connectionId, f.error());
+                    HttpResponses.refuse(ctx, 500, "Internal server error");
+                    return;
+                }
+                case Integrations.Decision.Allow allow -> authorizerContext = allow.context();
+            }
+        }
+        if (integrations.hasRoute(Route.CONNECT)) {
+            Integrations.Result result = integrations.invoke(Route.CONNECT, events.connect(connectionId,
+                    request.headers(), query, sourceIp, userAgent, authorizerContext, now));
+            if (!result.ok()) {
+                LOG.info("CONNECT    {} refused {} by $connect", connectionId, result.statusCode());
+                HttpResponses.refuse(ctx, result.statusCode(), "Forbidden");
+                return;
+            }
+        }
+        LocalConnection connection = new LocalConnection(connectionId, ctx.channel(), now, sourceIp, userAgent,
+                authorizerContext, new AtomicReference<>(now), new AtomicReference<>(),
+                new SerialExecutor(gateway.invocations()));
+        ctx.channel().eventLoop().execute(() -> upgrade(ctx, request.retain(), connection));
+        LOG.info("CONNECT    {} user={} ip={}", connectionId,
+                authorizerContext.getOrDefault("userId", "-"), sourceIp);
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, LocalConnection connection) {
+        try {
+            EmulatorConfig config = gateway.config();
+            WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                    gateway.webSocketUrl().toString(), null, true, config.maxFrameBytes())
+                    .newHandshaker(request);
+            if (handshaker == null) {
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+                return;
+            }
+            ctx.pipeline().remove("aggregator");
+            handshaker.handshake(ctx.channel(), request).addListener(done -> {
+                if (!done.isSuccess()) {
+                    ctx.close();
+                    return;
+                }
+                ctx.pipeline().addLast("idle", new IdleStateHandler(0, 0,
+                        config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                ctx.pipeline().addLast("frames", new GatewayFrameAggregator(config.maxMessageBytes()));
+                ctx.pipeline().addLast("socket", new WebSocketConnectionHandler(connection, handshaker,
+                        integrations, events, gateway.connections(), clock));
+                ctx.pipeline().remove(this);
+                gateway.connections().add(connection);
+                ctx.channel().eventLoop().schedule(() -> {
+                    connection.closing(1001, "Going away");
+                    handshaker.close(ctx.channel(), new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(
+                            1001, "Going away"));
+                }, config.maxLifetime().toMillis(), TimeUnit.MILLISECONDS);
+                ctx.channel().config().setAutoRead(true);
+            });
+        } finally {
+            ReferenceCountUtil.release(request);
+        }
+    }
+
+    private void publish(ChannelHandlerContext ctx, String body) {
+        if (!integrations.hasPublisher()) {
+            HttpResponses.error(ctx, 404, null, "no publisher configured");
+            return;
+        }
+        gateway.invocations().execute(() -> {
+            ObjectNode sqsEvent = Integrations.JSON.createObjectNode();
+            ObjectNode record = sqsEvent.putArray("Records").addObject();
+            String messageId = java.util.UUID.randomUUID().toString();
+            record.put("messageId", messageId);
+            record.put("receiptHandle", "local-" + messageId);
+            record.put("body", body);
+            record.putObject("attributes").put("ApproximateReceiveCount", "1");
+            record.putObject("messageAttributes");
+            record.put("eventSource", "aws:sqs");
+            record.put("eventSourceARN", "arn:aws:sqs:local:000000000000:switchboard-publish");
+            record.put("awsRegion", "local");
+            try {
+                JsonNode response = integrations.publish(sqsEvent);
+                if (response.path("batchItemFailures").isEmpty()) {
+                    LOG.info("PUBLISH    {} accepted", messageId);
+                    HttpResponses.json(ctx, 202, "{\"messageId\":\"" + messageId + "\"}");
+                } else {
+                    LOG.info("PUBLISH    {} rejected (it would go to the dead-letter queue)", messageId);
+                    HttpResponses.error(ctx, 400, "InvalidPublishRequest",
+                            "publish request rejected: malformed, invalid or undeliverable");
+                }
+            } catch (Integrations.InvocationFailed e) {
+                HttpResponses.error(ctx, 500, "InternalServerErrorException", "publisher failed");
+            }
+        });
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("HTTP channel error: {}", cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.switchboard.local;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The emulated API Gateway WebSocket API: one Netty server on one port serving the WebSocket endpoint
+ * ({@code ws://host:port/<stage>}), the Management API ({@code http://host:port/<stage>/@connections/{id}}) and
+ * a local publish entry point ({@code POST /publish}, standing in for the SQS queue).
+ *
+ * <pre>{@code
+ * GatewayServer gateway = GatewayServer.start(EmulatorConfig.builder().port(0).build(), integrations);
+ * URI ws = gateway.webSocketUrl();
+ * gateway.close();
+ * }</pre>
+ */
+public final class GatewayServer implements AutoCloseable {
+
+    private final EmulatorConfig config;
+    private final EventLoopGroup group;
+    private final ExecutorService invocations;
+    private final Connections connections;
+    private final Channel serverChannel;
+    private final int port;
+
+    private GatewayServer(EmulatorConfig config, Integrations integrations, Clock clock, StaticContent content)
+            throws InterruptedException {
+        this.config = Objects.requireNonNull(config, "config");
+        this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        // Integrations block (DynamoDB, @connections over HTTP): they run on virtual threads, never on Netty's.
+        this.invocations = Executors.newVirtualThreadPerTaskExecutor();
+        this.connections = new Connections();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline()
+                                .addLast("http", new HttpServerCodec())
+                                .addLast("aggregator", new GatewayRequestAggregator(config.maxMessageBytes()))
+                                .addLast("gateway", new GatewayHttpHandler(GatewayServer.this, integrations, clock,
+                                        content));
+                    }
+                });
+        this.serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
+        this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Starts the gateway; with port 0 it picks a free port ({@link #port()}). */
+    public static GatewayServer start(EmulatorConfig config, Integrations integrations) {
+        return start(config, integrations, Clock.systemUTC(), StaticContent.none());
+    }
+
+    public static GatewayServer start(EmulatorConfig config, Integrations integrations, Clock clock,
+                                      StaticContent content) {
+        try {
+            return new GatewayServer(config, integrations, clock, content);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding", e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public EmulatorConfig config() {
+        return config;
+    }
+
+    /** Where clients connect: {@code ws://host:port/<stage>}. */
+    public URI webSocketUrl() {
+        return URI.create("ws://" + hostForUrls() + ":" + port + "/" + config.stage());
+    }
+
+    /** The Management API endpoint to give SDK clients as endpoint override: {@code http://host:port/<stage>}. */
+    public URI managementEndpoint() {
+        return URI.create("http://" + hostForUrls() + ":" + port + "/" + config.stage());
+    }
+
+    /** The local stand-in for the publish queue. */
+    public URI publishUrl() {
+        return URI.create("http://" + hostForUrls() + ":" + port + "/publish");
+    }
+
+    private String hostForUrls() {
+        return "0.0.0.0".equals(config.host()) ? "localhost" : config.host();
+    }
+
+    Connections connections() {
+        return connections;
+    }
+
+    ExecutorService invocations() {
+        return invocations;
+    }
+
+    /** Number of open WebSocket connections. */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        connections.closeAll();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        invocations.shutdown();
+        try {
+            invocations.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.switchboard.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.switchboard.config.EnvNames;
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.functions.ConnectHandler;
+import dev.switchboard.functions.DefaultHandler;
+import dev.switchboard.functions.DirectHandler;
+import dev.switchboard.functions.DisconnectHandler;
+import dev.switchboard.functions.JoinHandler;
+import dev.switchboard.functions.JwtAuthorizerHandler;
+import dev.switchboard.functions.LeaveHandler;
+import dev.switchboard.functions.PingHandler;
+import dev.switchboard.functions.PresenceHandler;
+import dev.switchboard.functions.PublishHandler;
+import dev.switchboard.functions.ResumeHandler;
+import dev.switchboard.functions.SendHandler;
+import dev.switchboard.functions.Services;
+import dev.switchboard.functions.auth.JwtVerifier;
+import dev.switchboard.functions.aws.AwsClients;
+import dev.switchboard.functions.aws.SwitchboardTable;
+import dev.switchboard.functions.config.FunctionConfig;
+import dev.switchboard.protocol.Route;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+
+/**
+ * The whole Switchboard stack on one machine: DynamoDB Local, the real Lambda handlers wired exactly as in AWS
+ * (same adapters, same environment variables), and the API Gateway emulator in front of them. No Docker, no
+ * AWS account.
+ *
+ * <pre>{@code
+ * try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0))) {
+ *     URI url = stack.webSocketUrl();   // ws://localhost:<port>/local
+ * }
+ * }</pre>
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** Local requests are signed like AWS's; any credentials are accepted. */
+    static final StaticCredentialsProvider LOCAL_CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+
+    private final LocalStackOptions options;
+    private final DynamoDbLocalServer dynamoDb;
+    private final GatewayServer gateway;
+    private final Optional<String> jwtSecret;
+
+    private LocalStack(LocalStackOptions options, DynamoDbLocalServer dynamoDb, GatewayServer gateway,
+                       Optional<String> jwtSecret) {
+        this.options = options;
+        this.dynamoDb = dynamoDb;
+        this.gateway = gateway;
+        this.jwtSecret = jwtSecret;
+    }
+
+    public static LocalStack start(LocalStackOptions options) {
+        return start(options, StaticContent.none());
+    }
+
+    public static LocalStack start(LocalStackOptions options, StaticContent content) {
+        // Outside Lambda, EMF metrics would probe for EC2 metadata or a CloudWatch agent; keep them local.
+        MetricsFactory.setMetricsProvider(NoMetrics::new);
+        int port = options.port() == 0 ? DynamoDbLocalServer.freePort() : options.port();
+        DynamoDbLocalServer dynamoDb = DynamoDbLocalServer.start(options.dataDirectory());
+        try {
+            String host = "0.0.0.0".equals(options.host()) ? "localhost" : options.host();
+            FunctionConfig config = FunctionConfig.from(Map.of(
+                    EnvNames.TABLE_NAME, options.table(),
+                    EnvNames.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString(),
+                    EnvNames.MANAGEMENT_ENDPOINT, "http://" + host + ":" + port + "/" + options.stage(),
+                    EnvNames.REGION, "us-east-1"));
+            try (DynamoDbClient admin = AwsClients.dynamoDb(config, LOCAL_CREDENTIALS)) {
+                SwitchboardTable.createIfMissing(admin, options.table());
+            }
+            Switchboard switchboard = Services.create(config, LOCAL_CREDENTIALS);
+            Optional<String> secret = options.auth()
+                    ? Optional.of(options.jwtSecret().orElseGet(LocalTokens::newSecret)) : Optional.empty();
+            Integrations integrations = integrations(switchboard, secret);
+            GatewayServer gateway = GatewayServer.start(EmulatorConfig.builder()
+                    .host(options.host())
+                    .port(port)
+                    .stage(options.stage())
+                    .idleTimeout(options.idleTimeout())
+                    .maxLifetime(options.maxLifetime())
+                    .build(), integrations, Clock.systemUTC(), content);
+            return new LocalStack(options, dynamoDb, gateway, secret);
+        } catch (RuntimeException e) {
+            dynamoDb.close();
+            throw e;
+        }
+    }
+
+    /** Every route of the table, served by its real handler; the authorizer only with auth on. */
+    static Integrations integrations(Switchboard switchboard, Optional<String> jwtSecret) {
+        Map<Route, Function<Switchboard, RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse>>>
+                handlers = Map.of(
+                        Route.CONNECT, ConnectHandler::new,
+                        Route.DISCONNECT, DisconnectHandler::new,
+                        Route.DEFAULT, DefaultHandler::new,
+                        Route.JOIN, JoinHandler::new,
+                        Route.LEAVE, LeaveHandler::new,
+                        Route.SEND, SendHandler::new,
+                        Route.PING, s -> new PingHandler(Clock.systemUTC()),
+                        Route.RESUME, ResumeHandler::new,
+                        Route.PRESENCE, PresenceHandler::new,
+                        Route.DIRECT, DirectHandler::new);
+        Integrations.Builder builder = Integrations.builder().publisher(new PublishHandler(switchboard));
+        for (Route route : Route.values()) {
+            var factory = handlers.get(route);
+            if (factory == null) {
+                throw new IllegalStateException("the local stack has no handler for route " + route.key());
+            }
+            builder.route(route, factory.apply(switchboard));
+        }
+        jwtSecret.ifPresent(secret -> builder.authorizer(new JwtAuthorizerHandler(JwtVerifier.hs256(
+                secret.getBytes(StandardCharsets.UTF_8), Optional.of(LocalTokens.ISSUER), Optional.empty()))));
+        return builder.build();
+    }
+
+    public URI webSocketUrl() {
+        return gateway.webSocketUrl();
+    }
+
+    public URI managementEndpoint() {
+        return gateway.managementEndpoint();
+    }
+
+    public URI publishUrl() {
+        return gateway.publishUrl();
+    }
+
+    public URI dynamoDbEndpoint() {
+        return dynamoDb.endpoint();
+    }
+
+    public String table() {
+        return options.table();
+    }
+
+    public Optional<String> jwtSecret() {
+        return jwtSecret;
+    }
+
+    public GatewayServer gateway() {
+        return gateway;
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        dynamoDb.close();
+    }
+}
