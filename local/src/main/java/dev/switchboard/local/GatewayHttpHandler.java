@@ -135,7 +135,15 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         LocalConnection connection = new LocalConnection(connectionId, ctx.channel(), now, sourceIp, userAgent,
                 authorizerContext, new AtomicReference<>(now), new AtomicReference<>(),
                 new SerialExecutor(gateway.invocations()));
-        ctx.channel().eventLoop().execute(() -> upgrade(ctx, request.retain(), connection));
+        FullHttpRequest forUpgrade = request.retain();
+        ctx.channel().eventLoop().execute(() -> {
+            try {
+                upgrade(ctx, forUpgrade, connection);
+            } catch (RuntimeException e) {
+                LOG.warn("CONNECT    {} upgrade failed: {}", connectionId, e.toString(), e);
+                ctx.close();
+            }
+        });
         LOG.info("CONNECT    {} user={} ip={}", connectionId,
                 authorizerContext.getOrDefault("userId", "-"), sourceIp);
     }
@@ -153,6 +161,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             ctx.pipeline().remove("aggregator");
             handshaker.handshake(ctx.channel(), request).addListener(done -> {
                 if (!done.isSuccess()) {
+                    LOG.warn("CONNECT    {} handshake failed: {}", connection.id(), done.cause().toString());
                     ctx.close();
                     return;
                 }

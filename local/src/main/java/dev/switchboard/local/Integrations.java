@@ -17,6 +17,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -81,7 +82,16 @@ public final class Integrations {
     private static final PojoSerializer<SQSBatchResponse> SQS_RESPONSES =
             LambdaEventSerializers.serializerFor(SQSBatchResponse.class, LOADER);
 
-    private final Map<Route, RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse>> routes;
+    /**
+     * A Lambda function as the runtime sees it: JSON in, JSON out (like a {@code RequestStreamHandler}). Typed
+     * handlers are adapted to this with the runtime's serializers.
+     */
+    @FunctionalInterface
+    public interface JsonFunction {
+        String invoke(String eventJson);
+    }
+
+    private final Map<Route, JsonFunction> routes;
     private final RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1> authorizer;
     private final RequestHandler<SQSEvent, SQSBatchResponse> publisher;
 
@@ -109,18 +119,22 @@ public final class Integrations {
 
     /** Invokes a route's handler with an event given as the JSON API Gateway would send. */
     Result invoke(Route route, ObjectNode event) {
-        RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handler =
-                Objects.requireNonNull(routes.get(route), () -> "no integration for " + route.key());
-        APIGatewayV2WebSocketResponse response;
+        JsonFunction function = Objects.requireNonNull(routes.get(route), () -> "no integration for " + route.key());
+        String output;
         try {
-            response = handler.handleRequest(WEBSOCKET_EVENTS.fromJson(bytes(event)), null);
+            output = function.invoke(event.toString());
         } catch (RuntimeException e) {
             throw new InvocationFailed(e);
         }
-        if (response == null) {
+        JsonNode json;
+        try {
+            json = output == null ? null : JSON.readTree(output);
+        } catch (IOException e) {
+            throw new InvocationFailed(e);
+        }
+        if (json == null || json.isNull()) {
             return new Result(200, null);
         }
-        JsonNode json = tree(out -> WEBSOCKET_RESPONSES.toJson(response, out));
         JsonNode body = json.get("body");
         return new Result(json.path("statusCode").asInt(200), body == null || body.isNull() ? null : body.asText());
     }
@@ -187,17 +201,32 @@ public final class Integrations {
 
     /** Assembles the integrations: route handlers, and optionally the authorizer and the queue publisher. */
     public static final class Builder {
-        private final Map<Route, RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse>> routes =
-                new EnumMap<>(Route.class);
+        private final Map<Route, JsonFunction> routes = new EnumMap<>(Route.class);
         private RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1> authorizer;
         private RequestHandler<SQSEvent, SQSBatchResponse> publisher;
 
         private Builder() {
         }
 
+        /** A typed handler, invoked through the Lambda runtime's event serializers. */
         public Builder route(Route route,
                              RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handler) {
-            routes.put(route, handler);
+            return route(route, json -> {
+                APIGatewayV2WebSocketResponse response = handler.handleRequest(
+                        WEBSOCKET_EVENTS.fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))),
+                        null);
+                if (response == null) {
+                    return null;
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                WEBSOCKET_RESPONSES.toJson(response, out);
+                return out.toString(StandardCharsets.UTF_8);
+            });
+        }
+
+        /** A function that takes the event JSON itself, as a stream handler does. */
+        public Builder route(Route route, JsonFunction function) {
+            routes.put(route, function);
             return this;
         }
 
