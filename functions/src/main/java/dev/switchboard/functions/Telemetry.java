@@ -5,6 +5,8 @@ import dev.switchboard.core.BroadcastResult;
 import dev.switchboard.protocol.ServerFrame;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
@@ -18,6 +20,8 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * flushed once per invocation. Metric names are constants here so dashboards and alarms can refer to them.
  */
 final class Telemetry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Telemetry.class);
 
     static final String NAMESPACE = "Switchboard";
     static final String CONNECTIONS_OPENED = "ConnectionsOpened";
@@ -82,6 +86,11 @@ final class Telemetry {
     }
 
     static void broadcast(BroadcastResult result, Duration took) {
+        if (result.failed() + result.throttled() + result.tooLarge() > 0) {
+            LOG.warn("broadcast to {} connection(s) in {} ms: delivered {}, gone {}, throttled {}, too large {}, "
+                    + "failed {}", result.attempted(), took.toMillis(), result.delivered(), result.gone(),
+                    result.throttled(), result.tooLarge(), result.failed());
+        }
         Metrics metrics = metrics();
         metrics.addMetric(FAN_OUT, result.attempted(), MetricUnit.COUNT);
         metrics.addMetric(DELIVERIES, result.delivered(), MetricUnit.COUNT);

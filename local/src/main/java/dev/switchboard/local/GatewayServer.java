@@ -55,7 +55,9 @@ public final class GatewayServer implements AutoCloseable {
                     protected void initChannel(SocketChannel channel) {
                         channel.pipeline()
                                 .addLast("http", new HttpServerCodec())
-                                .addLast("aggregator", new GatewayRequestAggregator(config.maxMessageBytes()))
+                                // Bodies are read whole (up to 1 MB) so an over-limit POST gets its 413 answer;
+                                // the 128 KB limit itself is the management API's check.
+                                .addLast("aggregator", new GatewayRequestAggregator(1024 * 1024))
                                 .addLast("gateway", new GatewayHttpHandler(GatewayServer.this, integrations, clock,
                                         content));
                     }

@@ -71,6 +71,11 @@ public final class LocalStack implements AutoCloseable {
     public static LocalStack start(LocalStackOptions options, StaticContent content) {
         // Outside Lambda, EMF metrics would probe for EC2 metadata or a CloudWatch agent; keep them local.
         MetricsFactory.setMetricsProvider(NoMetrics::new);
+        // As the deployment does (JAVA_TOOL_OPTIONS): keep as many @connections connections alive as the
+        // broadcaster keeps posts in flight.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", Integer.toString(FunctionConfig.DEFAULT_MAX_IN_FLIGHT));
+        }
         int port = options.port() == 0 ? DynamoDbLocalServer.freePort() : options.port();
         DynamoDbLocalServer dynamoDb = DynamoDbLocalServer.start(options.dataDirectory());
         try {

@@ -16,15 +16,15 @@ import java.util.Base64;
  * A WebSocket client that writes frames by hand, so tests control frame sizes and fragmentation exactly
  * (the JDK client decides those itself).
  */
-final class RawWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
 
     static final int CONTINUATION = 0x0;
     static final int TEXT = 0x1;
     static final int CLOSE = 0x8;
 
     /** A frame as received. */
-    record Frame(int opcode, byte[] payload) {
-        String text() {
+    public record Frame(int opcode, byte[] payload) {
+        public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
 
@@ -38,7 +38,7 @@ final class RawWebSocket implements AutoCloseable {
     private final DataInputStream in;
     private final SecureRandom random = new SecureRandom();
 
-    RawWebSocket(URI url) throws IOException {
+    public RawWebSocket(URI url) throws IOException {
         socket = new Socket(url.getHost(), url.getPort());
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();
@@ -102,12 +102,12 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    void text(String text) {
+    public void text(String text) {
         frame(TEXT, true, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Sends a text message as a first frame and continuation frames of at most {@code frameBytes} each. */
-    void fragmented(String text, int frameBytes) {
+    public void fragmented(String text, int frameBytes) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         int offset = 0;
         boolean first = true;
@@ -121,7 +121,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Reads the next frame the server sent. */
-    Frame read() throws IOException {
+    public Frame read() throws IOException {
         int head = in.readUnsignedByte();
         int lengthByte = in.readUnsignedByte() & 0x7F;
         long length = lengthByte;
@@ -136,7 +136,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Reads until a close frame and returns its status code. */
-    int awaitClose() throws IOException {
+    public int awaitClose() throws IOException {
         while (true) {
             Frame frame = read();
             if (frame.opcode() == CLOSE) {

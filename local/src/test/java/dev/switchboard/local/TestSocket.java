@@ -15,20 +15,21 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A plain JDK WebSocket client for tests: collects text messages and the close status. */
-final class TestSocket implements WebSocket.Listener, AutoCloseable {
+public final class TestSocket implements WebSocket.Listener, AutoCloseable {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    public final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final java.util.List<String> skipped = new java.util.ArrayList<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
-    WebSocket socket;
+    public WebSocket socket;
 
-    static TestSocket open(URI url) {
+    public static TestSocket open(URI url) {
         return open(url, Map.of());
     }
 
-    static TestSocket open(URI url, Map<String, String> headers) {
+    public static TestSocket open(URI url, Map<String, String> headers) {
         TestSocket listener = new TestSocket();
         // A client of its own: one socket's trouble (e.g. an abort mid-close) cannot stall the next test's.
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
@@ -39,7 +40,7 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The HTTP status a refused handshake answered with. */
-    static int refusalStatus(URI url, Map<String, String> headers) {
+    public static int refusalStatus(URI url, Map<String, String> headers) {
         try {
             open(url, headers).close();
             return 101;
@@ -51,13 +52,31 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
         }
     }
 
-    TestSocket send(String text) {
+    public TestSocket send(String text) {
         socket.sendText(text, true).join();
         return this;
     }
 
+    /** Sends one message as continuation frames of at most {@code frameChars} characters each. */
+    public TestSocket sendFragmented(String text, int frameChars) {
+        for (int start = 0; start < text.length(); start += frameChars) {
+            int end = Math.min(text.length(), start + frameChars);
+            socket.sendText(text.substring(start, end), end == text.length()).join();
+        }
+        return this;
+    }
+
     /** The next text message, waiting up to 10 s. */
-    String next() {
+    public String next() {
+        synchronized (skipped) {
+            if (!skipped.isEmpty()) {
+                return skipped.removeFirst();
+            }
+        }
+        return take();
+    }
+
+    private String take() {
         try {
             String message = messages.poll(10, TimeUnit.SECONDS);
             if (message == null) {
@@ -70,17 +89,32 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
         }
     }
 
-    /** The next message whose text contains {@code marker}, skipping others. */
-    String next(String marker) {
+    /**
+     * The next message whose text contains {@code marker}; messages before it stay queued for later calls (an
+     * {@code ack} and a {@code message} may arrive in either order).
+     */
+    public String next(String marker) {
+        synchronized (skipped) {
+            for (java.util.Iterator<String> it = skipped.iterator(); it.hasNext(); ) {
+                String message = it.next();
+                if (message.contains(marker)) {
+                    it.remove();
+                    return message;
+                }
+            }
+        }
         while (true) {
-            String message = next();
+            String message = take();
             if (message.contains(marker)) {
                 return message;
+            }
+            synchronized (skipped) {
+                skipped.add(message);
             }
         }
     }
 
-    int closeStatus() {
+    public int closeStatus() {
         return closed.orTimeout(10, TimeUnit.SECONDS).join();
     }
 

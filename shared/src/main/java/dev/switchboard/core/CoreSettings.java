@@ -43,8 +43,10 @@ public record CoreSettings(Duration connectionTtl, int maxRooms, Duration histor
     }
 
     public static CoreSettings defaults() {
+        // Presence events cost one post per member per join or leave (a join storm in a room of n is n² posts):
+        // on by default, for rooms of up to 100 members.
         return new CoreSettings(Duration.ofHours(3), Limits.MAX_ROOMS_PER_CONNECTION, Duration.ofHours(24),
-                Duration.ofHours(1), true, 1_000);
+                Duration.ofHours(1), true, 100);
     }
 
     public CoreSettings withConnectionTtl(Duration ttl) {

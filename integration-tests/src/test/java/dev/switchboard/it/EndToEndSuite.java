@@ -1,0 +1,329 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.core.Connection;
+import dev.switchboard.core.ConnectionStore;
+import dev.switchboard.functions.aws.AwsClients;
+import dev.switchboard.local.TestSocket;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.FrameCodec;
+import dev.switchboard.protocol.ServerFrame;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.GetConnectionResponse;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.PayloadTooLargeException;
+
+/**
+ * Switchboard end to end, written once against a {@link Target}: real sockets, real handlers, the real store.
+ * Each test uses its own room names, so targets can be shared between tests.
+ */
+abstract class EndToEndSuite {
+
+    abstract Target target();
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    ServerFrame frame(String text) {
+        return FrameCodec.decodeServer(text).orElseThrow(() -> new AssertionError("unknown frame " + text));
+    }
+
+    /** Sends a frame and returns the reply carrying its id (other frames, e.g. messages, are skipped). */
+    ServerFrame request(TestSocket socket, String frameJson, String id) {
+        socket.send(frameJson);
+        return frame(socket.next("\"id\":\"" + id + "\""));
+    }
+
+    /** Opens a socket for a user and learns its connection id (from a ping's... the join ack's path). */
+    TestSocket connect(String user) {
+        return TestSocket.open(target().urlFor(user));
+    }
+
+    void join(TestSocket socket, String room) {
+        String id = unique("j");
+        assertThat(request(socket, "{\"action\":\"join\",\"room\":\"" + room + "\",\"id\":\"" + id + "\"}", id))
+                .isInstanceOf(ServerFrame.Ack.class);
+    }
+
+    ApiGatewayManagementApiClient managementClient() {
+        return AwsClients.managementApi(target().managementEndpoint(), Region.of(target().region()),
+                target().credentials());
+    }
+
+    @Test
+    void connectAndDisconnectAreReflectedInTheStore() {
+        ConnectionStore store = target().store().orElse(null);
+        assumeThat(store).as("this target exposes its store").isNotNull();
+        String room = unique("lifecycle");
+        String connectionId;
+        try (TestSocket socket = connect("alice")) {
+            join(socket, room);
+            List<String> members = store.members(room);
+            assertThat(members).hasSize(1);
+            connectionId = members.getFirst();
+            assertThat(store.find(connectionId)).hasValueSatisfying(c -> {
+                assertThat(c.userId()).isEqualTo(target().authRequired() ? "alice" : "anonymous:" + connectionId);
+                assertThat(c.expiresAt()).isAfter(Instant.now().plus(Duration.ofHours(2)));
+            });
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(store.find(connectionId)).isEmpty();
+            assertThat(store.members(room)).isEmpty();
+        });
+    }
+
+    @Test
+    void broadcastReachesEveryMemberOfABigRoom() throws Exception {
+        String room = unique("big");
+        int clients = target().broadcastClients();
+        List<TestSocket> sockets = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+            List<Future<TestSocket>> opening = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                String user = "user-" + i;
+                opening.add(pool.submit(() -> {
+                    TestSocket socket = connect(user);
+                    join(socket, room);
+                    return socket;
+                }));
+            }
+            for (Future<TestSocket> socket : opening) {
+                sockets.add(socket.get());
+            }
+        }
+        try {
+            TestSocket sender = sockets.getFirst();
+            ServerFrame ack = request(sender, "{\"action\":\"send\",\"room\":\"" + room
+                    + "\",\"id\":\"b1\",\"data\":{\"text\":\"to everyone\"}}", "b1");
+            assertThat(ack).isInstanceOf(ServerFrame.Ack.class);
+            int missing = 0;
+            for (TestSocket socket : sockets) {
+                ServerFrame message;
+                try {
+                    message = frame(socket.next("\"type\":\"message\""));
+                } catch (AssertionError e) {
+                    missing++;
+                    continue;
+                }
+                assertThat(message).isInstanceOfSatisfying(ServerFrame.Message.class, m -> {
+                    assertThat(m.data()).isEqualTo("{\"text\":\"to everyone\"}");
+                    assertThat(m.from()).isEqualTo(target().authRequired() ? "user-0" : m.from());
+                    assertThat(m.id()).isEqualTo(((ServerFrame.Ack) ack).messageId());
+                });
+            }
+            assertThat(missing).as("members that never got the message").isZero();
+        } finally {
+            sockets.forEach(TestSocket::close);
+        }
+    }
+
+    @Test
+    void aStaleConnectionIsPrunedWhenTheGatewayAnswers410() {
+        ConnectionStore store = target().store().orElse(null);
+        assumeThat(store).as("this target exposes its store").isNotNull();
+        String room = unique("stale");
+        // A connection whose $disconnect never arrived: in the store, gone at the gateway.
+        String ghost = "GhostConnId" + (int) (Math.random() * 1000) + "=";
+        try (TestSocket socket = connect("alice")) {
+            join(socket, room);
+            Instant now = Instant.now();
+            store.register(new Connection(ghost, "ghost", now, "", now.plus(Duration.ofHours(3))));
+            store.join(ghost, room, 50);
+            assertThat(store.members(room)).contains(ghost);
+            request(socket, "{\"action\":\"send\",\"room\":\"" + room + "\",\"id\":\"s1\",\"data\":1}", "s1");
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                assertThat(store.find(ghost)).isEmpty();
+                assertThat(store.members(room)).doesNotContain(ghost).hasSize(1);
+            });
+        }
+    }
+
+    @Test
+    void connectWithoutOrWithABadTokenIsRefusedAndWithAGoodOneAccepted() {
+        assumeThat(target().authRequired()).as("the target requires tokens").isTrue();
+        assertThat(TestSocket.refusalStatus(target().webSocketUrl(), Map.of())).isEqualTo(401);
+        assertThat(TestSocket.refusalStatus(URI.create(target().webSocketUrl() + "?token=not.a.jwt"), Map.of()))
+                .isEqualTo(403);
+        assertThat(TestSocket.refusalStatus(target().urlFor("alice"), Map.of())).isEqualTo(101);
+    }
+
+    @Test
+    void malformedUnknownAndOversizeFramesGetErrorFramesAndTheSocketStaysUsable() {
+        try (TestSocket socket = connect("alice")) {
+            socket.send("this is not json");
+            assertThat(frame(socket.next())).isInstanceOfSatisfying(ServerFrame.Error.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_JSON));
+            assertThat(request(socket, "{\"action\":\"teleport\",\"id\":\"u1\"}", "u1"))
+                    .isInstanceOfSatisfying(ServerFrame.Error.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_ACTION));
+            assertThat(request(socket, "{\"action\":\"join\",\"id\":\"u2\"}", "u2"))
+                    .isInstanceOfSatisfying(ServerFrame.Error.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.MISSING_FIELD));
+            String room = unique("limits");
+            join(socket, room);
+            socket.sendFragmented("{\"action\":\"send\",\"room\":\"" + room + "\",\"id\":\"u3\",\"data\":\""
+                    + "x".repeat(121 * 1024) + "\"}", 30 * 1024);
+            assertThat(frame(socket.next("\"id\":\"u3\""))).isInstanceOfSatisfying(ServerFrame.Error.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
+            assertThat(request(socket, "{\"action\":\"ping\",\"id\":\"u4\"}", "u4")).isInstanceOf(ServerFrame.Pong.class);
+        }
+    }
+
+    @Test
+    void managementApiThroughTheAwsSdk() {
+        String room = unique("mgmt");
+        try (TestSocket socket = connect("alice"); ApiGatewayManagementApiClient api = managementClient()) {
+            join(socket, room);
+            String connectionId = target().store().map(s -> s.members(room).getFirst()).orElse(null);
+            assumeThat(connectionId).as("the connection id is known through the store").isNotNull();
+
+            api.postToConnection(r -> r.connectionId(connectionId).data(SdkBytes.fromUtf8String("{\"via\":\"sdk\"}")));
+            assertThat(socket.next("via")).isEqualTo("{\"via\":\"sdk\"}");
+
+            GetConnectionResponse info = api.getConnection(r -> r.connectionId(connectionId));
+            assertThat(info.connectedAt()).isBefore(Instant.now().plusSeconds(1));
+            assertThat(info.identity().sourceIp()).isNotBlank();
+
+            assertThatThrownBy(() -> api.postToConnection(r -> r.connectionId(connectionId)
+                    .data(SdkBytes.fromByteArray(new byte[128 * 1024 + 1])))).isInstanceOf(PayloadTooLargeException.class);
+
+            api.deleteConnection(r -> r.connectionId(connectionId));
+            assertThat(socket.closeStatus()).isNotEqualTo(1006);
+            assertThatThrownBy(() -> api.postToConnection(r -> r.connectionId(connectionId)
+                    .data(SdkBytes.fromUtf8String("late")))).isInstanceOf(GoneException.class);
+        }
+    }
+
+    @Test
+    void resumeAfterADroppedConnectionDeliversEveryMissedMessageInOrder() {
+        String room = unique("resume");
+        long lastSeen;
+        try (TestSocket alice = connect("alice"); TestSocket bob = connect("bob")) {
+            join(alice, room);
+            join(bob, room);
+            request(alice, "{\"action\":\"send\",\"room\":\"" + room + "\",\"id\":\"m0\",\"data\":0}", "m0");
+            lastSeen = ((ServerFrame.Message) frame(bob.next("\"type\":\"message\""))).seq();
+            bob.close();
+            for (int i = 1; i <= 5; i++) {
+                request(alice, "{\"action\":\"send\",\"room\":\"" + room + "\",\"id\":\"m" + i + "\",\"data\":" + i
+                        + "}", "m" + i);
+            }
+        }
+        try (TestSocket bob = connect("bob")) {
+            ServerFrame history = request(bob, "{\"action\":\"join\",\"room\":\"" + room + "\",\"after\":" + lastSeen
+                    + ",\"id\":\"rj\"}", "rj");
+            assertThat(history).isInstanceOfSatisfying(ServerFrame.History.class, h -> {
+                assertThat(h.messages()).extracting(ServerFrame.Message::data)
+                        .containsExactly("1", "2", "3", "4", "5");
+                assertThat(h.messages()).extracting(ServerFrame.Message::seq)
+                        .containsExactly(lastSeen + 1, lastSeen + 2, lastSeen + 3, lastSeen + 4, lastSeen + 5);
+                assertThat(h.more()).isFalse();
+            });
+        }
+    }
+
+    @Test
+    void aRetriedSendWithTheSameIdCreatesOneMessage() {
+        String room = unique("idem");
+        try (TestSocket alice = connect("alice"); TestSocket bob = connect("bob")) {
+            join(alice, room);
+            join(bob, room);
+            String send = "{\"action\":\"send\",\"room\":\"" + room + "\",\"id\":\"once\",\"data\":\"hi\"}";
+            ServerFrame first = request(alice, send, "once");
+            ServerFrame retry = request(alice, send, "once");
+            assertThat(retry).isEqualTo(first);
+            request(alice, "{\"action\":\"send\",\"room\":\"" + room + "\",\"id\":\"after\",\"data\":\"next\"}",
+                    "after");
+            assertThat(((ServerFrame.Message) frame(bob.next("\"type\":\"message\""))).data()).isEqualTo("\"hi\"");
+            assertThat(((ServerFrame.Message) frame(bob.next("\"type\":\"message\""))).data())
+                    .as("the retry produced no second message").isEqualTo("\"next\"");
+        }
+    }
+
+    @Test
+    void presenceEventsAndSnapshot() {
+        assumeThat(target().authRequired()).as("presence is per user; needs identities").isTrue();
+        String room = unique("presence");
+        try (TestSocket alice = connect("alice")) {
+            join(alice, room);
+            try (TestSocket bob = connect("bob")) {
+                join(bob, room);
+                assertThat(frame(alice.next("presence_change"))).as("members hear their own join too")
+                        .isEqualTo(new ServerFrame.PresenceChange(room, "join", "alice"));
+                assertThat(frame(alice.next("presence_change"))).isEqualTo(
+                        new ServerFrame.PresenceChange(room, "join", "bob"));
+                assertThat(request(alice, "{\"action\":\"presence\",\"room\":\"" + room + "\",\"id\":\"p\"}", "p"))
+                        .isEqualTo(new ServerFrame.Presence("p", room, List.of(new ServerFrame.Member("alice", 1),
+                                new ServerFrame.Member("bob", 1))));
+            }
+            assertThat(frame(alice.next("\"event\":\"leave\""))).isEqualTo(
+                    new ServerFrame.PresenceChange(room, "leave", "bob"));
+        }
+    }
+
+    @Test
+    void directReachesBothConnectionsOfTheUser() {
+        assumeThat(target().authRequired()).as("direct messages address users; needs identities").isTrue();
+        String carol = unique("carol");
+        try (TestSocket one = connect(carol); TestSocket two = connect(carol); TestSocket dave = connect("dave")) {
+            // The sockets are registered once their handshakes are done; make sure with a ping each.
+            for (TestSocket socket : List.of(one, two, dave)) {
+                request(socket, "{\"action\":\"ping\",\"id\":\"w\"}", "w");
+            }
+            ServerFrame ack = request(dave, "{\"action\":\"direct\",\"user\":\"" + carol
+                    + "\",\"id\":\"d1\",\"data\":{\"psst\":true}}", "d1");
+            assertThat(ack).isInstanceOf(ServerFrame.Ack.class);
+            for (TestSocket socket : List.of(one, two)) {
+                assertThat(frame(socket.next("\"type\":\"direct\""))).isInstanceOfSatisfying(ServerFrame.Direct.class,
+                        d -> {
+                            assertThat(d.from()).isEqualTo("dave");
+                            assertThat(d.data()).isEqualTo("{\"psst\":true}");
+                        });
+            }
+        }
+    }
+
+    @Test
+    void backendPublishReachesTheRoomAndAPoisonMessageIsRejected() {
+        URI publish = target().publishUrl().orElse(null);
+        assumeThat(publish).as("this target has a local publish endpoint").isNotNull();
+        String room = unique("news");
+        HttpClient http = HttpClient.newHttpClient();
+        try (TestSocket reader = connect("reader")) {
+            join(reader, room);
+            HttpResponse<String> accepted = http.sendAsync(HttpRequest.newBuilder(publish)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"room\":\"" + room
+                            + "\",\"from\":\"newsroom\",\"data\":{\"headline\":\"hello\"}}")).build(),
+                    HttpResponse.BodyHandlers.ofString()).join();
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            assertThat(frame(reader.next("\"type\":\"message\""))).isInstanceOfSatisfying(ServerFrame.Message.class,
+                    m -> assertThat(m.from()).isEqualTo("newsroom"));
+
+            HttpResponse<String> poison = http.sendAsync(HttpRequest.newBuilder(publish)
+                    .POST(HttpRequest.BodyPublishers.ofString("{not json")).build(),
+                    HttpResponse.BodyHandlers.ofString()).join();
+            assertThat(poison.statusCode()).isEqualTo(400);
+        }
+    }
+}
