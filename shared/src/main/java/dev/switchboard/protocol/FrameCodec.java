@@ -39,6 +39,11 @@ public final class FrameCodec {
     private FrameCodec() {
     }
 
+    /** A text as a JSON string literal, quotes included: {@code he said "hi"} becomes {@code "he said \"hi\""}. */
+    public static String quote(String text) {
+        return write(g -> g.writeStringField("s", text)).replaceFirst("^\\{\"s\":", "").replaceFirst("}$", "");
+    }
+
     /** UTF-8 size of a text, computed without allocating. */
     public static int utf8Length(CharSequence text) {
         int bytes = 0;

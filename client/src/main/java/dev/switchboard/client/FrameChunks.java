@@ -1,0 +1,34 @@
+package dev.switchboard.client;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits a text message into WebSocket frames of at most N UTF-8 bytes (API Gateway refuses single frames over
+ * 32 KB), never inside a surrogate pair.
+ */
+final class FrameChunks {
+
+    private FrameChunks() {
+    }
+
+    /** Each element is {@code {part, lastMarker}}: the marker is non-null on the final part. */
+    static List<String[]> split(String text, int maxBytes) {
+        List<String[]> chunks = new ArrayList<>();
+        int start = 0;
+        int bytes = 0;
+        for (int i = 0; i < text.length(); ) {
+            int codePoint = text.codePointAt(i);
+            int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            if (bytes + size > maxBytes) {
+                chunks.add(new String[] {text.substring(start, i), null});
+                start = i;
+                bytes = 0;
+            }
+            bytes += size;
+            i += Character.charCount(codePoint);
+        }
+        chunks.add(new String[] {text.substring(start), "last"});
+        return chunks;
+    }
+}

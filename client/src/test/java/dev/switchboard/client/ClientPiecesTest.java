@@ -1,0 +1,45 @@
+package dev.switchboard.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ClientPiecesTest {
+
+    @Test
+    void backoffIsFullJitterUnderAnExponentialCeilingAndTheCap() {
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+        SplittableRandom random = new SplittableRandom(3);
+        long[] ceilings = {100, 200, 400, 800, 1600, 2000, 2000};
+        for (int attempt = 0; attempt < ceilings.length; attempt++) {
+            long max = 0;
+            for (int i = 0; i < 1000; i++) {
+                long delay = backoff.delay(attempt, random).toMillis();
+                assertThat(delay).isBetween(0L, ceilings[attempt]);
+                max = Math.max(max, delay);
+            }
+            assertThat(max).isGreaterThan(ceilings[attempt] * 8 / 10);
+        }
+    }
+
+    @Test
+    void framesStayUnder32KbAndNeverSplitACharacter() {
+        String text = "a€😀".repeat(20_000);
+        List<String[]> chunks = FrameChunks.split(text, 32 * 1024);
+        StringBuilder joined = new StringBuilder();
+        for (int i = 0; i < chunks.size(); i++) {
+            String part = chunks.get(i)[0];
+            assertThat(part.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(32 * 1024);
+            assertThat(Character.isHighSurrogate(part.charAt(part.length() - 1))).isFalse();
+            assertThat(chunks.get(i)[1] != null).isEqualTo(i == chunks.size() - 1);
+            joined.append(part);
+        }
+        assertThat(joined.toString()).isEqualTo(text);
+        assertThat(chunks).hasSize(5);
+        assertThat(FrameChunks.split("small", 32 * 1024)).hasSize(1);
+    }
+}
