@@ -212,6 +212,20 @@ public final class SwitchboardClient implements AutoCloseable {
         return onLoop(() -> request(new ClientFrame.Ping(nextId()), false)).thenApply(ServerFrame.Pong.class::cast);
     }
 
+    /**
+     * Cuts the connection as a network failure would (no close handshake), so applications and demos can see
+     * reconnect and resume at work. The client reconnects by itself.
+     */
+    public void dropConnection() {
+        loop.execute(() -> {
+            if (socket != null) {
+                // abort() tells the listener nothing: report the loss as the socket would.
+                socket.abort();
+                closed(1006);
+            }
+        });
+    }
+
     /** The seq of the last message delivered for a room, or -1 when none yet. */
     public long position(String room) {
         return onLoop(() -> CompletableFuture.completedFuture(

@@ -245,9 +245,9 @@ class SwitchboardClientTest {
     void closeEndsTheConnectionForGood() {
         Inbox inbox = new Inbox();
         SwitchboardClient client = client("alice", inbox);
+        await().until(() -> inbox.states.contains(SwitchboardClient.State.OPEN));
         client.close();
         clients.remove(client);
-        assertThat(inbox.states).contains(SwitchboardClient.State.OPEN);
         await().untilAsserted(() -> assertThat(inbox.states.getLast()).isEqualTo(SwitchboardClient.State.CLOSED));
         assertThatThrownBy(() -> client.ping().join()).cause().isInstanceOf(SwitchboardException.class);
     }
