@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Serves the demo chat page and the JavaScript client from the classpath ({@code /web/...}), when present. */
-final class DemoPage implements StaticContent {
+public final class DemoPage implements StaticContent {
 
     private static final Map<String, String> TYPES = Map.of(
             ".html", "text/html; charset=utf-8",
@@ -16,7 +16,7 @@ final class DemoPage implements StaticContent {
             ".css", "text/css; charset=utf-8",
             ".d.ts", "text/plain; charset=utf-8");
 
-    static StaticContent fromClasspath() {
+    public static StaticContent fromClasspath() {
         return new DemoPage();
     }
 

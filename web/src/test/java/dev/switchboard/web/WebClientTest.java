@@ -1,0 +1,105 @@
+package dev.switchboard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.local.DemoPage;
+import dev.switchboard.local.LocalStack;
+import dev.switchboard.local.LocalStackOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the JavaScript client's Node tests and the Chromium end-to-end test of the demo page against a local stack
+ * started here (serving the page at its root), so {@code ./mvnw verify} covers the web client too.
+ */
+class WebClientTest {
+
+    private static final Path WEB = Path.of("").toAbsolutePath();
+    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = LocalStack.start(LocalStackOptions.defaults().withPort(0), DemoPage.fromClasspath());
+        if (!Files.isDirectory(WEB.resolve("node_modules/playwright-core"))) {
+            run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+    }
+
+    private static String httpBase() {
+        return "http://localhost:" + stack.gateway().port();
+    }
+
+    private static String run(List<String> command, Map<String, String> env, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(WEB.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(command + " did not finish in " + timeoutSeconds + " s:\n" + output);
+        }
+        System.out.println(output);
+        assertThat(process.exitValue()).as(command + " failed:\n" + output).isZero();
+        return output;
+    }
+
+    @Test
+    void javaScriptClientTestsPassAgainstTheLocalStack() throws Exception {
+        String output = run(List.of("node", "--experimental-websocket", "--test", "test/"),
+                Map.of("SWITCHBOARD_WS_URL", stack.webSocketUrl().toString()), 300);
+        assertThat(output).contains("# fail 0").doesNotContain("# pass 0");
+    }
+
+    @Test
+    void theDemoPageIsServedWithTheClient() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(httpBase() + "/")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.body()).contains("Switchboard chat");
+        var script = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(httpBase() + "/switchboard-client.mjs")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(script.headers().firstValue("content-type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("text/javascript"));
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(httpBase() + "/../pom.xml")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isNotEqualTo(200);
+    }
+
+    @Test
+    void twoBrowserPagesChatAndADroppedPageRecoversEveryMessageInChromium() throws Exception {
+        if (!Files.isExecutable(CHROMIUM)) {
+            System.err.println("""
+                    ****************************************************************************
+                    *  SKIPPING the Chromium test: no browser at %s.
+                    *  Install it with: apt-get install -y chromium   (.ci/run does this)
+                    ****************************************************************************"""
+                    .formatted(CHROMIUM));
+            Assumptions.abort("Chromium is not installed at " + CHROMIUM);
+        }
+        String output = run(List.of("node", "e2e/chat.e2e.mjs"), Map.of(
+                "SWITCHBOARD_HTTP_URL", httpBase(),
+                "CHROMIUM", CHROMIUM.toString(),
+                "SCREENSHOT", "target/chat.png"), 180);
+        assertThat(output).contains("bob shows all 4 messages once, in order").doesNotContain("FAIL");
+        assertThat(WEB.resolve("target/chat.png")).isNotEmptyFile();
+    }
+}

@@ -1,0 +1,73 @@
+// Type declarations for switchboard-client.mjs.
+
+export type State = 'CONNECTING' | 'OPEN' | 'RECONNECTING' | 'CLOSED';
+export declare const State: Readonly<{ CONNECTING: 'CONNECTING'; OPEN: 'OPEN'; RECONNECTING: 'RECONNECTING'; CLOSED: 'CLOSED' }>;
+export declare const MAX_FRAME_BYTES: number;
+
+export type ErrorCode =
+  | 'MALFORMED_JSON' | 'UNKNOWN_ACTION' | 'MISSING_FIELD' | 'INVALID_FIELD' | 'PAYLOAD_TOO_LARGE' | 'NOT_IN_ROOM'
+  | 'TOO_MANY_ROOMS' | 'UNKNOWN_CONNECTION' | 'IN_PROGRESS' | 'THROTTLED' | 'INTERNAL';
+
+export interface Message { type: 'message'; id: string; room: string; from: string; data: unknown; ts: number; seq: number }
+export interface Ack { type: 'ack'; id?: string; action: string; messageId?: string; seq?: number }
+export interface History { type: 'history'; id?: string; room: string; messages: Message[]; more: boolean; seq: number }
+export interface Reset { type: 'reset'; id?: string; room: string; seq: number; reason: string }
+export interface Presence { type: 'presence'; id?: string; room: string; members: { user: string; connections: number }[] }
+export interface PresenceChange { type: 'presence_change'; room: string; event: 'join' | 'leave'; user: string }
+export interface Direct { type: 'direct'; id: string; from: string; data: unknown; ts: number }
+export interface Pong { type: 'pong'; id?: string; ts: number }
+
+export declare class SwitchboardError extends Error {
+  readonly code: ErrorCode;
+  /** Whether the same request may succeed later. */
+  readonly temporary: boolean;
+}
+
+export interface ClientOptions {
+  /** JWT for $connect, sent as the `token` query parameter. */
+  token?: string;
+  onMessage?(message: Message): void;
+  onDirect?(message: Direct): void;
+  onPresence?(change: PresenceChange): void;
+  onReset?(reset: Reset): void;
+  onError?(error: SwitchboardError): void;
+  onStateChange?(state: State): void;
+  requestTimeoutMs?: number;
+  /** Must stay under API Gateway's 10-minute idle timeout. Default 5 minutes. */
+  heartbeatMs?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  gapTimeoutMs?: number;
+  maxSendAttempts?: number;
+  /** A WebSocket implementation, for runtimes without a global one. */
+  WebSocket?: typeof WebSocket;
+}
+
+export declare class SwitchboardClient {
+  constructor(url: string, options?: ClientOptions);
+  readonly state: State;
+  connect(): Promise<void>;
+  join(room: string): Promise<Ack | History | Reset>;
+  leave(room: string): Promise<Ack>;
+  send(room: string, data: unknown): Promise<Ack>;
+  direct(user: string, data: unknown): Promise<Ack>;
+  presence(room: string): Promise<Presence>;
+  ping(): Promise<Pong>;
+  /** The seq of the last message delivered for a room, or -1. */
+  position(room: string): number;
+  /** Cuts the socket as a network failure would; the client reconnects by itself. */
+  dropConnection(): void;
+  close(): void;
+}
+
+export declare class RoomSequencer {
+  constructor(position?: number);
+  readonly delivered: number;
+  readonly knowsPosition: boolean;
+  readonly hasGap: boolean;
+  start(position: number): Message[];
+  accept(message: Message): Message[];
+  reset(seq: number): Message[];
+}
+
+export declare function backoffDelay(attempt: number, baseMs: number, capMs: number, random?: () => number): number;

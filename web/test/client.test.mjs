@@ -1,0 +1,156 @@
+// The JavaScript client against the real local stack (started by the Maven test that runs these; its URLs come in
+// SWITCHBOARD_WS_URL). Run: node --experimental-websocket --test test/
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SwitchboardClient, RoomSequencer, backoffDelay, State } from '../switchboard-client.mjs';
+
+const WS_URL = process.env.SWITCHBOARD_WS_URL;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const room = () => `js-${Math.random().toString(36).slice(2, 10)}`;
+
+async function eventually(check, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try { check(); return; } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(25);
+    }
+  }
+}
+
+function client(inbox = [], extra = {}) {
+  const states = [];
+  const c = new SwitchboardClient(WS_URL, {
+    backoffBaseMs: 20, backoffCapMs: 200, gapTimeoutMs: 300,
+    onMessage: (m) => inbox.push(m),
+    onStateChange: (s) => states.push(s),
+    ...extra,
+  });
+  c.states = states;
+  return c;
+}
+
+const m = (seq) => ({ type: 'message', id: `m${seq}`, room: 'r', from: 'u', data: seq, ts: seq, seq });
+
+test('sequencer delivers each seq once, in order, holding messages behind a gap', () => {
+  const s = new RoomSequencer(0);
+  assert.deepEqual(s.accept(m(1)).map((x) => x.seq), [1]);
+  assert.deepEqual(s.accept(m(3)), []);
+  assert.equal(s.hasGap, true);
+  assert.deepEqual(s.accept(m(1)), []);
+  assert.deepEqual(s.accept(m(2)).map((x) => x.seq), [2, 3]);
+  const late = new RoomSequencer();
+  late.accept(m(7));
+  late.accept(m(6));
+  assert.deepEqual(late.start(6).map((x) => x.seq), [7]);
+  const reset = new RoomSequencer(3);
+  reset.accept(m(40));
+  assert.deepEqual(reset.reset(39).map((x) => x.seq), [40]);
+});
+
+test('sequencer survives any shuffle with duplicates', () => {
+  for (let round = 0; round < 100; round++) {
+    const arrivals = [];
+    for (let seq = 1; seq <= 40; seq++) { arrivals.push(seq); if (Math.random() < 0.3) arrivals.push(seq); }
+    arrivals.sort(() => Math.random() - 0.5);
+    const s = new RoomSequencer(0);
+    const out = arrivals.flatMap((seq) => s.accept(m(seq)).map((x) => x.seq));
+    assert.deepEqual(out, Array.from({ length: 40 }, (_, i) => i + 1));
+  }
+});
+
+test('backoff is full jitter under the exponential ceiling and the cap', () => {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const ceiling = Math.min(2000, 100 * 2 ** attempt);
+    for (let i = 0; i < 200; i++) {
+      const delay = backoffDelay(attempt, 100, 2000);
+      assert.ok(delay >= 0 && delay <= ceiling, `${delay} within [0, ${ceiling}]`);
+    }
+  }
+  assert.equal(backoffDelay(3, 100, 2000, () => 0.999999), 800);
+});
+
+test('two clients exchange a message; the send resolves with its ack', async () => {
+  const r = room();
+  const bobInbox = [];
+  const alice = client();
+  const bob = client(bobInbox);
+  try {
+    await alice.connect();
+    await bob.connect();
+    await alice.join(r);
+    await bob.join(r);
+    const ack = await alice.send(r, { text: 'hello from js' });
+    assert.equal(ack.type, 'ack');
+    assert.equal(ack.seq, 1);
+    await eventually(() => assert.deepEqual(bobInbox.map((x) => x.data), [{ text: 'hello from js' }]));
+    assert.equal(bobInbox[0].id, ack.messageId);
+  } finally {
+    alice.close();
+    bob.close();
+  }
+});
+
+test('a refused request rejects with the server error code; oversize frames fail locally', async () => {
+  const alice = client();
+  try {
+    await alice.connect();
+    await assert.rejects(alice.send(room(), 'not a member'), (e) => e.code === 'NOT_IN_ROOM' && !e.temporary);
+    await assert.rejects(alice.send(room(), 'x'.repeat(40 * 1024)), (e) => e.code === 'PAYLOAD_TOO_LARGE');
+    const pong = await alice.ping();
+    assert.equal(pong.type, 'pong');
+  } finally {
+    alice.close();
+  }
+});
+
+test('after a dropped connection the client reconnects, re-joins and gets what it missed, in order', async () => {
+  const r = room();
+  const bobInbox = [];
+  const alice = client();
+  const bob = client(bobInbox);
+  try {
+    await alice.connect();
+    await bob.connect();
+    await alice.join(r);
+    await bob.join(r);
+    await alice.send(r, 'before');
+    await eventually(() => assert.equal(bobInbox.length, 1));
+    bob.dropConnection();
+    for (const text of ['away 1', 'away 2', 'away 3']) await alice.send(r, text);
+    await eventually(() => assert.deepEqual(bobInbox.map((x) => x.data), ['before', 'away 1', 'away 2', 'away 3']));
+    assert.ok(bob.states.includes(State.RECONNECTING));
+    assert.equal(bob.position(r), 4);
+  } finally {
+    alice.close();
+    bob.close();
+  }
+});
+
+test('many random drops: nothing lost, nothing duplicated, order kept', async () => {
+  const r = room();
+  const bobInbox = [];
+  const alice = client();
+  const bob = client(bobInbox);
+  const sent = [];
+  try {
+    await alice.connect();
+    await bob.connect();
+    await alice.join(r);
+    await bob.join(r);
+    let n = 0;
+    for (let cycle = 0; cycle < 10; cycle++) {
+      const count = 1 + Math.floor(Math.random() * 3);
+      for (let i = 0; i < count; i++) { const text = `m${n++}`; sent.push(text); await alice.send(r, text); }
+      if (Math.random() < 0.6) bob.dropConnection();
+      await sleep(Math.random() * 60);
+    }
+    await eventually(() => assert.deepEqual(bobInbox.map((x) => x.data), sent), 30_000);
+    const seqs = bobInbox.map((x) => x.seq);
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+    assert.equal(new Set(seqs).size, seqs.length);
+  } finally {
+    alice.close();
+    bob.close();
+  }
+});
