@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class Services {
 
     private static volatile Switchboard switchboard;
+    /** Held here: the checkpoint hooks must not be garbage collected before the snapshot. */
+    private static SnapStartPriming priming;
 
     private Services() {
     }
@@ -34,6 +36,7 @@ public final class Services {
                 built = switchboard;
                 if (built == null) {
                     built = create(FunctionConfig.from(System.getenv()));
+                    priming = SnapStartPriming.register(built);
                     switchboard = built;
                 }
             }
