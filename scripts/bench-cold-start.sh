@@ -2,22 +2,13 @@
 # Cold start of the join handler: Switchboard's choices vs SDK defaults, fresh JVMs, same run.
 # Usage: scripts/bench-cold-start.sh [runs=7] [events=200]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source scripts/java-home.sh
-select_java_home
+source "$(dirname "$0")/bench-lib.sh"
 runs=${1:-7}; events=${2:-200}
 
-./mvnw -q -B -pl functions -am test-compile -DskipTests >/dev/null
-./mvnw -q -B -pl functions dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile=target/bench.classpath >/dev/null
-cp="functions/target/test-classes:functions/target/classes:$(cat functions/target/bench.classpath)"
+bench_classpath
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-java --enable-native-access=ALL-UNNAMED -cp "$cp" dev.switchboard.functions.bench.DynamoDbLocalServer "$port" \
-    > /dev/null 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null' EXIT
-sleep 4
+port=$(free_port)
+start_server 4 dev.switchboard.functions.bench.DynamoDbLocalServer "$port"
 endpoint="http://127.0.0.1:$port"
 # The table, created once by a throwaway run (not measured).
 AWS_EMF_ENVIRONMENT=Local java -cp "$cp" dev.switchboard.functions.aws.SchemaBench static "$endpoint" cold \

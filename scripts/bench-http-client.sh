@@ -2,21 +2,13 @@
 # Measures HTTP clients for @connections posts (cold start + throughput), each in fresh JVMs.
 # Usage: scripts/bench-http-client.sh [runs=5] [posts=5000] [inFlight=64] [serverDelayMs=0]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source scripts/java-home.sh
-select_java_home
+source "$(dirname "$0")/bench-lib.sh"
 runs=${1:-5}; posts=${2:-5000}; in_flight=${3:-64}; delay_ms=${4:-0}
 
-./mvnw -q -B -pl functions -am test-compile -DskipTests >/dev/null
-./mvnw -q -B -pl functions dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile=target/bench.classpath >/dev/null
-cp="functions/target/test-classes:functions/target/classes:$(cat functions/target/bench.classpath)"
+bench_classpath
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-java -cp "$cp" dev.switchboard.functions.bench.FakeConnectionsServer "$port" "$delay_ms" > /dev/null &
-server=$!
-trap 'kill $server 2>/dev/null' EXIT
-sleep 1
+port=$(free_port)
+start_server 1 dev.switchboard.functions.bench.FakeConnectionsServer "$port" "$delay_ms"
 endpoint="http://127.0.0.1:$port/bench"
 
 results=$(mktemp)
