@@ -314,7 +314,7 @@ class HandlersTest {
         }
 
         @Override
-        public Map<String, String> memberUsers(String room) {
+        public Map<String, String> memberUsers(String room, int limit) {
             throw outage();
         }
 

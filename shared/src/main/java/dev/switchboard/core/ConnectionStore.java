@@ -47,7 +47,12 @@ public interface ConnectionStore {
     List<String> members(String room);
 
     /** Every member of the room: connection id to the user id it connected as. */
-    Map<String, String> memberUsers(String room);
+    default Map<String, String> memberUsers(String room) {
+        return memberUsers(room, Integer.MAX_VALUE);
+    }
+
+    /** At most {@code limit} members of the room (which ones is unspecified): enough to tell a room is big. */
+    Map<String, String> memberUsers(String room, int limit);
 
     /** Connection ids of every open connection of a user. */
     List<String> connectionsOf(String userId);

@@ -87,9 +87,12 @@ public final class InMemoryConnectionStore implements ConnectionStore {
     }
 
     @Override
-    public Map<String, String> memberUsers(String room) {
+    public Map<String, String> memberUsers(String room, int limit) {
         Map<String, String> users = new java.util.HashMap<>();
         for (String connectionId : members(room)) {
+            if (users.size() == limit) {
+                break;
+            }
             Connection connection = connections.get(connectionId);
             if (connection != null) {
                 users.put(connectionId, connection.userId());

@@ -247,7 +247,8 @@ public final class Switchboard {
         if (!settings.presenceEvents()) {
             return;
         }
-        Map<String, String> members = store.memberUsers(room);
+        // Reads at most one row more than the cap, so a big room costs a small read, not its whole membership.
+        Map<String, String> members = store.memberUsers(room, settings.presenceMaxRoomSize() + 1);
         if (members.isEmpty() || members.size() > settings.presenceMaxRoomSize()) {
             return;
         }

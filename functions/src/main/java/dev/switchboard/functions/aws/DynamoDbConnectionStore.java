@@ -190,15 +190,21 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
     }
 
     @Override
-    public Map<String, String> memberUsers(String room) {
+    public Map<String, String> memberUsers(String room, int limit) {
         Map<String, String> users = new HashMap<>();
-        table.query(QueryEnhancedRequest.builder()
-                        .queryConditional(QueryConditional.sortBeginsWith(
-                                key(roomKey(room), SwitchboardTable.CONNECTION)))
-                        .attributesToProject(SwitchboardTable.SORT_KEY, "userId")
-                        .build())
-                .items()
-                .forEach(item -> users.put(item.sk().substring(SwitchboardTable.CONNECTION.length()), item.userId()));
+        QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.sortBeginsWith(key(roomKey(room), SwitchboardTable.CONNECTION)))
+                .attributesToProject(SwitchboardTable.SORT_KEY, "userId");
+        if (limit < Integer.MAX_VALUE) {
+            // Pages no bigger than needed: asking whether a room has more than N members reads N + 1 rows.
+            query.limit(Math.max(1, limit));
+        }
+        for (StoreItem item : table.query(query.build()).items()) {
+            if (users.size() == limit) {
+                break;
+            }
+            users.put(item.sk().substring(SwitchboardTable.CONNECTION.length()), item.userId());
+        }
         return users;
     }
 

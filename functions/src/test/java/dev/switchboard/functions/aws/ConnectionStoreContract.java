@@ -123,6 +123,8 @@ abstract class ConnectionStoreContract {
         assertThat(store.memberUsers("r")).containsOnly(java.util.Map.entry("c1", "alice"),
                 java.util.Map.entry("c2", "alice"), java.util.Map.entry("c3", "bob"));
         assertThat(store.memberUsers("empty")).isEmpty();
+        assertThat(store.memberUsers("r", 2)).hasSize(2);
+        assertThat(store.memberUsers("r", 5)).hasSize(3);
     }
 
     @Test
