@@ -128,7 +128,8 @@ public final class GatewayServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         invocations.shutdown();
         try {
-            invocations.awaitTermination(5, TimeUnit.SECONDS);
+            // Let the $disconnect of every closed socket finish before the store behind it goes away.
+            invocations.awaitTermination(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,0 +1,178 @@
+package dev.switchboard.loadtest;
+
+import dev.switchboard.local.LocalStack;
+import dev.switchboard.local.LocalStackOptions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * {@code ./switchboard bench fanout [--connections N]}: N real WebSocket connections (in a second JVM) in one room
+ * of the local stack; one message published through Switchboard's path (publisher, history, Query of the room,
+ * the {@code Broadcaster} posting to {@code @connections} with bounded concurrency), timed until every client has
+ * it; then, in the same run, the baseline of AWS's samples: Scan the table and post to each connection one after
+ * another with the synchronous client. The last line printed is the JSON summary (also in
+ * {@code loadtest/target/fanout.json}).
+ */
+public final class FanoutBenchmark {
+
+    /** What one run measured. */
+    public record Result(int connections, int delivered, int lost, double seconds, int baselineDelivered,
+                         double baselineSeconds) {
+        double speedup() {
+            return seconds > 0 ? baselineSeconds / seconds : 0;
+        }
+
+        String json() {
+            return String.format(Locale.ROOT, "{\"connections\":%d,\"delivered\":%d,\"lost\":%d,\"seconds\":%.3f,"
+                            + "\"baseline_delivered\":%d,\"baseline_lost\":%d,\"baseline_seconds\":%.3f,"
+                            + "\"speedup\":%.1f}", connections, delivered, lost, seconds, baselineDelivered,
+                    connections - baselineDelivered, baselineSeconds, speedup());
+        }
+    }
+
+    private FanoutBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int connections = 10_000;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--connections") && i + 1 < args.length) {
+                connections = Integer.parseInt(args[++i]);
+            } else if (!args[i].equals("fanout")) {
+                System.err.println("usage: ./switchboard bench fanout [--connections N]");
+                System.exit(2);
+            }
+        }
+        Result result = run(connections, System.out::println);
+        Path out = Path.of("loadtest/target/fanout.json");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, result.json() + "\n");
+        System.out.println(result.json());
+        System.exit(0);
+    }
+
+    /** Runs both measurements against a fresh local stack; {@code progress} gets human-readable lines. */
+    public static Result run(int connections, java.util.function.Consumer<String> progress) throws Exception {
+        String room = "fanout";
+        try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0))) {
+            progress.accept("opening " + connections + " connections in a client process...");
+            Process clients = new ProcessBuilder(javaBinary(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                    FanoutClients.class.getName(), stack.webSocketUrl().toString(), room, Integer.toString(connections))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try {
+                BufferedReader replies = new BufferedReader(new InputStreamReader(clients.getInputStream(),
+                        StandardCharsets.UTF_8));
+                PrintWriter commands = new PrintWriter(new OutputStreamWriter(clients.getOutputStream(),
+                        StandardCharsets.UTF_8), true);
+                String ready = replies.readLine();
+                progress.accept("clients: " + ready);
+
+                long start = System.currentTimeMillis();
+                publish(stack.publishUrl(), room, "fanout-switchboard");
+                commands.println("WAIT fanout-switchboard 30000");
+                long[] switchboard = arrival(replies.readLine());
+                double seconds = (switchboard[1] - start) / 1000.0;
+                progress.accept(String.format(Locale.ROOT, "switchboard: %d of %d delivered in %.3f s",
+                        switchboard[0], connections, seconds));
+
+                // The baseline's clock includes its Scan, which is part of the pattern being measured.
+                long baselineStart = System.currentTimeMillis();
+                List<String> ids = scanForConnections(stack, room);
+                progress.accept("baseline: Scan found " + ids.size() + " connections; posting one by one...");
+                postSequentially(stack.managementEndpoint(), ids,
+                        "{\"type\":\"message\",\"room\":\"fanout\",\"data\":\"fanout-baseline\"}");
+                commands.println("WAIT fanout-baseline 600000");
+                long[] baseline = arrival(replies.readLine());
+                double baselineSeconds = (baseline[1] - baselineStart) / 1000.0;
+                progress.accept(String.format(Locale.ROOT, "baseline: %d of %d delivered in %.3f s", baseline[0],
+                        connections, baselineSeconds));
+                commands.println("EXIT");
+                return new Result(connections, (int) switchboard[0], connections - (int) switchboard[0], seconds,
+                        (int) baseline[0], baselineSeconds);
+            } finally {
+                clients.waitFor(10, TimeUnit.SECONDS);
+                clients.destroyForcibly();
+            }
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** {@code ALL marker count epochMillis} to {count, epochMillis}. */
+    private static long[] arrival(String line) {
+        if (line == null || !line.startsWith("ALL ")) {
+            throw new IllegalStateException("client process said: " + line);
+        }
+        String[] parts = line.split(" ");
+        return new long[] {Long.parseLong(parts[2]), Long.parseLong(parts[3])};
+    }
+
+    private static void publish(URI publishUrl, String room, String marker) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(publishUrl)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"room\":\"" + room + "\",\"data\":\"" + marker + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException("publish refused: " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    /** The common sample's first step: read every connection with a Scan (of the whole table). */
+    private static List<String> scanForConnections(LocalStack stack, String room) {
+        try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(stack.dynamoDbEndpoint())
+                .region(Region.US_EAST_1).credentialsProvider(credentials())
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            List<String> ids = new ArrayList<>();
+            for (Map<String, AttributeValue> item : dynamoDb.scanPaginator(r -> r.tableName(stack.table())).items()) {
+                String pk = item.get("pk").s();
+                String sk = item.get("sk").s();
+                if (pk.equals("ROOM#" + room) && sk.startsWith("CONN#")) {
+                    ids.add(sk.substring("CONN#".length()));
+                }
+            }
+            return ids;
+        }
+    }
+
+    /** The common sample's second step: one post after another with the synchronous client. */
+    private static void postSequentially(URI endpoint, List<String> ids, String payload) {
+        try (ApiGatewayManagementApiClient api = ApiGatewayManagementApiClient.builder().endpointOverride(endpoint)
+                .region(Region.US_EAST_1).credentialsProvider(credentials())
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            SdkBytes data = SdkBytes.fromUtf8String(payload);
+            for (String id : ids) {
+                api.postToConnection(r -> r.connectionId(id).data(data));
+            }
+        }
+    }
+
+    private static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    }
+
+}
