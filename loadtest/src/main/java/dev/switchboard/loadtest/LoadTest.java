@@ -1,0 +1,281 @@
+package dev.switchboard.loadtest;
+
+import dev.switchboard.local.LocalStack;
+import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.protocol.FrameCodec;
+import dev.switchboard.protocol.ProtocolException;
+import dev.switchboard.protocol.ServerFrame;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The load tool: opens N connections at a ramp rate, joins them to R rooms, publishes at a rate from random
+ * members, and measures end-to-end latency (send to receive, HdrHistogram), throughput, connection errors, and
+ * lost, duplicated and out-of-order messages. Against the local stack (started in-process when no URL is given) or
+ * a deployed {@code wss://} URL with a token.
+ */
+public final class LoadTest {
+
+    private LoadTest() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        LoadOptions options;
+        try {
+            options = LoadOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.print(LoadOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        LoadReport report = run(options, System.err::println);
+        report.write(options.reportDirectory());
+        System.err.println("report: " + options.reportDirectory().resolve("report.html"));
+        System.out.println(report.json());
+        System.exit(report.lost() == 0 && report.duplicated() == 0 ? 0 : 1);
+    }
+
+    /** One connection of the run. */
+    private static final class Peer implements WebSocket.Listener {
+        final int room;
+        final BitSet seen = new BitSet();
+        long lastSeq;
+        int duplicates;
+        int outOfOrder;
+        WebSocket socket;
+        private final StringBuilder partial = new StringBuilder();
+        private final Run run;
+
+        Peer(int room, Run run) {
+            this.room = room;
+            this.run = run;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                run.received(this, text);
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+
+    /** State shared by the peers and the publisher. */
+    private static final class Run {
+        final Recorder latencies = new Recorder(3);
+        final Histogram total = new Histogram(3);
+        final Map<Integer, Integer> room = new ConcurrentHashMap<>();
+        final Map<Integer, AtomicInteger> ackedPerRoom = new ConcurrentHashMap<>();
+        final AtomicInteger received = new AtomicInteger();
+        final AtomicInteger joined = new AtomicInteger();
+        final AtomicInteger errors = new AtomicInteger();
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong acked = new AtomicLong();
+        final Map<String, Integer> pendingAcks = new ConcurrentHashMap<>();
+
+        synchronized void received(Peer peer, String text) {
+            ServerFrame frame;
+            try {
+                frame = FrameCodec.decodeServer(text).orElse(null);
+            } catch (ProtocolException e) {
+                return;
+            }
+            switch (frame) {
+                case ServerFrame.Message m -> {
+                    int key = keyOf(m.data());
+                    long sentMicros = timeOf(m.data());
+                    if (key < 0) {
+                        return;
+                    }
+                    if (peer.seen.get(key)) {
+                        peer.duplicates++;
+                        return;
+                    }
+                    peer.seen.set(key);
+                    if (m.seq() < peer.lastSeq) {
+                        peer.outOfOrder++;
+                    }
+                    peer.lastSeq = Math.max(peer.lastSeq, m.seq());
+                    received.incrementAndGet();
+                    latencies.recordValue(Math.max(0, micros() - sentMicros));
+                }
+                case ServerFrame.Ack a when "join".equals(a.action()) -> joined.incrementAndGet();
+                case ServerFrame.Ack a when "send".equals(a.action()) -> {
+                    Integer roomOfMessage = pendingAcks.remove(a.id());
+                    if (roomOfMessage != null) {
+                        acked.incrementAndGet();
+                        ackedPerRoom.computeIfAbsent(roomOfMessage, r -> new AtomicInteger()).incrementAndGet();
+                    }
+                }
+                case ServerFrame.Error e -> errors.incrementAndGet();
+                case null, default -> {
+                }
+            }
+        }
+    }
+
+    /** Sender and receivers live in this process, so one monotonic clock times both ends. */
+    private static final long ORIGIN = System.nanoTime();
+
+    static long micros() {
+        return (System.nanoTime() - ORIGIN) / 1_000;
+    }
+
+    private static int keyOf(String data) {
+        int at = data.indexOf("\"k\":");
+        if (at < 0) {
+            return -1;
+        }
+        int end = data.indexOf(',', at);
+        return Integer.parseInt(data.substring(at + 4, end < 0 ? data.indexOf('}', at) : end));
+    }
+
+    private static long timeOf(String data) {
+        int at = data.indexOf("\"t\":");
+        int end = data.indexOf('}', at);
+        int comma = data.indexOf(',', at);
+        return Long.parseLong(data.substring(at + 4, comma > 0 && comma < end ? comma : end));
+    }
+
+    public static LoadReport run(LoadOptions options, Consumer<String> progress) throws Exception {
+        LocalStack stack = options.url().isEmpty() ? LocalStack.start(LocalStackOptions.defaults().withPort(0)) : null;
+        try {
+            URI url = options.url().orElseGet(stack::webSocketUrl);
+            URI target = options.token().map(t -> URI.create(url + (url.getQuery() == null ? "?" : "&") + "token="
+                    + URLEncoder.encode(t, StandardCharsets.UTF_8))).orElse(url);
+            return execute(options, target, progress);
+        } finally {
+            if (stack != null) {
+                stack.close();
+            }
+        }
+    }
+
+    private static LoadReport execute(LoadOptions options, URI target, Consumer<String> progress)
+            throws InterruptedException {
+        Run run = new Run();
+        HttpClient http = HttpClient.newHttpClient();
+        String runId = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+        List<Peer> peers = new ArrayList<>();
+        int connectionErrors = 0;
+        long rampStart = System.nanoTime();
+        for (int i = 0; i < options.connections(); i++) {
+            long due = rampStart + (long) (i * 1e9 / options.rampPerSecond());
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            Peer peer = new Peer(i % options.rooms(), run);
+            try {
+                peer.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
+                        .buildAsync(target, peer).get(30, TimeUnit.SECONDS);
+                peer.socket.sendText("{\"action\":\"join\",\"room\":\"load-" + runId + "-" + peer.room + "\"}", true);
+                peers.add(peer);
+            } catch (Exception e) {
+                connectionErrors++;
+            }
+            if (i % 500 == 499) {
+                progress.accept("connected " + peers.size() + " of " + options.connections());
+            }
+        }
+        long joinDeadline = System.currentTimeMillis() + 60_000;
+        while (run.joined.get() < peers.size() && System.currentTimeMillis() < joinDeadline) {
+            Thread.sleep(10);
+        }
+        progress.accept("joined " + run.joined.get() + " connections to " + options.rooms() + " rooms; sending "
+                + options.rate() + " messages/s for " + options.duration().toSeconds() + " s");
+
+        List<long[]> series = new ArrayList<>();
+        long start = System.nanoTime();
+        long end = start + options.duration().toNanos();
+        long nextReport = start + 1_000_000_000L;
+        int key = 0;
+        while (System.nanoTime() < end) {
+            long due = start + (long) (key * 1e9 / options.rate());
+            long now = System.nanoTime();
+            if (due > now) {
+                Thread.sleep((due - now) / 1_000_000, (int) ((due - now) % 1_000_000));
+            }
+            Peer sender = peers.get(ThreadLocalRandom.current().nextInt(peers.size()));
+            String id = "k" + key;
+            run.pendingAcks.put(id, sender.room);
+            String frame = "{\"action\":\"send\",\"room\":\"load-" + runId + "-" + sender.room + "\",\"id\":\"" + id
+                    + "\",\"data\":{\"k\":" + key + ",\"t\":" + micros() + "}}";
+            synchronized (sender) {
+                sender.socket.sendText(frame, true).join();
+            }
+            run.sent.incrementAndGet();
+            key++;
+            if (System.nanoTime() >= nextReport) {
+                nextReport += 1_000_000_000L;
+                series.add(second(run, progress));
+            }
+        }
+        long drainUntil = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < drainUntil && !complete(run, peers)) {
+            Thread.sleep(20);
+        }
+        series.add(second(run, progress));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        peers.forEach(p -> p.socket.abort());
+
+        long expected = 0;
+        long uniqueReceived = 0;
+        int duplicates = 0;
+        int outOfOrder = 0;
+        for (Peer peer : peers) {
+            expected += run.ackedPerRoom.getOrDefault(peer.room, new AtomicInteger()).get();
+            uniqueReceived += peer.seen.cardinality();
+            duplicates += peer.duplicates;
+            outOfOrder += peer.outOfOrder;
+        }
+        return new LoadReport(options.connections(), peers.size(), connectionErrors, run.sent.get(),
+                run.acked.get(), run.errors.get(), expected, uniqueReceived, Math.max(0, expected - uniqueReceived),
+                duplicates, outOfOrder, seconds, run.total.copy(), series);
+    }
+
+    private static boolean complete(Run run, List<Peer> peers) {
+        long expected = 0;
+        long seen = 0;
+        for (Peer peer : peers) {
+            expected += run.ackedPerRoom.getOrDefault(peer.room, new AtomicInteger()).get();
+            seen += peer.seen.cardinality();
+        }
+        return run.pendingAcks.isEmpty() && seen >= expected;
+    }
+
+    /** Closes one second of the time series: {elapsed s, messages received, p99 µs}; prints progress. */
+    private static long[] second(Run run, Consumer<String> progress) {
+        Histogram interval = run.latencies.getIntervalHistogram();
+        run.total.add(interval);
+        long[] point = {0, interval.getTotalCount(), interval.getTotalCount() == 0 ? 0
+                : interval.getValueAtPercentile(99)};
+        progress.accept(String.format("sent %d, acked %d, received %d, this second: %d deliveries, p99 %.1f ms",
+                run.sent.get(), run.acked.get(), run.received.get(), point[1], point[2] / 1000.0));
+        return point;
+    }
+
+}

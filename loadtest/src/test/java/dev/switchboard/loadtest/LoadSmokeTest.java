@@ -1,0 +1,35 @@
+package dev.switchboard.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A short run of the load tool on every build: a few hundred connections against the local stack for a few
+ * seconds. It fails on any lost or duplicated message; latency is reported, never asserted.
+ */
+class LoadSmokeTest {
+
+    @Test
+    void aShortRunLosesNothingAndWritesItsReports() throws Exception {
+        Path reports = Path.of("target/load-smoke");
+        LoadOptions options = new LoadOptions(Optional.empty(), Optional.empty(), 200, 5, 20, Duration.ofSeconds(3),
+                500, reports);
+
+        LoadReport report = LoadTest.run(options, line -> { });
+        report.write(reports);
+
+        assertThat(report.connected()).isEqualTo(200);
+        assertThat(report.acked()).isEqualTo(report.sent()).isPositive();
+        assertThat(report.expectedDeliveries()).isEqualTo(report.acked() * 40);
+        assertThat(report.lost()).isZero();
+        assertThat(report.duplicated()).isZero();
+        assertThat(report.latencyMicros().getTotalCount()).isEqualTo(report.delivered());
+        assertThat(Files.readString(reports.resolve("report.html"))).contains("<svg").contains("0 lost");
+        assertThat(Files.readString(reports.resolve("summary.json"))).contains("\"lost\":0");
+    }
+}
