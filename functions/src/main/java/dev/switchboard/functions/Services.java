@@ -3,6 +3,7 @@ package dev.switchboard.functions;
 import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.TokenBucket;
 import dev.switchboard.functions.aws.AwsClients;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
 import dev.switchboard.functions.aws.DynamoDbIdempotencyStore;
@@ -59,7 +60,10 @@ public final class Services {
                 .store(store)
                 .history(new DynamoDbRoomHistory(dynamoDb, config.tableName()))
                 .idempotency(new DynamoDbIdempotencyStore(dynamoDb, config.tableName()))
-                .broadcaster(new Broadcaster(sender, store, config.maxInFlight(), config.retryPolicy()))
+                .broadcaster(new Broadcaster(sender, store, config.maxInFlight(), config.retryPolicy(),
+                        config.maxPostsPerSecond() == 0 ? null
+                                : TokenBucket.perSecond(config.maxPostsPerSecond(),
+                                        Math.max(1, config.maxPostsPerSecond() / 10))))
                 .settings(config.core())
                 .build();
     }

@@ -15,6 +15,11 @@ public final class EnvNames {
     public static final String REGION = "AWS_REGION";
     /** Most @connections posts in flight per broadcast. */
     public static final String MAX_IN_FLIGHT = "SWITCHBOARD_MAX_IN_FLIGHT";
+    /**
+     * Most @connections posts per second per function container (0 or unset: no limit). The account's 10,000/s
+     * quota is shared: set this to the quota divided by the containers expected to broadcast at once.
+     */
+    public static final String MAX_POSTS_PER_SECOND = "SWITCHBOARD_MAX_POSTS_PER_SECOND";
     /** Attempts per connection for throttled or failed posts, the first included. */
     public static final String MAX_ATTEMPTS = "SWITCHBOARD_MAX_ATTEMPTS";
     /** Connection record lifetime in seconds without a {@code $disconnect}. */

@@ -29,17 +29,25 @@ public final class Broadcaster {
     private final int maxInFlight;
     private final RetryPolicy retryPolicy;
     private final RandomGenerator random;
+    private final TokenBucket rateLimit;
 
     public Broadcaster(Sender sender, ConnectionStore store, int maxInFlight, RetryPolicy retryPolicy) {
-        this(sender, store, maxInFlight, retryPolicy, RandomGenerator.getDefault());
+        this(sender, store, maxInFlight, retryPolicy, RandomGenerator.getDefault(), null);
+    }
+
+    /** With a rate limit: every post, retries included, first takes a token from {@code rateLimit}. */
+    public Broadcaster(Sender sender, ConnectionStore store, int maxInFlight, RetryPolicy retryPolicy,
+                       TokenBucket rateLimit) {
+        this(sender, store, maxInFlight, retryPolicy, RandomGenerator.getDefault(), rateLimit);
     }
 
     public Broadcaster(Sender sender, ConnectionStore store, int maxInFlight, RetryPolicy retryPolicy,
-                       RandomGenerator random) {
+                       RandomGenerator random, TokenBucket rateLimit) {
         this.sender = Objects.requireNonNull(sender, "sender");
         this.store = Objects.requireNonNull(store, "store");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
         this.random = Objects.requireNonNull(random, "random");
+        this.rateLimit = rateLimit;
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1");
         }
@@ -93,7 +101,13 @@ public final class Broadcaster {
 
     private SendOutcome sendOnce(String connectionId, byte[] payload) {
         try {
+            if (rateLimit != null) {
+                rateLimit.acquire();
+            }
             return Objects.requireNonNullElse(sender.send(connectionId, payload), SendOutcome.TRANSIENT_FAILURE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return SendOutcome.TRANSIENT_FAILURE;
         } catch (RuntimeException e) {
             // A sender that throws is a bug or an unexpected transport failure; it must not stop the others.
             return SendOutcome.TRANSIENT_FAILURE;

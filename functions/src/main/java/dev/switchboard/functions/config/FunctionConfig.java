@@ -22,12 +22,13 @@ import java.util.Optional;
  * @param region             AWS region
  * @param dynamoDbEndpoint   endpoint override for DynamoDB (local runs), else empty
  * @param maxInFlight        most @connections posts in flight per broadcast
+ * @param maxPostsPerSecond  most @connections posts per second per container, 0 for no limit
  * @param retryPolicy        retries for throttled and failed posts
  * @param core               core tunables (connection TTL, rooms per connection)
  */
 public record FunctionConfig(String tableName, Optional<URI> managementEndpoint, String region,
-                             Optional<URI> dynamoDbEndpoint, int maxInFlight, RetryPolicy retryPolicy,
-                             CoreSettings core) {
+                             Optional<URI> dynamoDbEndpoint, int maxInFlight, int maxPostsPerSecond,
+                             RetryPolicy retryPolicy, CoreSettings core) {
 
     public static final int DEFAULT_MAX_IN_FLIGHT = 64;
 
@@ -40,6 +41,9 @@ public record FunctionConfig(String tableName, Optional<URI> managementEndpoint,
         Objects.requireNonNull(core, "core");
         if (tableName.isBlank()) {
             throw new ConfigurationException(EnvNames.TABLE_NAME + " must be set");
+        }
+        if (maxPostsPerSecond < 0) {
+            throw new ConfigurationException(EnvNames.MAX_POSTS_PER_SECOND + " must be 0 (no limit) or more");
         }
         if (maxInFlight < 1 || maxInFlight > 1_000) {
             throw new ConfigurationException(EnvNames.MAX_IN_FLIGHT + " must be between 1 and 1000");
@@ -66,7 +70,7 @@ public record FunctionConfig(String tableName, Optional<URI> managementEndpoint,
                         intValue(env, EnvNames.PRESENCE_MAX_ROOM_SIZE, coreDefaults.presenceMaxRoomSize()));
         return new FunctionConfig(table, uri(env, EnvNames.MANAGEMENT_ENDPOINT), region,
                 uri(env, EnvNames.DYNAMODB_ENDPOINT), intValue(env, EnvNames.MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT),
-                retry, core);
+                intValue(env, EnvNames.MAX_POSTS_PER_SECOND, 0), retry, core);
     }
 
     /** The management endpoint, or a configuration error naming the missing variable. */

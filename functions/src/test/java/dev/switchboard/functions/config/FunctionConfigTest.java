@@ -19,6 +19,7 @@ class FunctionConfigTest {
                 EnvNames.REGION, "eu-west-1",
                 EnvNames.MAX_IN_FLIGHT, "32",
                 EnvNames.MAX_ATTEMPTS, "6",
+                EnvNames.MAX_POSTS_PER_SECOND, "2500",
                 EnvNames.CONNECTION_TTL_SECONDS, "9000"));
 
         assertThat(config.tableName()).isEqualTo("t");
@@ -26,12 +27,14 @@ class FunctionConfigTest {
                 .isEqualTo(URI.create("https://abc.execute-api.eu-west-1.amazonaws.com/prod"));
         assertThat(config.region()).isEqualTo("eu-west-1");
         assertThat(config.maxInFlight()).isEqualTo(32);
+        assertThat(config.maxPostsPerSecond()).isEqualTo(2500);
         assertThat(config.retryPolicy().maxAttempts()).isEqualTo(6);
         assertThat(config.core().connectionTtl()).isEqualTo(Duration.ofSeconds(9000));
         assertThat(config.dynamoDbEndpoint()).isEmpty();
 
         FunctionConfig defaults = FunctionConfig.from(Map.of(EnvNames.TABLE_NAME, "t"));
         assertThat(defaults.maxInFlight()).isEqualTo(FunctionConfig.DEFAULT_MAX_IN_FLIGHT);
+        assertThat(defaults.maxPostsPerSecond()).as("no limit unless asked").isZero();
         assertThat(defaults.core().connectionTtl()).isEqualTo(Duration.ofHours(3));
     }
 
