@@ -159,9 +159,13 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 return;
             }
             ctx.pipeline().remove("aggregator");
+            // Usable from the moment the upgrade is answered: a post racing the client's read of the 101 is
+            // written after the 101 on this same channel, as API Gateway would deliver it.
+            gateway.connections().add(connection);
             handshaker.handshake(ctx.channel(), request).addListener(done -> {
                 if (!done.isSuccess()) {
                     LOG.warn("CONNECT    {} handshake failed: {}", connection.id(), done.cause().toString());
+                    gateway.connections().remove(connection);
                     ctx.close();
                     return;
                 }
@@ -171,7 +175,6 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 ctx.pipeline().addLast("socket", new WebSocketConnectionHandler(connection, handshaker,
                         integrations, events, gateway.connections(), clock));
                 ctx.pipeline().remove(this);
-                gateway.connections().add(connection);
                 ctx.channel().eventLoop().schedule(() -> {
                     connection.closing(1001, "Going away");
                     handshaker.close(ctx.channel(), new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(
