@@ -24,11 +24,12 @@ public record LoadReport(int connections, int connected, int connectionErrors, l
 
     public String json() {
         return String.format(Locale.ROOT, "{\"connections\":%d,\"connected\":%d,\"connection_errors\":%d,"
-                        + "\"sent\":%d,\"acked\":%d,\"error_frames\":%d,\"expected_deliveries\":%d,\"delivered\":%d,"
+                        + "\"sent\":%d,\"acked\":%d,\"unacked\":%d,\"error_frames\":%d,\"expected_deliveries\":%d,\"delivered\":%d,"
                         + "\"lost\":%d,\"duplicated\":%d,\"out_of_order\":%d,\"seconds\":%.2f,"
                         + "\"deliveries_per_second\":%.1f,\"latency_ms\":{\"p50\":%.2f,\"p90\":%.2f,\"p99\":%.2f,"
                         + "\"p99_9\":%.2f,\"max\":%.2f}}",
-                connections, connected, connectionErrors, sent, acked, errorFrames, expectedDeliveries, delivered,
+                connections, connected, connectionErrors, sent, acked, sent - acked, errorFrames, expectedDeliveries,
+                delivered,
                 lost, duplicated, outOfOrder, seconds, delivered / Math.max(seconds, 0.001), percentileMs(50),
                 percentileMs(90), percentileMs(99), percentileMs(99.9), percentileMs(100));
     }
@@ -56,7 +57,8 @@ public record LoadReport(int connections, int connected, int connectionErrors, l
                 td,th{padding:.25rem .8rem;border-bottom:1px solid #dde}svg{background:#fafbff;border:1px solid #dde}
                 h2{margin-top:2rem}</style></head><body>
                 <h1>Switchboard load report</h1>
-                <p>%d connections (%d connected, %d errors), %d messages sent (%d acked) in %.1f s:
+                <p>%d connections (%d connected, %d errors), %d messages sent (%d acked: the rest got no answer in
+                time, the sign of an overloaded target) in %.1f s:
                 %d deliveries expected, %d delivered, <b>%d lost</b>, %d duplicated, %d out of order (arrived after a
                 higher seq at the same socket; the client libraries put these back in order).</p>
                 <h2>End-to-end latency (send to receive)</h2><table><tr><th>percentile</th><th>latency</th></tr>%s</table>

@@ -51,7 +51,8 @@ public final class LoadTest {
         report.write(options.reportDirectory());
         System.err.println("report: " + options.reportDirectory().resolve("report.html"));
         System.out.println(report.json());
-        System.exit(report.lost() == 0 && report.duplicated() == 0 ? 0 : 1);
+        // Lost = acknowledged by the server but never delivered; unanswered sends mean overload, also a failure.
+        System.exit(report.lost() == 0 && report.duplicated() == 0 && report.acked() == report.sent() ? 0 : 1);
     }
 
     /** One connection of the run. */
