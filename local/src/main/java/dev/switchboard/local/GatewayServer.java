@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GatewayServer implements AutoCloseable {
 
+    /** Integrations running at once; more wait their turn (Lambda's account concurrency plays this role). */
+    static final int MAX_CONCURRENT_INVOCATIONS = 256;
+
     private final EmulatorConfig config;
     private final EventLoopGroup group;
     private final ExecutorService invocations;
@@ -42,8 +45,11 @@ public final class GatewayServer implements AutoCloseable {
             throws InterruptedException {
         this.config = Objects.requireNonNull(config, "config");
         this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        // Integrations block (DynamoDB, @connections over HTTP): they run on virtual threads, never on Netty's.
-        this.invocations = Executors.newVirtualThreadPerTaskExecutor();
+        // Integrations block (DynamoDB, @connections over HTTP): they run on virtual threads, never on Netty's,
+        // and at most MAX_CONCURRENT_INVOCATIONS at once, as Lambda's concurrency limit would have it (10,000
+        // sockets closing together would otherwise start 10,000 $disconnects at once).
+        this.invocations = new BoundedExecutor(Executors.newVirtualThreadPerTaskExecutor(),
+                MAX_CONCURRENT_INVOCATIONS);
         this.connections = new Connections();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
