@@ -372,4 +372,61 @@ class ApiGatewayParityTest {
         assertThat(context.path("disconnectReason").asText()).isEqualTo("done for today");
         await().atMost(Duration.ofSeconds(5)).until(() -> gateway.openConnections() == 0);
     }
+
+    @Test
+    void binaryFrames_reachDefaultBase64Encoded() throws Exception {
+        start(allRoutes(true).build());
+        try (TestSocket client = TestSocket.open(gateway.webSocketUrl())) {
+            client.socket.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3, (byte) 0xFF}), true).join();
+            assertThat(client.next()).isEqualTo("default");
+            JsonNode event = event(Route.DEFAULT);
+            assertThat(event.path("isBase64Encoded").asBoolean()).isTrue();
+            assertThat(java.util.Base64.getDecoder().decode(event.path("body").asText()))
+                    .containsExactly(1, 2, 3, (byte) 0xFF);
+        }
+    }
+
+    @Test
+    void integrationFailure_answersWithAnInternalServerErrorFrame() {
+        start(allRoutes(true).route(Route.SEND, json -> {
+            throw new IllegalStateException("boom");
+        }).build());
+        try (TestSocket client = TestSocket.open(gateway.webSocketUrl())) {
+            client.send("{\"action\":\"send\"}");
+            assertThat(client.next()).contains("\"message\":\"Internal server error\"")
+                    .contains("\"connectionId\"").contains("\"requestId\"");
+            client.send("{\"action\":\"join\"}");
+            assertThat(client.next()).as("the socket stays open").isEqualTo("joined");
+        }
+    }
+
+    @Test
+    void connectFailure_rejectsTheHandshakeWith500() {
+        start(allRoutes(true).route(Route.CONNECT, json -> {
+            throw new IllegalStateException("store down");
+        }).build());
+        assertThat(TestSocket.refusalStatus(gateway.webSocketUrl(), Map.of())).isEqualTo(500);
+    }
+
+    @Test
+    void disconnect_ofASocketThatVanishedIs1006() throws Exception {
+        start(allRoutes(true).build());
+        RawWebSocket raw = new RawWebSocket(gateway.webSocketUrl());
+        raw.close();
+        JsonNode context = event(Route.DISCONNECT).path("requestContext");
+        assertThat(context.path("disconnectStatusCode").asInt()).isEqualTo(1006);
+    }
+
+    @Test
+    void messagesOfOneConnection_reachTheIntegrationInTheOrderSent() {
+        start(allRoutes(true).build());
+        try (TestSocket client = TestSocket.open(gateway.webSocketUrl())) {
+            for (int i = 0; i < 50; i++) {
+                client.send("{\"action\":\"send\",\"n\":" + i + "}");
+            }
+            for (int i = 0; i < 50; i++) {
+                assertThat(event(Route.SEND).path("body").asText()).isEqualTo("{\"action\":\"send\",\"n\":" + i + "}");
+            }
+        }
+    }
 }
