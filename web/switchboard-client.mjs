@@ -47,12 +47,11 @@ export class RoomSequencer {
     return this.knowsPosition ? this.#drain() : [];
   }
 
+  /** Messages up to `seq` are gone for good: continue after it (the rest comes from history or live). */
   reset(seq) {
     this.delivered = Math.max(this.delivered, seq);
-    const rest = [...this.waiting.values()].filter((m) => m.seq > this.delivered).sort((a, b) => a.seq - b.seq);
-    this.waiting.clear();
-    if (rest.length > 0) this.delivered = rest[rest.length - 1].seq;
-    return rest;
+    for (const waitingSeq of [...this.waiting.keys()]) if (waitingSeq <= this.delivered) this.waiting.delete(waitingSeq);
+    return this.#drain();
   }
 
   #drain() {
@@ -351,6 +350,9 @@ export class SwitchboardClient {
         if (sequencer) {
           this.#emit('onReset', frame);
           this.#deliver(sequencer.reset(frame.seq));
+          // What follows the skipped seqs may still be in history.
+          this.#request({ action: 'resume', room: frame.room, after: sequencer.delivered }, { internal: true })
+            .catch(() => {});
         }
         this.#settle(frame.id, frame, null);
         break;

@@ -55,17 +55,14 @@ final class RoomSequencer {
         return knowsPosition() ? drain() : List.of();
     }
 
-    /** The room's history is gone up to {@code seq}: continue from there; returns what is now deliverable. */
+    /**
+     * Messages up to {@code seq} are gone for good: continue after it. Returns what is now deliverable; anything
+     * behind a further gap keeps waiting (history or the live stream fills it).
+     */
     List<ServerFrame.Message> reset(long seq) {
         delivered = Math.max(delivered, seq);
         waiting.headMap(delivered, true).clear();
-        // After a reset, whatever waits is newer than anything still recoverable: deliver it in order.
-        List<ServerFrame.Message> out = new ArrayList<>(waiting.values());
-        if (!out.isEmpty()) {
-            delivered = out.getLast().seq();
-        }
-        waiting.clear();
-        return out;
+        return drain();
     }
 
     private List<ServerFrame.Message> drain() {

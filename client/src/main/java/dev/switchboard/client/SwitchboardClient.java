@@ -486,6 +486,8 @@ public final class SwitchboardClient implements AutoCloseable {
                 if (sequencer != null) {
                     callbacks.execute(() -> listener.onReset(reset));
                     deliver(sequencer.reset(reset.seq()));
+                    // What follows the skipped seqs may still be in history.
+                    request(new ClientFrame.Resume(nextId(), reset.room(), sequencer.position()), true);
                 }
                 settle(reset.id(), reset, null);
             }

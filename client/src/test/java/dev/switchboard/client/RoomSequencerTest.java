@@ -59,6 +59,16 @@ class RoomSequencerTest {
     }
 
     @Test
+    void resetSkipsOnlyUpToItsSeqSoALaterGapIsStillFilled() {
+        RoomSequencer sequencer = new RoomSequencer(3);
+        sequencer.accept(m(40));
+        sequencer.accept(m(42));
+        assertThat(seqs(sequencer.reset(39))).containsExactly(40L);
+        assertThat(sequencer.hasGap()).as("41 is still awaited").isTrue();
+        assertThat(seqs(sequencer.accept(m(41)))).containsExactly(41L, 42L);
+    }
+
+    @Test
     void anyInterleavingOfLiveAndReplayedMessagesYieldsEachOnceInOrder() {
         Random random = new Random(7);
         for (int round = 0; round < 200; round++) {

@@ -83,7 +83,7 @@ class LocalStackTest {
         assertThat(store.members("room")).isEmpty();
 
         DynamoDbRoomHistory history = new DynamoDbRoomHistory(client, "switchboard-ls");
-        long seq = history.nextSeq("room");
+        long seq = history.nextSeq("room", now);
         history.append(new ServerFrame.Message("m", "room", "alice", "1", now.toEpochMilli(), seq),
                 now.plus(Duration.ofHours(1)));
         assertThat(history.after("room", seq - 1, 10, now)).extracting(ServerFrame.Message::seq).containsExactly(seq);

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** {@link RoomHistory} in memory, for tests and embedding. Thread-safe. */
 public final class InMemoryRoomHistory implements RoomHistory {
@@ -16,18 +15,19 @@ public final class InMemoryRoomHistory implements RoomHistory {
     private record Entry(ServerFrame.Message message, Instant expiresAt) {
     }
 
-    private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, NavigableMap<Long, Entry>> rooms = new ConcurrentHashMap<>();
 
     @Override
-    public long nextSeq(String room) {
-        return counters.computeIfAbsent(room, r -> new AtomicLong()).incrementAndGet();
+    public long nextSeq(String room, Instant now) {
+        return counters.compute(room, (r, counter) -> counter == null
+                ? new Counter(1, now, now)
+                : new Counter(counter.latest() + 1, counter.startedAt(), now)).latest();
     }
 
     @Override
-    public long latestSeq(String room) {
-        AtomicLong counter = counters.get(room);
-        return counter == null ? 0 : counter.get();
+    public Counter counter(String room) {
+        return counters.getOrDefault(room, Counter.EMPTY);
     }
 
     @Override

@@ -3,24 +3,51 @@ package dev.switchboard.core;
 import dev.switchboard.protocol.ServerFrame;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Each room's ordered message history: a per-room sequence counter and the messages by sequence number, kept
  * for a retention period so clients can resume after a lost connection.
  *
+ * <p>A seq is allocated before its message is stored, so for a moment (or for good, if the sender crashes in
+ * between) the counter is ahead of the stored messages. The counter therefore records when the room got its
+ * first seq and when it got its latest, which is what lets a reader tell a message still being written from one
+ * that expired.
+ *
  * <pre>{@code
- * long seq = history.nextSeq("lobby");                        // 1, 2, 3, … atomically
+ * long seq = history.nextSeq("lobby", now);                   // 1, 2, 3, … atomically
  * history.append(messageWithSeq, now.plus(Duration.ofHours(24)));
  * List<ServerFrame.Message> missed = history.after("lobby", 41, 100, now);   // seq 42, 43, …
  * }</pre>
  */
 public interface RoomHistory {
 
-    /** Allocates the room's next sequence number; concurrent callers never get the same one. */
-    long nextSeq(String room);
+    /**
+     * A room's counter.
+     *
+     * @param latest      the latest allocated seq, 0 when the room never had a message
+     * @param startedAt   when seq 1 was allocated ({@link Instant#EPOCH} for a room without messages)
+     * @param allocatedAt when {@code latest} was allocated ({@link Instant#EPOCH} for a room without messages)
+     */
+    record Counter(long latest, Instant startedAt, Instant allocatedAt) {
+        public static final Counter EMPTY = new Counter(0, Instant.EPOCH, Instant.EPOCH);
+
+        public Counter {
+            Objects.requireNonNull(startedAt, "startedAt");
+            Objects.requireNonNull(allocatedAt, "allocatedAt");
+        }
+    }
+
+    /** Allocates the room's next sequence number at {@code now}; concurrent callers never get the same one. */
+    long nextSeq(String room, Instant now);
+
+    /** The room's counter, read consistently. */
+    Counter counter(String room);
 
     /** The room's latest allocated sequence number, 0 when it never had a message. */
-    long latestSeq(String room);
+    default long latestSeq(String room) {
+        return counter(room).latest();
+    }
 
     /** Stores a message (which carries its room and seq) until {@code expiresAt}. */
     void append(ServerFrame.Message message, Instant expiresAt);

@@ -37,8 +37,11 @@ import java.util.function.Supplier;
  */
 public final class Switchboard {
 
-    /** A pending idempotency claim older than this is considered abandoned by a crashed sender. */
-    static final Duration STALE_CLAIM = Duration.ofSeconds(30);
+    /**
+     * How long a sender may take between claiming a send and storing its message; past it, the sender is taken to
+     * have crashed (its idempotency claim is abandoned, a seq it never stored is a hole to skip).
+     */
+    static final Duration SENDER_DEADLINE = Duration.ofSeconds(30);
 
     private final ConnectionStore store;
     private final RoomHistory history;
@@ -138,7 +141,7 @@ public final class Switchboard {
         Instant now = clock.instant();
         String key = clientId == null ? null : "MSGID#" + room + "#" + from + "#" + clientId;
         if (key != null) {
-            switch (idempotency.claim(key, now, now.plus(settings.idempotencyWindow()), now.minus(STALE_CLAIM))) {
+            switch (idempotency.claim(key, now, now.plus(settings.idempotencyWindow()), now.minus(SENDER_DEADLINE))) {
                 case IdempotencyStore.Claim.Completed done -> {
                     return Sent.of(new ServerFrame.Ack(clientId, "send", done.messageId(), done.seq()));
                 }
@@ -151,10 +154,12 @@ public final class Switchboard {
                 }
             }
         }
-        long seq = history.nextSeq(room);
-        ServerFrame.Message message = new ServerFrame.Message(messageIds.get(), room, from, data, now.toEpochMilli(),
-                seq);
-        history.append(message, now.plus(settings.historyRetention()));
+        long seq = history.nextSeq(room, now);
+        // Stamped after its seq was allocated, so a message's ts bounds the allocation time of every smaller seq.
+        Instant stamped = clock.instant();
+        ServerFrame.Message message = new ServerFrame.Message(messageIds.get(), room, from, data,
+                stamped.toEpochMilli(), seq);
+        history.append(message, stamped.plus(settings.historyRetention()));
         if (key != null) {
             idempotency.complete(key, message.id(), seq);
         }
@@ -218,16 +223,14 @@ public final class Switchboard {
 
     private ServerFrame historyPage(String id, String room, long after) {
         Instant now = clock.instant();
-        long latest = history.latestSeq(room);
+        RoomHistory.Counter counter = history.counter(room);
+        long latest = counter.latest();
         if (after >= latest) {
             return new ServerFrame.History(id, room, List.of(), false, latest);
         }
         List<ServerFrame.Message> found = history.after(room, after, Limits.HISTORY_PAGE_SIZE, now);
         if (found.isEmpty() || found.getFirst().seq() > after + 1) {
-            // The message right after the client's position is not retained (expired, or lost to a crash between
-            // numbering and storing it): say so rather than leave a silent gap.
-            return new ServerFrame.Reset(id, room, latest,
-                    "position " + after + " is older than the retained history");
+            return missingNext(id, room, after, counter, found.isEmpty() ? null : found.getFirst(), now);
         }
         List<ServerFrame.Message> page = new ArrayList<>();
         int bytes = 0;
@@ -240,6 +243,40 @@ public final class Switchboard {
         }
         boolean more = page.getLast().seq() < latest;
         return new ServerFrame.History(id, room, page, more, latest);
+    }
+
+    /**
+     * The message right after the client's position is not stored: it expired, or its sender has its seq and has
+     * not stored it yet, or that sender crashed in between. Whether the client's own position is still retained
+     * tells expiry apart; time tells the other two apart. A message still being written reaches this connection
+     * live (the connection is a member before this read, and the sender reads the members after storing), so the
+     * answer is an empty page and the client asks again if it still sees a gap. Expired messages and messages a
+     * sender never stored get a {@code reset} to the last missing seq: the client skips exactly what is gone.
+     */
+    private ServerFrame missingNext(String id, String room, long after, RoomHistory.Counter counter,
+                                    ServerFrame.Message next, Instant now) {
+        long skipTo = next == null ? counter.latest() : next.seq() - 1;
+        if (positionRetained(room, after, counter, now)) {
+            // Every missing seq was allocated before the next stored message was stamped (or before the latest
+            // allocation when none is stored): once that is older than a sender may take, nothing is in flight.
+            Instant allocatedBefore = next == null ? counter.allocatedAt() : Instant.ofEpochMilli(next.ts());
+            if (allocatedBefore.isAfter(now.minus(SENDER_DEADLINE))) {
+                return new ServerFrame.History(id, room, List.of(), false, counter.latest());
+            }
+            return new ServerFrame.Reset(id, room, skipTo, "messages " + (after + 1)
+                    + (skipTo > after + 1 ? "-" + skipTo : "") + " were never stored (their sender failed)");
+        }
+        return new ServerFrame.Reset(id, room, skipTo,
+                "position " + after + " is older than the retained history");
+    }
+
+    /** Whether the client's position is still within the history's retention (so what follows it is too). */
+    private boolean positionRetained(String room, long after, RoomHistory.Counter counter, Instant now) {
+        if (after == 0) {
+            return counter.startedAt().isAfter(now.minus(settings.historyRetention()));
+        }
+        List<ServerFrame.Message> position = history.after(room, after - 1, 1, now);
+        return !position.isEmpty() && position.getFirst().seq() == after;
     }
 
     /** Tells a room that a user's first connection joined or last connection left, unless presence is off. */

@@ -49,9 +49,10 @@ class RealtimeTest {
     private final InMemoryConnectionStore store = new InMemoryConnectionStore();
     private final Map<String, List<ServerFrame>> inboxes = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
+    private final InMemoryRoomHistory history = new InMemoryRoomHistory();
     private final Switchboard switchboard = Switchboard.builder()
             .store(store)
-            .history(new InMemoryRoomHistory())
+            .history(history)
             .idempotency(new InMemoryIdempotencyStore())
             .broadcaster(new Broadcaster((id, payload) -> {
                 inboxes.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(
@@ -150,12 +151,81 @@ class RealtimeTest {
 
         assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
                 .isInstanceOfSatisfying(ServerFrame.Reset.class, r -> {
-                    assertThat(r.seq()).isEqualTo(3);
+                    assertThat(r.seq()).as("skips what expired, not what is still retained").isEqualTo(2);
                     assertThat(r.id()).isEqualTo("x");
+                    assertThat(r.reason()).contains("older than the retained history");
                 });
         assertThat(switchboard.resume("a", new ClientFrame.Resume("y", "r", 2)))
                 .isInstanceOfSatisfying(ServerFrame.History.class,
                         h -> assertThat(h.messages()).extracting(ServerFrame.Message::data).containsExactly("new-3"));
+    }
+
+    /** Seq {@code seq} of room r allocated by a sender that has not stored it (yet). */
+    private ServerFrame.Message allocateWithoutStoring(String room) {
+        long seq = history.nextSeq(room, clock.instant());
+        return new ServerFrame.Message("late-" + seq, room, "carol", "late", clock.millis(), seq);
+    }
+
+    private static List<String> data(ServerFrame frame) {
+        return ((ServerFrame.History) frame).messages().stream().map(ServerFrame.Message::data).toList();
+    }
+
+    @Test
+    void aMessageStillBeingStoredIsWaitedForNotReset() {
+        member("a", "alice", "r");
+        send("a", "alice", "r", "1");
+        ServerFrame.Message inFlight = allocateWithoutStoring("r");
+        send("a", "alice", "r", "3");
+        clock.advance(Duration.ofSeconds(5));
+
+        assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
+                .as("seq 2 has a sender still storing it: nothing to skip, nothing yet to send")
+                .isEqualTo(new ServerFrame.History("x", "r", List.of(), false, 3));
+        switchboard.connect("b", "bob", "");
+        assertThat(switchboard.join("b", "bob", new ClientFrame.Join("j", "r", 1L)))
+                .isEqualTo(new ServerFrame.History("j", "r", List.of(), false, 3));
+
+        history.append(inFlight, clock.instant().plus(Duration.ofHours(1)));
+        assertThat(data(switchboard.resume("a", new ClientFrame.Resume("y", "r", 1)))).containsExactly("late", "3");
+    }
+
+    @Test
+    void theFirstMessageOfANewRoomStillBeingStoredIsWaitedFor() {
+        member("a", "alice", "r");
+        allocateWithoutStoring("r");
+        assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 0)))
+                .isEqualTo(new ServerFrame.History("x", "r", List.of(), false, 1));
+    }
+
+    @Test
+    void aSeqItsSenderNeverStoredIsSkippedOnceTheSenderDeadlinePasses() {
+        member("a", "alice", "r");
+        send("a", "alice", "r", "1");
+        allocateWithoutStoring("r");
+        allocateWithoutStoring("r");
+        send("a", "alice", "r", "4");
+        clock.advance(Switchboard.SENDER_DEADLINE.plusSeconds(1));
+
+        assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
+                .isInstanceOfSatisfying(ServerFrame.Reset.class, r -> {
+                    assertThat(r.seq()).as("exactly the missing seqs are skipped").isEqualTo(3);
+                    assertThat(r.reason()).contains("2-3", "never stored");
+                });
+        assertThat(data(switchboard.resume("a", new ClientFrame.Resume("y", "r", 3)))).containsExactly("4");
+    }
+
+    @Test
+    void aMissingLatestSeqIsSkippedOnceTheSenderDeadlinePasses() {
+        member("a", "alice", "r");
+        send("a", "alice", "r", "1");
+        allocateWithoutStoring("r");
+        assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
+                .isInstanceOf(ServerFrame.History.class);
+
+        clock.advance(Switchboard.SENDER_DEADLINE.plusSeconds(1));
+
+        assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
+                .isInstanceOfSatisfying(ServerFrame.Reset.class, r -> assertThat(r.seq()).isEqualTo(2));
     }
 
     @Test

@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
- * {@link RoomHistory} in the single table: the counter is {@code ROOM#<room> / SEQ} (UpdateItem ADD, atomic), each
+ * {@link RoomHistory} in the single table: the counter is {@code ROOM#<room> / SEQ} (UpdateItem ADD, atomic, with
+ * the times of the first and latest allocation in the same write), each
  * message is {@code HIST#<room> / <seq, zero-padded>} with {@code expiresAt} = retention. Reads are consistent,
  * so a message written before a read is always seen.
  *
@@ -36,21 +37,32 @@ public final class DynamoDbRoomHistory implements RoomHistory {
     }
 
     @Override
-    public long nextSeq(String room) {
+    public long nextSeq(String room, Instant now) {
+        AttributeValue millis = AttributeValue.fromN(Long.toString(now.toEpochMilli()));
         Map<String, AttributeValue> updated = dynamoDb.updateItem(r -> r.tableName(table)
                 .key(counterKey(room))
-                .updateExpression("ADD #seq :one")
-                .expressionAttributeNames(Map.of("#seq", "seq"))
-                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))
+                .updateExpression("ADD #seq :one SET #allocatedAt = :now, #startedAt = if_not_exists(#startedAt, :now)")
+                .expressionAttributeNames(Map.of("#seq", "seq", "#allocatedAt", "allocatedAt",
+                        "#startedAt", "startedAt"))
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":now", millis))
                 .returnValues(ReturnValue.UPDATED_NEW)).attributes();
         return Long.parseLong(updated.get("seq").n());
     }
 
     @Override
-    public long latestSeq(String room) {
+    public Counter counter(String room) {
         Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(counterKey(room))
                 .consistentRead(true)).item();
-        return item == null || !item.containsKey("seq") ? 0 : Long.parseLong(item.get("seq").n());
+        if (item == null || !item.containsKey("seq")) {
+            return Counter.EMPTY;
+        }
+        return new Counter(Long.parseLong(item.get("seq").n()), millis(item, "startedAt"),
+                millis(item, "allocatedAt"));
+    }
+
+    private static Instant millis(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(value.n()));
     }
 
     @Override

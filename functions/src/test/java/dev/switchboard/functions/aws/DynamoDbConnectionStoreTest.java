@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.ConnectionStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
     void aRoomsSequenceCounterSharesItsPartitionButIsNoMember() {
         store.register(connection("c1", "alice"));
         store.join("c1", "lobby", 10);
-        new DynamoDbRoomHistory(LocalDynamoDb.client(), table).nextSeq("lobby");
+        new DynamoDbRoomHistory(LocalDynamoDb.client(), table).nextSeq("lobby", Instant.now());
 
         assertThat(store.members("lobby")).containsExactly("c1");
         assertThat(store.memberUsers("lobby")).containsExactly(Map.entry("c1", "alice"));

@@ -43,13 +43,23 @@ abstract class HistoryContract {
         Set<Long> seen = ConcurrentHashMap.newKeySet();
         try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
             for (int i = 0; i < 200; i++) {
-                pool.execute(() -> seen.add(history.nextSeq("busy")));
+                pool.execute(() -> seen.add(history.nextSeq("busy", NOW)));
             }
         }
         assertThat(seen).hasSize(200).contains(1L, 200L).allMatch(seq -> seq >= 1 && seq <= 200);
         assertThat(history.latestSeq("busy")).isEqualTo(200);
         assertThat(history.latestSeq("quiet")).isZero();
-        assertThat(history.nextSeq("quiet")).isEqualTo(1);
+        assertThat(history.nextSeq("quiet", NOW)).isEqualTo(1);
+    }
+
+    @Test
+    void theCounterRecordsWhenTheRoomStartedAndWhenItsLatestSeqWasAllocated() {
+        assertThat(history.counter("new")).isEqualTo(RoomHistory.Counter.EMPTY);
+        history.nextSeq("new", NOW);
+        history.nextSeq("new", NOW.plusSeconds(5));
+        history.nextSeq("new", NOW.plusSeconds(9));
+
+        assertThat(history.counter("new")).isEqualTo(new RoomHistory.Counter(3, NOW, NOW.plusSeconds(9)));
     }
 
     @Test
