@@ -22,6 +22,15 @@ public final class EnvNames {
     public static final String MAX_POSTS_PER_SECOND = "SWITCHBOARD_MAX_POSTS_PER_SECOND";
     /** Attempts per connection for throttled or failed posts, the first included. */
     public static final String MAX_ATTEMPTS = "SWITCHBOARD_MAX_ATTEMPTS";
+    /**
+     * How many partitions each room's membership is spread over (1 to 64, default 1). Every function must see the
+     * same value; it is fixed when a stack is deployed (memberships written under another value are not found).
+     */
+    public static final String ROOM_SHARDS = "SWITCHBOARD_ROOM_SHARDS";
+    /** URL of the fan-out queue; when set, broadcasts to large rooms go out as one queue message per shard. */
+    public static final String FANOUT_QUEUE_URL = "SWITCHBOARD_FANOUT_QUEUE_URL";
+    /** Rooms estimated to have at least this many members use the fan-out queue (default 2000). */
+    public static final String FANOUT_THRESHOLD = "SWITCHBOARD_FANOUT_THRESHOLD";
     /** Connection record lifetime in seconds without a {@code $disconnect}. */
     public static final String CONNECTION_TTL_SECONDS = "SWITCHBOARD_CONNECTION_TTL_SECONDS";
 

@@ -39,6 +39,12 @@ public enum Route {
     /** The SQS consumer that publishes messages from backends; not a WebSocket route, deployed beside them. */
     public static final String PUBLISHER_CLASS = HANDLER_PACKAGE + ".PublishHandler";
 
+    /**
+     * The SQS consumer that delivers one shard of a large room's broadcast; not a WebSocket route, deployed beside
+     * them when the fan-out queue is on.
+     */
+    public static final String FANOUT_CLASS = HANDLER_PACKAGE + ".FanoutHandler";
+
     /** API Gateway's route selection expression; the body's {@code action} value picks the route. */
     public static final String SELECTION_EXPRESSION = "$request.body.action";
 
