@@ -1,5 +1,6 @@
 package dev.switchboard.core;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,8 +44,33 @@ public interface ConnectionStore {
     /** The rooms the connection is in. */
     Set<String> roomsOf(String connectionId);
 
-    /** Connection ids of every member of the room. */
-    List<String> members(String room);
+    /**
+     * How many partitions each room's membership is spread over (1 for a store that does not shard). A member
+     * lives in shard {@link #shardOf(String, int)} of its connection id.
+     */
+    default int shards() {
+        return 1;
+    }
+
+    /** Connection ids of the room's members kept in one shard ({@code 0 <= shard < shards()}). */
+    List<String> members(String room, int shard);
+
+    /** Connection ids of every member of the room, from every shard. */
+    default List<String> members(String room) {
+        if (shards() == 1) {
+            return members(room, 0);
+        }
+        List<String> all = new ArrayList<>();
+        for (int shard = 0; shard < shards(); shard++) {
+            all.addAll(members(room, shard));
+        }
+        return all;
+    }
+
+    /** The shard of a room's membership that holds a connection: stable across processes and restarts. */
+    static int shardOf(String connectionId, int shards) {
+        return Math.floorMod(connectionId.hashCode(), shards);
+    }
 
     /** Every member of the room: connection id to the user id it connected as. */
     default Map<String, String> memberUsers(String room) {

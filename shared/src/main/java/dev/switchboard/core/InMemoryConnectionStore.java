@@ -16,6 +16,20 @@ public final class InMemoryConnectionStore implements ConnectionStore {
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> roomsByConnection = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> membersByRoom = new ConcurrentHashMap<>();
+    private final int shards;
+
+    /** A store whose rooms are one shard each. */
+    public InMemoryConnectionStore() {
+        this(1);
+    }
+
+    /** A store reporting each room's members in {@code shards} shards, as a sharded DynamoDB layout would. */
+    public InMemoryConnectionStore(int shards) {
+        if (shards < 1) {
+            throw new IllegalArgumentException("shards must be at least 1");
+        }
+        this.shards = shards;
+    }
 
     @Override
     public synchronized void register(Connection connection) {
@@ -81,15 +95,24 @@ public final class InMemoryConnectionStore implements ConnectionStore {
     }
 
     @Override
-    public List<String> members(String room) {
+    public int shards() {
+        return shards;
+    }
+
+    @Override
+    public List<String> members(String room, int shard) {
         Set<String> members = membersByRoom.get(room);
-        return members == null ? List.of() : List.copyOf(members);
+        if (members == null) {
+            return List.of();
+        }
+        return members.stream().filter(id -> ConnectionStore.shardOf(id, shards) == shard).toList();
     }
 
     @Override
     public Map<String, String> memberUsers(String room, int limit) {
         Map<String, String> users = new java.util.HashMap<>();
-        for (String connectionId : members(room)) {
+        Set<String> all = membersByRoom.getOrDefault(room, Set.of());
+        for (String connectionId : all) {
             if (users.size() == limit) {
                 break;
             }

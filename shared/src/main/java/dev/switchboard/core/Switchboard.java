@@ -50,6 +50,8 @@ public final class Switchboard {
     private final Clock clock;
     private final CoreSettings settings;
     private final Supplier<String> messageIds;
+    private final FanoutQueue fanout;
+    private final int fanoutThreshold;
 
     private Switchboard(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "store");
@@ -59,6 +61,8 @@ public final class Switchboard {
         this.clock = builder.clock;
         this.settings = builder.settings;
         this.messageIds = builder.messageIds;
+        this.fanout = builder.fanout;
+        this.fanoutThreshold = builder.fanoutThreshold;
     }
 
     public static Builder builder() {
@@ -163,13 +167,51 @@ public final class Switchboard {
         if (key != null) {
             idempotency.complete(key, message.id(), seq);
         }
-        BroadcastResult result = broadcaster.broadcast(store.members(room), FrameCodec.encodeBytes(message));
+        BroadcastResult result = deliverToRoom(room, FrameCodec.encodeBytes(message));
         if (result.tooLarge() > 0) {
             return new Sent(new ServerFrame.Error(ErrorCode.PAYLOAD_TOO_LARGE,
                     "message exceeds the gateway's size limit for " + result.tooLarge() + " recipient(s)", clientId),
                     result);
         }
         return new Sent(new ServerFrame.Ack(clientId, "send", message.id(), seq), result);
+    }
+
+    /**
+     * Posts a payload to every member of a room. With a fan-out queue and a sharded store, a room whose first
+     * shard suggests at least the fan-out threshold of members is spread over workers: this call delivers shard
+     * 0 itself and queues one job for each other shard. If the queue refuses the jobs, everything goes out here.
+     */
+    private BroadcastResult deliverToRoom(String room, byte[] payload) {
+        int shards = store.shards();
+        if (fanout == null || shards == 1) {
+            return broadcaster.broadcast(store.members(room), payload);
+        }
+        List<String> members = new ArrayList<>(store.members(room, 0));
+        // Connection ids spread evenly over the shards by their hash, so the first shard stands for all of them.
+        if ((long) members.size() * shards >= fanoutThreshold) {
+            List<FanoutQueue.Job> jobs = new ArrayList<>();
+            for (int shard = 1; shard < shards; shard++) {
+                jobs.add(new FanoutQueue.Job(room, shard, payload));
+            }
+            try {
+                fanout.enqueue(jobs);
+                return broadcaster.broadcast(members, payload);
+            } catch (RuntimeException queueFailed) {
+                // Slower, but nobody is left out: deliver every shard from here.
+            }
+        }
+        for (int shard = 1; shard < shards; shard++) {
+            members.addAll(store.members(room, shard));
+        }
+        return broadcaster.broadcast(members, payload);
+    }
+
+    /** Delivers one shard of a room's broadcast (what a fan-out worker does with a {@link FanoutQueue.Job}). */
+    public BroadcastResult deliverShard(FanoutQueue.Job job) {
+        if (job.shard() >= store.shards()) {
+            throw new IllegalArgumentException("shard " + job.shard() + " of " + store.shards());
+        }
+        return broadcaster.broadcast(store.members(job.room(), job.shard()), job.payload());
     }
 
     /** Messages of a joined room after a position: one page, or a reset when that position is gone. */
@@ -310,6 +352,8 @@ public final class Switchboard {
         private Clock clock = Clock.systemUTC();
         private CoreSettings settings = CoreSettings.defaults();
         private Supplier<String> messageIds = () -> UUID.randomUUID().toString();
+        private FanoutQueue fanout;
+        private int fanoutThreshold = Integer.MAX_VALUE;
 
         private Builder() {
         }
@@ -346,6 +390,19 @@ public final class Switchboard {
 
         public Builder messageIds(Supplier<String> value) {
             this.messageIds = Objects.requireNonNull(value, "messageIds");
+            return this;
+        }
+
+        /**
+         * Spreads broadcasts to rooms of at least {@code threshold} members over fan-out workers, one job per
+         * shard of the store (so only with a store of more than one shard).
+         */
+        public Builder fanout(FanoutQueue queue, int threshold) {
+            if (threshold < 1) {
+                throw new IllegalArgumentException("fan-out threshold must be at least 1");
+            }
+            fanout = Objects.requireNonNull(queue, "queue");
+            fanoutThreshold = threshold;
             return this;
         }
 
