@@ -38,7 +38,7 @@ public final class PublishHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return Telemetry.around(context, () -> {
+        return Telemetry.aroundBatch(context, () -> {
             List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
             List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null
                     ? List.of() : event.getRecords();

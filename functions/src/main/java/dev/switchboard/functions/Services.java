@@ -2,6 +2,7 @@ package dev.switchboard.functions;
 
 import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.ConnectionStore;
+import dev.switchboard.core.FanoutQueue;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.TokenBucket;
 import dev.switchboard.functions.aws.AwsClients;
@@ -9,6 +10,7 @@ import dev.switchboard.functions.aws.DynamoDbConnectionStore;
 import dev.switchboard.functions.aws.DynamoDbIdempotencyStore;
 import dev.switchboard.functions.aws.DynamoDbRoomHistory;
 import dev.switchboard.functions.aws.ManagementApiSender;
+import dev.switchboard.functions.aws.SqsFanoutQueue;
 import dev.switchboard.functions.config.FunctionConfig;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -50,13 +52,31 @@ public final class Services {
         return create(config, DefaultCredentialsProvider.builder().build());
     }
 
-    /** Wires DynamoDB and the management API from a configuration and explicit credentials. */
+    /**
+     * Wires DynamoDB, the management API and (when its URL is configured) the SQS fan-out queue from a
+     * configuration and explicit credentials.
+     */
     public static Switchboard create(FunctionConfig config, AwsCredentialsProvider credentials) {
+        FanoutQueue fanout = config.fanoutQueueUrl()
+                .map(url -> (FanoutQueue) new SqsFanoutQueue(AwsClients.sqs(config, credentials), url))
+                .orElse(null);
+        return create(config, credentials, fanout);
+    }
+
+    /**
+     * Wires DynamoDB and the management API, with the given fan-out queue for big rooms (null for none), as the
+     * local stack does with its in-process fan-out workers.
+     */
+    public static Switchboard create(FunctionConfig config, AwsCredentialsProvider credentials, FanoutQueue fanout) {
         DynamoDbClient dynamoDb = AwsClients.dynamoDb(config, credentials);
-        ConnectionStore store = DynamoDbConnectionStore.create(dynamoDb, config.tableName());
+        ConnectionStore store = DynamoDbConnectionStore.create(dynamoDb, config.tableName(), config.roomShards());
         ManagementApiSender sender = new ManagementApiSender(AwsClients.managementApi(
                 config.requireManagementEndpoint(), Region.of(config.region()), credentials));
-        return Switchboard.builder()
+        Switchboard.Builder builder = Switchboard.builder();
+        if (fanout != null) {
+            builder.fanout(fanout, config.fanoutThreshold());
+        }
+        return builder
                 .store(store)
                 .history(new DynamoDbRoomHistory(dynamoDb, config.tableName()))
                 .idempotency(new DynamoDbIdempotencyStore(dynamoDb, config.tableName()))

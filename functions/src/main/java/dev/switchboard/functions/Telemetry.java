@@ -68,6 +68,18 @@ final class Telemetry {
         return context == null ? body.get() : PowertoolsLogging.withLogging(context, body);
     }
 
+    /**
+     * Runs one SQS batch (the publisher, the fan-out worker) with the Lambda context in its logs, then flushes the
+     * metrics its deliveries recorded, so they leave with this invocation.
+     */
+    static <T> T aroundBatch(Context context, Supplier<T> body) {
+        try {
+            return around(context, body);
+        } finally {
+            metrics().flush();
+        }
+    }
+
     static void connectionOpened() {
         metrics().addMetric(CONNECTIONS_OPENED, 1, MetricUnit.COUNT);
     }

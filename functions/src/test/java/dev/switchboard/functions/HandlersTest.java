@@ -309,7 +309,7 @@ class HandlersTest {
         }
 
         @Override
-        public List<String> members(String room) {
+        public List<String> members(String room, int shard) {
             throw outage();
         }
 

@@ -28,6 +28,11 @@ class RouteTableTest {
         assertDeployableHandler(Route.PUBLISHER_CLASS);
     }
 
+    @Test
+    void theFanoutWorkerNamedByTheTableIsDeployable() throws Exception {
+        assertDeployableHandler(Route.FANOUT_CLASS);
+    }
+
     private static void assertDeployableHandler(String className) throws Exception {
         Class<?> type = Class.forName(className);
         assertThat(RequestHandler.class).isAssignableFrom(type);

@@ -83,4 +83,24 @@ class TelemetryTest {
         assertThat(lines()).anySatisfy(l -> assertThat(l).contains("\"ConnectionsClosed\":1.0"));
         assertThat(lines()).noneMatch(l -> l.contains("redacted-in-fixture"));
     }
+
+    @Test
+    void aQueueBatchFlushesTheMetricsOfItsDeliveries() {
+        for (String id : List.of("Conn-Alice-1=", "Conn-Bob=")) {
+            switchboard.connect(id, "u", "");
+            switchboard.join(id, "u", new ClientFrame.Join(null, "lobby"));
+        }
+        com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage record =
+                new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
+        record.setMessageId("m-1");
+        record.setBody("{\"room\":\"lobby\",\"data\":\"queued\"}");
+        com.amazonaws.services.lambda.runtime.events.SQSEvent event =
+                new com.amazonaws.services.lambda.runtime.events.SQSEvent();
+        event.setRecords(List.of(record));
+
+        new PublishHandler(switchboard).handleRequest(event, new FakeLambdaContext("req-3", "publisher"));
+
+        assertThat(lines()).as("the batch's own EMF line, flushed before the handler returns")
+                .anySatisfy(l -> assertThat(l).contains("\"_aws\"").contains("\"Deliveries\":2.0"));
+    }
 }

@@ -11,6 +11,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Builds the SDK clients the functions use, once per container. All use the JDK's URL connection HTTP client
@@ -38,6 +39,15 @@ public final class AwsClients {
                 .credentialsProvider(credentials);
         config.dynamoDbEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
+    }
+
+    /** An SQS client in the function's region (the fan-out queue). */
+    public static SqsClient sqs(FunctionConfig config, AwsCredentialsProvider credentials) {
+        return SqsClient.builder()
+                .httpClient(httpClient())
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials)
+                .build();
     }
 
     /**

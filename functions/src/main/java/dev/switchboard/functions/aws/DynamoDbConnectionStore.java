@@ -54,15 +54,33 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
 
     private final DynamoDbEnhancedClient enhanced;
     private final DynamoDbTable<StoreItem> table;
+    private final int shards;
 
-    public DynamoDbConnectionStore(DynamoDbEnhancedClient enhanced, String tableName) {
+    /**
+     * @param shards partitions each room's membership is spread over; every function on one table must use the
+     *               same value
+     */
+    public DynamoDbConnectionStore(DynamoDbEnhancedClient enhanced, String tableName, int shards) {
+        if (shards < 1) {
+            throw new IllegalArgumentException("shards must be at least 1");
+        }
         this.enhanced = Objects.requireNonNull(enhanced, "enhanced");
         this.table = enhanced.table(Objects.requireNonNull(tableName, "tableName"), StoreItem.SCHEMA);
+        this.shards = shards;
     }
 
     public static DynamoDbConnectionStore create(DynamoDbClient dynamoDb, String tableName) {
+        return create(dynamoDb, tableName, 1);
+    }
+
+    public static DynamoDbConnectionStore create(DynamoDbClient dynamoDb, String tableName, int shards) {
         return new DynamoDbConnectionStore(DynamoDbEnhancedClient.builder().dynamoDbClient(dynamoDb).build(),
-                tableName);
+                tableName, shards);
+    }
+
+    /** The partition holding the connection's membership row of a room. */
+    private String memberPartition(String room, String connectionId) {
+        return roomKey(room, ConnectionStore.shardOf(connectionId, shards));
     }
 
     @Override
@@ -97,7 +115,7 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
             } else if (item.sk().startsWith(ROOM)) {
                 String room = item.sk().substring(ROOM.length());
                 rooms.add(room);
-                deletes.add(key(roomKey(room), connectionKey));
+                deletes.add(key(memberPartition(room, connectionId), connectionKey));
             }
         }
         deleteAll(deletes);
@@ -127,7 +145,8 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
             return JoinResult.TOO_MANY_ROOMS;
         }
         StoreItem reverse = StoreItem.of(connectionKey, ROOM + room, meta.userId(), meta.expiresAt());
-        StoreItem member = StoreItem.of(roomKey(room), connectionKey, meta.userId(), meta.expiresAt());
+        StoreItem member = StoreItem.of(memberPartition(room, connectionId), connectionKey, meta.userId(),
+                meta.expiresAt());
         try {
             enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
                     .addConditionCheck(table, ConditionCheck.builder().key(key(connectionKey, META))
@@ -156,7 +175,7 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
             enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
                     .addDeleteItem(table, TransactDeleteItemEnhancedRequest.builder()
                             .key(key(connectionKey, ROOM + room)).conditionExpression(EXISTS).build())
-                    .addDeleteItem(table, key(roomKey(room), connectionKey))
+                    .addDeleteItem(table, key(memberPartition(room, connectionId), connectionKey))
                     .build());
             return true;
         } catch (TransactionCanceledException e) {
@@ -185,25 +204,33 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
     }
 
     @Override
-    public List<String> members(String room) {
-        return idsInPartition(roomKey(room));
+    public int shards() {
+        return shards;
+    }
+
+    @Override
+    public List<String> members(String room, int shard) {
+        return idsInPartition(roomKey(room, shard));
     }
 
     @Override
     public Map<String, String> memberUsers(String room, int limit) {
         Map<String, String> users = new HashMap<>();
-        QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
-                .queryConditional(QueryConditional.sortBeginsWith(key(roomKey(room), SwitchboardTable.CONNECTION)))
-                .attributesToProject(SwitchboardTable.SORT_KEY, "userId");
-        if (limit < Integer.MAX_VALUE) {
-            // Pages no bigger than needed: asking whether a room has more than N members reads N + 1 rows.
-            query.limit(Math.max(1, limit));
-        }
-        for (StoreItem item : table.query(query.build()).items()) {
-            if (users.size() == limit) {
-                break;
+        for (int shard = 0; shard < shards && users.size() < limit; shard++) {
+            QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
+                    .queryConditional(QueryConditional.sortBeginsWith(
+                            key(roomKey(room, shard), SwitchboardTable.CONNECTION)))
+                    .attributesToProject(SwitchboardTable.SORT_KEY, "userId");
+            if (limit < Integer.MAX_VALUE) {
+                // Pages no bigger than needed: asking whether a room has more than N members reads N + 1 rows.
+                query.limit(Math.max(1, limit - users.size()));
             }
-            users.put(item.sk().substring(SwitchboardTable.CONNECTION.length()), item.userId());
+            for (StoreItem item : table.query(query.build()).items()) {
+                if (users.size() == limit) {
+                    break;
+                }
+                users.put(item.sk().substring(SwitchboardTable.CONNECTION.length()), item.userId());
+            }
         }
         return users;
     }

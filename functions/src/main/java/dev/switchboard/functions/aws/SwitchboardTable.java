@@ -16,7 +16,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * <ul>
  *   <li>{@code CONN#<id> / META}: the connection (userId, connectedAt, sourceIp, expiresAt)</li>
  *   <li>{@code CONN#<id> / ROOM#<room>}: the rooms of a connection, so one Query finds them on disconnect</li>
- *   <li>{@code ROOM#<room> / CONN#<id>}: a room's members, listed by Query to broadcast (never Scan)</li>
+ *   <li>{@code ROOM#<room> / CONN#<id>}: a room's members, listed by Query to broadcast (never Scan); with
+ *       {@code SWITCHBOARD_ROOM_SHARDS} = n > 1, a member whose id hashes to shard k > 0 lives in
+ *       {@code ROOM#<room>#<k>} instead, so a huge room is n partitions that n workers can read at once</li>
  *   <li>{@code USER#<userId> / CONN#<id>}: a user's connections</li>
  *   <li>{@code ROOM#<room> / SEQ}: the room's message counter (UpdateItem ADD)</li>
  *   <li>{@code HIST#<room> / <seq, 20 digits>}: the room's messages, kept for the history retention</li>
@@ -82,6 +84,14 @@ public final class SwitchboardTable {
 
     static String roomKey(String room) {
         return ROOM + room;
+    }
+
+    /**
+     * The partition of one shard of a room's membership: shard 0 is the room's own partition (so an unsharded
+     * table has one), shard k is {@code ROOM#<room>#<k>}; room names cannot contain {@code #}.
+     */
+    static String roomKey(String room, int shard) {
+        return shard == 0 ? roomKey(room) : ROOM + room + "#" + shard;
     }
 
     static String userKey(String userId) {

@@ -25,12 +25,18 @@ import java.util.Optional;
  * @param maxPostsPerSecond  most @connections posts per second per container, 0 for no limit
  * @param retryPolicy        retries for throttled and failed posts
  * @param core               core tunables (connection TTL, rooms per connection)
+ * @param roomShards         partitions each room's membership is spread over
+ * @param fanoutQueueUrl     the fan-out queue, where this function may spread big rooms' broadcasts, else empty
+ * @param fanoutThreshold    room size from which broadcasts use the fan-out queue
  */
 public record FunctionConfig(String tableName, Optional<URI> managementEndpoint, String region,
                              Optional<URI> dynamoDbEndpoint, int maxInFlight, int maxPostsPerSecond,
-                             RetryPolicy retryPolicy, CoreSettings core) {
+                             RetryPolicy retryPolicy, CoreSettings core, int roomShards,
+                             Optional<URI> fanoutQueueUrl, int fanoutThreshold) {
 
     public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+    public static final int MAX_ROOM_SHARDS = 64;
+    public static final int DEFAULT_FANOUT_THRESHOLD = 2_000;
 
     public FunctionConfig {
         Objects.requireNonNull(tableName, "tableName");
@@ -39,6 +45,7 @@ public record FunctionConfig(String tableName, Optional<URI> managementEndpoint,
         Objects.requireNonNull(dynamoDbEndpoint, "dynamoDbEndpoint");
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         Objects.requireNonNull(core, "core");
+        Objects.requireNonNull(fanoutQueueUrl, "fanoutQueueUrl");
         if (tableName.isBlank()) {
             throw new ConfigurationException(EnvNames.TABLE_NAME + " must be set");
         }
@@ -47,6 +54,12 @@ public record FunctionConfig(String tableName, Optional<URI> managementEndpoint,
         }
         if (maxInFlight < 1 || maxInFlight > 1_000) {
             throw new ConfigurationException(EnvNames.MAX_IN_FLIGHT + " must be between 1 and 1000");
+        }
+        if (roomShards < 1 || roomShards > MAX_ROOM_SHARDS) {
+            throw new ConfigurationException(EnvNames.ROOM_SHARDS + " must be between 1 and " + MAX_ROOM_SHARDS);
+        }
+        if (fanoutThreshold < 1) {
+            throw new ConfigurationException(EnvNames.FANOUT_THRESHOLD + " must be at least 1");
         }
     }
 
@@ -70,7 +83,8 @@ public record FunctionConfig(String tableName, Optional<URI> managementEndpoint,
                         intValue(env, EnvNames.PRESENCE_MAX_ROOM_SIZE, coreDefaults.presenceMaxRoomSize()));
         return new FunctionConfig(table, uri(env, EnvNames.MANAGEMENT_ENDPOINT), region,
                 uri(env, EnvNames.DYNAMODB_ENDPOINT), intValue(env, EnvNames.MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT),
-                intValue(env, EnvNames.MAX_POSTS_PER_SECOND, 0), retry, core);
+                intValue(env, EnvNames.MAX_POSTS_PER_SECOND, 0), retry, core, intValue(env, EnvNames.ROOM_SHARDS, 1),
+                uri(env, EnvNames.FANOUT_QUEUE_URL), intValue(env, EnvNames.FANOUT_THRESHOLD, DEFAULT_FANOUT_THRESHOLD));
     }
 
     /** The management endpoint, or a configuration error naming the missing variable. */

@@ -140,6 +140,29 @@ abstract class ConnectionStoreContract {
     }
 
     @Test
+    void theShardsOfARoomPartitionItsMembersByConnectionId() {
+        List<String> ids = IntStream.range(0, 60).mapToObj(i -> "s" + i).toList();
+        for (String id : ids) {
+            store.register(connection(id, "u-" + id));
+            store.join(id, "hall", 50);
+        }
+        store.leave("s7", "hall");
+        store.remove("s8");
+
+        List<String> union = new ArrayList<>();
+        for (int shard = 0; shard < store.shards(); shard++) {
+            int index = shard;
+            List<String> inShard = store.members("hall", shard);
+            assertThat(inShard).allMatch(id -> ConnectionStore.shardOf(id, store.shards()) == index);
+            union.addAll(inShard);
+        }
+        assertThat(union).doesNotHaveDuplicates().hasSize(58).doesNotContain("s7", "s8")
+                .containsExactlyInAnyOrderElementsOf(store.members("hall"));
+        assertThat(store.memberUsers("hall", 10)).hasSize(10);
+        assertThat(store.memberUsers("hall")).hasSize(58).containsEntry("s9", "u-s9");
+    }
+
+    @Test
     void largeRoomIsListedCompletely() {
         List<String> ids = IntStream.range(0, 1_500).mapToObj(i -> "conn-" + i + "-" + "x".repeat(40)).toList();
         try (ExecutorService pool = Executors.newFixedThreadPool(16)) {

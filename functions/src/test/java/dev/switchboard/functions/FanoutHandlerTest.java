@@ -1,0 +1,80 @@
+package dev.switchboard.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import dev.switchboard.core.Broadcaster;
+import dev.switchboard.core.ConnectionStore;
+import dev.switchboard.core.CoreSettings;
+import dev.switchboard.core.InMemoryConnectionStore;
+import dev.switchboard.core.InMemoryIdempotencyStore;
+import dev.switchboard.core.InMemoryRoomHistory;
+import dev.switchboard.core.RetryPolicy;
+import dev.switchboard.core.SendOutcome;
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.protocol.ClientFrame;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The fan-out worker, driven by an SQS event fixture shaped as Lambda delivers it. */
+class FanoutHandlerTest {
+
+    private static final int SHARDS = 4;
+
+    private final InMemoryConnectionStore store = new InMemoryConnectionStore(SHARDS);
+    private final Map<String, String> received = new ConcurrentHashMap<>();
+    private final Switchboard switchboard = Switchboard.builder()
+            .store(store).history(new InMemoryRoomHistory()).idempotency(new InMemoryIdempotencyStore())
+            .broadcaster(new Broadcaster((id, payload) -> {
+                received.merge(id, new String(payload, StandardCharsets.UTF_8), (a, b) -> a + "\n" + b);
+                return SendOutcome.DELIVERED;
+            }, store, 8, new RetryPolicy(2, Duration.ZERO, Duration.ZERO)))
+            .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
+            .build();
+
+    private static SQSEvent fixture() throws IOException {
+        PojoSerializer<SQSEvent> serializer = LambdaEventSerializers.serializerFor(SQSEvent.class,
+                FanoutHandlerTest.class.getClassLoader());
+        try (InputStream in = FanoutHandlerTest.class.getResourceAsStream("/events/sqs-fanout.json")) {
+            return serializer.fromJson(in);
+        }
+    }
+
+    @Test
+    void eachRecordReachesExactlyItsShardAndBadRecordsGoBackForTheDeadLetterQueue() throws IOException {
+        List<String> ids = IntStream.range(0, 80).mapToObj(i -> "conn-" + i).toList();
+        for (String id : ids) {
+            switchboard.connect(id, "fan-" + id, "");
+            switchboard.join(id, "fan-" + id, new ClientFrame.Join(null, "stadium"));
+        }
+
+        SQSBatchResponse response = new FanoutHandler(switchboard).handleRequest(fixture(), null);
+
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .as("the record without a shard and the one naming shard 9 of 4")
+                .containsExactly("7a0e5b1c-0002-4c2d-8e3f-000000000002", "7a0e5b1c-0003-4c2d-8e3f-000000000003");
+        List<String> shardsTwoAndThree = ids.stream()
+                .filter(id -> ConnectionStore.shardOf(id, SHARDS) >= 2).toList();
+        assertThat(received.keySet()).isNotEmpty().containsExactlyInAnyOrderElementsOf(shardsTwoAndThree);
+        assertThat(received.values()).allSatisfy(frame -> assertThat(frame)
+                .isEqualTo("{\"type\":\"message\",\"id\":\"m-1\",\"room\":\"stadium\",\"from\":\"coach\","
+                        + "\"data\":{\"score\":\"2-1\"},\"ts\":1795514460000,\"seq\":42}"));
+    }
+
+    @Test
+    void anEmptyOrMissingBatchIsNoFailure() {
+        assertThat(new FanoutHandler(switchboard).handleRequest(new SQSEvent(), null).getBatchItemFailures())
+                .isEmpty();
+        assertThat(new FanoutHandler(switchboard).handleRequest(null, null).getBatchItemFailures()).isEmpty();
+    }
+}
