@@ -146,9 +146,11 @@ public final class SwitchboardStack extends Stack {
                 .build();
         apiGatewayLoggingRole().ifPresent(account -> stage.getNode().addDependency(account));
 
+        // Every function that reads or writes the table gets this map, so all of them see one shard count.
         Map<String, String> routeEnvironment = Map.of(
                 EnvNames.TABLE_NAME, table.getTableName(),
                 EnvNames.MANAGEMENT_ENDPOINT, stage.getCallbackUrl(),
+                EnvNames.ROOM_SHARDS, Integer.toString(props.roomShards()),
                 // Keep as many @connections connections alive as the broadcaster keeps posts in flight (64).
                 "JAVA_TOOL_OPTIONS", "-Dhttp.maxConnections=64",
                 "POWERTOOLS_SERVICE_NAME", props.stackName(),

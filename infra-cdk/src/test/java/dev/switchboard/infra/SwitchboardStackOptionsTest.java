@@ -40,6 +40,7 @@ class SwitchboardStackOptionsTest {
                 .logRetention(SwitchboardProps.retention(7))
                 .dataRemoval(SwitchboardProps.DataRemoval.DESTROY)
                 .apiGatewayLoggingRole(false)
+                .roomShards(8)
                 .build());
         existingSecret = Synthesized.of(SwitchboardProps.builder().auth(AuthSettings.secret(SECRET_ARN)).build());
     }
@@ -75,6 +76,11 @@ class SwitchboardStackOptionsTest {
             assertThat(g).containsEntry("DeletionPolicy", "Delete");
             assertThat(Synthesized.properties(g)).containsEntry("RetentionInDays", 7);
         });
+    }
+
+    @Test
+    void theShardCountReachesEveryFunctionThatUsesTheTable() {
+        SwitchboardStackTest.assertRoomShardsEverywhere(dev, "8");
     }
 
     @Test

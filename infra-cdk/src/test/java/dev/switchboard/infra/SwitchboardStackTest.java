@@ -104,6 +104,26 @@ class SwitchboardStackTest {
                 .startsWith("{\"Fn::Join\":[\"\",[\"https://\"").contains("/prod");
     }
 
+    @Test
+    void everyFunctionThatUsesTheTableSeesTheSameRoomShardCount() {
+        assertRoomShardsEverywhere(synth, "1");
+    }
+
+    /** Every function but the authorizer (which never touches the table) has the table and this shard count. */
+    static void assertRoomShardsEverywhere(Synthesized synthesized, String shards) {
+        Map<String, Map<String, Object>> environments = synthesized.environmentsByHandler();
+        String authorizer = Route.AUTHORIZER_CLASS + "::handleRequest";
+        assertThat(environments).containsKey(authorizer).hasSizeGreaterThan(Route.values().length);
+        environments.forEach((handler, variables) -> {
+            if (handler.equals(authorizer)) {
+                assertThat(variables).doesNotContainKeys(EnvNames.TABLE_NAME, EnvNames.ROOM_SHARDS);
+            } else {
+                assertThat(variables).as(handler).containsKey(EnvNames.TABLE_NAME)
+                        .containsEntry(EnvNames.ROOM_SHARDS, shards);
+            }
+        });
+    }
+
     @ParameterizedTest
     @EnumSource(Route.class)
     void eachRouteInvokesThePublishedVersionThroughTheLiveAlias(Route route) {
