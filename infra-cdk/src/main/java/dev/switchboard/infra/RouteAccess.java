@@ -10,8 +10,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What each route's function may do, in one place: the DynamoDB actions its use case issues and the
- * {@code @connections} methods it calls. The stack grants exactly this, on the one table and the one stage.
+ * What each route's function may do, in one place: the DynamoDB actions its use case issues, the
+ * {@code @connections} methods it calls, and whether it hands large rooms' broadcasts to the fan-out queue. The
+ * stack grants exactly this, on the one table, the one stage and the one fan-out queue.
  *
  * <p>IAM names the operations inside a transaction, not the transaction: {@code TransactWriteItems} needs
  * {@code PutItem}/{@code DeleteItem} for its puts and deletes and {@code ConditionCheckItem} for its checks.
@@ -29,8 +30,10 @@ public final class RouteAccess {
     /**
      * @param tableActions      IAM actions on the table, e.g. {@code dynamodb:Query}
      * @param connectionMethods management API methods on this stage's {@code @connections/*}
+     * @param enqueuesFanout    publishes to rooms, so sends one message per shard to the fan-out queue when a room
+     *                          is large (the queue's URL and threshold come with the grant)
      */
-    public record Access(Set<String> tableActions, Set<ConnectionMethod> connectionMethods) {
+    public record Access(Set<String> tableActions, Set<ConnectionMethod> connectionMethods, boolean enqueuesFanout) {
         public Access {
             tableActions = Set.copyOf(tableActions);
             connectionMethods = connectionMethods.isEmpty() ? Set.of()
@@ -40,6 +43,11 @@ public final class RouteAccess {
                     throw new IllegalArgumentException("not a single DynamoDB action: " + action);
                 }
             }
+        }
+
+        /** Access that never touches the fan-out queue. */
+        public Access(Set<String> tableActions, Set<ConnectionMethod> connectionMethods) {
+            this(tableActions, connectionMethods, false);
         }
 
         public boolean usesTable() {
@@ -65,7 +73,15 @@ public final class RouteAccess {
      * The queue publisher (not a route): publishes to rooms and users exactly as {@code send} and {@code direct}
      * do.
      */
-    public static final Access PUBLISHER = new Access(PUBLISH_ACTIONS, POST);
+    public static final Access PUBLISHER = new Access(PUBLISH_ACTIONS, POST, true);
+
+    /**
+     * The fan-out consumer (not a route): delivers one shard of a large room's broadcast. A member query on the
+     * shard's partition, posts, and pruning of connections found gone (a query of the connection's partition and a
+     * batch delete, as {@code direct} does). It receives from the fan-out queue through its event source and never
+     * enqueues itself.
+     */
+    public static final Access FANOUT = new Access(Set.of("dynamodb:Query", "dynamodb:BatchWriteItem"), POST);
 
     static {
         // $connect: one transaction putting the connection record and the user index entry.
@@ -83,10 +99,10 @@ public final class RouteAccess {
         // leave: a transaction of two (conditional) deletes, then the presence announcement.
         ACCESS.put(Route.LEAVE, new Access(
                 Set.of("dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem"), POST));
-        // send: membership check, idempotency claim, seq counter, history, member query, posts, pruning.
-        // GET and DELETE complete the management API on this stage.
+        // send: membership check, idempotency claim, seq counter, history, member query, posts, pruning; a large
+        // room's broadcast goes to the fan-out queue instead. GET and DELETE complete the management API on this stage.
         ACCESS.put(Route.SEND, new Access(PUBLISH_ACTIONS,
-                Set.of(ConnectionMethod.POST, ConnectionMethod.GET, ConnectionMethod.DELETE)));
+                Set.of(ConnectionMethod.POST, ConnectionMethod.GET, ConnectionMethod.DELETE), true));
         // ping: answers pong from the clock.
         ACCESS.put(Route.PING, NOTHING);
         // resume: membership check, the room's latest seq, a history query.

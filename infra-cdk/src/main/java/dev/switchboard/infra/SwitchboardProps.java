@@ -44,11 +44,20 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param alarmEmail           when present, alarms notify this address through an SNS topic
  * @param apiGatewayLoggingRole set API Gateway's account-wide CloudWatch Logs role (needed once per account and
  *                             region for access logs; turn off when the account already has one)
+ * @param roomShards           partitions each room's membership is spread over (1 to 64); fixed at the first deploy,
+ *                             since memberships written under another value are not found
+ * @param fanoutEnabled        deploy the fan-out queue and function that deliver large rooms' broadcasts shard by
+ *                             shard in parallel
+ * @param fanoutThreshold      room size from which broadcasts go through the fan-out queue
+ * @param fanoutMaxConcurrency most fan-out function instances the queue keeps busy at once (the SQS event source's
+ *                             maximum concurrency, 2 to 1000)
  */
 public record SwitchboardProps(String stackName, String stageName, Path functionsJar, int memorySize,
                                double throttlingRateLimit, int throttlingBurstLimit, AuthSettings auth,
                                RetentionDays logRetention, DataRemoval dataRemoval, boolean deletionProtection,
-                               boolean tracing, Optional<String> alarmEmail, boolean apiGatewayLoggingRole) {
+                               boolean tracing, Optional<String> alarmEmail, boolean apiGatewayLoggingRole,
+                               int roomShards, boolean fanoutEnabled, int fanoutThreshold,
+                               int fanoutMaxConcurrency) {
 
     /** What happens to stored data when the stack is deleted. */
     public enum DataRemoval {
@@ -61,6 +70,12 @@ public record SwitchboardProps(String stackName, String stageName, Path function
     private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+
+    /** The functions spread a room's membership over at most 64 partitions (a query per shard per broadcast). */
+    private static final int MAX_ROOM_SHARDS = 64;
+    /** Lambda's bounds for an SQS event source's maximum concurrency. */
+    private static final int MIN_FANOUT_CONCURRENCY = 2;
+    private static final int MAX_FANOUT_CONCURRENCY = 1_000;
 
     /** Log retention choices CloudWatch Logs accepts, by days. */
     private static final Map<Integer, RetentionDays> RETENTION = retentionByDays();
@@ -89,6 +104,18 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         if (throttlingBurstLimit < 1 || throttlingBurstLimit > 5_000) {
             throw new IllegalArgumentException("throttlingBurstLimit must be between 1 and 5000, was "
                     + throttlingBurstLimit);
+        }
+        if (roomShards < 1 || roomShards > MAX_ROOM_SHARDS) {
+            throw new IllegalArgumentException("roomShards must be between 1 and " + MAX_ROOM_SHARDS + ", was "
+                    + roomShards);
+        }
+        if (fanoutThreshold < 1) {
+            throw new IllegalArgumentException("fanoutThreshold must be at least 1 member, was " + fanoutThreshold);
+        }
+        if (fanoutMaxConcurrency < MIN_FANOUT_CONCURRENCY || fanoutMaxConcurrency > MAX_FANOUT_CONCURRENCY) {
+            throw new IllegalArgumentException("fanoutMaxConcurrency must be between " + MIN_FANOUT_CONCURRENCY
+                    + " and " + MAX_FANOUT_CONCURRENCY + " (Lambda's limits for an SQS event source), was "
+                    + fanoutMaxConcurrency);
         }
         alarmEmail.ifPresent(email -> {
             if (!EMAIL.matcher(email).matches()) {
@@ -139,6 +166,13 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         text(values, ContextKeys.ALARM_EMAIL).ifPresent(builder::alarmEmail);
         text(values, ContextKeys.API_GATEWAY_LOGGING_ROLE).ifPresent(v ->
                 builder.apiGatewayLoggingRole(bool(ContextKeys.API_GATEWAY_LOGGING_ROLE, v)));
+        text(values, ContextKeys.ROOM_SHARDS).ifPresent(v -> builder.roomShards(integer(ContextKeys.ROOM_SHARDS, v)));
+        text(values, ContextKeys.FANOUT_ENABLED).ifPresent(v ->
+                builder.fanoutEnabled(bool(ContextKeys.FANOUT_ENABLED, v)));
+        text(values, ContextKeys.FANOUT_THRESHOLD).ifPresent(v ->
+                builder.fanoutThreshold(integer(ContextKeys.FANOUT_THRESHOLD, v)));
+        text(values, ContextKeys.FANOUT_MAX_CONCURRENCY).ifPresent(v ->
+                builder.fanoutMaxConcurrency(integer(ContextKeys.FANOUT_MAX_CONCURRENCY, v)));
         builder.auth(authFrom(values));
         return builder.build();
     }
@@ -319,11 +353,16 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         public static final String TRACING = "tracing";
         public static final String ALARM_EMAIL = "alarmEmail";
         public static final String API_GATEWAY_LOGGING_ROLE = "apiGatewayLoggingRole";
+        public static final String ROOM_SHARDS = "roomShards";
+        public static final String FANOUT_ENABLED = "fanoutEnabled";
+        public static final String FANOUT_THRESHOLD = "fanoutThreshold";
+        public static final String FANOUT_MAX_CONCURRENCY = "fanoutMaxConcurrency";
 
         static final List<String> ALL = List.of(STACK_NAME, STAGE_NAME, FUNCTIONS_JAR, MEMORY_SIZE,
                 THROTTLING_RATE_LIMIT, THROTTLING_BURST_LIMIT, AUTH_MODE, JWT_JWKS_URL, JWT_SECRET_ARN, JWT_ISSUER,
                 JWT_AUDIENCE, TOKEN_SOURCE, LOG_RETENTION_DAYS, REMOVAL_POLICY, DELETION_PROTECTION, TRACING,
-                ALARM_EMAIL, API_GATEWAY_LOGGING_ROLE);
+                ALARM_EMAIL, API_GATEWAY_LOGGING_ROLE, ROOM_SHARDS, FANOUT_ENABLED, FANOUT_THRESHOLD,
+                FANOUT_MAX_CONCURRENCY);
 
         private ContextKeys() {
         }
@@ -345,6 +384,10 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         private boolean tracing;
         private Optional<String> alarmEmail = Optional.empty();
         private boolean apiGatewayLoggingRole = true;
+        private int roomShards = 1;
+        private boolean fanoutEnabled = true;
+        private int fanoutThreshold = 2000;
+        private int fanoutMaxConcurrency = 20;
 
         private Builder() {
         }
@@ -421,12 +464,34 @@ public record SwitchboardProps(String stackName, String stageName, Path function
             return this;
         }
 
+        /** Fixed at the first deploy: memberships written under another shard count are not found. */
+        public Builder roomShards(int value) {
+            this.roomShards = value;
+            return this;
+        }
+
+        public Builder fanoutEnabled(boolean value) {
+            this.fanoutEnabled = value;
+            return this;
+        }
+
+        public Builder fanoutThreshold(int value) {
+            this.fanoutThreshold = value;
+            return this;
+        }
+
+        public Builder fanoutMaxConcurrency(int value) {
+            this.fanoutMaxConcurrency = value;
+            return this;
+        }
+
         public SwitchboardProps build() {
             Path jar = functionsJar != null ? functionsJar : defaultFunctionsJar(workingDir);
             boolean protect = deletionProtection != null ? deletionProtection : dataRemoval == DataRemoval.RETAIN;
             return new SwitchboardProps(stackName, stageName, jar.toAbsolutePath().normalize(), memorySize,
                     throttlingRateLimit, throttlingBurstLimit, auth, logRetention, dataRemoval, protect, tracing,
-                    alarmEmail, apiGatewayLoggingRole);
+                    alarmEmail, apiGatewayLoggingRole, roomShards, fanoutEnabled, fanoutThreshold,
+                    fanoutMaxConcurrency);
         }
     }
 }

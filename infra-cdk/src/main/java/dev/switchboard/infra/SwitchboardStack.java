@@ -61,14 +61,16 @@ import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.IQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
  * Switchboard on AWS: a WebSocket API whose routes are exactly {@link Route}'s, each served by its own Java Lambda
- * (SnapStart, invoked through an alias), the JWT authorizer on {@code $connect}, one DynamoDB table, least-privilege
- * roles from {@link RouteAccess}, and alarms with a dashboard.
+ * (SnapStart, invoked through an alias), the JWT authorizer on {@code $connect}, one DynamoDB table, the publish
+ * queue for backends, the fan-out queue that delivers large rooms shard by shard, least-privilege roles from
+ * {@link RouteAccess}, and alarms with a dashboard.
  *
  * <pre>{@code
  * App app = new App();
@@ -88,6 +90,9 @@ public final class SwitchboardStack extends Stack {
     public static final String ALIAS_NAME = "live";
     /** API Gateway stops waiting for an integration after 29 s, so a function running longer serves no one. */
     private static final Duration FUNCTION_TIMEOUT = Duration.seconds(29);
+    /** Six times the queue consumers' timeout, as Lambda's SQS guidance asks, so retries do not overlap. */
+    private static final Duration QUEUE_VISIBILITY_TIMEOUT =
+            Duration.seconds(6 * FUNCTION_TIMEOUT.toSeconds().intValue());
     /** The authorizer sits in the handshake; a slow key fetch should fail the connect, not hang it. */
     private static final Duration AUTHORIZER_TIMEOUT = Duration.seconds(10);
 
@@ -102,6 +107,8 @@ public final class SwitchboardStack extends Stack {
     private final Function publisherFunction;
     private final Queue publishQueue;
     private final Queue deadLetterQueue;
+    private final Optional<QueuePair> fanout;
+    private final Optional<Function> fanoutFunction;
     private final Optional<Secret> generatedSecret;
     private final Monitoring monitoring;
 
@@ -146,18 +153,26 @@ public final class SwitchboardStack extends Stack {
                 .build();
         apiGatewayLoggingRole().ifPresent(account -> stage.getNode().addDependency(account));
 
+        // Every function that reads or writes the table gets this map, so all of them see one shard count.
         Map<String, String> routeEnvironment = Map.of(
                 EnvNames.TABLE_NAME, table.getTableName(),
                 EnvNames.MANAGEMENT_ENDPOINT, stage.getCallbackUrl(),
+                EnvNames.ROOM_SHARDS, Integer.toString(props.roomShards()),
                 // Keep as many @connections connections alive as the broadcaster keeps posts in flight (64).
                 "JAVA_TOOL_OPTIONS", "-Dhttp.maxConnections=64",
                 "POWERTOOLS_SERVICE_NAME", props.stackName(),
                 "POWERTOOLS_METRICS_NAMESPACE", "Switchboard");
+        // Broadcasts to large rooms: send and the publisher put one message per room shard here, and the fan-out
+        // function delivers each shard. Made before the functions, whose environment and grants name it.
+        fanout = props.fanoutEnabled()
+                ? Optional.of(queueWithDeadLetterQueue("Fanout", "fan-out queue")) : Optional.empty();
+
         for (Route route : Route.values()) {
             String name = constructName(route);
-            Function function = javaFunction(name, route.lambdaHandler(), routeEnvironment, FUNCTION_TIMEOUT,
-                    removal, "Switchboard " + route.key() + " route");
-            grantRouteAccess(route, function);
+            RouteAccess.Access access = RouteAccess.of(route);
+            Function function = javaFunction(name, route.lambdaHandler(), environment(access, routeEnvironment),
+                    FUNCTION_TIMEOUT, removal, "Switchboard " + route.key() + " route");
+            grantAccess(access, function);
             routeFunctions.put(route, function);
             routeAliases.put(route, alias(name, function));
         }
@@ -194,35 +209,30 @@ public final class SwitchboardStack extends Stack {
         dropEmptyIdentitySource();
 
         // Backends publish without a socket: queue -> publisher function -> the same path as send/direct.
-        deadLetterQueue = Queue.Builder.create(this, "PublishDeadLetterQueue")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                .retentionPeriod(Duration.days(14))
-                .build();
-        NagSuppressions.addResourceSuppressions(deadLetterQueue, List.of(suppression("AwsSolutions-SQS3",
-                "This queue is the dead-letter queue of the publish queue; it has no dead-letter queue itself.")));
-        publishQueue = Queue.Builder.create(this, "PublishQueue")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                // Six times the function timeout, as Lambda's SQS guidance asks, so retries do not overlap.
-                .visibilityTimeout(Duration.seconds(6 * 29))
-                .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetterQueue).maxReceiveCount(3).build())
-                .build();
-        publisherFunction = javaFunction("Publisher", Route.PUBLISHER_CLASS + "::handleRequest", routeEnvironment,
-                FUNCTION_TIMEOUT, removal, "Switchboard publisher: SQS queue to rooms and users");
+        QueuePair publish = queueWithDeadLetterQueue("Publish", "publish queue");
+        publishQueue = publish.queue();
+        deadLetterQueue = publish.deadLetterQueue();
+        publisherFunction = javaFunction("Publisher", Route.PUBLISHER_CLASS + "::handleRequest",
+                environment(RouteAccess.PUBLISHER, routeEnvironment), FUNCTION_TIMEOUT, removal,
+                "Switchboard publisher: SQS queue to rooms and users");
         grantAccess(RouteAccess.PUBLISHER, publisherFunction);
         alias("Publisher", publisherFunction).addEventSource(SqsEventSource.Builder.create(publishQueue)
                 .batchSize(10)
                 .reportBatchItemFailures(true)
                 .build());
 
+        fanoutFunction = fanout.map(queues -> fanoutConsumer(queues.queue(), routeEnvironment, removal));
+
         Optional<ITopic> alarmTopic = props.alarmEmail().map(this::alarmTopic);
         Map<String, IFunction> monitored = new LinkedHashMap<>();
         routeFunctions.forEach((route, function) -> monitored.put(constructName(route), function));
         monitored.put("Authorizer", authorizerFunction);
         monitored.put("Publisher", publisherFunction);
+        fanoutFunction.ifPresent(function -> monitored.put("Fanout", function));
+        List<IQueue> deadLetterQueues = new ArrayList<>(List.of(deadLetterQueue));
+        fanout.ifPresent(queues -> deadLetterQueues.add(queues.deadLetterQueue()));
         monitoring = new Monitoring(this, "Monitoring",
-                new Monitoring.Props(stage, monitored, table, List.of(deadLetterQueue), alarmTopic));
+                new Monitoring.Props(stage, monitored, table, deadLetterQueues, alarmTopic));
 
         CfnOutput.Builder.create(this, "WebSocketUrl").value(stage.getUrl())
                 .description("Clients connect here (wss://...)").build();
@@ -256,6 +266,11 @@ public final class SwitchboardStack extends Stack {
 
     public Queue publishQueue() {
         return publishQueue;
+    }
+
+    /** The queue of large rooms' broadcast shards, when fan-out is enabled. */
+    public Optional<Queue> fanoutQueue() {
+        return fanout.map(QueuePair::queue);
     }
 
     public Monitoring monitoring() {
@@ -315,8 +330,59 @@ public final class SwitchboardStack extends Stack {
                 .build();
     }
 
-    private void grantRouteAccess(Route route, Function function) {
-        grantAccess(RouteAccess.of(route), function);
+    /**
+     * A queue with its dead-letter queue: SQS-managed encryption (senders need no KMS grant), TLS only, the consumers'
+     * visibility timeout, and three receives before a message is set aside for 14 days.
+     */
+    private QueuePair queueWithDeadLetterQueue(String name, String purpose) {
+        Queue deadLetters = Queue.Builder.create(this, name + "DeadLetterQueue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        NagSuppressions.addResourceSuppressions(deadLetters, List.of(suppression("AwsSolutions-SQS3",
+                "This queue is the dead-letter queue of the " + purpose + "; it has no dead-letter queue itself.")));
+        Queue queue = Queue.Builder.create(this, name + "Queue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .visibilityTimeout(QUEUE_VISIBILITY_TIMEOUT)
+                .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetters).maxReceiveCount(3).build())
+                .build();
+        return new QueuePair(queue, deadLetters);
+    }
+
+    /** The fan-out function, draining the queue through its alias; the event source grants it the receive side. */
+    private Function fanoutConsumer(Queue queue, Map<String, String> routeEnvironment, RemovalPolicy removal) {
+        Function function = javaFunction("Fanout", Route.FANOUT_CLASS + "::handleRequest",
+                environment(RouteAccess.FANOUT, routeEnvironment), FUNCTION_TIMEOUT, removal,
+                "Switchboard fan-out: delivers one shard of a large room's broadcast");
+        grantAccess(RouteAccess.FANOUT, function);
+        alias("Fanout", function).addEventSource(SqsEventSource.Builder.create(queue)
+                // One message is one shard, up to a few thousand posts: a batch would deliver its shards one after
+                // another in one instance, where single messages run in parallel across instances (the point of
+                // sharding), and a timeout or retry then repeats one shard rather than a whole batch of them.
+                .batchSize(1)
+                // The handler reports a failed shard in its SQSBatchResponse rather than throwing; without this,
+                // Lambda ignores that response and deletes the message as if every post had been delivered.
+                .reportBatchItemFailures(true)
+                // Caps the instances (and their @connections posts) one huge room can take at once.
+                .maxConcurrency(props.fanoutMaxConcurrency())
+                .build());
+        return function;
+    }
+
+    /**
+     * The route environment, plus the fan-out queue's URL and threshold for functions that may enqueue shards; the
+     * matching grant is in {@link #grantAccess}.
+     */
+    private Map<String, String> environment(RouteAccess.Access access, Map<String, String> routeEnvironment) {
+        if (!access.enqueuesFanout() || fanout.isEmpty()) {
+            return routeEnvironment;
+        }
+        Map<String, String> environment = new LinkedHashMap<>(routeEnvironment);
+        environment.put(EnvNames.FANOUT_QUEUE_URL, fanout.get().queue().getQueueUrl());
+        environment.put(EnvNames.FANOUT_THRESHOLD, Integer.toString(props.fanoutThreshold()));
+        return environment;
     }
 
     private void grantAccess(RouteAccess.Access access, Function function) {
@@ -351,6 +417,17 @@ public final class SwitchboardStack extends Stack {
                                     + "\\/(POST|GET|DELETE)\\/@connections\\/\\*$/")
                             .build()))
                     .build()), true);
+        }
+        if (access.enqueuesFanout()) {
+            // Only SendMessage (it also covers SendMessageBatch). The queue's grantSendMessages would add
+            // GetQueueAttributes and GetQueueUrl, which the functions never call (they have the URL), and, were the
+            // queue KMS-encrypted, kms:Encrypt/Decrypt/ReEncrypt*/GenerateDataKey*. SQS-managed encryption needs no
+            // key grant; with a KMS key, senders would need kms:GenerateDataKey and kms:Decrypt on it.
+            fanout.ifPresent(queues -> function.addToRolePolicy(PolicyStatement.Builder.create()
+                    .effect(Effect.ALLOW)
+                    .actions(List.of("sqs:SendMessage"))
+                    .resources(List.of(queues.queue().getQueueArn()))
+                    .build()));
         }
     }
 
@@ -432,6 +509,10 @@ public final class SwitchboardStack extends Stack {
                 .filter(CfnAuthorizer.class::isInstance)
                 .map(CfnAuthorizer.class::cast)
                 .forEach(authorizer -> authorizer.addPropertyDeletionOverride("IdentitySource"));
+    }
+
+    /** A queue and the dead-letter queue its messages move to after repeated failures. */
+    private record QueuePair(Queue queue, Queue deadLetterQueue) {
     }
 
     private static NagPackSuppression suppression(String id, String reason) {

@@ -48,6 +48,10 @@ class SwitchboardPropsTest {
         assertThat(props.logRetention()).isEqualTo(RetentionDays.ONE_MONTH);
         assertThat(props.alarmEmail()).isEmpty();
         assertThat(props.tracing()).isFalse();
+        assertThat(props.roomShards()).isEqualTo(1);
+        assertThat(props.fanoutEnabled()).isTrue();
+        assertThat(props.fanoutThreshold()).isEqualTo(2000);
+        assertThat(props.fanoutMaxConcurrency()).isEqualTo(20);
     }
 
     @Test
@@ -73,6 +77,10 @@ class SwitchboardPropsTest {
         context.put("tracing", "true");
         context.put("alarmEmail", "oncall@example.com");
         context.put("apiGatewayLoggingRole", "false");
+        context.put("roomShards", "16");
+        context.put("fanoutEnabled", "false");
+        context.put("fanoutThreshold", "500");
+        context.put("fanoutMaxConcurrency", "100");
 
         SwitchboardProps props = fromContext(context);
 
@@ -93,15 +101,22 @@ class SwitchboardPropsTest {
         assertThat(props.tracing()).isTrue();
         assertThat(props.alarmEmail()).contains("oncall@example.com");
         assertThat(props.apiGatewayLoggingRole()).isFalse();
+        assertThat(props.roomShards()).isEqualTo(16);
+        assertThat(props.fanoutEnabled()).isFalse();
+        assertThat(props.fanoutThreshold()).isEqualTo(500);
+        assertThat(props.fanoutMaxConcurrency()).isEqualTo(100);
     }
 
     @Test
     void jsonValuesFromCdkJsonAreAcceptedAsWell() {
         SwitchboardProps props = fromContext(Map.of("memorySize", 512, "deletionProtection", false,
-                "authMode", "off"));
+                "authMode", "off", "roomShards", 8, "fanoutEnabled", true, "fanoutMaxConcurrency", 2));
         assertThat(props.memorySize()).isEqualTo(512);
         assertThat(props.deletionProtection()).isFalse();
         assertThat(props.auth().enabled()).isFalse();
+        assertThat(props.roomShards()).isEqualTo(8);
+        assertThat(props.fanoutEnabled()).isTrue();
+        assertThat(props.fanoutMaxConcurrency()).isEqualTo(2);
     }
 
     @Test
@@ -133,6 +148,30 @@ class SwitchboardPropsTest {
                 .hasMessageContaining("alarmEmail");
         assertThatThrownBy(() -> fromContext(Map.of("tokenSource", "cookie")))
                 .hasMessageContaining("'header-or-query', 'query' or 'header'");
+    }
+
+    @Test
+    void shardAndFanoutSettingsOutsideWhatTheFunctionsAndLambdaAcceptAreRejected() {
+        assertThat(fromContext(Map.of("roomShards", "64", "fanoutThreshold", "1", "fanoutMaxConcurrency", "1000")))
+                .satisfies(props -> {
+                    assertThat(props.roomShards()).isEqualTo(64);
+                    assertThat(props.fanoutThreshold()).isEqualTo(1);
+                    assertThat(props.fanoutMaxConcurrency()).isEqualTo(1000);
+                });
+        assertThatThrownBy(() -> fromContext(Map.of("roomShards", "0")))
+                .hasMessage("roomShards must be between 1 and 64, was 0");
+        assertThatThrownBy(() -> fromContext(Map.of("roomShards", "65")))
+                .hasMessage("roomShards must be between 1 and 64, was 65");
+        assertThatThrownBy(() -> fromContext(Map.of("roomShards", "four")))
+                .hasMessage("roomShards must be a whole number, was 'four'");
+        assertThatThrownBy(() -> fromContext(Map.of("fanoutThreshold", "0")))
+                .hasMessage("fanoutThreshold must be at least 1 member, was 0");
+        assertThatThrownBy(() -> fromContext(Map.of("fanoutMaxConcurrency", "1")))
+                .hasMessageContaining("fanoutMaxConcurrency must be between 2 and 1000");
+        assertThatThrownBy(() -> fromContext(Map.of("fanoutMaxConcurrency", "1001")))
+                .hasMessageContaining("was 1001");
+        assertThatThrownBy(() -> fromContext(Map.of("fanoutEnabled", "on")))
+                .hasMessage("fanoutEnabled must be true or false, was 'on'");
     }
 
     @Test

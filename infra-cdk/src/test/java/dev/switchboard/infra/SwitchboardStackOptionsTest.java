@@ -13,7 +13,8 @@ import software.amazon.awscdk.assertions.Match;
 
 /**
  * A development-style deployment with every option turned: JWKS auth with issuer and audience, query-string tokens,
- * alarm e-mails, tracing, data destroyed with the stack. And one with an existing HS256 secret.
+ * alarm e-mails, tracing, data destroyed with the stack, eight room shards, a tuned fan-out. One with an existing
+ * HS256 secret, and one without the fan-out queue.
  */
 class SwitchboardStackOptionsTest {
 
@@ -22,6 +23,7 @@ class SwitchboardStackOptionsTest {
 
     private static Synthesized dev;
     private static Synthesized existingSecret;
+    private static Synthesized withoutFanout;
 
     @BeforeAll
     static void synthesize() {
@@ -40,8 +42,12 @@ class SwitchboardStackOptionsTest {
                 .logRetention(SwitchboardProps.retention(7))
                 .dataRemoval(SwitchboardProps.DataRemoval.DESTROY)
                 .apiGatewayLoggingRole(false)
+                .roomShards(8)
+                .fanoutThreshold(500)
+                .fanoutMaxConcurrency(50)
                 .build());
         existingSecret = Synthesized.of(SwitchboardProps.builder().auth(AuthSettings.secret(SECRET_ARN)).build());
+        withoutFanout = Synthesized.of(SwitchboardProps.builder().fanoutEnabled(false).roomShards(4).build());
     }
 
     @Test
@@ -75,6 +81,48 @@ class SwitchboardStackOptionsTest {
             assertThat(g).containsEntry("DeletionPolicy", "Delete");
             assertThat(Synthesized.properties(g)).containsEntry("RetentionInDays", 7);
         });
+    }
+
+    @Test
+    void theShardCountReachesEveryFunctionThatUsesTheTable() {
+        SwitchboardStackTest.assertRoomShardsEverywhere(dev, "8");
+    }
+
+    @Test
+    void theFanoutThresholdAndConcurrencyReachThePublishersAndTheEventSource() {
+        Map<String, Map<String, Object>> environments = dev.environmentsByHandler();
+        for (String publisher : List.of(Route.SEND.lambdaHandler(), Route.PUBLISHER_CLASS + "::handleRequest")) {
+            assertThat(environments.get(publisher)).containsEntry(EnvNames.FANOUT_THRESHOLD, "500")
+                    .containsKey(EnvNames.FANOUT_QUEUE_URL);
+        }
+        dev.template().hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "BatchSize", 1,
+                "ScalingConfig", Map.of("MaximumConcurrency", 50))));
+    }
+
+    @Test
+    void withoutFanoutThereIsNoQueueNoConsumerAndNoOneIsToldOfOne() {
+        // Only the publish queue and its dead-letter queue, drained by the publisher.
+        withoutFanout.template().resourceCountIs("AWS::SQS::Queue", 2);
+        withoutFanout.template().resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+        Map<String, Map<String, Object>> environments = withoutFanout.environmentsByHandler();
+        assertThat(environments).doesNotContainKey(Route.FANOUT_CLASS + "::handleRequest");
+        assertThat(environments.values()).allSatisfy(variables -> assertThat(variables)
+                .doesNotContainKeys(EnvNames.FANOUT_QUEUE_URL, EnvNames.FANOUT_THRESHOLD));
+        List<Map<String, Object>> senders = withoutFanout.resources("AWS::IAM::Policy").values().stream()
+                .flatMap(p -> SwitchboardStackTest.statements(p).stream())
+                .filter(s -> SwitchboardStackTest.strings(s.get("Action")).stream()
+                        .anyMatch(a -> a.startsWith("sqs:Send")))
+                .toList();
+        assertThat(senders).isEmpty();
+        // The shard count still reaches every function that uses the table.
+        SwitchboardStackTest.assertRoomShardsEverywhere(withoutFanout, "4");
+        // One dead-letter queue to watch.
+        assertThat(withoutFanout.resources("AWS::CloudWatch::Alarm").values()).filteredOn(a ->
+                "ApproximateNumberOfMessagesVisible".equals(Synthesized.properties(a).get("MetricName"))).hasSize(1);
+        assertThat(withoutFanout.stack().fanoutQueue()).isEmpty();
+        assertThat(withoutFanout.nagErrors()).isEmpty();
+        assertThat(withoutFanout.nagWarnings()).isEmpty();
     }
 
     @Test

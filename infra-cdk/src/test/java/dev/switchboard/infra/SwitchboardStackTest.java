@@ -104,6 +104,26 @@ class SwitchboardStackTest {
                 .startsWith("{\"Fn::Join\":[\"\",[\"https://\"").contains("/prod");
     }
 
+    @Test
+    void everyFunctionThatUsesTheTableSeesTheSameRoomShardCount() {
+        assertRoomShardsEverywhere(synth, "1");
+    }
+
+    /** Every function but the authorizer (which never touches the table) has the table and this shard count. */
+    static void assertRoomShardsEverywhere(Synthesized synthesized, String shards) {
+        Map<String, Map<String, Object>> environments = synthesized.environmentsByHandler();
+        String authorizer = Route.AUTHORIZER_CLASS + "::handleRequest";
+        assertThat(environments).containsKey(authorizer).hasSizeGreaterThan(Route.values().length);
+        environments.forEach((handler, variables) -> {
+            if (handler.equals(authorizer)) {
+                assertThat(variables).doesNotContainKeys(EnvNames.TABLE_NAME, EnvNames.ROOM_SHARDS);
+            } else {
+                assertThat(variables).as(handler).containsKey(EnvNames.TABLE_NAME)
+                        .containsEntry(EnvNames.ROOM_SHARDS, shards);
+            }
+        });
+    }
+
     @ParameterizedTest
     @EnumSource(Route.class)
     void eachRouteInvokesThePublishedVersionThroughTheLiveAlias(Route route) {
@@ -149,6 +169,7 @@ class SwitchboardStackTest {
 
         Set<String> tableActions = new HashSet<>();
         Set<String> connectionResources = new HashSet<>();
+        List<Map<String, Object>> queueStatements = new java.util.ArrayList<>();
         for (Map<String, Object> statement : statements) {
             List<String> actions = strings(statement.get("Action"));
             assertThat(statement.get("Effect")).isEqualTo("Allow");
@@ -162,6 +183,8 @@ class SwitchboardStackTest {
                 for (Object resource : resources instanceof List<?> list ? list : List.of(resources)) {
                     connectionResources.add(JSON.valueToTree(resource).toString());
                 }
+            } else if (actions.stream().anyMatch(a -> a.startsWith("sqs:"))) {
+                queueStatements.add(statement);
             } else {
                 // Only its own log group besides.
                 assertThat(actions).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
@@ -169,6 +192,7 @@ class SwitchboardStackTest {
             }
         }
         assertThat(tableActions).isEqualTo(access.tableActions());
+        assertThat(queueStatements).isEqualTo(access.enqueuesFanout() ? List.of(sendToFanoutQueue()) : List.of());
         assertThat(connectionResources).hasSize(access.connectionMethods().size());
         for (RouteAccess.ConnectionMethod method : access.connectionMethods()) {
             assertThat(connectionResources).anySatisfy(arn -> assertThat(arn)
@@ -214,6 +238,12 @@ class SwitchboardStackTest {
         assertThat(RouteAccess.of(Route.SEND).connectionMethods()).containsExactlyInAnyOrder(
                 RouteAccess.ConnectionMethod.POST, RouteAccess.ConnectionMethod.GET,
                 RouteAccess.ConnectionMethod.DELETE);
+        // Only what publishes to rooms hands large rooms to the fan-out queue; the fan-out function only delivers.
+        assertThat(Arrays.stream(Route.values()).filter(r -> RouteAccess.of(r).enqueuesFanout()))
+                .containsExactly(Route.SEND);
+        assertThat(RouteAccess.PUBLISHER.enqueuesFanout()).isTrue();
+        assertThat(RouteAccess.FANOUT.enqueuesFanout()).isFalse();
+        assertThat(RouteAccess.FANOUT.connectionMethods()).containsExactly(RouteAccess.ConnectionMethod.POST);
     }
 
     @Test
@@ -221,7 +251,8 @@ class SwitchboardStackTest {
         for (Map<String, Object> policy : synth.resources("AWS::IAM::Policy").values()) {
             for (Map<String, Object> statement : statements(policy)) {
                 boolean sensitive = strings(statement.get("Action")).stream()
-                        .anyMatch(a -> a.startsWith("dynamodb:") || a.startsWith("execute-api:"));
+                        .anyMatch(a -> a.startsWith("dynamodb:") || a.startsWith("execute-api:")
+                                || a.startsWith("sqs:"));
                 if (sensitive) {
                     assertThat(JSON.valueToTree(statement.get("Resource")).toString())
                             .doesNotContain("\"*\"").doesNotContain("execute-api:*");
@@ -276,26 +307,31 @@ class SwitchboardStackTest {
     @Test
     void everyLogGroupHasARetentionAndEveryFunctionWritesToItsOwn() {
         Map<String, Map<String, Object>> logGroups = synth.resources("AWS::Logs::LogGroup");
-        // One per route function, the authorizer, the publisher, and the API's access logs.
-        assertThat(logGroups).hasSize(Route.values().length + 3);
+        // One per route function, the authorizer, the publisher, the fan-out function, and the API's access logs.
+        assertThat(logGroups).hasSize(Route.values().length + 4);
         logGroups.values().forEach(g -> assertThat(Synthesized.properties(g)).containsEntry("RetentionInDays", 30));
         Set<Object> used = synth.resources("AWS::Lambda::Function").values().stream()
                 .map(f -> ((Map<?, ?>) Synthesized.properties(f).get("LoggingConfig")).get("LogGroup"))
                 .collect(Collectors.toSet());
-        assertThat(used).hasSize(Route.values().length + 2);
+        assertThat(used).hasSize(Route.values().length + 3);
     }
 
     @Test
     void alarmsWatchFunctionsTheApiAndTheTable() {
         List<Map<String, Object>> alarms = synth.resources("AWS::CloudWatch::Alarm").values().stream()
                 .map(Synthesized::properties).toList();
-        int functions = Route.values().length + 2;
+        int functions = Route.values().length + 3;
         Map<String, Long> byMetric = alarms.stream().filter(a -> a.containsKey("MetricName"))
                 .collect(Collectors.groupingBy(a -> (String) a.get("MetricName"), Collectors.counting()));
         assertThat(byMetric).containsEntry("Errors", (long) functions).containsEntry("Throttles", (long) functions)
                 .containsEntry("ClientError", 1L).containsEntry("ExecutionError", 1L)
                 .containsEntry("IntegrationError", 1L);
-        assertThat(byMetric).containsEntry("ApproximateNumberOfMessagesVisible", 1L);
+        // The publish queue's and the fan-out queue's dead-letter queues.
+        assertThat(byMetric).containsEntry("ApproximateNumberOfMessagesVisible", 2L);
+        assertThat(alarms).filteredOn(a -> "ApproximateNumberOfMessagesVisible".equals(a.get("MetricName")))
+                .anySatisfy(a -> assertThat(a.get("Dimensions")).isEqualTo(List.of(Map.of("Name", "QueueName",
+                        "Value", Map.of("Fn::GetAtt", List.of(deadLetterQueueOf(fanoutQueueLogicalId()),
+                                "QueueName"))))));
         assertThat(alarms).filteredOn(a -> a.containsKey("Metrics")).singleElement()
                 .satisfies(a -> assertThat(JSON.valueToTree(a.get("Metrics")).toString())
                         .contains("ReadThrottleEvents").contains("WriteThrottleEvents"));
@@ -317,24 +353,132 @@ class SwitchboardStackTest {
 
     @Test
     void backendsPublishThroughAQueueDrainedByThePublisherWithPartialBatchFailures() {
-        synth.template().resourceCountIs("AWS::SQS::Queue", 2);
-        synth.template().hasResourceProperties("AWS::SQS::Queue", Match.objectLike(Map.of(
-                "RedrivePolicy", Match.objectLike(Map.of("maxReceiveCount", 3)),
-                "SqsManagedSseEnabled", true)));
-        synth.template().hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
-                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
-                "BatchSize", 10)));
-        // The queue drives the published (SnapStart) alias, as every route does: its ARN ends in ":live".
-        assertThat(JSON.valueToTree(synth.resources("AWS::Lambda::EventSourceMapping").values().iterator().next())
-                .toString()).contains(":" + SwitchboardStack.ALIAS_NAME + "\"");
+        // The publish queue and the fan-out queue, each with its dead-letter queue.
+        synth.template().resourceCountIs("AWS::SQS::Queue", 4);
         String publisher = functionLogicalId(Route.PUBLISHER_CLASS + "::handleRequest");
+        Map<String, Object> mapping = eventSourceOf(publisher);
+        assertThat(mapping).containsEntry("FunctionResponseTypes", List.of("ReportBatchItemFailures"))
+                .containsEntry("BatchSize", 10);
+        // The queue drives the published (SnapStart) alias, as every route does: its ARN ends in ":live".
+        assertThat(JSON.valueToTree(mapping.get("FunctionName")).toString())
+                .contains("\":" + SwitchboardStack.ALIAS_NAME + "\"");
+        String queueId = eventSourceQueueOf(publisher);
+        assertThat(Synthesized.properties(synth.resources("AWS::SQS::Queue").get(queueId)))
+                .containsEntry("SqsManagedSseEnabled", true)
+                .containsEntry("RedrivePolicy", Map.of("maxReceiveCount", 3,
+                        "deadLetterTargetArn", Map.of("Fn::GetAtt", List.of(deadLetterQueueOf(queueId), "Arn"))));
+        assertThat(castOutputs().get("PublishQueueUrl").get("Value")).isEqualTo(Map.of("Ref", queueId));
         Set<String> granted = statementsOfFunction(publisher).stream()
                 .flatMap(statement -> strings(statement.get("Action")).stream())
                 .filter(action -> action.startsWith("dynamodb:") || action.startsWith("sqs:"))
                 .collect(Collectors.toSet());
         assertThat(granted).contains("dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:ReceiveMessage",
                 "sqs:DeleteMessage").doesNotContain("dynamodb:Scan", "dynamodb:DeleteTable");
-        assertThat(castOutputs()).containsKey("PublishQueueUrl");
+    }
+
+    @Test
+    void largeRoomsGoThroughAFanoutQueueWithItsOwnDeadLetterQueue() {
+        String queueId = fanoutQueueLogicalId();
+        String deadLetterQueueId = deadLetterQueueOf(queueId);
+        assertThat(deadLetterQueueId).isNotEqualTo(deadLetterQueueOf(eventSourceQueueOf(
+                functionLogicalId(Route.PUBLISHER_CLASS + "::handleRequest"))));
+        int functionTimeout = (Integer) Synthesized.properties(synth.resources("AWS::Lambda::Function")
+                .get(functionLogicalId(Route.FANOUT_CLASS + "::handleRequest"))).get("Timeout");
+        assertThat(Synthesized.properties(synth.resources("AWS::SQS::Queue").get(queueId))).isEqualTo(Map.of(
+                "SqsManagedSseEnabled", true,
+                // Six times the consumer's timeout, as for the publish queue.
+                "VisibilityTimeout", 6 * functionTimeout,
+                "RedrivePolicy", Map.of("maxReceiveCount", 3,
+                        "deadLetterTargetArn", Map.of("Fn::GetAtt", List.of(deadLetterQueueId, "Arn")))));
+        assertThat(Synthesized.properties(synth.resources("AWS::SQS::Queue").get(deadLetterQueueId))).isEqualTo(
+                Map.of("SqsManagedSseEnabled", true, "MessageRetentionPeriod", 14 * 24 * 3600));
+        // Both refuse plain HTTP, like the publish queues.
+        for (String id : List.of(queueId, deadLetterQueueId)) {
+            synth.template().hasResourceProperties("AWS::SQS::QueuePolicy", Match.objectLike(Map.of(
+                    "Queues", List.of(Map.of("Ref", id)),
+                    "PolicyDocument", Match.objectLike(Map.of("Statement", List.of(Match.objectLike(Map.of(
+                            "Effect", "Deny",
+                            "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
+        }
+    }
+
+    @Test
+    void theFanoutFunctionTakesOneShardPerInvocationThroughItsLiveAlias() {
+        String functionId = functionLogicalId(Route.FANOUT_CLASS + "::handleRequest");
+        assertThat(Synthesized.properties(synth.resources("AWS::Lambda::Function").get(functionId)))
+                .containsEntry("Runtime", "java25")
+                .containsEntry("Architectures", List.of("arm64"))
+                .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
+        String aliasId = aliasOf(functionId);
+        assertThat(Synthesized.properties(synth.resources("AWS::Lambda::Alias").get(aliasId)))
+                .containsEntry("Name", SwitchboardStack.ALIAS_NAME);
+
+        Map<String, Object> mapping = eventSourceOf(functionId);
+        assertThat(mapping)
+                .containsEntry("EventSourceArn", Map.of("Fn::GetAtt", List.of(fanoutQueueLogicalId(), "Arn")))
+                .containsEntry("BatchSize", 1)
+                .containsEntry("FunctionResponseTypes", List.of("ReportBatchItemFailures"))
+                .containsEntry("ScalingConfig", Map.of("MaximumConcurrency", 20));
+        // The alias, never the function's $LATEST.
+        assertThat(JSON.valueToTree(mapping.get("FunctionName")).toString())
+                .contains("{\"Ref\":\"" + aliasId + "\"}").contains("\":" + SwitchboardStack.ALIAS_NAME + "\"")
+                .doesNotContain(functionId + "\"");
+    }
+
+    @Test
+    void theFanoutFunctionQueriesItsShardPostsAndPrunesAndOnlyReceivesFromItsQueue() {
+        String functionId = functionLogicalId(Route.FANOUT_CLASS + "::handleRequest");
+        Map<String, Object> table = Map.of("Fn::GetAtt", List.of(tableLogicalId(), "Arn"));
+        Map<String, Object> queue = Map.of("Fn::GetAtt", List.of(fanoutQueueLogicalId(), "Arn"));
+        List<Map<String, Object>> statements = statementsOfFunction(functionId);
+        assertThat(statements).hasSize(4).allSatisfy(s -> assertThat(s.get("Effect")).isEqualTo("Allow"));
+        assertThat(statements).anySatisfy(s -> {
+            assertThat(strings(s.get("Action"))).containsExactlyInAnyOrder("dynamodb:Query",
+                    "dynamodb:BatchWriteItem");
+            assertThat(s.get("Resource")).isEqualTo(table);
+        });
+        assertThat(statements).anySatisfy(s -> {
+            assertThat(strings(s.get("Action"))).containsExactly("execute-api:ManageConnections");
+            assertThat(JSON.valueToTree(s.get("Resource")).toString()).endsWith("\"/prod/POST/@connections/*\"]]}");
+        });
+        assertThat(statements).anySatisfy(s -> {
+            assertThat(strings(s.get("Action"))).containsExactlyInAnyOrder("sqs:ReceiveMessage",
+                    "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
+            assertThat(s.get("Resource")).isEqualTo(queue);
+        });
+        assertThat(statements).anySatisfy(s -> assertThat(strings(s.get("Action")))
+                .containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents"));
+        assertThat(RouteAccess.FANOUT.tableActions()).containsExactlyInAnyOrder("dynamodb:Query",
+                "dynamodb:BatchWriteItem");
+    }
+
+    @Test
+    void onlySendAndThePublisherMaySendToTheFanoutQueue() {
+        Set<Object> senders = new HashSet<>();
+        for (Map<String, Object> policy : synth.resources("AWS::IAM::Policy").values()) {
+            for (Map<String, Object> statement : statements(policy)) {
+                List<String> actions = strings(statement.get("Action"));
+                assertThat(actions).noneMatch(a -> a.startsWith("kms:"));
+                if (actions.stream().anyMatch(a -> a.startsWith("sqs:Send"))) {
+                    assertThat(statement).isEqualTo(sendToFanoutQueue());
+                    senders.addAll((List<?>) Synthesized.properties(policy).get("Roles"));
+                }
+            }
+        }
+        assertThat(senders).containsExactlyInAnyOrder(
+                roleOf(functionLogicalId(Route.SEND.lambdaHandler())),
+                roleOf(functionLogicalId(Route.PUBLISHER_CLASS + "::handleRequest")));
+    }
+
+    @Test
+    void sendAndThePublisherLearnTheFanoutQueueAndThresholdAndNoOtherFunctionDoes() {
+        Map<String, Map<String, Object>> withQueue = new java.util.TreeMap<>(synth.environmentsByHandler());
+        withQueue.values().removeIf(variables -> !variables.containsKey(EnvNames.FANOUT_QUEUE_URL)
+                && !variables.containsKey(EnvNames.FANOUT_THRESHOLD));
+        assertThat(withQueue).containsOnlyKeys(Route.SEND.lambdaHandler(), Route.PUBLISHER_CLASS + "::handleRequest");
+        withQueue.values().forEach(variables -> assertThat(variables)
+                .containsEntry(EnvNames.FANOUT_QUEUE_URL, Map.of("Ref", fanoutQueueLogicalId()))
+                .containsEntry(EnvNames.FANOUT_THRESHOLD, "2000"));
     }
 
     @Test
@@ -356,6 +500,44 @@ class SwitchboardStackTest {
                     throw new AssertionError("two functions with handler " + handler);
                 })
                 .orElseThrow(() -> new AssertionError("no function with handler " + handler));
+    }
+
+    /** The one statement that lets a function send to the fan-out queue. */
+    private static Map<String, Object> sendToFanoutQueue() {
+        return Map.of("Action", "sqs:SendMessage", "Effect", "Allow",
+                "Resource", Map.of("Fn::GetAtt", List.of(fanoutQueueLogicalId(), "Arn")));
+    }
+
+    /** The queue the fan-out function's event source reads. */
+    private static String fanoutQueueLogicalId() {
+        return eventSourceQueueOf(functionLogicalId(Route.FANOUT_CLASS + "::handleRequest"));
+    }
+
+    private static String eventSourceQueueOf(String functionId) {
+        return (String) ((List<?>) ((Map<?, ?>) eventSourceOf(functionId).get("EventSourceArn")).get("Fn::GetAtt"))
+                .get(0);
+    }
+
+    /** The one SQS event source mapping invoking the function (through its alias). */
+    private static Map<String, Object> eventSourceOf(String functionId) {
+        String alias = "{\"Ref\":\"" + aliasOf(functionId) + "\"}";
+        List<Map<String, Object>> mappings = synth.resources("AWS::Lambda::EventSourceMapping").values().stream()
+                .map(Synthesized::properties)
+                .filter(m -> JSON.valueToTree(m.get("FunctionName")).toString().contains(alias))
+                .toList();
+        assertThat(mappings).hasSize(1);
+        return mappings.get(0);
+    }
+
+    private static String deadLetterQueueOf(String queueId) {
+        Map<?, ?> redrive = (Map<?, ?>) Synthesized.properties(synth.resources("AWS::SQS::Queue").get(queueId))
+                .get("RedrivePolicy");
+        return (String) ((List<?>) ((Map<?, ?>) redrive.get("deadLetterTargetArn")).get("Fn::GetAtt")).get(0);
+    }
+
+    private static Map<String, Object> roleOf(String functionId) {
+        Map<String, Object> function = Synthesized.properties(synth.resources("AWS::Lambda::Function").get(functionId));
+        return Map.of("Ref", ((List<?>) ((Map<?, ?>) function.get("Role")).get("Fn::GetAtt")).get(0));
     }
 
     private static String aliasOf(String functionId) {

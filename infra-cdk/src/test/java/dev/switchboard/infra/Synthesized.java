@@ -42,6 +42,22 @@ record Synthesized(SwitchboardStack stack, Template template, Annotations annota
         return (Map<String, Map<String, Object>>) (Map<String, ?>) template.findResources(type);
     }
 
+    /** Each function's environment variables, by its handler ({@code class::method}). */
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> environmentsByHandler() {
+        Map<String, Map<String, Object>> byHandler = new java.util.TreeMap<>();
+        for (Map<String, Object> function : resources("AWS::Lambda::Function").values()) {
+            Map<String, Object> properties = properties(function);
+            Map<String, Object> environment = (Map<String, Object>) properties.get("Environment");
+            Object previous = byHandler.put((String) properties.get("Handler"), environment == null ? Map.of()
+                    : (Map<String, Object>) environment.get("Variables"));
+            if (previous != null) {
+                throw new AssertionError("two functions with handler " + properties.get("Handler"));
+            }
+        }
+        return byHandler;
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> properties(Map<String, Object> resource) {
         return (Map<String, Object>) resource.get("Properties");
