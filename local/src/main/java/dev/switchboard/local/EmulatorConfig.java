@@ -6,20 +6,25 @@ import java.util.Objects;
 
 /**
  * How the emulated API Gateway behaves. Defaults are AWS's: 10 minutes idle, 2 hours per connection, 32 KB
- * frames, 128 KB messages.
+ * frames, 128 KB messages; {@code postLatency} (zero by default) delays each {@code @connections} answer as the
+ * network to API Gateway would.
  *
  * <pre>{@code
  * EmulatorConfig config = EmulatorConfig.builder().port(0).stage("local").build();
  * }</pre>
  */
 public record EmulatorConfig(String host, int port, String stage, Duration idleTimeout, Duration maxLifetime,
-                             int maxFrameBytes, int maxMessageBytes) {
+                             int maxFrameBytes, int maxMessageBytes, Duration postLatency) {
 
     public EmulatorConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(stage, "stage");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(maxLifetime, "maxLifetime");
+        Objects.requireNonNull(postLatency, "postLatency");
+        if (postLatency.isNegative()) {
+            throw new IllegalArgumentException("postLatency must not be negative");
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0-65535");
         }
@@ -47,6 +52,7 @@ public record EmulatorConfig(String host, int port, String stage, Duration idleT
         private Duration maxLifetime = Duration.ofHours(2);
         private int maxFrameBytes = Limits.MAX_FRAME_BYTES;
         private int maxMessageBytes = Limits.MAX_MESSAGE_BYTES;
+        private Duration postLatency = Duration.ZERO;
 
         private Builder() {
         }
@@ -86,8 +92,14 @@ public record EmulatorConfig(String host, int port, String stage, Duration idleT
             return this;
         }
 
+        public Builder postLatency(Duration value) {
+            postLatency = value;
+            return this;
+        }
+
         public EmulatorConfig build() {
-            return new EmulatorConfig(host, port, stage, idleTimeout, maxLifetime, maxFrameBytes, maxMessageBytes);
+            return new EmulatorConfig(host, port, stage, idleTimeout, maxLifetime, maxFrameBytes, maxMessageBytes,
+                    postLatency);
         }
     }
 }

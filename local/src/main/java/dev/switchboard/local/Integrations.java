@@ -94,11 +94,13 @@ public final class Integrations {
     private final Map<Route, JsonFunction> routes;
     private final RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1> authorizer;
     private final RequestHandler<SQSEvent, SQSBatchResponse> publisher;
+    private final RequestHandler<SQSEvent, SQSBatchResponse> fanout;
 
     private Integrations(Builder builder) {
         this.routes = new EnumMap<>(builder.routes);
         this.authorizer = builder.authorizer;
         this.publisher = builder.publisher;
+        this.fanout = builder.fanout;
     }
 
     public static Builder builder() {
@@ -166,11 +168,24 @@ public final class Integrations {
         return new Decision.Allow(context);
     }
 
-    /** Hands an SQS-shaped batch to the publisher; returns the ids of the records it failed. */
+    /** Hands an SQS-shaped batch to the publisher; returns its response (the records it failed). */
     JsonNode publish(ObjectNode sqsEvent) {
+        return consume(publisher, sqsEvent);
+    }
+
+    boolean hasFanout() {
+        return fanout != null;
+    }
+
+    /** Hands an SQS-shaped batch of fan-out jobs to the fan-out worker; returns its response. */
+    JsonNode deliverShards(ObjectNode sqsEvent) {
+        return consume(Objects.requireNonNull(fanout, "no fan-out worker configured"), sqsEvent);
+    }
+
+    private static JsonNode consume(RequestHandler<SQSEvent, SQSBatchResponse> handler, ObjectNode sqsEvent) {
         SQSBatchResponse response;
         try {
-            response = publisher.handleRequest(SQS_EVENTS.fromJson(bytes(sqsEvent)), null);
+            response = handler.handleRequest(SQS_EVENTS.fromJson(bytes(sqsEvent)), null);
         } catch (RuntimeException e) {
             throw new InvocationFailed(e);
         }
@@ -199,11 +214,15 @@ public final class Integrations {
         }
     }
 
-    /** Assembles the integrations: route handlers, and optionally the authorizer and the queue publisher. */
+    /**
+     * Assembles the integrations: route handlers, and optionally the authorizer, the queue publisher and the
+     * fan-out worker.
+     */
     public static final class Builder {
         private final Map<Route, JsonFunction> routes = new EnumMap<>(Route.class);
         private RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1> authorizer;
         private RequestHandler<SQSEvent, SQSBatchResponse> publisher;
+        private RequestHandler<SQSEvent, SQSBatchResponse> fanout;
 
         private Builder() {
         }
@@ -237,6 +256,12 @@ public final class Integrations {
 
         public Builder publisher(RequestHandler<SQSEvent, SQSBatchResponse> handler) {
             publisher = handler;
+            return this;
+        }
+
+        /** The fan-out worker: consumes jobs of the local fan-out queue as the deployed one consumes SQS. */
+        public Builder fanout(RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+            fanout = handler;
             return this;
         }
 

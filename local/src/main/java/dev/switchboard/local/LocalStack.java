@@ -9,6 +9,7 @@ import dev.switchboard.functions.ConnectHandler;
 import dev.switchboard.functions.DefaultHandler;
 import dev.switchboard.functions.DirectHandler;
 import dev.switchboard.functions.DisconnectHandler;
+import dev.switchboard.functions.FanoutHandler;
 import dev.switchboard.functions.JoinHandler;
 import dev.switchboard.functions.JwtAuthorizerHandler;
 import dev.switchboard.functions.LeaveHandler;
@@ -55,13 +56,15 @@ public final class LocalStack implements AutoCloseable {
     private final DynamoDbLocalServer dynamoDb;
     private final GatewayServer gateway;
     private final Optional<String> jwtSecret;
+    private final LocalFanoutQueue fanout;
 
     private LocalStack(LocalStackOptions options, DynamoDbLocalServer dynamoDb, GatewayServer gateway,
-                       Optional<String> jwtSecret) {
+                       Optional<String> jwtSecret, LocalFanoutQueue fanout) {
         this.options = options;
         this.dynamoDb = dynamoDb;
         this.gateway = gateway;
         this.jwtSecret = jwtSecret;
+        this.fanout = fanout;
     }
 
     public static LocalStack start(LocalStackOptions options) {
@@ -78,29 +81,41 @@ public final class LocalStack implements AutoCloseable {
         }
         int port = options.port() == 0 ? DynamoDbLocalServer.freePort() : options.port();
         DynamoDbLocalServer dynamoDb = DynamoDbLocalServer.start(options.dataDirectory());
+        LocalFanoutQueue fanout = null;
         try {
             String host = "0.0.0.0".equals(options.host()) ? "localhost" : options.host();
             FunctionConfig config = FunctionConfig.from(Map.of(
                     EnvNames.TABLE_NAME, options.table(),
                     EnvNames.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString(),
                     EnvNames.MANAGEMENT_ENDPOINT, "http://" + host + ":" + port + "/" + options.stage(),
-                    EnvNames.REGION, "us-east-1"));
+                    EnvNames.REGION, "us-east-1",
+                    EnvNames.ROOM_SHARDS, Integer.toString(options.roomShards()),
+                    EnvNames.FANOUT_THRESHOLD, Integer.toString(options.fanoutThreshold())));
             try (DynamoDbClient admin = AwsClients.dynamoDb(config, LOCAL_CREDENTIALS)) {
                 SwitchboardTable.createIfMissing(admin, options.table());
             }
-            Switchboard switchboard = Services.create(config, LOCAL_CREDENTIALS);
+            // As deployed: with one shard per room there is nothing to spread, so no fan-out queue.
+            fanout = options.roomShards() > 1 ? new LocalFanoutQueue(options.fanoutWorkers()) : null;
+            Switchboard switchboard = Services.create(config, LOCAL_CREDENTIALS, fanout);
             Optional<String> secret = options.auth()
                     ? Optional.of(options.jwtSecret().orElseGet(LocalTokens::newSecret)) : Optional.empty();
             Integrations integrations = integrations(switchboard, secret);
+            if (fanout != null) {
+                fanout.attach(integrations);
+            }
             GatewayServer gateway = GatewayServer.start(EmulatorConfig.builder()
                     .host(options.host())
                     .port(port)
                     .stage(options.stage())
                     .idleTimeout(options.idleTimeout())
                     .maxLifetime(options.maxLifetime())
+                    .postLatency(options.postLatency())
                     .build(), integrations, Clock.systemUTC(), content);
-            return new LocalStack(options, dynamoDb, gateway, secret);
+            return new LocalStack(options, dynamoDb, gateway, secret, fanout);
         } catch (RuntimeException e) {
+            if (fanout != null) {
+                fanout.close();
+            }
             dynamoDb.close();
             throw e;
         }
@@ -120,7 +135,8 @@ public final class LocalStack implements AutoCloseable {
                         Route.RESUME, ResumeHandler::new,
                         Route.PRESENCE, PresenceHandler::new,
                         Route.DIRECT, DirectHandler::new);
-        Integrations.Builder builder = Integrations.builder().publisher(new PublishHandler(switchboard));
+        Integrations.Builder builder = Integrations.builder().publisher(new PublishHandler(switchboard))
+                .fanout(new FanoutHandler(switchboard));
         for (Route route : Route.values()) {
             var factory = handlers.get(route);
             if (factory == null) {
@@ -161,9 +177,17 @@ public final class LocalStack implements AutoCloseable {
         return gateway;
     }
 
+    /** The local fan-out queue, when rooms are sharded. */
+    Optional<LocalFanoutQueue> fanoutQueue() {
+        return Optional.ofNullable(fanout);
+    }
+
     @Override
     public void close() {
         gateway.close();
+        if (fanout != null) {
+            fanout.close();
+        }
         dynamoDb.close();
     }
 }

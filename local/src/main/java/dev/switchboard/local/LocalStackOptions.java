@@ -10,23 +10,35 @@ import java.util.Optional;
  *
  * <pre>{@code
  * ./switchboard local --port 3001 --stage local --db-file .switchboard-data --auth
+ * ./switchboard local --room-shards 8 --fanout-workers 8 --fanout-threshold 2000 --post-latency-ms 15
  * }</pre>
  *
- * @param jwtSecret HS256 secret when auth is on; generated when absent
+ * @param jwtSecret       HS256 secret when auth is on; generated when absent
+ * @param roomShards      partitions each room's membership is spread over (as {@code SWITCHBOARD_ROOM_SHARDS})
+ * @param fanoutWorkers   concurrent fan-out worker invocations (the fan-out queue's maximum concurrency)
+ * @param fanoutThreshold room size from which broadcasts go through the fan-out workers
+ * @param postLatency     added to every {@code @connections} answer, standing in for the network round trip to
+ *                        API Gateway in AWS (zero by default)
  */
 public record LocalStackOptions(String host, int port, String stage, Optional<Path> dataDirectory, boolean auth,
                                 Optional<String> jwtSecret, String table, Duration idleTimeout,
-                                Duration maxLifetime) {
+                                Duration maxLifetime, int roomShards, int fanoutWorkers, int fanoutThreshold,
+                                Duration postLatency) {
 
     public static final String USAGE = """
             usage: ./switchboard local [--port N] [--stage NAME] [--host ADDRESS] [--db-file DIR] [--auth]
-                                       [--jwt-secret SECRET] [--table NAME]
-              --port        WebSocket and management API port (default 3001; 0 picks a free one)
-              --stage       stage name in the URLs (default local)
-              --host        address to listen on (default 127.0.0.1)
-              --db-file     keep DynamoDB Local's data in this directory (default: in memory)
-              --auth        require a JWT on $connect (HS256; a secret is generated unless --jwt-secret)
-              --table       DynamoDB table name (default switchboard-local)
+                                       [--jwt-secret SECRET] [--table NAME] [--room-shards N]
+                                       [--fanout-workers N] [--fanout-threshold N] [--post-latency-ms N]
+              --port              WebSocket and management API port (default 3001; 0 picks a free one)
+              --stage             stage name in the URLs (default local)
+              --host              address to listen on (default 127.0.0.1)
+              --db-file           keep DynamoDB Local's data in this directory (default: in memory)
+              --auth              require a JWT on $connect (HS256; a secret is generated unless --jwt-secret)
+              --table             DynamoDB table name (default switchboard-local)
+              --room-shards       partitions per room's membership, as deployed (default 1)
+              --fanout-workers    parallel fan-out workers for big rooms (default 4; used with --room-shards > 1)
+              --fanout-threshold  room size from which the fan-out workers deliver (default 2000)
+              --post-latency-ms   delay every @connections answer, like the network in AWS (default 0)
             """;
 
     public LocalStackOptions {
@@ -35,14 +47,29 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(jwtSecret, "jwtSecret");
         Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(maxLifetime, "maxLifetime");
+        Objects.requireNonNull(postLatency, "postLatency");
         if (jwtSecret.isPresent() && jwtSecret.get().length() < 32) {
             throw new IllegalArgumentException("--jwt-secret must be at least 32 characters");
+        }
+        if (roomShards < 1 || roomShards > 64) {
+            throw new IllegalArgumentException("--room-shards must be between 1 and 64");
+        }
+        if (fanoutWorkers < 1 || fanoutWorkers > 256) {
+            throw new IllegalArgumentException("--fanout-workers must be between 1 and 256");
+        }
+        if (fanoutThreshold < 1) {
+            throw new IllegalArgumentException("--fanout-threshold must be at least 1");
+        }
+        if (postLatency.isNegative() || postLatency.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException("--post-latency-ms must be between 0 and 10000");
         }
     }
 
     public static LocalStackOptions defaults() {
         return new LocalStackOptions("127.0.0.1", 3001, "local", Optional.empty(), false, Optional.empty(),
-                "switchboard-local", Duration.ofMinutes(10), Duration.ofHours(2));
+                "switchboard-local", Duration.ofMinutes(10), Duration.ofHours(2), 1, 4, 2_000, Duration.ZERO);
     }
 
     /** Parses flags; throws {@link IllegalArgumentException} with a message naming the bad flag. */
@@ -50,43 +77,78 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
         LocalStackOptions o = defaults();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
-            switch (flag) {
-                case "--auth" -> o = o.withAuth(true);
-                case "--port" -> o = o.withPort(intValue(flag, value(args, ++i, flag)));
-                case "--stage" -> o = new LocalStackOptions(o.host, o.port, value(args, ++i, flag), o.dataDirectory,
-                        o.auth, o.jwtSecret, o.table, o.idleTimeout, o.maxLifetime);
-                case "--host" -> o = new LocalStackOptions(value(args, ++i, flag), o.port, o.stage, o.dataDirectory,
-                        o.auth, o.jwtSecret, o.table, o.idleTimeout, o.maxLifetime);
-                case "--db-file" -> o = new LocalStackOptions(o.host, o.port, o.stage,
-                        Optional.of(Path.of(value(args, ++i, flag))), o.auth, o.jwtSecret, o.table, o.idleTimeout,
-                        o.maxLifetime);
-                case "--jwt-secret" -> o = new LocalStackOptions(o.host, o.port, o.stage, o.dataDirectory, true,
-                        Optional.of(value(args, ++i, flag)), o.table, o.idleTimeout, o.maxLifetime);
-                case "--table" -> o = new LocalStackOptions(o.host, o.port, o.stage, o.dataDirectory, o.auth,
-                        o.jwtSecret, value(args, ++i, flag), o.idleTimeout, o.maxLifetime);
+            o = switch (flag) {
+                case "--auth" -> o.withAuth(true);
+                case "--port" -> o.withPort(intValue(flag, value(args, ++i, flag)));
+                case "--stage" -> o.withStage(value(args, ++i, flag));
+                case "--host" -> o.withHost(value(args, ++i, flag));
+                case "--db-file" -> o.withDataDirectory(Path.of(value(args, ++i, flag)));
+                case "--jwt-secret" -> o.withJwtSecret(value(args, ++i, flag));
+                case "--table" -> o.withTable(value(args, ++i, flag));
+                case "--room-shards" -> o.withRoomShards(intValue(flag, value(args, ++i, flag)));
+                case "--fanout-workers" -> o.withFanout(intValue(flag, value(args, ++i, flag)), o.fanoutThreshold);
+                case "--fanout-threshold" -> o.withFanout(o.fanoutWorkers, intValue(flag, value(args, ++i, flag)));
+                case "--post-latency-ms" ->
+                        o.withPostLatency(Duration.ofMillis(intValue(flag, value(args, ++i, flag))));
                 default -> throw new IllegalArgumentException("unknown flag '" + flag + "'");
-            }
+            };
         }
         return o;
     }
 
     public LocalStackOptions withPort(int value) {
         return new LocalStackOptions(host, value, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency);
+    }
+
+    public LocalStackOptions withStage(String value) {
+        return new LocalStackOptions(host, port, value, dataDirectory, auth, jwtSecret, table, idleTimeout,
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency);
+    }
+
+    public LocalStackOptions withHost(String value) {
+        return new LocalStackOptions(value, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency);
+    }
+
+    public LocalStackOptions withDataDirectory(Path value) {
+        return new LocalStackOptions(host, port, stage, Optional.of(value), auth, jwtSecret, table, idleTimeout,
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency);
     }
 
     public LocalStackOptions withAuth(boolean value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, value, jwtSecret, table, idleTimeout,
-                maxLifetime);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency);
     }
 
     public LocalStackOptions withJwtSecret(String value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, true, Optional.of(value), table, idleTimeout,
-                maxLifetime);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency);
+    }
+
+    public LocalStackOptions withTable(String value) {
+        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, value, idleTimeout,
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency);
     }
 
     public LocalStackOptions withTimeouts(Duration idle, Duration lifetime) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idle, lifetime);
+        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idle, lifetime,
+                roomShards, fanoutWorkers, fanoutThreshold, postLatency);
+    }
+
+    public LocalStackOptions withRoomShards(int value) {
+        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+                maxLifetime, value, fanoutWorkers, fanoutThreshold, postLatency);
+    }
+
+    public LocalStackOptions withFanout(int workers, int threshold) {
+        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+                maxLifetime, roomShards, workers, threshold, postLatency);
+    }
+
+    public LocalStackOptions withPostLatency(Duration value) {
+        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, value);
     }
 
     private static String value(String[] args, int index, String flag) {

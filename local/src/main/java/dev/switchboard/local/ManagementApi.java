@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The API Gateway Management API for this stage: {@code POST} sends a message to a connection (200), {@code GET}
@@ -42,7 +43,13 @@ final class ManagementApi {
             }
             connection.channel().writeAndFlush(new TextWebSocketFrame(
                     request.content().toString(StandardCharsets.UTF_8)));
-            HttpResponses.empty(ctx, 200);
+            if (config.postLatency().isZero()) {
+                HttpResponses.empty(ctx, 200);
+            } else {
+                // The caller waits a network round trip for the answer, as it would from Lambda to API Gateway.
+                ctx.executor().schedule(() -> HttpResponses.empty(ctx, 200), config.postLatency().toNanos(),
+                        TimeUnit.NANOSECONDS);
+            }
         } else if (method.equals(HttpMethod.GET)) {
             var body = Integrations.JSON.createObjectNode();
             body.put("connectedAt", connection.connectedAt().toString());

@@ -1,0 +1,108 @@
+package dev.switchboard.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.FanoutQueue;
+import dev.switchboard.functions.aws.SqsFanoutQueue;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local stand-in for the fan-out SQS queue and its event source: jobs wait in memory, at most {@code workers}
+ * are delivered at once (the event source's maximum concurrency), each as an invocation of the fan-out handler
+ * with a one-record SQS event serialized as Lambda's is. A job the handler reports as failed is tried again, as
+ * SQS would redeliver it, up to the dead-letter queue's receive limit.
+ */
+final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.switchboard.local.Gateway");
+    private static final int MAX_RECEIVES = 3;
+
+    private final ExecutorService workers;
+    private final AtomicLong delivered = new AtomicLong();
+    private volatile Integrations integrations;
+
+    LocalFanoutQueue(int workers) {
+        this.workers = Executors.newFixedThreadPool(workers, Thread.ofVirtual().name("fanout-", 0).factory());
+    }
+
+    /** Connects the queue to the fan-out worker once the integrations exist (they need the core, which needs this). */
+    void attach(Integrations value) {
+        if (!value.hasFanout()) {
+            throw new IllegalArgumentException("the integrations have no fan-out worker");
+        }
+        integrations = value;
+    }
+
+    @Override
+    public void enqueue(List<Job> jobs) {
+        Integrations target = integrations;
+        if (target == null) {
+            throw new IllegalStateException("the local fan-out queue has no worker attached");
+        }
+        for (Job job : jobs) {
+            workers.execute(() -> deliver(target, job));
+        }
+    }
+
+    /** Jobs the fan-out worker has delivered so far. */
+    long delivered() {
+        return delivered.get();
+    }
+
+    private void deliver(Integrations target, Job job) {
+        ObjectNode event = event(job);
+        for (int receive = 1; receive <= MAX_RECEIVES; receive++) {
+            long start = System.nanoTime();
+            try {
+                JsonNode response = target.deliverShards(event);
+                if (response.path("batchItemFailures").isEmpty()) {
+                    delivered.incrementAndGet();
+                    LOG.info("FANOUT     room={} shard={} delivered in {} ms", job.room(), job.shard(),
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                    return;
+                }
+            } catch (Integrations.InvocationFailed e) {
+                LOG.warn("FANOUT     room={} shard={} failed: {}", job.room(), job.shard(), e.getCause().toString());
+            }
+        }
+        LOG.warn("FANOUT     room={} shard={} failed {} times (it would go to the dead-letter queue)", job.room(),
+                job.shard(), MAX_RECEIVES);
+    }
+
+    private static ObjectNode event(Job job) {
+        ObjectNode event = Integrations.JSON.createObjectNode();
+        ObjectNode record = event.putArray("Records").addObject();
+        String messageId = UUID.randomUUID().toString();
+        record.put("messageId", messageId);
+        record.put("receiptHandle", "local-" + messageId);
+        record.put("body", new String(job.payload(), StandardCharsets.UTF_8));
+        record.putObject("attributes").put("ApproximateReceiveCount", "1");
+        ObjectNode attributes = record.putObject("messageAttributes");
+        attributes.putObject(SqsFanoutQueue.ROOM_ATTRIBUTE).put("dataType", "String").put("stringValue", job.room());
+        attributes.putObject(SqsFanoutQueue.SHARD_ATTRIBUTE).put("dataType", "Number")
+                .put("stringValue", Integer.toString(job.shard()));
+        record.put("eventSource", "aws:sqs");
+        record.put("eventSourceARN", "arn:aws:sqs:local:000000000000:switchboard-fanout");
+        record.put("awsRegion", "local");
+        return event;
+    }
+
+    @Override
+    public void close() {
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdownNow();
+    }
+}
