@@ -2,12 +2,7 @@ package dev.switchboard.loadtest;
 
 import dev.switchboard.local.LocalStack;
 import dev.switchboard.local.LocalStackOptions;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
@@ -58,12 +52,16 @@ public final class FanoutBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("crossover")) {
+            CrossoverBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         int connections = 10_000;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--connections") && i + 1 < args.length) {
                 connections = Integer.parseInt(args[++i]);
             } else if (!args[i].equals("fanout")) {
-                System.err.println("usage: ./switchboard bench fanout [--connections N]");
+                System.err.println("usage: ./switchboard bench fanout [--connections N] | bench crossover [...]");
                 System.exit(2);
             }
         }
@@ -80,24 +78,15 @@ public final class FanoutBenchmark {
         String room = "fanout";
         try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0))) {
             progress.accept("opening " + connections + " connections in a client process...");
-            Process clients = new ProcessBuilder(javaBinary(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                    FanoutClients.class.getName(), stack.webSocketUrl().toString(), room, Integer.toString(connections))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            try {
-                BufferedReader replies = new BufferedReader(new InputStreamReader(clients.getInputStream(),
-                        StandardCharsets.UTF_8));
-                PrintWriter commands = new PrintWriter(new OutputStreamWriter(clients.getOutputStream(),
-                        StandardCharsets.UTF_8), true);
-                String ready = replies.readLine();
-                progress.accept("clients: " + ready);
+            try (ClientProcess clients = ClientProcess.start(stack.webSocketUrl(), room, connections)) {
+                progress.accept("clients: " + clients.ready());
 
                 long start = System.currentTimeMillis();
                 publish(stack.publishUrl(), room, "fanout-switchboard");
-                commands.println("WAIT fanout-switchboard 30000");
-                long[] switchboard = arrival(replies.readLine());
-                double seconds = (switchboard[1] - start) / 1000.0;
+                ClientProcess.Arrival switchboard = clients.await("fanout-switchboard", 30_000);
+                double seconds = (switchboard.lastMillis() - start) / 1000.0;
                 progress.accept(String.format(Locale.ROOT, "switchboard: %d of %d delivered in %.3f s",
-                        switchboard[0], connections, seconds));
+                        switchboard.count(), connections, seconds));
 
                 // The baseline's clock includes its Scan, which is part of the pattern being measured.
                 long baselineStart = System.currentTimeMillis();
@@ -105,35 +94,17 @@ public final class FanoutBenchmark {
                 progress.accept("baseline: Scan found " + ids.size() + " connections; posting one by one...");
                 postSequentially(stack.managementEndpoint(), ids,
                         "{\"type\":\"message\",\"room\":\"fanout\",\"data\":\"fanout-baseline\"}");
-                commands.println("WAIT fanout-baseline 600000");
-                long[] baseline = arrival(replies.readLine());
-                double baselineSeconds = (baseline[1] - baselineStart) / 1000.0;
-                progress.accept(String.format(Locale.ROOT, "baseline: %d of %d delivered in %.3f s", baseline[0],
-                        connections, baselineSeconds));
-                commands.println("EXIT");
-                return new Result(connections, (int) switchboard[0], connections - (int) switchboard[0], seconds,
-                        (int) baseline[0], baselineSeconds);
-            } finally {
-                clients.waitFor(10, TimeUnit.SECONDS);
-                clients.destroyForcibly();
+                ClientProcess.Arrival baseline = clients.await("fanout-baseline", 600_000);
+                double baselineSeconds = (baseline.lastMillis() - baselineStart) / 1000.0;
+                progress.accept(String.format(Locale.ROOT, "baseline: %d of %d delivered in %.3f s",
+                        baseline.count(), connections, baselineSeconds));
+                return new Result(connections, switchboard.count(), connections - switchboard.count(), seconds,
+                        baseline.count(), baselineSeconds);
             }
         }
     }
 
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** {@code ALL marker count epochMillis} to {count, epochMillis}. */
-    private static long[] arrival(String line) {
-        if (line == null || !line.startsWith("ALL ")) {
-            throw new IllegalStateException("client process said: " + line);
-        }
-        String[] parts = line.split(" ");
-        return new long[] {Long.parseLong(parts[2]), Long.parseLong(parts[3])};
-    }
-
-    private static void publish(URI publishUrl, String room, String marker) throws IOException, InterruptedException {
+    static void publish(URI publishUrl, String room, String marker) throws IOException, InterruptedException {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(publishUrl)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"room\":\"" + room + "\",\"data\":\"" + marker + "\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
