@@ -10,8 +10,6 @@ import dev.switchboard.core.Switchboard;
 import dev.switchboard.functions.aws.SqsFanoutQueue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,18 +37,7 @@ public final class FanoutHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return Telemetry.aroundBatch(context, () -> {
-            List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-            List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null
-                    ? List.of() : event.getRecords();
-            for (SQSEvent.SQSMessage record : records) {
-                if (!deliver(record)) {
-                    failures.add(SQSBatchResponse.BatchItemFailure.builder()
-                            .withItemIdentifier(record.getMessageId()).build());
-                }
-            }
-            return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
-        });
+        return Telemetry.aroundBatch(context, () -> SqsBatches.each(event, this::deliver));
     }
 
     private boolean deliver(SQSEvent.SQSMessage record) {

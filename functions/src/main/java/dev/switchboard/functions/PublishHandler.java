@@ -10,8 +10,6 @@ import dev.switchboard.protocol.ProtocolException;
 import dev.switchboard.protocol.PublishRequest;
 import dev.switchboard.protocol.ServerFrame;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,18 +36,7 @@ public final class PublishHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return Telemetry.aroundBatch(context, () -> {
-            List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-            List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null
-                    ? List.of() : event.getRecords();
-            for (SQSEvent.SQSMessage record : records) {
-                if (!publish(record)) {
-                    failures.add(SQSBatchResponse.BatchItemFailure.builder()
-                            .withItemIdentifier(record.getMessageId()).build());
-                }
-            }
-            return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
-        });
+        return Telemetry.aroundBatch(context, () -> SqsBatches.each(event, this::publish));
     }
 
     private boolean publish(SQSEvent.SQSMessage record) {

@@ -2,6 +2,7 @@ package dev.switchboard.functions;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +22,22 @@ public final class Events {
     private static final PojoSerializer<APIGatewayV2WebSocketResponse> RESPONSES =
             LambdaEventSerializers.serializerFor(APIGatewayV2WebSocketResponse.class, Events.class.getClassLoader());
 
+    private static final PojoSerializer<SQSEvent> SQS_EVENTS =
+            LambdaEventSerializers.serializerFor(SQSEvent.class, Events.class.getClassLoader());
+
     private Events() {
+    }
+
+    /** An SQS event fixture (e.g. {@code sqs-publish}), read as the Lambda runtime reads it. */
+    public static SQSEvent sqs(String name) {
+        try (InputStream in = Events.class.getResourceAsStream("/events/" + name + ".json")) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture " + name);
+            }
+            return SQS_EVENTS.fromJson(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static APIGatewayV2WebSocketEvent load(String name) {

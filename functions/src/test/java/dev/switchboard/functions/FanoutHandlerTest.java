@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.CoreSettings;
@@ -16,8 +14,6 @@ import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.protocol.ClientFrame;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -42,23 +38,16 @@ class FanoutHandlerTest {
             .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
             .build();
 
-    private static SQSEvent fixture() throws IOException {
-        PojoSerializer<SQSEvent> serializer = LambdaEventSerializers.serializerFor(SQSEvent.class,
-                FanoutHandlerTest.class.getClassLoader());
-        try (InputStream in = FanoutHandlerTest.class.getResourceAsStream("/events/sqs-fanout.json")) {
-            return serializer.fromJson(in);
-        }
-    }
 
     @Test
-    void eachRecordReachesExactlyItsShardAndBadRecordsGoBackForTheDeadLetterQueue() throws IOException {
+    void eachRecordReachesExactlyItsShardAndBadRecordsGoBackForTheDeadLetterQueue() {
         List<String> ids = IntStream.range(0, 80).mapToObj(i -> "conn-" + i).toList();
         for (String id : ids) {
             switchboard.connect(id, "fan-" + id, "");
             switchboard.join(id, "fan-" + id, new ClientFrame.Join(null, "stadium"));
         }
 
-        SQSBatchResponse response = new FanoutHandler(switchboard).handleRequest(fixture(), null);
+        SQSBatchResponse response = new FanoutHandler(switchboard).handleRequest(Events.sqs("sqs-fanout"), null);
 
         assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
                 .as("the record without a shard and the one naming shard 9 of 4")

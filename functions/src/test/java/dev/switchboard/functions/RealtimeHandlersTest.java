@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.InMemoryConnectionStore;
@@ -18,8 +16,6 @@ import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ServerFrame;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -112,20 +108,13 @@ class RealtimeHandlersTest {
                 .isInstanceOfSatisfying(ServerFrame.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_IN_ROOM));
     }
 
-    private static SQSEvent sqsFixture() throws IOException {
-        PojoSerializer<SQSEvent> serializer = LambdaEventSerializers.serializerFor(SQSEvent.class,
-                RealtimeHandlersTest.class.getClassLoader());
-        try (InputStream in = RealtimeHandlersTest.class.getResourceAsStream("/events/sqs-publish.json")) {
-            return serializer.fromJson(in);
-        }
-    }
 
     @Test
-    void publisherDeliversGoodRecordsAndReturnsThePoisonOneForTheDeadLetterQueue() throws IOException {
+    void publisherDeliversGoodRecordsAndReturnsThePoisonOneForTheDeadLetterQueue() {
         member(ALICE, "alice");
         switchboard.connect("Conn-Bob=", "bob", "");
 
-        SQSBatchResponse response = new PublishHandler(switchboard).handleRequest(sqsFixture(), null);
+        SQSBatchResponse response = new PublishHandler(switchboard).handleRequest(Events.sqs("sqs-publish"), null);
 
         assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly("9f2c1a4e-0002-4b7e-9a1d-000000000002");
@@ -139,12 +128,12 @@ class RealtimeHandlersTest {
     }
 
     @Test
-    void aRedeliveredRecordPublishesNothingTwice() throws IOException {
+    void aRedeliveredRecordPublishesNothingTwice() {
         member(ALICE, "alice");
         PublishHandler handler = new PublishHandler(switchboard);
 
-        handler.handleRequest(sqsFixture(), null);
-        handler.handleRequest(sqsFixture(), null);
+        handler.handleRequest(Events.sqs("sqs-publish"), null);
+        handler.handleRequest(Events.sqs("sqs-publish"), null);
 
         assertThat(inbox(ALICE)).filteredOn(ServerFrame.Message.class::isInstance).hasSize(1);
     }
