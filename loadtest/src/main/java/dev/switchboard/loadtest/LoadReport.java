@@ -14,7 +14,8 @@ import org.HdrHistogram.Histogram;
  */
 public record LoadReport(int connections, int connected, int connectionErrors, long sent, long acked,
                          long errorFrames, long expectedDeliveries, long delivered, long lost, int duplicated,
-                         int outOfOrder, double seconds, Histogram latencyMicros, List<long[]> series) {
+                         int outOfOrder, double seconds, long warmupSeconds, Histogram latencyMicros,
+                         List<long[]> series) {
 
     private static final double[] PERCENTILES = {50, 90, 99, 99.9, 100};
 
@@ -27,11 +28,11 @@ public record LoadReport(int connections, int connected, int connectionErrors, l
                         + "\"sent\":%d,\"acked\":%d,\"unacked\":%d,\"error_frames\":%d,\"expected_deliveries\":%d,\"delivered\":%d,"
                         + "\"lost\":%d,\"duplicated\":%d,\"out_of_order\":%d,\"seconds\":%.2f,"
                         + "\"deliveries_per_second\":%.1f,\"latency_ms\":{\"p50\":%.2f,\"p90\":%.2f,\"p99\":%.2f,"
-                        + "\"p99_9\":%.2f,\"max\":%.2f}}",
+                        + "\"p99_9\":%.2f,\"max\":%.2f},\"warmup_seconds\":%d}",
                 connections, connected, connectionErrors, sent, acked, sent - acked, errorFrames, expectedDeliveries,
                 delivered,
                 lost, duplicated, outOfOrder, seconds, delivered / Math.max(seconds, 0.001), percentileMs(50),
-                percentileMs(90), percentileMs(99), percentileMs(99.9), percentileMs(100));
+                percentileMs(90), percentileMs(99), percentileMs(99.9), percentileMs(100), warmupSeconds);
     }
 
     /** Writes {@code summary.json} and {@code report.html} into the directory. */
@@ -58,14 +59,16 @@ public record LoadReport(int connections, int connected, int connectionErrors, l
                 h2{margin-top:2rem}</style></head><body>
                 <h1>Switchboard load report</h1>
                 <p>%d connections (%d connected, %d errors), %d messages sent (%d acked: the rest got no answer in
-                time, the sign of an overloaded target) in %.1f s:
+                time, the sign of an overloaded target) in %.1f s%s:
                 %d deliveries expected, %d delivered, <b>%d lost</b>, %d duplicated, %d out of order (arrived after a
                 higher seq at the same socket; the client libraries put these back in order).</p>
                 <h2>End-to-end latency (send to receive)</h2><table><tr><th>percentile</th><th>latency</th></tr>%s</table>
                 %s
                 <h2>Per second</h2>%s
                 <pre>%s</pre></body></html>
-                """.formatted(connections, connected, connectionErrors, sent, acked, seconds, expectedDeliveries,
+                """.formatted(connections, connected, connectionErrors, sent, acked, seconds,
+                warmupSeconds == 0 ? "" : " after a " + warmupSeconds + " s warm-up at the same rate, left out",
+                expectedDeliveries,
                 delivered, lost, duplicated, outOfOrder, rows, percentilePlot(), timeSeries(), json());
     }
 

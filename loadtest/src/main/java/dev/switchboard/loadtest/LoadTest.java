@@ -209,25 +209,22 @@ public final class LoadTest {
         progress.accept("joined " + run.joined.get() + " connections to " + options.rooms() + " rooms; sending "
                 + options.rate() + " messages/s for " + options.duration().toSeconds() + " s");
 
+        if (!options.warmup().isZero()) {
+            warmUp(options, peers, runId, progress);
+        }
+
         List<long[]> series = new ArrayList<>();
         long start = System.nanoTime();
         long end = start + options.duration().toNanos();
         long nextReport = start + 1_000_000_000L;
         int key = 0;
         while (System.nanoTime() < end) {
-            long due = start + (long) (key * 1e9 / options.rate());
-            long now = System.nanoTime();
-            if (due > now) {
-                Thread.sleep((due - now) / 1_000_000, (int) ((due - now) % 1_000_000));
-            }
+            pace(start, key, options.rate());
             Peer sender = peers.get(ThreadLocalRandom.current().nextInt(peers.size()));
             String id = "k" + key;
             run.pendingAcks.put(id, sender.room);
-            String frame = "{\"action\":\"send\",\"room\":\"load-" + runId + "-" + sender.room + "\",\"id\":\"" + id
-                    + "\",\"data\":{\"k\":" + key + ",\"t\":" + micros() + "}}";
-            synchronized (sender) {
-                sender.socket.sendText(frame, true).join();
-            }
+            send(sender, "{\"action\":\"send\",\"room\":\"load-" + runId + "-" + sender.room + "\",\"id\":\"" + id
+                    + "\",\"data\":{\"k\":" + key + ",\"t\":" + micros() + "}}");
             run.sent.incrementAndGet();
             key++;
             if (System.nanoTime() >= nextReport) {
@@ -255,7 +252,41 @@ public final class LoadTest {
         }
         return new LoadReport(options.connections(), peers.size(), connectionErrors, run.sent.get(),
                 run.acked.get(), run.errors.get(), expected, uniqueReceived, Math.max(0, expected - uniqueReceived),
-                duplicates, outOfOrder, seconds, run.total.copy(), series);
+                duplicates, outOfOrder, seconds, options.warmup().toSeconds(), run.total.copy(), series);
+    }
+
+    /**
+     * Sends at the run's rate for the warm-up time, then returns: the stack gets the same load (and the JIT the
+     * same code to compile) as in the measured part. These messages carry no key ("k") and ids outside the
+     * measured ones, so receivers and the ack count skip them and no figure of the report includes them.
+     */
+    private static void warmUp(LoadOptions options, List<Peer> peers, String runId, Consumer<String> progress)
+            throws InterruptedException {
+        progress.accept("warming up: " + options.rate() + " messages/s for " + options.warmup().toSeconds()
+                + " s, left out of every figure");
+        long start = System.nanoTime();
+        long end = start + options.warmup().toNanos();
+        for (int n = 0; System.nanoTime() < end; n++) {
+            pace(start, n, options.rate());
+            Peer sender = peers.get(ThreadLocalRandom.current().nextInt(peers.size()));
+            send(sender, "{\"action\":\"send\",\"room\":\"load-" + runId + "-" + sender.room + "\",\"id\":\"w" + n
+                    + "\",\"data\":{\"t\":" + micros() + "}}");
+        }
+    }
+
+    /** Sleeps until message {@code n} of a run paced at {@code rate} per second from {@code start} is due. */
+    private static void pace(long start, int n, int rate) throws InterruptedException {
+        long due = start + (long) (n * 1e9 / rate);
+        long now = System.nanoTime();
+        if (due > now) {
+            Thread.sleep((due - now) / 1_000_000, (int) ((due - now) % 1_000_000));
+        }
+    }
+
+    private static void send(Peer sender, String frame) {
+        synchronized (sender) {
+            sender.socket.sendText(frame, true).join();
+        }
     }
 
     private static boolean complete(Run run, List<Peer> peers) {

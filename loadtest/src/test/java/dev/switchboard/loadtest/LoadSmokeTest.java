@@ -18,7 +18,7 @@ class LoadSmokeTest {
     void aShortRunLosesNothingAndWritesItsReports() throws Exception {
         Path reports = Path.of("target/load-smoke");
         LoadOptions options = new LoadOptions(Optional.empty(), Optional.empty(), 200, 5, 20, Duration.ofSeconds(3),
-                500, reports);
+                500, reports, Duration.ZERO);
 
         LoadReport report = LoadTest.run(options, line -> { });
         report.write(reports);
@@ -31,5 +31,21 @@ class LoadSmokeTest {
         assertThat(report.latencyMicros().getTotalCount()).isEqualTo(report.delivered());
         assertThat(Files.readString(reports.resolve("report.html"))).contains("<svg").contains("0 lost");
         assertThat(Files.readString(reports.resolve("summary.json"))).contains("\"lost\":0");
+    }
+
+    @Test
+    void warmUpMessagesAreLeftOutOfEveryFigure() throws Exception {
+        LoadOptions options = new LoadOptions(Optional.empty(), Optional.empty(), 20, 2, 20, Duration.ofSeconds(1),
+                500, Path.of("target/load-smoke-warmup"), Duration.ofSeconds(1));
+
+        LoadReport report = LoadTest.run(options, line -> { });
+
+        assertThat(report.acked()).isEqualTo(report.sent()).isPositive();
+        assertThat(report.expectedDeliveries()).isEqualTo(report.acked() * 10);
+        assertThat(report.delivered()).isEqualTo(report.expectedDeliveries());
+        assertThat(report.latencyMicros().getTotalCount()).isEqualTo(report.delivered());
+        assertThat(report.lost()).isZero();
+        assertThat(report.duplicated()).isZero();
+        assertThat(report.json()).contains("\"warmup_seconds\":1");
     }
 }

@@ -29,24 +29,36 @@ public final class DynamoDbLocalServer implements AutoCloseable {
     /** Starts it; {@code dataDirectory} empty means in memory. */
     public static DynamoDbLocalServer start(Optional<Path> dataDirectory) {
         int port = freePort();
-        List<String> args = new ArrayList<>(List.of("-port", Integer.toString(port)));
         if (dataDirectory.isPresent()) {
             try {
                 Files.createDirectories(dataDirectory.get());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create " + dataDirectory.get(), e);
             }
-            args.addAll(List.of("-dbPath", dataDirectory.get().toString(), "-sharedDb"));
-        } else {
-            args.add("-inMemory");
         }
         try {
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+                    arguments(port, dataDirectory).toArray(String[]::new));
             server.start();
             return new DynamoDbLocalServer(server, URI.create("http://127.0.0.1:" + port));
         } catch (Exception e) {
             throw new IllegalStateException("DynamoDB Local did not start: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * DynamoDB Local's command line. Telemetry is off: left on, every start calls Cognito and Pinpoint in AWS
+     * (about 1.5 s of the first start here, and no AWS endpoint should be reached by the local stack) and writes
+     * {@code dynamodb-local-metadata.json} into the working directory.
+     */
+    static List<String> arguments(int port, Optional<Path> dataDirectory) {
+        List<String> args = new ArrayList<>(List.of("-port", Integer.toString(port), "-disableTelemetry"));
+        if (dataDirectory.isPresent()) {
+            args.addAll(List.of("-dbPath", dataDirectory.get().toString(), "-sharedDb"));
+        } else {
+            args.add("-inMemory");
+        }
+        return args;
     }
 
     static int freePort() {

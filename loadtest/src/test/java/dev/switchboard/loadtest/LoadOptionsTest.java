@@ -1,0 +1,34 @@
+package dev.switchboard.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LoadOptionsTest {
+
+    @Test
+    void flagsMayComeInAnyOrder() {
+        // Fewer connections than the default 10 rooms, given before --rooms: checked only once all are read.
+        LoadOptions options = LoadOptions.parse("--connections", "2", "--rooms", "1", "--rate", "5");
+
+        assertThat(options.connections()).isEqualTo(2);
+        assertThat(options.rooms()).isEqualTo(1);
+        assertThat(options.rate()).isEqualTo(5);
+    }
+
+    @Test
+    void measuresFromTheFirstMessageUnlessToldToWarmUp() {
+        assertThat(LoadOptions.parse().warmup()).isZero();
+        assertThat(LoadOptions.parse("--warmup", "15").warmup()).isEqualTo(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void refusesAnImpossibleCombination() {
+        assertThatThrownBy(() -> LoadOptions.parse("--connections", "2", "--rooms", "3"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LoadOptions.parse("--warmup", "-1"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
