@@ -3,6 +3,8 @@ package dev.switchboard.functions;
 import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.FanoutQueue;
+import dev.switchboard.core.IdempotencyStore;
+import dev.switchboard.core.RoomHistory;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.TokenBucket;
 import dev.switchboard.functions.aws.AwsClients;
@@ -12,6 +14,7 @@ import dev.switchboard.functions.aws.DynamoDbRoomHistory;
 import dev.switchboard.functions.aws.ManagementApiSender;
 import dev.switchboard.functions.aws.SqsFanoutQueue;
 import dev.switchboard.functions.config.FunctionConfig;
+import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -64,12 +67,36 @@ public final class Services {
     }
 
     /**
+     * Where a {@link Switchboard} keeps its state: the DynamoDB table in a deployment, in-memory stores where a
+     * local stack is asked for them.
+     */
+    public record Stores(ConnectionStore connections, RoomHistory history, IdempotencyStore idempotency) {
+        public Stores {
+            Objects.requireNonNull(connections, "connections");
+            Objects.requireNonNull(history, "history");
+            Objects.requireNonNull(idempotency, "idempotency");
+        }
+
+        /** The single DynamoDB table named by the configuration, with its room shards. */
+        public static Stores dynamoDb(FunctionConfig config, AwsCredentialsProvider credentials) {
+            DynamoDbClient dynamoDb = AwsClients.dynamoDb(config, credentials);
+            return new Stores(DynamoDbConnectionStore.create(dynamoDb, config.tableName(), config.roomShards()),
+                    new DynamoDbRoomHistory(dynamoDb, config.tableName()),
+                    new DynamoDbIdempotencyStore(dynamoDb, config.tableName()));
+        }
+    }
+
+    /**
      * Wires DynamoDB and the management API, with the given fan-out queue for big rooms (null for none), as the
      * local stack does with its in-process fan-out workers.
      */
     public static Switchboard create(FunctionConfig config, AwsCredentialsProvider credentials, FanoutQueue fanout) {
-        DynamoDbClient dynamoDb = AwsClients.dynamoDb(config, credentials);
-        ConnectionStore store = DynamoDbConnectionStore.create(dynamoDb, config.tableName(), config.roomShards());
+        return create(config, credentials, Stores.dynamoDb(config, credentials), fanout);
+    }
+
+    /** Wires the management API around the given stores, with the given fan-out queue (null for none). */
+    public static Switchboard create(FunctionConfig config, AwsCredentialsProvider credentials, Stores stores,
+                                     FanoutQueue fanout) {
         ManagementApiSender sender = new ManagementApiSender(AwsClients.managementApi(
                 config.requireManagementEndpoint(), Region.of(config.region()), credentials));
         Switchboard.Builder builder = Switchboard.builder();
@@ -77,11 +104,11 @@ public final class Services {
             builder.fanout(fanout, config.fanoutThreshold());
         }
         return builder
-                .store(store)
-                .history(new DynamoDbRoomHistory(dynamoDb, config.tableName()))
-                .idempotency(new DynamoDbIdempotencyStore(dynamoDb, config.tableName()))
-                .broadcaster(new Broadcaster(sender, store, config.maxInFlight(), config.retryPolicy(),
-                        config.maxPostsPerSecond() == 0 ? null
+                .store(stores.connections())
+                .history(stores.history())
+                .idempotency(stores.idempotency())
+                .broadcaster(new Broadcaster(sender, stores.connections(), config.maxInFlight(),
+                        config.retryPolicy(), config.maxPostsPerSecond() == 0 ? null
                                 : TokenBucket.perSecond(config.maxPostsPerSecond(),
                                         Math.max(1, config.maxPostsPerSecond() / 10))))
                 .settings(config.core())

@@ -15,15 +15,17 @@ import java.util.Optional;
  * @param url           target WebSocket URL; empty means "start the local stack in-process"
  * @param rampPerSecond new connections per second (AWS's default account limit is 500)
  * @param warmup        time spent sending at {@code rate} before measuring; zero measures from the first message
+ * @param memoryStore   with no {@code url}: start the local stack with its in-memory store instead of DynamoDB Local
  */
 public record LoadOptions(Optional<URI> url, Optional<String> token, int connections, int rooms, int rate,
-                          Duration duration, int rampPerSecond, Path reportDirectory, Duration warmup) {
+                          Duration duration, int rampPerSecond, Path reportDirectory, Duration warmup,
+                          boolean memoryStore) {
 
     public static final String USAGE = """
             usage: ./switchboard loadtest [--url WS_URL] [--token JWT] [--connections N] [--rooms R]
                                           [--rate MESSAGES_PER_SECOND] [--duration SECONDS] [--ramp PER_SECOND]
-                                          [--warmup SECONDS] [--report DIR]
-              without --url the local stack is started in-process
+                                          [--warmup SECONDS] [--report DIR] [--store dynamodb|memory]
+              without --url the local stack is started in-process (with --store memory: no DynamoDB Local)
               --warmup sends at the same rate for that long first and leaves those messages out of every figure
             """;
 
@@ -37,7 +39,7 @@ public record LoadOptions(Optional<URI> url, Optional<String> token, int connect
 
     public static LoadOptions defaults() {
         return new LoadOptions(Optional.empty(), Optional.empty(), 200, 10, 50, Duration.ofSeconds(10), 500,
-                Path.of("loadtest/target/report"), Duration.ZERO);
+                Path.of("loadtest/target/report"), Duration.ZERO, false);
     }
 
     /** Reads the flags in any order; the combination is checked once all are read. */
@@ -52,6 +54,7 @@ public record LoadOptions(Optional<URI> url, Optional<String> token, int connect
         int ramp = d.rampPerSecond;
         Path report = d.reportDirectory;
         Duration warmup = d.warmup;
+        boolean memoryStore = d.memoryStore;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             String value = i + 1 < args.length ? args[++i] : null;
@@ -68,9 +71,14 @@ public record LoadOptions(Optional<URI> url, Optional<String> token, int connect
                 case "--ramp" -> ramp = Integer.parseInt(value);
                 case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(value));
                 case "--report" -> report = Path.of(value);
+                case "--store" -> memoryStore = switch (value) {
+                    case "memory" -> true;
+                    case "dynamodb" -> false;
+                    default -> throw new IllegalArgumentException("--store must be 'dynamodb' or 'memory'");
+                };
                 default -> throw new IllegalArgumentException("unknown flag '" + flag + "'");
             }
         }
-        return new LoadOptions(url, token, connections, rooms, rate, duration, ramp, report, warmup);
+        return new LoadOptions(url, token, connections, rooms, rate, duration, ramp, report, warmup, memoryStore);
     }
 }

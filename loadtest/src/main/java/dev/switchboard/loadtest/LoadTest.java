@@ -162,7 +162,9 @@ public final class LoadTest {
     }
 
     public static LoadReport run(LoadOptions options, Consumer<String> progress) throws Exception {
-        LocalStack stack = options.url().isEmpty() ? LocalStack.start(LocalStackOptions.defaults().withPort(0)) : null;
+        LocalStack stack = options.url().isEmpty()
+                ? LocalStack.start(LocalStackOptions.defaults().withPort(0).withMemoryStore(options.memoryStore()))
+                : null;
         try {
             URI url = options.url().orElseGet(stack::webSocketUrl);
             URI target = options.token().map(t -> URI.create(url + (url.getQuery() == null ? "?" : "&") + "token="

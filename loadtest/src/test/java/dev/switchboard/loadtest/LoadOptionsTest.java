@@ -25,6 +25,13 @@ class LoadOptionsTest {
     }
 
     @Test
+    void theInProcessStackUsesDynamoDbLocalUnlessToldToKeepStateInMemory() {
+        assertThat(LoadOptions.parse().memoryStore()).isFalse();
+        assertThat(LoadOptions.parse("--store", "memory").memoryStore()).isTrue();
+        assertThatThrownBy(() -> LoadOptions.parse("--store", "disk")).hasMessageContaining("--store");
+    }
+
+    @Test
     void refusesAnImpossibleCombination() {
         assertThatThrownBy(() -> LoadOptions.parse("--connections", "2", "--rooms", "3"))
                 .isInstanceOf(IllegalArgumentException.class);

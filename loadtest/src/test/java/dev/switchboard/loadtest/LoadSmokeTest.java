@@ -18,7 +18,7 @@ class LoadSmokeTest {
     void aShortRunLosesNothingAndWritesItsReports() throws Exception {
         Path reports = Path.of("target/load-smoke");
         LoadOptions options = new LoadOptions(Optional.empty(), Optional.empty(), 200, 5, 20, Duration.ofSeconds(3),
-                500, reports, Duration.ZERO);
+                500, reports, Duration.ZERO, false);
 
         LoadReport report = LoadTest.run(options, line -> { });
         report.write(reports);
@@ -33,10 +33,11 @@ class LoadSmokeTest {
         assertThat(Files.readString(reports.resolve("summary.json"))).contains("\"lost\":0");
     }
 
+    /** Also runs the in-process stack with its in-memory store (--store memory). */
     @Test
     void warmUpMessagesAreLeftOutOfEveryFigure() throws Exception {
         LoadOptions options = new LoadOptions(Optional.empty(), Optional.empty(), 20, 2, 20, Duration.ofSeconds(1),
-                500, Path.of("target/load-smoke-warmup"), Duration.ofSeconds(1));
+                500, Path.of("target/load-smoke-warmup"), Duration.ofSeconds(1), true);
 
         LoadReport report = LoadTest.run(options, line -> { });
 

@@ -4,6 +4,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.switchboard.config.EnvNames;
+import dev.switchboard.core.InMemoryConnectionStore;
+import dev.switchboard.core.InMemoryIdempotencyStore;
+import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.functions.ConnectHandler;
 import dev.switchboard.functions.DefaultHandler;
@@ -27,6 +30,7 @@ import dev.switchboard.protocol.Route;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -80,23 +84,33 @@ public final class LocalStack implements AutoCloseable {
             System.setProperty("http.maxConnections", Integer.toString(FunctionConfig.DEFAULT_MAX_IN_FLIGHT));
         }
         int port = options.port() == 0 ? DynamoDbLocalServer.freePort() : options.port();
-        DynamoDbLocalServer dynamoDb = DynamoDbLocalServer.start(options.dataDirectory());
+        DynamoDbLocalServer dynamoDb = options.memoryStore() ? null : DynamoDbLocalServer.start(options.dataDirectory());
         LocalFanoutQueue fanout = null;
         try {
             String host = "0.0.0.0".equals(options.host()) ? "localhost" : options.host();
-            FunctionConfig config = FunctionConfig.from(Map.of(
+            Map<String, String> environment = new HashMap<>(Map.of(
                     EnvNames.TABLE_NAME, options.table(),
-                    EnvNames.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString(),
                     EnvNames.MANAGEMENT_ENDPOINT, "http://" + host + ":" + port + "/" + options.stage(),
                     EnvNames.REGION, "us-east-1",
                     EnvNames.ROOM_SHARDS, Integer.toString(options.roomShards()),
                     EnvNames.FANOUT_THRESHOLD, Integer.toString(options.fanoutThreshold())));
-            try (DynamoDbClient admin = AwsClients.dynamoDb(config, LOCAL_CREDENTIALS)) {
-                SwitchboardTable.createIfMissing(admin, options.table());
+            if (dynamoDb != null) {
+                environment.put(EnvNames.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString());
+            }
+            FunctionConfig config = FunctionConfig.from(environment);
+            Services.Stores stores;
+            if (dynamoDb == null) {
+                stores = new Services.Stores(new InMemoryConnectionStore(options.roomShards()),
+                        new InMemoryRoomHistory(), new InMemoryIdempotencyStore());
+            } else {
+                try (DynamoDbClient admin = AwsClients.dynamoDb(config, LOCAL_CREDENTIALS)) {
+                    SwitchboardTable.createIfMissing(admin, options.table());
+                }
+                stores = Services.Stores.dynamoDb(config, LOCAL_CREDENTIALS);
             }
             // As deployed: with one shard per room there is nothing to spread, so no fan-out queue.
             fanout = options.roomShards() > 1 ? new LocalFanoutQueue(options.fanoutWorkers()) : null;
-            Switchboard switchboard = Services.create(config, LOCAL_CREDENTIALS, fanout);
+            Switchboard switchboard = Services.create(config, LOCAL_CREDENTIALS, stores, fanout);
             Optional<String> secret = options.auth()
                     ? Optional.of(options.jwtSecret().orElseGet(LocalTokens::newSecret)) : Optional.empty();
             Integrations integrations = integrations(switchboard, secret);
@@ -116,7 +130,9 @@ public final class LocalStack implements AutoCloseable {
             if (fanout != null) {
                 fanout.close();
             }
-            dynamoDb.close();
+            if (dynamoDb != null) {
+                dynamoDb.close();
+            }
             throw e;
         }
     }
@@ -161,8 +177,17 @@ public final class LocalStack implements AutoCloseable {
         return gateway.publishUrl();
     }
 
+    /** DynamoDB Local's endpoint; a stack started with the memory store has none. */
     public URI dynamoDbEndpoint() {
+        if (dynamoDb == null) {
+            throw new IllegalStateException("this local stack keeps its state in memory: there is no DynamoDB");
+        }
         return dynamoDb.endpoint();
+    }
+
+    /** Whether connections, rooms and history live in DynamoDB Local (else in memory). */
+    public boolean usesDynamoDb() {
+        return dynamoDb != null;
     }
 
     public String table() {
@@ -188,6 +213,8 @@ public final class LocalStack implements AutoCloseable {
         if (fanout != null) {
             fanout.close();
         }
-        dynamoDb.close();
+        if (dynamoDb != null) {
+            dynamoDb.close();
+        }
     }
 }

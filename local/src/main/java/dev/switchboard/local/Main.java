@@ -47,8 +47,10 @@ public final class Main {
                 .append("  Management endpoint  ").append(stack.managementEndpoint())
                 .append("   (@connections/{id}: POST, GET, DELETE)\n")
                 .append("  Publish (SQS path)   POST ").append(stack.publishUrl()).append('\n')
-                .append("  DynamoDB Local       ").append(stack.dynamoDbEndpoint()).append("   table ")
-                .append(stack.table()).append(options.dataDirectory().map(d -> " in " + d).orElse(" (in memory)"))
+                .append(stack.usesDynamoDb()
+                        ? "  DynamoDB Local       " + stack.dynamoDbEndpoint() + "   table " + stack.table()
+                                + options.dataDirectory().map(d -> " in " + d).orElse(" (in memory)")
+                        : "  Store                in memory (--store memory): no DynamoDB, nothing kept after exit")
                 .append('\n');
         if (stack.jwtSecret().isPresent()) {
             String secret = stack.jwtSecret().get();

@@ -30,6 +30,9 @@ class LocalStackOptionsTest {
         LocalStackOptions defaults = LocalStackOptions.parse();
         assertThat(defaults.roomShards()).isEqualTo(1);
         assertThat(defaults.postLatency()).isZero();
+        assertThat(defaults.memoryStore()).as("DynamoDB Local, as deployed, unless asked").isFalse();
+        assertThat(LocalStackOptions.parse("--store", "memory").memoryStore()).isTrue();
+        assertThat(LocalStackOptions.parse("--store", "dynamodb").memoryStore()).isFalse();
         assertThat(LocalStackOptions.parse("--jwt-secret", "s".repeat(32)).auth()).isTrue();
     }
 
@@ -41,6 +44,7 @@ class LocalStackOptionsTest {
         assertThatThrownBy(() -> LocalStackOptions.parse("--post-latency-ms", "-1"))
                 .hasMessageContaining("--post-latency-ms");
         assertThatThrownBy(() -> LocalStackOptions.parse("--port")).hasMessageContaining("--port needs a value");
+        assertThatThrownBy(() -> LocalStackOptions.parse("--store", "redis")).hasMessageContaining("--store");
         assertThatThrownBy(() -> LocalStackOptions.parse("--colour")).hasMessageContaining("unknown flag '--colour'");
     }
 }
