@@ -20,9 +20,8 @@ public final class InMemoryRoomHistory implements RoomHistory {
 
     @Override
     public long nextSeq(String room, Instant now) {
-        return counters.compute(room, (r, counter) -> counter == null
-                ? new Counter(1, now, now)
-                : new Counter(counter.latest() + 1, counter.startedAt(), now)).latest();
+        return counters.compute(room, (r, counter) -> new Counter(counter == null ? 1 : counter.latest() + 1, now))
+                .latest();
     }
 
     @Override

@@ -10,9 +10,8 @@ import java.util.Objects;
  * for a retention period so clients can resume after a lost connection.
  *
  * <p>A seq is allocated before its message is stored, so for a moment (or for good, if the sender crashes in
- * between) the counter is ahead of the stored messages. The counter therefore records when the room got its
- * first seq and when it got its latest, which is what lets a reader tell a message still being written from one
- * that expired.
+ * between) the counter is ahead of the stored messages. The counter therefore records when its latest seq
+ * was allocated, so a reader knows no missing seq was handed out after that moment.
  *
  * <pre>{@code
  * long seq = history.nextSeq("lobby", now);                   // 1, 2, 3, … atomically
@@ -26,14 +25,12 @@ public interface RoomHistory {
      * A room's counter.
      *
      * @param latest      the latest allocated seq, 0 when the room never had a message
-     * @param startedAt   when seq 1 was allocated ({@link Instant#EPOCH} for a room without messages)
      * @param allocatedAt when {@code latest} was allocated ({@link Instant#EPOCH} for a room without messages)
      */
-    record Counter(long latest, Instant startedAt, Instant allocatedAt) {
-        public static final Counter EMPTY = new Counter(0, Instant.EPOCH, Instant.EPOCH);
+    record Counter(long latest, Instant allocatedAt) {
+        public static final Counter EMPTY = new Counter(0, Instant.EPOCH);
 
         public Counter {
-            Objects.requireNonNull(startedAt, "startedAt");
             Objects.requireNonNull(allocatedAt, "allocatedAt");
         }
     }

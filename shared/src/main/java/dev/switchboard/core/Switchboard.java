@@ -43,6 +43,12 @@ public final class Switchboard {
      */
     static final Duration SENDER_DEADLINE = Duration.ofSeconds(30);
 
+    /**
+     * The longest a sender may have spent getting its seq and still store the message: what is left of the
+     * deadline covers the history write with the SDK's retries.
+     */
+    static final Duration STORE_BUDGET = Duration.ofSeconds(10);
+
     private final ConnectionStore store;
     private final RoomHistory history;
     private final IdempotencyStore idempotency;
@@ -158,9 +164,16 @@ public final class Switchboard {
                 }
             }
         }
-        long seq = history.nextSeq(room, now);
+        Instant allocating = clock.instant();
+        long seq = history.nextSeq(room, allocating);
         // Stamped after its seq was allocated, so a message's ts bounds the allocation time of every smaller seq.
         Instant stamped = clock.instant();
+        if (stamped.isAfter(allocating.plus(STORE_BUDGET))) {
+            // Too late to store it: readers may already be skipping this seq as one whose sender failed. Leave it a
+            // hole; the idempotency claim stays pending until it is stale, then a retry of this id sends anew.
+            return Sent.of(new ServerFrame.Error(ErrorCode.INTERNAL,
+                    "the store was too slow to number this message; retry", clientId));
+        }
         ServerFrame.Message message = new ServerFrame.Message(messageIds.get(), room, from, data,
                 stamped.toEpochMilli(), seq);
         history.append(message, stamped.plus(settings.historyRetention()));
@@ -288,37 +301,24 @@ public final class Switchboard {
     }
 
     /**
-     * The message right after the client's position is not stored: it expired, or its sender has its seq and has
-     * not stored it yet, or that sender crashed in between. Whether the client's own position is still retained
-     * tells expiry apart; time tells the other two apart. A message still being written reaches this connection
-     * live (the connection is a member before this read, and the sender reads the members after storing), so the
-     * answer is an empty page and the client asks again if it still sees a gap. Expired messages and messages a
-     * sender never stored get a {@code reset} to the last missing seq: the client skips exactly what is gone.
+     * The message right after the client's position is not stored: its sender still has it in hand, or failed
+     * between numbering and storing it, or it expired. Every missing seq was allocated before the next stored
+     * message was stamped (with none stored, no later than the counter's latest allocation). While that bound is
+     * younger than the sender deadline, a missing message may still come, and it reaches this connection live (the
+     * connection is a member before this read, and a sender reads the members after storing): the answer is an
+     * empty page, and the client asks again if it still sees a gap. Past the deadline nothing missing can come any
+     * more: a reset to the last missing seq, so the client skips exactly what is gone.
      */
     private ServerFrame missingNext(String id, String room, long after, RoomHistory.Counter counter,
                                     ServerFrame.Message next, Instant now) {
+        Instant allocatedBefore = next == null ? counter.allocatedAt() : Instant.ofEpochMilli(next.ts());
+        if (allocatedBefore.isAfter(now.minus(SENDER_DEADLINE))) {
+            return new ServerFrame.History(id, room, List.of(), false, counter.latest());
+        }
         long skipTo = next == null ? counter.latest() : next.seq() - 1;
-        if (positionRetained(room, after, counter, now)) {
-            // Every missing seq was allocated before the next stored message was stamped (or before the latest
-            // allocation when none is stored): once that is older than a sender may take, nothing is in flight.
-            Instant allocatedBefore = next == null ? counter.allocatedAt() : Instant.ofEpochMilli(next.ts());
-            if (allocatedBefore.isAfter(now.minus(SENDER_DEADLINE))) {
-                return new ServerFrame.History(id, room, List.of(), false, counter.latest());
-            }
-            return new ServerFrame.Reset(id, room, skipTo, "messages " + (after + 1)
-                    + (skipTo > after + 1 ? "-" + skipTo : "") + " were never stored (their sender failed)");
-        }
-        return new ServerFrame.Reset(id, room, skipTo,
-                "position " + after + " is older than the retained history");
-    }
-
-    /** Whether the client's position is still within the history's retention (so what follows it is too). */
-    private boolean positionRetained(String room, long after, RoomHistory.Counter counter, Instant now) {
-        if (after == 0) {
-            return counter.startedAt().isAfter(now.minus(settings.historyRetention()));
-        }
-        List<ServerFrame.Message> position = history.after(room, after - 1, 1, now);
-        return !position.isEmpty() && position.getFirst().seq() == after;
+        String missing = skipTo > after + 1 ? (after + 1) + "-" + skipTo : Long.toString(skipTo);
+        return new ServerFrame.Reset(id, room, skipTo, "messages " + missing
+                + " are gone: older than the retained history, or their sender failed before storing them");
     }
 
     /** Tells a room that a user's first connection joined or last connection left, unless presence is off. */

@@ -148,6 +148,7 @@ class RealtimeTest {
         send("a", "alice", "r", "old-2");
         clock.advance(Duration.ofMinutes(90));
         send("a", "alice", "r", "new-3");
+        clock.advance(Duration.ofMinutes(5));
 
         assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
                 .isInstanceOfSatisfying(ServerFrame.Reset.class, r -> {
@@ -209,7 +210,7 @@ class RealtimeTest {
         assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
                 .isInstanceOfSatisfying(ServerFrame.Reset.class, r -> {
                     assertThat(r.seq()).as("exactly the missing seqs are skipped").isEqualTo(3);
-                    assertThat(r.reason()).contains("2-3", "never stored");
+                    assertThat(r.reason()).contains("messages 2-3 are gone");
                 });
         assertThat(data(switchboard.resume("a", new ClientFrame.Resume("y", "r", 3)))).containsExactly("4");
     }
@@ -226,6 +227,59 @@ class RealtimeTest {
 
         assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
                 .isInstanceOfSatisfying(ServerFrame.Reset.class, r -> assertThat(r.seq()).isEqualTo(2));
+    }
+
+    @Test
+    void rightAfterAQuietRoomWakesUpAnExpiredPositionWaitsOutTheSenderDeadlineBeforeItsReset() {
+        member("a", "alice", "r");
+        send("a", "alice", "r", "old-1");
+        send("a", "alice", "r", "old-2");
+        clock.advance(Duration.ofMinutes(90));
+        send("a", "alice", "r", "new-3");
+
+        assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
+                .as("seq 2 could as well be a message still being stored: nothing is skipped yet")
+                .isInstanceOf(ServerFrame.History.class);
+        clock.advance(Switchboard.SENDER_DEADLINE.plusSeconds(1));
+        assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
+                .isInstanceOfSatisfying(ServerFrame.Reset.class, r -> assertThat(r.seq()).isEqualTo(2));
+    }
+
+    @Test
+    void aSenderThatTookTooLongForItsSeqStoresNothingAndSaysRetry() {
+        Clock slowStore = new Clock() {
+            private int reads;
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneId.of("UTC");
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                // The second reading is the one taken after the counter update: make that update take 11 s.
+                return clock.instant().plusSeconds(++reads >= 3 ? 11 : 0);
+            }
+        };
+        Switchboard slow = Switchboard.builder().store(store).history(history)
+                .idempotency(new InMemoryIdempotencyStore()).broadcaster(new Broadcaster((id, p) -> SendOutcome.DELIVERED,
+                        store, 8, RetryPolicy.defaults()))
+                .clock(slowStore).settings(CoreSettings.defaults().withPresenceEvents(false, 0)).build();
+        member("a", "alice", "r");
+
+        ServerFrame reply = slow.send("a", "alice", new ClientFrame.Send("s1", "r", "late")).reply();
+
+        assertThat(reply).isInstanceOfSatisfying(ServerFrame.Error.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
+            assertThat(e.code().temporary()).isTrue();
+        });
+        assertThat(history.latestSeq("r")).as("its seq was taken").isEqualTo(1);
+        assertThat(history.after("r", 0, 10, clock.instant())).as("but nothing was stored").isEmpty();
     }
 
     @Test

@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * {@link RoomHistory} in the single table: the counter is {@code ROOM#<room> / SEQ} (UpdateItem ADD, atomic, with
- * the times of the first and latest allocation in the same write), each
+ * the time of the allocation in the same write), each
  * message is {@code HIST#<room> / <seq, zero-padded>} with {@code expiresAt} = retention. Reads are consistent,
  * so a message written before a read is always seen.
  *
@@ -41,9 +41,8 @@ public final class DynamoDbRoomHistory implements RoomHistory {
         AttributeValue millis = AttributeValue.fromN(Long.toString(now.toEpochMilli()));
         Map<String, AttributeValue> updated = dynamoDb.updateItem(r -> r.tableName(table)
                 .key(counterKey(room))
-                .updateExpression("ADD #seq :one SET #allocatedAt = :now, #startedAt = if_not_exists(#startedAt, :now)")
-                .expressionAttributeNames(Map.of("#seq", "seq", "#allocatedAt", "allocatedAt",
-                        "#startedAt", "startedAt"))
+                .updateExpression("ADD #seq :one SET #allocatedAt = :now")
+                .expressionAttributeNames(Map.of("#seq", "seq", "#allocatedAt", "allocatedAt"))
                 .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":now", millis))
                 .returnValues(ReturnValue.UPDATED_NEW)).attributes();
         return Long.parseLong(updated.get("seq").n());
@@ -56,13 +55,10 @@ public final class DynamoDbRoomHistory implements RoomHistory {
         if (item == null || !item.containsKey("seq")) {
             return Counter.EMPTY;
         }
-        return new Counter(Long.parseLong(item.get("seq").n()), millis(item, "startedAt"),
-                millis(item, "allocatedAt"));
-    }
-
-    private static Instant millis(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(value.n()));
+        // A counter written before allocation times were recorded reads as allocated long ago.
+        AttributeValue allocatedAt = item.get("allocatedAt");
+        return new Counter(Long.parseLong(item.get("seq").n()),
+                allocatedAt == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(allocatedAt.n())));
     }
 
     @Override
