@@ -220,7 +220,8 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
             QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
                     .queryConditional(QueryConditional.sortBeginsWith(
                             key(roomKey(room, shard), SwitchboardTable.CONNECTION)))
-                    .attributesToProject(SwitchboardTable.SORT_KEY, "userId");
+                    .attributesToProject(SwitchboardTable.SORT_KEY, "userId")
+                    .consistentRead(true);
             if (limit < Integer.MAX_VALUE) {
                 // Pages no bigger than needed: asking whether a room has more than N members reads N + 1 rows.
                 query.limit(Math.max(1, limit - users.size()));
@@ -242,7 +243,8 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
 
     /**
      * Connection ids of a ROOM# or USER# partition: the rows whose sort key is {@code CONN#<id>} (a room's
-     * partition also holds its sequence counter).
+     * partition also holds its sequence counter). Read consistently: a sender must see a member whose join
+     * finished before its read, or a resuming member could miss a message both live and in its history page.
      */
     private List<String> idsInPartition(String partitionKey) {
         List<String> ids = new ArrayList<>();
@@ -250,6 +252,7 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
                         .queryConditional(QueryConditional.sortBeginsWith(
                                 key(partitionKey, SwitchboardTable.CONNECTION)))
                         .attributesToProject(SwitchboardTable.SORT_KEY)
+                        .consistentRead(true)
                         .build())
                 .items()
                 .forEach(item -> ids.add(item.sk().substring(SwitchboardTable.CONNECTION.length())));
