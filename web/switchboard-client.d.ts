@@ -71,3 +71,5 @@ export declare class RoomSequencer {
 }
 
 export declare function backoffDelay(attempt: number, baseMs: number, capMs: number, random?: () => number): number;
+/** Delay before the next resume for a gap that `resumes` resumes have not filled: doubling, 16x at most. */
+export declare function gapDelay(gapTimeoutMs: number, resumes: number): number;

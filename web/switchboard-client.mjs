@@ -65,6 +65,11 @@ export class RoomSequencer {
   }
 }
 
+/** How long to wait before the next resume for a gap that `resumes` resumes have not filled (doubling, 16x at most). */
+export function gapDelay(gapTimeoutMs, resumes) {
+  return gapTimeoutMs * 2 ** Math.min(resumes, 4);
+}
+
 /** Full jitter: a random delay in [0, min(cap, base * 2^attempt)]. */
 export function backoffDelay(attempt, baseMs, capMs, random = Math.random) {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
@@ -95,6 +100,7 @@ export class SwitchboardClient {
     this.pending = new Map();
     this.rooms = new Map();
     this.gapChecks = new Map();
+    this.gapWaits = new Map();
     this.attempt = 0;
     this.closing = false;
     this.nextId = 0;
@@ -395,14 +401,22 @@ export class SwitchboardClient {
     this.#settle(frame.id, null, error);
   }
 
+  // While the same gap stays open (its message still with a slow or failed sender), each further resume waits
+  // twice as long, so a big room does not ask every second for the 30 s the server may take to give up on it.
   #watchGap(room, sequencer) {
-    if (!sequencer.hasGap || this.gapChecks.has(room)) return;
+    if (!sequencer.hasGap) { this.gapWaits.delete(room); return; }
+    if (this.gapChecks.has(room)) return;
+    const last = this.gapWaits.get(room);
+    const resumes = last && last.position === sequencer.delivered ? last.resumes : 0;
     this.gapChecks.set(room, setTimeout(() => {
       this.gapChecks.delete(room);
       const current = this.rooms.get(room);
       if (current?.hasGap && this.state === State.OPEN) {
+        const previous = this.gapWaits.get(room);
+        const count = previous && previous.position === current.delivered ? previous.resumes + 1 : 1;
+        this.gapWaits.set(room, { position: current.delivered, resumes: count });
         this.#request({ action: 'resume', room, after: current.delivered }, { internal: true }).catch(() => {});
       }
-    }, this.options.gapTimeoutMs));
+    }, gapDelay(this.options.gapTimeoutMs, resumes)));
   }
 }

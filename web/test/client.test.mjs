@@ -2,7 +2,7 @@
 // SWITCHBOARD_WS_URL). Run: node --experimental-websocket --test test/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SwitchboardClient, RoomSequencer, backoffDelay, State } from '../switchboard-client.mjs';
+import { SwitchboardClient, RoomSequencer, backoffDelay, gapDelay, State } from '../switchboard-client.mjs';
 
 const WS_URL = process.env.SWITCHBOARD_WS_URL;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -60,6 +60,10 @@ test('sequencer survives any shuffle with duplicates', () => {
     const out = arrivals.flatMap((seq) => s.accept(m(seq)).map((x) => x.seq));
     assert.deepEqual(out, Array.from({ length: 40 }, (_, i) => i + 1));
   }
+});
+
+test('a gap that resumes do not fill is asked about less and less often', () => {
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 50].map((n) => gapDelay(1000, n)), [1000, 2000, 4000, 8000, 16000, 16000, 16000]);
 });
 
 test('backoff is full jitter under the exponential ceiling and the cap', () => {

@@ -81,6 +81,9 @@ public final class SwitchboardClient implements AutoCloseable {
     private final Map<String, String> headers;
     private final Listener listener;
     private final Duration requestTimeout;
+    /** A gap that resumes do not fill is asked about at most every 2^4 = 16 gap timeouts. */
+    private static final int MAX_GAP_DOUBLINGS = 4;
+
     private final Duration gapTimeout;
     private final Backoff backoff;
     private final int maxSendAttempts;
@@ -94,6 +97,7 @@ public final class SwitchboardClient implements AutoCloseable {
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final Map<String, RoomSequencer> rooms = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> gapChecks = new HashMap<>();
+    private final Map<String, GapWait> gapWaits = new HashMap<>();
     private WebSocket socket;
     private State state = State.CLOSED;
     private int attempt;
@@ -541,18 +545,40 @@ public final class SwitchboardClient implements AutoCloseable {
         settle(error.id(), null, failure);
     }
 
-    /** Messages waiting behind a gap that history does not fill soon are fetched with {@code resume}. */
+    /**
+     * Messages waiting behind a gap that history does not fill soon are fetched with {@code resume}. While the same
+     * gap stays open (its message still with a slow or failed sender), each further resume waits twice as long,
+     * so a room of thousands does not ask every second for the 30 s the server may take to give up on it.
+     */
     private void watchGap(String room, RoomSequencer sequencer) {
-        if (!sequencer.hasGap() || gapChecks.containsKey(room)) {
+        if (!sequencer.hasGap()) {
+            gapWaits.remove(room);
             return;
         }
+        if (gapChecks.containsKey(room)) {
+            return;
+        }
+        GapWait last = gapWaits.get(room);
+        int resumes = last != null && last.position() == sequencer.position() ? last.resumes() : 0;
         gapChecks.put(room, loop.schedule(() -> {
             gapChecks.remove(room);
             RoomSequencer current = rooms.get(room);
             if (current != null && current.hasGap() && state == State.OPEN) {
+                GapWait previous = gapWaits.get(room);
+                int count = previous != null && previous.position() == current.position() ? previous.resumes() + 1 : 1;
+                gapWaits.put(room, new GapWait(current.position(), count));
                 request(new ClientFrame.Resume(nextId(), room, current.position()), true);
             }
-        }, gapTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        }, gapDelay(gapTimeout, resumes).toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** How long to wait before the next resume for a gap that {@code resumes} resumes have not filled. */
+    static Duration gapDelay(Duration gapTimeout, int resumes) {
+        return gapTimeout.multipliedBy(1L << Math.min(resumes, MAX_GAP_DOUBLINGS));
+    }
+
+    /** A gap's position and how many resumes have not filled it. */
+    private record GapWait(long position, int resumes) {
     }
 
     private void deliver(List<ServerFrame.Message> messages) {

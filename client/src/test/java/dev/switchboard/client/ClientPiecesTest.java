@@ -27,6 +27,13 @@ class ClientPiecesTest {
     }
 
     @Test
+    void aGapThatResumesDoNotFillIsAskedAboutLessAndLessOften() {
+        Duration timeout = Duration.ofSeconds(1);
+        assertThat(List.of(0, 1, 2, 3, 4, 5, 50).stream().map(n -> SwitchboardClient.gapDelay(timeout, n).toSeconds()))
+                .containsExactly(1L, 2L, 4L, 8L, 16L, 16L, 16L);
+    }
+
+    @Test
     void framesStayUnder32KbAndNeverSplitACharacter() {
         String text = "a€😀".repeat(20_000);
         List<String[]> chunks = FrameChunks.split(text, 32 * 1024);
