@@ -209,10 +209,11 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
-        gateway.close();
+        // Queued fan-out jobs still post through the gateway: let them finish first.
         if (fanout != null) {
             fanout.close();
         }
+        gateway.close();
         if (dynamoDb != null) {
             dynamoDb.close();
         }
