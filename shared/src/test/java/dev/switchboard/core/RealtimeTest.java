@@ -35,13 +35,24 @@ class RealtimeTest {
             return this;
         }
 
+        private int readings;
+        private int lagFromReading = Integer.MAX_VALUE;
+        private Duration lag = Duration.ZERO;
+
         @Override
         public Instant instant() {
-            return now;
+            return ++readings >= lagFromReading ? now.plus(lag) : now;
         }
 
         void advance(Duration by) {
             now = now.plus(by);
+        }
+
+        /** From the given reading on (counting from the next one as 1), reads {@code by} late: a slow call. */
+        void lagFrom(int reading, Duration by) {
+            readings = 0;
+            lagFromReading = reading;
+            lag = by;
         }
     }
 
@@ -247,30 +258,13 @@ class RealtimeTest {
 
     @Test
     void aSenderThatTookTooLongForItsSeqStoresNothingAndSaysRetry() {
-        Clock slowStore = new Clock() {
-            private int reads;
-
-            @Override
-            public ZoneId getZone() {
-                return ZoneId.of("UTC");
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                // The second reading is the one taken after the counter update: make that update take 11 s.
-                return clock.instant().plusSeconds(++reads >= 3 ? 11 : 0);
-            }
-        };
         Switchboard slow = Switchboard.builder().store(store).history(history)
                 .idempotency(new InMemoryIdempotencyStore()).broadcaster(new Broadcaster((id, p) -> SendOutcome.DELIVERED,
                         store, 8, RetryPolicy.defaults()))
-                .clock(slowStore).settings(CoreSettings.defaults().withPresenceEvents(false, 0)).build();
+                .clock(clock).settings(CoreSettings.defaults().withPresenceEvents(false, 0)).build();
         member("a", "alice", "r");
+        // Readings of one send: the claim's, the one before the counter update, the one after it (11 s later).
+        clock.lagFrom(3, Duration.ofSeconds(11));
 
         ServerFrame reply = slow.send("a", "alice", new ClientFrame.Send("s1", "r", "late")).reply();
 
