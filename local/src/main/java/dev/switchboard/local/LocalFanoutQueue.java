@@ -42,7 +42,7 @@ final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
     }
 
     @Override
-    public void enqueue(List<Job> jobs) {
+    public List<Job> enqueue(List<Job> jobs) {
         Integrations target = integrations;
         if (target == null) {
             throw new IllegalStateException("the local fan-out queue has no worker attached");
@@ -50,6 +50,7 @@ final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
         for (Job job : jobs) {
             workers.execute(() -> deliver(target, job));
         }
+        return List.of();
     }
 
     /** Jobs the fan-out worker has delivered so far. */

@@ -9,7 +9,7 @@ import java.util.Objects;
  * and posts the payload to each, as {@link Switchboard#deliverShard} does.
  *
  * <pre>{@code
- * queue.enqueue(List.of(new FanoutQueue.Job("stadium", 3, payload)));
+ * List<FanoutQueue.Job> refused = queue.enqueue(List.of(new FanoutQueue.Job("stadium", 3, payload)));
  * }</pre>
  */
 public interface FanoutQueue {
@@ -31,6 +31,9 @@ public interface FanoutQueue {
         }
     }
 
-    /** Queues the jobs; returns once they are accepted (each is then delivered at least once). */
-    void enqueue(List<Job> jobs);
+    /**
+     * Queues the jobs (each accepted job is then delivered at least once) and returns those the queue did not
+     * accept, for the caller to deliver itself; throws when it cannot tell which were accepted.
+     */
+    List<Job> enqueue(List<Job> jobs);
 }

@@ -192,7 +192,7 @@ public final class Switchboard {
     /**
      * Posts a payload to every member of a room. With a fan-out queue and a sharded store, a room whose first
      * shard suggests at least the fan-out threshold of members is spread over workers: this call delivers shard
-     * 0 itself and queues one job for each other shard. If the queue refuses the jobs, everything goes out here.
+     * 0 itself and queues one job for each other shard; the shards the queue refuses go out from here too.
      */
     private BroadcastResult deliverToRoom(String room, byte[] payload) {
         int shards = store.shards();
@@ -200,20 +200,27 @@ public final class Switchboard {
             return broadcaster.broadcast(store.members(room), payload);
         }
         List<String> members = new ArrayList<>(store.members(room, 0));
+        List<Integer> inline = new ArrayList<>();
         // Connection ids spread evenly over the shards by their hash, so the first shard stands for all of them.
         if ((long) members.size() * shards >= fanoutThreshold) {
             List<FanoutQueue.Job> jobs = new ArrayList<>();
             for (int shard = 1; shard < shards; shard++) {
                 jobs.add(new FanoutQueue.Job(room, shard, payload));
             }
+            List<FanoutQueue.Job> refused;
             try {
-                fanout.enqueue(jobs);
-                return broadcaster.broadcast(members, payload);
+                refused = fanout.enqueue(jobs);
             } catch (RuntimeException queueFailed) {
                 // Slower, but nobody is left out: deliver every shard from here.
+                refused = jobs;
+            }
+            refused.forEach(job -> inline.add(job.shard()));
+        } else {
+            for (int shard = 1; shard < shards; shard++) {
+                inline.add(shard);
             }
         }
-        for (int shard = 1; shard < shards; shard++) {
+        for (int shard : inline) {
             members.addAll(store.members(room, shard));
         }
         return broadcaster.broadcast(members, payload);

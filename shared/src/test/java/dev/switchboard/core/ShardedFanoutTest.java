@@ -64,7 +64,10 @@ class ShardedFanoutTest {
 
     @Test
     void aBigRoomGoesOutAsOneJobPerOtherShardAndTheWorkersReachEveryMemberOnce() {
-        Switchboard switchboard = switchboard(queued::addAll, 100);
+        Switchboard switchboard = switchboard(jobs -> {
+            queued.addAll(jobs);
+            return List.of();
+        }, 100);
         Set<String> ids = room(switchboard, "stadium", 400);
         String sender = ids.iterator().next();
 
@@ -80,7 +83,10 @@ class ShardedFanoutTest {
 
     @Test
     void aRoomBelowTheThresholdIsDeliveredInlineWithoutJobs() {
-        Switchboard switchboard = switchboard(queued::addAll, 1_000);
+        Switchboard switchboard = switchboard(jobs -> {
+            queued.addAll(jobs);
+            return List.of();
+        }, 1_000);
         Set<String> ids = room(switchboard, "small", 60);
 
         sendFrom(switchboard, ids.iterator().next(), "small");
@@ -103,8 +109,27 @@ class ShardedFanoutTest {
     }
 
     @Test
+    void shardsTheQueueDoesNotAcceptAreDeliveredInlineAndOnlyThose() {
+        Switchboard switchboard = switchboard(jobs -> {
+            queued.add(jobs.getFirst());
+            return jobs.subList(1, jobs.size());
+        }, 10);
+        Set<String> ids = room(switchboard, "stadium", 100);
+
+        sendFrom(switchboard, ids.iterator().next(), "stadium");
+
+        assertThat(queued).extracting(FanoutQueue.Job::shard).containsExactly(1);
+        assertThat(received.keySet()).as("shards 0, 2 and 3 from the publishing call")
+                .containsExactlyInAnyOrderElementsOf(ids.stream().filter(id -> ConnectionStore.shardOf(id, SHARDS) != 1)
+                        .toList());
+        queued.forEach(switchboard::deliverShard);
+        assertThat(received.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(received.values()).allMatch(count -> count.get() == 1);
+    }
+
+    @Test
     void aJobForAShardTheStoreDoesNotHaveIsRefused() {
-        Switchboard switchboard = switchboard(queued::addAll, 10);
+        Switchboard switchboard = switchboard(jobs -> List.of(), 10);
         assertThatThrownBy(() -> switchboard.deliverShard(new FanoutQueue.Job("r", SHARDS, new byte[1])))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -15,8 +15,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
  * {@link FanoutQueue} on SQS: one message per job, its body the frame to post (as is), the room and shard as
- * message attributes, sent in batches of up to ten (and 200 KB). Entries SQS refuses are sent once more; if they
- * are refused again the call fails, and the core delivers every shard itself.
+ * message attributes, sent in batches of up to ten (and 200 KB). Entries SQS refuses are sent once more; those
+ * refused again are returned, and the core delivers their shards itself.
  *
  * <pre>{@code
  * FanoutQueue queue = new SqsFanoutQueue(sqs, URI.create("https://sqs.eu-west-1.amazonaws.com/123/fanout"));
@@ -41,23 +41,23 @@ public final class SqsFanoutQueue implements FanoutQueue {
     }
 
     @Override
-    public void enqueue(List<Job> jobs) {
-        List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
+    public List<Job> enqueue(List<Job> jobs) {
+        List<Job> refused = new ArrayList<>();
+        List<Job> batch = new ArrayList<>();
         int bytes = 0;
         for (Job job : jobs) {
-            SendMessageBatchRequestEntry entry = entry(Integer.toString(batch.size()), job);
             if (!batch.isEmpty() && (batch.size() == MAX_ENTRIES || bytes + job.payload().length > MAX_BATCH_BYTES)) {
-                send(batch);
+                refused.addAll(send(batch));
                 batch = new ArrayList<>();
                 bytes = 0;
-                entry = entry("0", job);
             }
-            batch.add(entry);
+            batch.add(job);
             bytes += job.payload().length;
         }
         if (!batch.isEmpty()) {
-            send(batch);
+            refused.addAll(send(batch));
         }
+        return refused;
     }
 
     private static SendMessageBatchRequestEntry entry(String id, Job job) {
@@ -72,20 +72,23 @@ public final class SqsFanoutQueue implements FanoutQueue {
                 .build();
     }
 
-    private void send(List<SendMessageBatchRequestEntry> entries) {
-        List<SendMessageBatchRequestEntry> pending = entries;
+    /** Sends one batch (its entries' ids are their positions in it); returns the jobs refused twice. */
+    private List<Job> send(List<Job> batch) {
+        List<Integer> pending = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            pending.add(i);
+        }
         for (int attempt = 1; ; attempt++) {
-            List<SendMessageBatchRequestEntry> batch = pending;
-            SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(batch));
+            List<SendMessageBatchRequestEntry> entries = pending.stream()
+                    .map(i -> entry(Integer.toString(i), batch.get(i))).toList();
+            SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
             if (!response.hasFailed() || response.failed().isEmpty()) {
-                return;
+                return List.of();
             }
-            List<String> failedIds = response.failed().stream().map(BatchResultErrorEntry::id).toList();
+            pending = response.failed().stream().map(BatchResultErrorEntry::id).map(Integer::valueOf).toList();
             if (attempt == 2) {
-                throw new IllegalStateException("SQS refused " + failedIds.size() + " fan-out job(s): "
-                        + response.failed().getFirst().code());
+                return pending.stream().map(batch::get).toList();
             }
-            pending = batch.stream().filter(e -> failedIds.contains(e.id())).toList();
         }
     }
 }

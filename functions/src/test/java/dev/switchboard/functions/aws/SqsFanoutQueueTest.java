@@ -1,7 +1,6 @@
 package dev.switchboard.functions.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -113,13 +112,16 @@ class SqsFanoutQueueTest {
     }
 
     @Test
-    void refusedEntriesAreSentOnceMoreAloneAndARepeatedRefusalFailsTheCall() {
+    void refusedEntriesAreSentOnceMoreAloneAndThoseRefusedTwiceAreReturned() {
         refused.add("frame-2");
         FanoutQueue queue = new SqsFanoutQueue(sqs, QUEUE);
 
-        assertThatThrownBy(() -> queue.enqueue(List.of(job(1, "frame-1"), job(2, "frame-2"), job(3, "frame-3"))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("InternalError");
+        List<FanoutQueue.Job> notQueued = queue.enqueue(List.of(job(1, "frame-1"), job(2, "frame-2"),
+                job(3, "frame-3")));
+
+        assertThat(notQueued).extracting(FanoutQueue.Job::shard).containsExactly(2);
         assertThat(batches).extracting(b -> b.path("Entries").size()).containsExactly(3, 1);
         assertThat(batches.get(1).path("Entries").get(0).path("MessageBody").asText()).isEqualTo("frame-2");
+        assertThat(queue.enqueue(List.of(job(4, "frame-4")))).as("all accepted").isEmpty();
     }
 }
