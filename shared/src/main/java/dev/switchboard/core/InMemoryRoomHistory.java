@@ -9,7 +9,10 @@ import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
-/** {@link RoomHistory} in memory, for tests and embedding. Thread-safe. */
+/**
+ * {@link RoomHistory} in memory, for tests, embedding and the local stack's {@code --store memory}. Thread-safe.
+ * Expired messages are dropped from the front of a room's history as new ones arrive.
+ */
 public final class InMemoryRoomHistory implements RoomHistory {
 
     private record Entry(ServerFrame.Message message, Instant expiresAt) {
@@ -31,8 +34,14 @@ public final class InMemoryRoomHistory implements RoomHistory {
 
     @Override
     public void append(ServerFrame.Message message, Instant expiresAt) {
-        rooms.computeIfAbsent(message.room(), r -> new ConcurrentSkipListMap<>())
-                .put(message.seq(), new Entry(message, expiresAt));
+        NavigableMap<Long, Entry> entries = rooms.computeIfAbsent(message.room(), r -> new ConcurrentSkipListMap<>());
+        entries.put(message.seq(), new Entry(message, expiresAt));
+        // As TTL does for the table: drop the room's oldest messages once expired (by the new message's stamp).
+        Instant now = Instant.ofEpochMilli(message.ts());
+        Map.Entry<Long, Entry> oldest;
+        while ((oldest = entries.firstEntry()) != null && !oldest.getValue().expiresAt().isAfter(now)) {
+            entries.remove(oldest.getKey(), oldest.getValue());
+        }
     }
 
     @Override
@@ -51,5 +60,11 @@ public final class InMemoryRoomHistory implements RoomHistory {
             }
         }
         return page;
+    }
+
+    /** How many messages the room's history holds right now, expired ones not yet dropped included. */
+    int stored(String room) {
+        NavigableMap<Long, Entry> entries = rooms.get(room);
+        return entries == null ? 0 : entries.size();
     }
 }
