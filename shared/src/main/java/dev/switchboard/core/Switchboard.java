@@ -200,30 +200,28 @@ public final class Switchboard {
             return broadcaster.broadcast(store.members(room), payload);
         }
         List<String> members = new ArrayList<>(store.members(room, 0));
-        List<Integer> inline = new ArrayList<>();
+        List<FanoutQueue.Job> others = new ArrayList<>();
+        for (int shard = 1; shard < shards; shard++) {
+            others.add(new FanoutQueue.Job(room, shard, payload));
+        }
         // Connection ids spread evenly over the shards by their hash, so the first shard stands for all of them.
         if ((long) members.size() * shards >= fanoutThreshold) {
-            List<FanoutQueue.Job> jobs = new ArrayList<>();
-            for (int shard = 1; shard < shards; shard++) {
-                jobs.add(new FanoutQueue.Job(room, shard, payload));
-            }
-            List<FanoutQueue.Job> refused;
-            try {
-                refused = fanout.enqueue(jobs);
-            } catch (RuntimeException queueFailed) {
-                // Slower, but nobody is left out: deliver every shard from here.
-                refused = jobs;
-            }
-            refused.forEach(job -> inline.add(job.shard()));
-        } else {
-            for (int shard = 1; shard < shards; shard++) {
-                inline.add(shard);
-            }
+            others = enqueue(others);
         }
-        for (int shard : inline) {
-            members.addAll(store.members(room, shard));
+        for (FanoutQueue.Job job : others) {
+            members.addAll(store.members(room, job.shard()));
         }
         return broadcaster.broadcast(members, payload);
+    }
+
+    /** Queues the jobs; returns those left for the caller (all of them when the queue fails outright). */
+    private List<FanoutQueue.Job> enqueue(List<FanoutQueue.Job> jobs) {
+        try {
+            return fanout.enqueue(jobs);
+        } catch (RuntimeException queueFailed) {
+            // Slower, but nobody is left out: deliver every shard from here.
+            return jobs;
+        }
     }
 
     /** Delivers one shard of a room's broadcast (what a fan-out worker does with a {@link FanoutQueue.Job}). */
