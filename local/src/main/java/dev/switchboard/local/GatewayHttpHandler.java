@@ -1,7 +1,6 @@
 package dev.switchboard.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.protocol.Route;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -193,19 +192,10 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         gateway.invocations().execute(() -> {
-            ObjectNode sqsEvent = Integrations.JSON.createObjectNode();
-            ObjectNode record = sqsEvent.putArray("Records").addObject();
             String messageId = java.util.UUID.randomUUID().toString();
-            record.put("messageId", messageId);
-            record.put("receiptHandle", "local-" + messageId);
-            record.put("body", body);
-            record.putObject("attributes").put("ApproximateReceiveCount", "1");
-            record.putObject("messageAttributes");
-            record.put("eventSource", "aws:sqs");
-            record.put("eventSourceARN", "arn:aws:sqs:local:000000000000:switchboard-publish");
-            record.put("awsRegion", "local");
             try {
-                JsonNode response = integrations.publish(sqsEvent);
+                JsonNode response = integrations.publish(
+                        Integrations.sqsEvent("switchboard-publish", messageId, body));
                 if (response.path("batchItemFailures").isEmpty()) {
                     LOG.info("PUBLISH    {} accepted", messageId);
                     HttpResponses.json(ctx, 202, "{\"messageId\":\"" + messageId + "\"}");

@@ -182,6 +182,29 @@ public final class Integrations {
         return consume(Objects.requireNonNull(fanout, "no fan-out worker configured"), sqsEvent);
     }
 
+    /** A message attribute of an SQS record: {@code dataType} is {@code String} or {@code Number}. */
+    record SqsAttribute(String name, String dataType, String value) {
+    }
+
+    /** A one-record SQS event as Lambda's event source delivers it from the local queue named {@code queue}. */
+    static ObjectNode sqsEvent(String queue, String messageId, String body, SqsAttribute... attributes) {
+        ObjectNode event = JSON.createObjectNode();
+        ObjectNode record = event.putArray("Records").addObject();
+        record.put("messageId", messageId);
+        record.put("receiptHandle", "local-" + messageId);
+        record.put("body", body);
+        record.putObject("attributes").put("ApproximateReceiveCount", "1");
+        ObjectNode messageAttributes = record.putObject("messageAttributes");
+        for (SqsAttribute attribute : attributes) {
+            messageAttributes.putObject(attribute.name()).put("dataType", attribute.dataType())
+                    .put("stringValue", attribute.value());
+        }
+        record.put("eventSource", "aws:sqs");
+        record.put("eventSourceARN", "arn:aws:sqs:local:000000000000:" + queue);
+        record.put("awsRegion", "local");
+        return event;
+    }
+
     private static JsonNode consume(RequestHandler<SQSEvent, SQSBatchResponse> handler, ObjectNode sqsEvent) {
         SQSBatchResponse response;
         try {

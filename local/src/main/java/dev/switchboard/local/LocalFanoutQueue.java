@@ -79,21 +79,10 @@ final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
     }
 
     private static ObjectNode event(Job job) {
-        ObjectNode event = Integrations.JSON.createObjectNode();
-        ObjectNode record = event.putArray("Records").addObject();
-        String messageId = UUID.randomUUID().toString();
-        record.put("messageId", messageId);
-        record.put("receiptHandle", "local-" + messageId);
-        record.put("body", new String(job.payload(), StandardCharsets.UTF_8));
-        record.putObject("attributes").put("ApproximateReceiveCount", "1");
-        ObjectNode attributes = record.putObject("messageAttributes");
-        attributes.putObject(SqsFanoutQueue.ROOM_ATTRIBUTE).put("dataType", "String").put("stringValue", job.room());
-        attributes.putObject(SqsFanoutQueue.SHARD_ATTRIBUTE).put("dataType", "Number")
-                .put("stringValue", Integer.toString(job.shard()));
-        record.put("eventSource", "aws:sqs");
-        record.put("eventSourceARN", "arn:aws:sqs:local:000000000000:switchboard-fanout");
-        record.put("awsRegion", "local");
-        return event;
+        return Integrations.sqsEvent("switchboard-fanout", UUID.randomUUID().toString(),
+                new String(job.payload(), StandardCharsets.UTF_8),
+                new Integrations.SqsAttribute(SqsFanoutQueue.ROOM_ATTRIBUTE, "String", job.room()),
+                new Integrations.SqsAttribute(SqsFanoutQueue.SHARD_ATTRIBUTE, "Number", Integer.toString(job.shard())));
     }
 
     @Override
