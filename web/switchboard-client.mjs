@@ -406,17 +406,20 @@ export class SwitchboardClient {
   #watchGap(room, sequencer) {
     if (!sequencer.hasGap) { this.gapWaits.delete(room); return; }
     if (this.gapChecks.has(room)) return;
-    const last = this.gapWaits.get(room);
-    const resumes = last && last.position === sequencer.delivered ? last.resumes : 0;
     this.gapChecks.set(room, setTimeout(() => {
       this.gapChecks.delete(room);
       const current = this.rooms.get(room);
       if (current?.hasGap && this.state === State.OPEN) {
-        const previous = this.gapWaits.get(room);
-        const count = previous && previous.position === current.delivered ? previous.resumes + 1 : 1;
-        this.gapWaits.set(room, { position: current.delivered, resumes: count });
+        const resumes = this.#resumesAt(room, current.delivered) + 1;
+        this.gapWaits.set(room, { position: current.delivered, resumes });
         this.#request({ action: 'resume', room, after: current.delivered }, { internal: true }).catch(() => {});
       }
-    }, gapDelay(this.options.gapTimeoutMs, resumes)));
+    }, gapDelay(this.options.gapTimeoutMs, this.#resumesAt(room, sequencer.delivered))));
+  }
+
+  /** How many resumes have asked about the room's gap at this position without filling it. */
+  #resumesAt(room, position) {
+    const wait = this.gapWaits.get(room);
+    return wait && wait.position === position ? wait.resumes : 0;
   }
 }

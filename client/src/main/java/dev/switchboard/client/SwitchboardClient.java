@@ -558,18 +558,20 @@ public final class SwitchboardClient implements AutoCloseable {
         if (gapChecks.containsKey(room)) {
             return;
         }
-        GapWait last = gapWaits.get(room);
-        int resumes = last != null && last.position() == sequencer.position() ? last.resumes() : 0;
         gapChecks.put(room, loop.schedule(() -> {
             gapChecks.remove(room);
             RoomSequencer current = rooms.get(room);
             if (current != null && current.hasGap() && state == State.OPEN) {
-                GapWait previous = gapWaits.get(room);
-                int count = previous != null && previous.position() == current.position() ? previous.resumes() + 1 : 1;
-                gapWaits.put(room, new GapWait(current.position(), count));
+                gapWaits.put(room, new GapWait(current.position(), resumesAt(room, current.position()) + 1));
                 request(new ClientFrame.Resume(nextId(), room, current.position()), true);
             }
-        }, gapDelay(gapTimeout, resumes).toMillis(), TimeUnit.MILLISECONDS));
+        }, gapDelay(gapTimeout, resumesAt(room, sequencer.position())).toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** How many resumes have asked about the room's gap at this position without filling it. */
+    private int resumesAt(String room, long position) {
+        GapWait wait = gapWaits.get(room);
+        return wait != null && wait.position() == position ? wait.resumes() : 0;
     }
 
     /** How long to wait before the next resume for a gap that {@code resumes} resumes have not filled. */
