@@ -30,22 +30,19 @@ public final class Events {
 
     /** An SQS event fixture (e.g. {@code sqs-publish}), read as the Lambda runtime reads it. */
     public static SQSEvent sqs(String name) {
-        try (InputStream in = Events.class.getResourceAsStream("/events/" + name + ".json")) {
-            if (in == null) {
-                throw new IllegalArgumentException("no fixture " + name);
-            }
-            return SQS_EVENTS.fromJson(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return fixture(name, SQS_EVENTS);
     }
 
     public static APIGatewayV2WebSocketEvent load(String name) {
+        return fixture(name, EVENTS);
+    }
+
+    private static <T> T fixture(String name, PojoSerializer<T> serializer) {
         try (InputStream in = Events.class.getResourceAsStream("/events/" + name + ".json")) {
             if (in == null) {
                 throw new IllegalArgumentException("no fixture " + name);
             }
-            return EVENTS.fromJson(in);
+            return serializer.fromJson(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -28,6 +28,11 @@ class ShardedFanoutTest {
         return SendOutcome.DELIVERED;
     }, store, 8, new RetryPolicy(2, Duration.ZERO, Duration.ZERO));
     private final List<FanoutQueue.Job> queued = new CopyOnWriteArrayList<>();
+    /** Accepts every job and keeps it in {@link #queued}, for the test to run as a worker would. */
+    private final FanoutQueue recording = jobs -> {
+        queued.addAll(jobs);
+        return List.of();
+    };
 
     private Switchboard switchboard(FanoutQueue queue, int threshold) {
         Switchboard.Builder builder = Switchboard.builder().store(store).history(new InMemoryRoomHistory())
@@ -64,10 +69,7 @@ class ShardedFanoutTest {
 
     @Test
     void aBigRoomGoesOutAsOneJobPerOtherShardAndTheWorkersReachEveryMemberOnce() {
-        Switchboard switchboard = switchboard(jobs -> {
-            queued.addAll(jobs);
-            return List.of();
-        }, 100);
+        Switchboard switchboard = switchboard(recording, 100);
         Set<String> ids = room(switchboard, "stadium", 400);
         String sender = ids.iterator().next();
 
@@ -83,10 +85,7 @@ class ShardedFanoutTest {
 
     @Test
     void aRoomBelowTheThresholdIsDeliveredInlineWithoutJobs() {
-        Switchboard switchboard = switchboard(jobs -> {
-            queued.addAll(jobs);
-            return List.of();
-        }, 1_000);
+        Switchboard switchboard = switchboard(recording, 1_000);
         Set<String> ids = room(switchboard, "small", 60);
 
         sendFrom(switchboard, ids.iterator().next(), "small");
