@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Cold start of the join handler: Switchboard's choices vs SDK defaults, fresh JVMs, same run.
+# Cold start of the join handler: Switchboard's choices vs SDK defaults, fresh JVMs, same run; on JDK 25 or newer
+# also both with an ahead-of-time cache: Switchboard's trained by its SnapStart priming (AotTraining), the
+# baseline's by running its own events.
 # Usage: scripts/bench-cold-start.sh [runs=7] [events=200]
 set -euo pipefail
 source "$(dirname "$0")/bench-lib.sh"
@@ -14,22 +16,53 @@ endpoint="http://127.0.0.1:$port"
 AWS_EMF_ENVIRONMENT=Local java -cp "$cp" dev.switchboard.functions.aws.SchemaBench static "$endpoint" cold \
     > /dev/null 2>&1
 
-results=$(mktemp)
+# The measured JVMs get jars only (an AOT cache refuses class directories) and not DynamoDB Local's.
+work=functions/target/cold-start
+rm -rf "$work" && mkdir -p "$work"
+jar cf "$work/functions.jar" -C functions/target/classes .
+jar cf "$work/functions-tests.jar" -C functions/target/test-classes .
+jars="$work/functions-tests.jar:$work/functions.jar:$(tr ':' '\n' < functions/target/bench.classpath \
+    | grep '\.jar$' | grep -v DynamoDBLocal | paste -sd:)"
+
+# Lambda-like: a small heap and the tiered-compilation setting Lambda's Java runtimes use by default.
+lambda_jvm=(-Xmx512m -XX:+TieredCompilation -XX:TieredStopAtLevel=1)
+export AWS_EMF_ENVIRONMENT=Local
+
+labels=(switchboard baseline)
+if [ "$(java_major "$JAVA_HOME")" -ge 25 ]; then
+    # Switchboard: what a primed SnapStart snapshot holds, wired from the environment as in Lambda.
+    SWITCHBOARD_TABLE=cold SWITCHBOARD_DYNAMODB_ENDPOINT="$endpoint" AWS_REGION=us-east-1 \
+        SWITCHBOARD_MANAGEMENT_ENDPOINT=http://127.0.0.1:9/bench AWS_ACCESS_KEY_ID=bench \
+        AWS_SECRET_ACCESS_KEY=bench java "${lambda_jvm[@]}" -XX:AOTCacheOutput="$work/switchboard.aot" \
+        -cp "$jars" dev.switchboard.functions.AotTraining > "$work/train-switchboard.log" 2>&1
+    # Baseline: it has no priming hook, so it is trained by the very events it is then measured on.
+    java "${lambda_jvm[@]}" -XX:AOTCacheOutput="$work/baseline.aot" -cp "$jars" \
+        dev.switchboard.functions.bench.ColdStartBench baseline "$endpoint" cold "$events" \
+        > "$work/train-baseline.log" 2>&1
+    labels+=(switchboard+aot baseline+aot)
+else
+    echo "JDK $(java_major "$JAVA_HOME") has no AOT cache (JDK 25+): measuring without it" >&2
+fi
+
+results="$work/results.jsonl"
 for _ in $(seq "$runs"); do
-    for variant in switchboard baseline; do
-        # Lambda-like: a small heap and the tiered-compilation setting Lambda's Java runtimes use by default.
-        AWS_EMF_ENVIRONMENT=Local java -Xmx512m -XX:+TieredCompilation -XX:TieredStopAtLevel=1 -cp "$cp" \
-            dev.switchboard.functions.bench.ColdStartBench "$variant" "$endpoint" cold "$events" 2>/dev/null \
-            | grep '^{"variant"' | tee -a "$results"
+    for label in "${labels[@]}"; do
+        variant=${label%+aot}
+        cache=()
+        [ "$label" = "$variant" ] || cache=(-XX:AOTCache="$work/$variant.aot")
+        java "${lambda_jvm[@]}" "${cache[@]}" -cp "$jars" dev.switchboard.functions.bench.ColdStartBench \
+            "$variant" "$endpoint" cold "$events" "$label" 2>/dev/null | grep '^{"variant"' | tee -a "$results"
     done
 done
-python3 - "$results" <<'PY'
+python3 - "$results" "${labels[@]}" <<'PY'
 import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
-def med(variant, key):
-    return statistics.median(r[key] for r in rows if r["variant"] == variant)
-sb, base = med("switchboard", "jvm_start_to_first_event_ms"), med("baseline", "jvm_start_to_first_event_ms")
-print(f"median JVM start -> first event: switchboard {sb:.0f} ms, baseline {base:.0f} ms, ratio {sb / base:.2f}")
-print(f"median steady state per event: switchboard {med('switchboard', 'steady_state_ms_per_event'):.2f} ms, "
-      f"baseline {med('baseline', 'steady_state_ms_per_event'):.2f} ms")
+def med(label, key):
+    return statistics.median(r[key] for r in rows if r["variant"] == label)
+base = med("baseline", "jvm_start_to_first_event_ms")
+print(f"{'':16} {'JVM start -> first event':>25} {'vs baseline':>12} {'steady state per event':>24}")
+for label in sys.argv[2:]:
+    first = med(label, "jvm_start_to_first_event_ms")
+    print(f"{label:16} {first:22.0f} ms {first / base:11.2f}x "
+          f"{med(label, 'steady_state_ms_per_event'):21.2f} ms")
 PY

@@ -50,6 +50,17 @@ public final class Services {
         return built;
     }
 
+    /**
+     * Builds the container's {@link Switchboard} if needed and runs the priming its checkpoint hook would run
+     * before a SnapStart snapshot, now: for training runs that record what a primed function has loaded.
+     *
+     * @return whether the store answered every priming call
+     */
+    static boolean primeNow() {
+        switchboard();
+        return priming.prime();
+    }
+
     /** Wires DynamoDB and the management API from a configuration, with the default credentials chain. */
     public static Switchboard create(FunctionConfig config) {
         return create(config, DefaultCredentialsProvider.builder().build());
