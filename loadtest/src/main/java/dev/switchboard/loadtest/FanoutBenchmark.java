@@ -24,12 +24,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * {@code ./switchboard bench fanout [--connections N] [--rounds R]}: N real WebSocket connections (in a second JVM)
- * in one room of the local stack; one message at a time published through Switchboard's path (publisher,
- * history, Query of the room, the {@code Broadcaster} posting to {@code @connections} with bounded concurrency),
- * timed until every client has it. The first broadcast of the fresh JVM is reported as {@code first_seconds};
- * then R more, whose median is {@code seconds} (a Lambda that broadcasts is warm far more often than it is
- * new). In the same run, the baseline of AWS's samples: Scan the table and post to each connection one after
+ * {@code ./switchboard bench fanout [--connections N] [--warmup W] [--rounds R]}: N real WebSocket connections (in
+ * a second JVM) in one room of the local stack; one message at a time published through Switchboard's path
+ * (publisher, history, Query of the room, the {@code Broadcaster} posting to {@code @connections} with bounded
+ * concurrency), timed until every client has it. The first broadcast of the fresh JVM is reported as
+ * {@code first_seconds}; W more warm the JIT up untimed, then R timed ones give {@code seconds}, their median (a
+ * Lambda that broadcasts is warm far more often than it is new). Every broadcast counts towards {@code lost}. In
+ * the same run, the baseline of AWS's samples: Scan the table and post to each connection one after
  * another with the synchronous client, warmed up by 1,000 untimed posts first. The last line printed is the JSON
  * summary (also in {@code loadtest/target/fanout.json}).
  */
@@ -43,8 +44,8 @@ public final class FanoutBenchmark {
      * {@code lost} the misses summed over all of them; {@code seconds} is the median of the broadcasts after the
      * first.
      */
-    public record Result(int connections, int delivered, int lost, double firstSeconds, List<Double> rounds,
-                         int baselineDelivered, double baselineSeconds) {
+    public record Result(int connections, int delivered, int lost, double firstSeconds, int warmup,
+                         List<Double> rounds, int baselineDelivered, double baselineSeconds) {
         public Result {
             rounds = List.copyOf(rounds);
         }
@@ -60,11 +61,11 @@ public final class FanoutBenchmark {
 
         String json() {
             return String.format(Locale.ROOT, "{\"connections\":%d,\"delivered\":%d,\"lost\":%d,\"seconds\":%.3f,"
-                            + "\"first_seconds\":%.3f,\"rounds\":%d,\"baseline_delivered\":%d,"
+                            + "\"first_seconds\":%.3f,\"warmup_rounds\":%d,\"rounds\":%d,\"baseline_delivered\":%d,"
                             + "\"baseline_lost\":%d,\"baseline_seconds\":%.3f,\"speedup\":%.1f,"
                             + "\"first_speedup\":%.1f}", connections, delivered, lost, seconds(), firstSeconds,
-                    rounds.size(), baselineDelivered, connections - baselineDelivered, baselineSeconds, speedup(),
-                    firstSeconds > 0 ? baselineSeconds / firstSeconds : 0);
+                    warmup, rounds.size(), baselineDelivered, connections - baselineDelivered, baselineSeconds,
+                    speedup(), firstSeconds > 0 ? baselineSeconds / firstSeconds : 0);
         }
     }
 
@@ -77,19 +78,22 @@ public final class FanoutBenchmark {
             return;
         }
         int connections = 10_000;
+        int warmup = 5;
         int rounds = 7;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--connections") && i + 1 < args.length) {
                 connections = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--warmup") && i + 1 < args.length) {
+                warmup = Integer.parseInt(args[++i]);
             } else if (args[i].equals("--rounds") && i + 1 < args.length) {
                 rounds = Integer.parseInt(args[++i]);
             } else if (!args[i].equals("fanout")) {
-                System.err.println("usage: ./switchboard bench fanout [--connections N] [--rounds R]"
+                System.err.println("usage: ./switchboard bench fanout [--connections N] [--warmup W] [--rounds R]"
                         + " | bench crossover [...]");
                 System.exit(2);
             }
         }
-        Result result = run(connections, rounds, System.out::println);
+        Result result = run(connections, warmup, rounds, System.out::println);
         Path out = Path.of("loadtest/target/fanout.json");
         Files.createDirectories(out.getParent());
         Files.writeString(out, result.json() + "\n");
@@ -98,10 +102,10 @@ public final class FanoutBenchmark {
     }
 
     /**
-     * Runs both measurements against a fresh local stack: a first broadcast, {@code rounds} more, then the
-     * baseline; {@code progress} gets human-readable lines.
+     * Runs both measurements against a fresh local stack: a first broadcast, {@code warmup} untimed ones,
+     * {@code rounds} timed ones, then the baseline; {@code progress} gets human-readable lines.
      */
-    public static Result run(int connections, int rounds, java.util.function.Consumer<String> progress)
+    public static Result run(int connections, int warmup, int rounds, java.util.function.Consumer<String> progress)
             throws Exception {
         String room = "fanout";
         try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0))) {
@@ -113,7 +117,7 @@ public final class FanoutBenchmark {
                 int lost = 0;
                 double first = 0;
                 List<Double> timed = new ArrayList<>();
-                for (int round = 0; round <= rounds; round++) {
+                for (int round = 0; round <= warmup + rounds; round++) {
                     String marker = "fanout-switchboard-" + round;
                     long start = System.currentTimeMillis();
                     publish(stack.publishUrl(), room, marker);
@@ -123,12 +127,12 @@ public final class FanoutBenchmark {
                     lost += connections - arrival.count();
                     if (round == 0) {
                         first = seconds;
-                    } else {
+                    } else if (round > warmup) {
                         timed.add(seconds);
                     }
                     progress.accept(String.format(Locale.ROOT, "switchboard %s: %d of %d delivered in %.3f s",
-                            round == 0 ? "first broadcast" : "round " + round, arrival.count(), connections,
-                            seconds));
+                            round == 0 ? "first broadcast" : round <= warmup ? "warm-up " + round
+                                    : "round " + (round - warmup), arrival.count(), connections, seconds));
                 }
 
                 List<String> ids = scanForConnections(stack, room);
@@ -144,7 +148,8 @@ public final class FanoutBenchmark {
                 double baselineSeconds = (baseline.lastMillis() - baselineStart) / 1000.0;
                 progress.accept(String.format(Locale.ROOT, "baseline: %d of %d delivered in %.3f s",
                         baseline.count(), connections, baselineSeconds));
-                return new Result(connections, fewest, lost, first, timed, baseline.count(), baselineSeconds);
+                return new Result(connections, fewest, lost, first, warmup, timed, baseline.count(),
+                        baselineSeconds);
             }
         }
     }
