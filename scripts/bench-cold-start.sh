@@ -29,19 +29,22 @@ lambda_jvm=(-Xmx512m -XX:+TieredCompilation -XX:TieredStopAtLevel=1)
 export AWS_EMF_ENVIRONMENT=Local
 
 labels=(switchboard baseline)
-if [ "$(java_major "$JAVA_HOME")" -ge 25 ]; then
-    # Switchboard: what a primed SnapStart snapshot holds, wired from the environment as in Lambda.
+major=$(java_major "$JAVA_HOME")
+if [ "${major:-0}" -ge 25 ]; then
+    # Switchboard: every handler built and primed as before a SnapStart snapshot, wired from the environment.
     SWITCHBOARD_TABLE=cold SWITCHBOARD_DYNAMODB_ENDPOINT="$endpoint" AWS_REGION=us-east-1 \
         SWITCHBOARD_MANAGEMENT_ENDPOINT=http://127.0.0.1:9/bench AWS_ACCESS_KEY_ID=bench \
         AWS_SECRET_ACCESS_KEY=bench java "${lambda_jvm[@]}" -XX:AOTCacheOutput="$work/switchboard.aot" \
-        -cp "$jars" dev.switchboard.functions.AotTraining > "$work/train-switchboard.log" 2>&1
+        -cp "$jars" dev.switchboard.functions.AotTraining > "$work/train-switchboard.log" 2>&1 \
+        || { cat "$work/train-switchboard.log" >&2; echo "error: the AOT training run failed" >&2; exit 1; }
     # Baseline: it has no priming hook, so it is trained by the very events it is then measured on.
     java "${lambda_jvm[@]}" -XX:AOTCacheOutput="$work/baseline.aot" -cp "$jars" \
         dev.switchboard.functions.bench.ColdStartBench baseline "$endpoint" cold "$events" \
-        > "$work/train-baseline.log" 2>&1
+        > "$work/train-baseline.log" 2>&1 \
+        || { cat "$work/train-baseline.log" >&2; echo "error: the baseline's AOT training run failed" >&2; exit 1; }
     labels+=(switchboard+aot baseline+aot)
 else
-    echo "JDK $(java_major "$JAVA_HOME") has no AOT cache (JDK 25+): measuring without it" >&2
+    echo "JDK ${major:-of unknown version} has no AOT cache (JDK 25+): measuring without it" >&2
 fi
 
 results="$work/results.jsonl"
@@ -49,9 +52,16 @@ for _ in $(seq "$runs"); do
     for label in "${labels[@]}"; do
         variant=${label%+aot}
         cache=()
-        [ "$label" = "$variant" ] || cache=(-XX:AOTCache="$work/$variant.aot")
-        java "${lambda_jvm[@]}" "${cache[@]}" -cp "$jars" dev.switchboard.functions.bench.ColdStartBench \
-            "$variant" "$endpoint" cold "$events" "$label" 2>/dev/null | grep '^{"variant"' | tee -a "$results"
+        # AOTMode=on: a cache the JVM cannot use is an error, not a silent run without it.
+        [ "$label" = "$variant" ] || cache=(-XX:AOTMode=on -XX:AOTCache="$work/$variant.aot")
+        if ! line=$(java "${lambda_jvm[@]}" ${cache[@]+"${cache[@]}"} -cp "$jars" \
+                dev.switchboard.functions.bench.ColdStartBench "$variant" "$endpoint" cold "$events" "$label" \
+                2>> "$work/runs.log" | grep '^{"variant"'); then
+            tail -n 40 "$work/runs.log" >&2
+            echo "error: the $label run failed" >&2
+            exit 1
+        fi
+        echo "$line" | tee -a "$results"
     done
 done
 python3 - "$results" "${labels[@]}" <<'PY'

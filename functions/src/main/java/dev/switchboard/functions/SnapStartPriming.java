@@ -7,11 +7,13 @@ import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ServerFrame;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
 import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
 import software.amazon.cloudwatchlogs.emf.model.Unit;
@@ -28,6 +30,8 @@ final class SnapStartPriming implements Resource {
     private static final Logger LOG = LoggerFactory.getLogger(SnapStartPriming.class);
     /** Ids no client can have: connection and user ids from API Gateway and tokens never look like this. */
     static final String NOBODY = "__switchboard_priming__";
+    /** The error code DynamoDB answers when the function's role does not allow an action. */
+    private static final String ACCESS_DENIED = "AccessDeniedException";
 
     private final Switchboard switchboard;
 
@@ -53,53 +57,78 @@ final class SnapStartPriming implements Resource {
     }
 
     /**
-     * Exercises the hot paths without side effects; failures are logged, never thrown into the snapshot.
+     * Exercises the hot paths without side effects; failures are logged, never thrown into the snapshot. Each
+     * store call is tried on its own: a function's role allows only its route's DynamoDB actions (the leave's
+     * transaction needs {@code DeleteItem}, which only {@code leave} has), so a call refused for lack of
+     * permission is expected and skipped, and the calls after it still run.
      *
-     * @return whether the store answered every call (false: the snapshot holds the code up to the first request)
+     * @return whether every step ran: the codec, the metrics serializer and each store call, a refusal for lack
+     *         of permission counting as run (false: the store could not be ran, say, and the snapshot holds
+     *         the code up to the first request only)
      */
     boolean prime() {
         long start = System.nanoTime();
-        List<String> frames = List.of(
-                "{\"action\":\"join\",\"room\":\"r\",\"id\":\"1\",\"after\":3}",
-                "{\"action\":\"send\",\"room\":\"r\",\"id\":\"2\",\"data\":{\"a\":[1,\"b\",true,null]}}",
-                "{\"action\":\"direct\",\"user\":\"u\",\"data\":\"x\"}",
-                "{\"action\":\"resume\",\"room\":\"r\",\"after\":0}",
-                "{\"action\":\"presence\",\"room\":\"r\"}", "{\"action\":\"leave\",\"room\":\"r\"}",
-                "{\"action\":\"ping\"}");
-        for (String frame : frames) {
-            FrameCodec.encode(FrameCodec.decodeClient(frame));
-            FrameCodec.actionOf(frame);
-        }
-        for (ServerFrame frame : List.of(
-                new ServerFrame.Message("m", "r", "u", "{}", 1, 1), new ServerFrame.Ack("1", "send", "m", 1L),
-                new ServerFrame.History("1", "r", List.of(), false, 0), new ServerFrame.Pong("1", 1))) {
-            FrameCodec.decodeServer(FrameCodec.encode(frame));
-        }
-        primeMetrics();
+        boolean ran = primeCodec();
+        ran &= primeMetrics();
+        // Nothing changes: reads of a connection and a user that do not exist (no posts follow), then a leave
+        // whose transaction its condition cancels, so the write path is marshalled but writes nothing.
+        ran &= primeCall("join", () -> switchboard.join(NOBODY, NOBODY, new ClientFrame.Join(null, "priming")));
+        ran &= primeCall("send",
+                () -> switchboard.send(NOBODY, NOBODY, new ClientFrame.Send(null, "priming", "null")).reply());
+        ran &= primeCall("resume", () -> switchboard.resume(NOBODY, new ClientFrame.Resume(null, "priming", 0)));
+        ran &= primeCall("direct", () -> switchboard.publishToUser(NOBODY, NOBODY, "null", null).reply());
+        ran &= primeCall("leave", () -> switchboard.leave(NOBODY, NOBODY, new ClientFrame.Leave(null, "priming")));
+        LOG.info("primed for SnapStart in {} ms", (System.nanoTime() - start) / 1_000_000);
+        return ran;
+    }
+
+    private static boolean primeCodec() {
         try {
-            // Nothing changes: reads of a connection and a user that do not exist (no posts follow), and a leave
-            // whose transaction is cancelled by its condition, so the write path is marshalled but writes nothing.
-            List<ServerFrame> replies = List.of(
-                    switchboard.join(NOBODY, NOBODY, new ClientFrame.Join(null, "priming")),
-                    switchboard.send(NOBODY, NOBODY, new ClientFrame.Send(null, "priming", "null")).reply(),
-                    switchboard.resume(NOBODY, new ClientFrame.Resume(null, "priming", 0)),
-                    switchboard.leave(NOBODY, NOBODY, new ClientFrame.Leave(null, "priming")),
-                    switchboard.publishToUser(NOBODY, NOBODY, "null", null).reply());
-            replies.forEach(FrameCodec::encode);
+            for (String frame : List.of(
+                    "{\"action\":\"join\",\"room\":\"r\",\"id\":\"1\",\"after\":3}",
+                    "{\"action\":\"send\",\"room\":\"r\",\"id\":\"2\",\"data\":{\"a\":[1,\"b\",true,null]}}",
+                    "{\"action\":\"direct\",\"user\":\"u\",\"data\":\"x\"}",
+                    "{\"action\":\"resume\",\"room\":\"r\",\"after\":0}",
+                    "{\"action\":\"presence\",\"room\":\"r\"}", "{\"action\":\"leave\",\"room\":\"r\"}",
+                    "{\"action\":\"ping\"}")) {
+                FrameCodec.encode(FrameCodec.decodeClient(frame));
+                FrameCodec.actionOf(frame);
+            }
+            for (ServerFrame frame : List.of(
+                    new ServerFrame.Message("m", "r", "u", "{}", 1, 1), new ServerFrame.Ack("1", "send", "m", 1L),
+                    new ServerFrame.History("1", "r", List.of(), false, 0), new ServerFrame.Pong("1", 1))) {
+                FrameCodec.decodeServer(FrameCodec.encode(frame));
+            }
+            return true;
         } catch (RuntimeException e) {
-            LOG.warn("priming could not reach the store: {}", e.toString());
+            LOG.warn("priming could not run the codec: {}", e.toString());
             return false;
-        } finally {
-            LOG.info("primed for SnapStart in {} ms", (System.nanoTime() - start) / 1_000_000);
         }
-        return true;
+    }
+
+    /** One store call and the encoding of its reply; true unless the store could not be ran. */
+    private static boolean primeCall(String what, Supplier<ServerFrame> call) {
+        try {
+            FrameCodec.encode(call.get());
+            return true;
+        } catch (AwsServiceException e) {
+            if (ACCESS_DENIED.equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())) {
+                LOG.debug("priming skipped {}: this function may not do it", what);
+                return true;
+            }
+            LOG.warn("priming {} was refused: {}", what, e.toString());
+            return false;
+        } catch (RuntimeException e) {
+            LOG.warn("priming {} could not reach the store: {}", what, e.toString());
+            return false;
+        }
     }
 
     /**
      * Serializes an EMF document like the one an invocation flushes, without printing it: a line on stdout would
      * be a metric CloudWatch counts.
      */
-    private static void primeMetrics() {
+    private static boolean primeMetrics() {
         try {
             MetricsContext metrics = new MetricsContext();
             metrics.setNamespace(Telemetry.NAMESPACE);
@@ -107,8 +136,10 @@ final class SnapStartPriming implements Resource {
             metrics.putMetric(Telemetry.MESSAGES_IN, 1, Unit.COUNT);
             metrics.putMetric(Telemetry.BROADCAST_DURATION, 0.5, Unit.MILLISECONDS);
             metrics.serialize();
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return true;
+        } catch (JsonProcessingException | RuntimeException e) {
             LOG.warn("priming could not serialize metrics: {}", e.toString());
+            return false;
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Connection;
+import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.InMemoryConnectionStore;
 import dev.switchboard.core.InMemoryIdempotencyStore;
 import dev.switchboard.core.InMemoryRoomHistory;
@@ -16,6 +17,8 @@ import dev.switchboard.functions.aws.DynamoDbRoomHistory;
 import dev.switchboard.functions.aws.LocalDynamoDb;
 import dev.switchboard.functions.config.FunctionConfig;
 import dev.switchboard.protocol.ClientFrame;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,6 +27,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 class SnapStartPrimingTest {
 
@@ -78,5 +84,53 @@ class SnapStartPrimingTest {
         assertThat(store.find(SnapStartPriming.NOBODY)).isEmpty();
         assertThat(store.roomsOf(SnapStartPriming.NOBODY)).isEmpty();
         assertThat(new DynamoDbRoomHistory(LocalDynamoDb.client(), table).latestSeq("priming")).isZero();
+    }
+
+    @Test
+    void aCallTheFunctionMayNotMakeIsSkippedAndTheRestStillRun() {
+        InMemoryConnectionStore store = new InMemoryConnectionStore();
+        List<String> calls = new CopyOnWriteArrayList<>();
+        // As in a function whose role lacks the join's and the leave's actions: DynamoDB refuses them.
+        ConnectionStore denying = (ConnectionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
+                    calls.add(method.getName());
+                    if (method.getName().equals("join") || method.getName().equals("leave")) {
+                        throw DynamoDbException.builder().statusCode(400).message("not authorized")
+                                .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDeniedException")
+                                        .build())
+                                .build();
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Switchboard switchboard = Switchboard.builder().store(denying).history(new InMemoryRoomHistory())
+                .idempotency(new InMemoryIdempotencyStore())
+                .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, denying, 4,
+                        RetryPolicy.defaults()))
+                .build();
+
+        assertThat(new SnapStartPriming(switchboard).prime()).as("a refusal is not a failure to reach the store")
+                .isTrue();
+
+        assertThat(calls).as("the calls after the refused join still ran").containsSubsequence("join", "isMember",
+                "leave");
+    }
+
+    @Test
+    void aStoreThatCannotBeReachedMakesPrimingReportIt() {
+        ConnectionStore unreachable = (ConnectionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
+                    throw SdkClientException.create("Unable to execute HTTP request: Connection refused");
+                });
+        Switchboard switchboard = Switchboard.builder().store(unreachable).history(new InMemoryRoomHistory())
+                .idempotency(new InMemoryIdempotencyStore())
+                .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, unreachable, 4,
+                        RetryPolicy.defaults()))
+                .build();
+
+        assertThat(new SnapStartPriming(switchboard).prime()).isFalse();
     }
 }

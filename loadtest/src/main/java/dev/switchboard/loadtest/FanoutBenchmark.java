@@ -41,8 +41,8 @@ public final class FanoutBenchmark {
 
     /**
      * What one run measured: {@code delivered} is the fewest clients any Switchboard broadcast reached and
-     * {@code lost} the misses summed over all of them; {@code seconds} is the median of the broadcasts after the
-     * first.
+     * {@code lost} the misses summed over all of them; {@code rounds} holds the times of the timed broadcasts that
+     * reached every client (a broadcast that missed some has no meaningful time), {@code seconds} their median.
      */
     public record Result(int connections, int delivered, int lost, double firstSeconds, int warmup,
                          List<Double> rounds, int baselineDelivered, double baselineSeconds) {
@@ -50,9 +50,14 @@ public final class FanoutBenchmark {
             rounds = List.copyOf(rounds);
         }
 
+        /** The median of the timed rounds that reached every client (0 when none did). */
         double seconds() {
             List<Double> sorted = rounds.stream().sorted().toList();
-            return sorted.isEmpty() ? firstSeconds : sorted.get((sorted.size() - 1) / 2);
+            int n = sorted.size();
+            if (n == 0) {
+                return 0;
+            }
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
         }
 
         double speedup() {
@@ -93,6 +98,10 @@ public final class FanoutBenchmark {
                 System.exit(2);
             }
         }
+        if (connections < 1 || warmup < 0 || rounds < 1) {
+            System.err.println("--connections and --rounds must be at least 1, --warmup at least 0");
+            System.exit(2);
+        }
         Result result = run(connections, warmup, rounds, System.out::println);
         Path out = Path.of("loadtest/target/fanout.json");
         Files.createDirectories(out.getParent());
@@ -125,14 +134,19 @@ public final class FanoutBenchmark {
                     double seconds = (arrival.lastMillis() - start) / 1000.0;
                     fewest = Math.min(fewest, arrival.count());
                     lost += connections - arrival.count();
+                    boolean complete = arrival.count() == connections;
                     if (round == 0) {
-                        first = seconds;
-                    } else if (round > warmup) {
+                        first = complete ? seconds : 0;
+                    } else if (round > warmup && complete) {
                         timed.add(seconds);
                     }
-                    progress.accept(String.format(Locale.ROOT, "switchboard %s: %d of %d delivered in %.3f s",
-                            round == 0 ? "first broadcast" : round <= warmup ? "warm-up " + round
-                                    : "round " + (round - warmup), arrival.count(), connections, seconds));
+                    String name = round == 0 ? "first broadcast" : round <= warmup ? "warm-up " + round
+                            : "round " + (round - warmup);
+                    progress.accept(complete
+                            ? String.format(Locale.ROOT, "switchboard %s: %d of %d delivered in %.3f s", name,
+                                    arrival.count(), connections, seconds)
+                            : String.format(Locale.ROOT, "switchboard %s: only %d of %d delivered (not timed)", name,
+                                    arrival.count(), connections));
                 }
 
                 List<String> ids = scanForConnections(stack, room);
