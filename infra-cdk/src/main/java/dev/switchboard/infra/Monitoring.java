@@ -42,22 +42,36 @@ public final class Monitoring extends Construct {
     private static final Duration PERIOD = Duration.minutes(5);
     /** Rejected handshakes and throttled frames happen; only a burst of them is news. */
     private static final int CLIENT_ERRORS_PER_PERIOD = 100;
+    /**
+     * A work queue's consumer delivers a message within seconds; one waiting a minute means broadcasts reach
+     * clients late (the consumer is throttled, failing, or short of concurrency).
+     */
+    static final int QUEUE_BACKLOG_SECONDS = 60;
+
+    /** An SQS queue a function consumes, and where its messages go after the consumer gave up on them. */
+    public record WorkQueue(IQueue queue, IQueue deadLetterQueue) {
+        public WorkQueue {
+            Objects.requireNonNull(queue, "queue");
+            Objects.requireNonNull(deadLetterQueue, "deadLetterQueue");
+        }
+    }
 
     /**
      * @param stage            the WebSocket stage whose API metrics are watched
      * @param functions        functions by a readable name (used in alarm names and the dashboard)
      * @param table            the DynamoDB table
-     * @param deadLetterQueues queues whose depth should stay at zero
+     * @param queues           work queues by a readable name: their backlog's age is watched, and their
+     *                         dead-letter queue's depth should stay at zero
      * @param alarmTopic       where alarms notify, if anywhere
      */
     public record Props(IWebSocketStage stage, Map<String, IFunction> functions, ITableV2 table,
-                        List<IQueue> deadLetterQueues, Optional<ITopic> alarmTopic) {
+                        Map<String, WorkQueue> queues, Optional<ITopic> alarmTopic) {
         public Props {
             Objects.requireNonNull(stage, "stage");
             Objects.requireNonNull(table, "table");
             Objects.requireNonNull(alarmTopic, "alarmTopic");
             functions = Collections.unmodifiableMap(new LinkedHashMap<>(functions));
-            deadLetterQueues = List.copyOf(deadLetterQueues);
+            queues = Collections.unmodifiableMap(new LinkedHashMap<>(queues));
         }
     }
 
@@ -99,14 +113,17 @@ public final class Monitoring extends Construct {
         alarm("TableThrottles", tableThrottles, 1, "DynamoDB throttled reads or writes on the table", props);
 
         List<IMetric> queueDepths = new ArrayList<>();
-        for (int i = 0; i < props.deadLetterQueues().size(); i++) {
-            IQueue queue = props.deadLetterQueues().get(i);
-            IMetric depth = queue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
-                    .statistic("Maximum").period(PERIOD).build());
+        List<IMetric> queueAges = new ArrayList<>();
+        props.queues().forEach((name, queues) -> {
+            IMetric age = queues.queue().metricApproximateAgeOfOldestMessage(maximum());
+            queueAges.add(age);
+            alarm(name + "QueueBacklogAge", age, QUEUE_BACKLOG_SECONDS, "The " + name + " queue's oldest message"
+                    + " has waited " + QUEUE_BACKLOG_SECONDS + " s or more: its consumer is not keeping up", props);
+            IMetric depth = queues.deadLetterQueue().metricApproximateNumberOfMessagesVisible(maximum());
             queueDepths.add(depth);
-            alarm("DeadLetterQueue" + (i + 1) + "Depth", depth, 1,
-                    "Messages are waiting in a dead-letter queue: a consumer gave up on them", props);
-        }
+            alarm(name + "DeadLetterQueueDepth", depth, 1,
+                    "Messages are waiting in the " + name + " dead-letter queue: its consumer gave up on them", props);
+        });
 
         dashboard = Dashboard.Builder.create(this, "Dashboard").build();
         dashboard.addWidgets(AlarmStatusWidget.Builder.create().title("Alarms")
@@ -129,8 +146,10 @@ public final class Monitoring extends Construct {
                 props.table().metricConsumedWriteCapacityUnits(sum())));
         dashboard.addWidgets(GraphWidget.Builder.create().title("DynamoDB").left(tableMetrics).width(12).build());
         if (!queueDepths.isEmpty()) {
-            dashboard.addWidgets(GraphWidget.Builder.create().title("Dead-letter queues").left(queueDepths)
-                    .width(12).build());
+            dashboard.addWidgets(
+                    GraphWidget.Builder.create().title("Oldest message in work queues (s)").left(queueAges)
+                            .width(12).build(),
+                    GraphWidget.Builder.create().title("Dead-letter queues").left(queueDepths).width(12).build());
         }
     }
 
@@ -154,6 +173,10 @@ public final class Monitoring extends Construct {
                 .build();
         props.alarmTopic().ifPresent(topic -> alarm.addAlarmAction(new SnsAction(topic)));
         alarms.add(alarm);
+    }
+
+    private static MetricOptions maximum() {
+        return MetricOptions.builder().statistic("Maximum").period(PERIOD).build();
     }
 
     private static MetricOptions sum() {

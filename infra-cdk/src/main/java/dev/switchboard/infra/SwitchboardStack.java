@@ -61,7 +61,6 @@ import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
-import software.amazon.awscdk.services.sqs.IQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
@@ -229,10 +228,12 @@ public final class SwitchboardStack extends Stack {
         monitored.put("Authorizer", authorizerFunction);
         monitored.put("Publisher", publisherFunction);
         fanoutFunction.ifPresent(function -> monitored.put("Fanout", function));
-        List<IQueue> deadLetterQueues = new ArrayList<>(List.of(deadLetterQueue));
-        fanout.ifPresent(queues -> deadLetterQueues.add(queues.deadLetterQueue()));
+        Map<String, Monitoring.WorkQueue> workQueues = new LinkedHashMap<>();
+        workQueues.put("Publish", new Monitoring.WorkQueue(publishQueue, deadLetterQueue));
+        fanout.ifPresent(queues -> workQueues.put("Fanout",
+                new Monitoring.WorkQueue(queues.queue(), queues.deadLetterQueue())));
         monitoring = new Monitoring(this, "Monitoring",
-                new Monitoring.Props(stage, monitored, table, deadLetterQueues, alarmTopic));
+                new Monitoring.Props(stage, monitored, table, workQueues, alarmTopic));
 
         CfnOutput.Builder.create(this, "WebSocketUrl").value(stage.getUrl())
                 .description("Clients connect here (wss://...)").build();

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketApi;
@@ -19,7 +20,7 @@ import software.amazon.awscdk.services.sqs.Queue;
 class MonitoringTest {
 
     @Test
-    void aDeadLetterQueueGetsADepthAlarmAndADashboardGraph() {
+    void aWorkQueueGetsABacklogAgeAlarmAndItsDeadLetterQueueADepthAlarm() {
         Stack stack = new Stack(new App(), "MonitoringOnly");
         WebSocketApi api = new WebSocketApi(stack, "Api");
         WebSocketStage stage = WebSocketStage.Builder.create(stack, "Stage").webSocketApi(api).stageName("test")
@@ -27,24 +28,38 @@ class MonitoringTest {
         TableV2 table = TableV2.Builder.create(stack, "Table")
                 .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build()).build();
         Queue dlq = new Queue(stack, "BroadcastDlq");
+        Queue queue = new Queue(stack, "Broadcast");
 
-        Monitoring monitoring = new Monitoring(stack, "Monitoring",
-                new Monitoring.Props(stage, Map.of(), table, List.of(dlq), Optional.empty()));
+        Monitoring monitoring = new Monitoring(stack, "Monitoring", new Monitoring.Props(stage, Map.of(), table,
+                Map.of("Broadcast", new Monitoring.WorkQueue(queue, dlq)), Optional.empty()));
 
         Template template = Template.fromStack(stack);
-        String queueId = template.findResources("AWS::SQS::Queue").keySet().iterator().next();
         template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "Namespace", "AWS/SQS",
                 "MetricName", "ApproximateNumberOfMessagesVisible",
                 "Dimensions", List.of(Map.of("Name", "QueueName",
-                        "Value", Map.of("Fn::GetAtt", List.of(queueId, "QueueName")))),
+                        "Value", Map.of("Fn::GetAtt", List.of(logicalId(stack, dlq), "QueueName")))),
                 "Threshold", 1,
                 "ComparisonOperator", "GreaterThanOrEqualToThreshold",
                 "Statistic", "Maximum",
                 "TreatMissingData", "notBreaching"));
-        // API 4xx/5xx/integration errors and table throttles, plus the queue: none without the others.
-        assertThat(monitoring.alarms()).hasSize(5);
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "AWS/SQS",
+                "MetricName", "ApproximateAgeOfOldestMessage",
+                "Dimensions", List.of(Map.of("Name", "QueueName",
+                        "Value", Map.of("Fn::GetAtt", List.of(logicalId(stack, queue), "QueueName")))),
+                "Threshold", Monitoring.QUEUE_BACKLOG_SECONDS,
+                "Statistic", "Maximum"));
+        // API 4xx/5xx/integration errors and table throttles, plus the queue's two: none without the others.
+        assertThat(monitoring.alarms()).hasSize(6);
+        assertThat(monitoring.alarms()).anySatisfy(alarm -> assertThat(alarm.getNode().getId())
+                .isEqualTo("BroadcastQueueBacklogAge"));
         assertThat(template.findResources("AWS::CloudWatch::Dashboard").values().toString())
-                .contains("Dead-letter queues");
+                .contains("Dead-letter queues").contains("Oldest message in work queues");
+    }
+
+    private static String logicalId(Stack stack, Queue queue) {
+        return stack.resolve(((CfnElement) queue.getNode().getDefaultChild())
+                .getLogicalId()).toString();
     }
 }

@@ -326,8 +326,12 @@ class SwitchboardStackTest {
         assertThat(byMetric).containsEntry("Errors", (long) functions).containsEntry("Throttles", (long) functions)
                 .containsEntry("ClientError", 1L).containsEntry("ExecutionError", 1L)
                 .containsEntry("IntegrationError", 1L);
-        // The publish queue's and the fan-out queue's dead-letter queues.
-        assertThat(byMetric).containsEntry("ApproximateNumberOfMessagesVisible", 2L);
+        // The publish queue and the fan-out queue: the age of their backlog, the depth of their dead-letter queues.
+        assertThat(byMetric).containsEntry("ApproximateNumberOfMessagesVisible", 2L)
+                .containsEntry("ApproximateAgeOfOldestMessage", 2L);
+        assertThat(alarms).filteredOn(a -> "ApproximateAgeOfOldestMessage".equals(a.get("MetricName")))
+                .anySatisfy(a -> assertThat(a.get("Dimensions")).isEqualTo(List.of(Map.of("Name", "QueueName",
+                        "Value", Map.of("Fn::GetAtt", List.of(fanoutQueueLogicalId(), "QueueName"))))));
         assertThat(alarms).filteredOn(a -> "ApproximateNumberOfMessagesVisible".equals(a.get("MetricName")))
                 .anySatisfy(a -> assertThat(a.get("Dimensions")).isEqualTo(List.of(Map.of("Name", "QueueName",
                         "Value", Map.of("Fn::GetAtt", List.of(deadLetterQueueOf(fanoutQueueLogicalId()),
