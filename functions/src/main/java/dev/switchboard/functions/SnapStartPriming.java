@@ -63,7 +63,7 @@ final class SnapStartPriming implements Resource {
      * permission is expected and skipped, and the calls after it still run.
      *
      * @return whether every step ran: the codec, the metrics serializer and each store call, a refusal for lack
-     *         of permission counting as run (false: the store could not be ran, say, and the snapshot holds
+     *         of permission counting as run (false: the store could not be reached, say, and the snapshot holds
      *         the code up to the first request only)
      */
     boolean prime() {
@@ -106,7 +106,7 @@ final class SnapStartPriming implements Resource {
         }
     }
 
-    /** One store call and the encoding of its reply; true unless the store could not be ran. */
+    /** One store call and the encoding of its reply; true unless the store could not be reached. */
     private static boolean primeCall(String what, Supplier<ServerFrame> call) {
         try {
             FrameCodec.encode(call.get());
