@@ -152,27 +152,20 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         text(values, ContextKeys.STACK_NAME).ifPresent(builder::stackName);
         text(values, ContextKeys.STAGE_NAME).ifPresent(builder::stageName);
         text(values, ContextKeys.FUNCTIONS_JAR).ifPresent(jar -> builder.functionsJar(workingDir.resolve(jar)));
-        text(values, ContextKeys.MEMORY_SIZE).ifPresent(v -> builder.memorySize(integer(ContextKeys.MEMORY_SIZE, v)));
-        text(values, ContextKeys.THROTTLING_RATE_LIMIT).ifPresent(v ->
-                builder.throttlingRateLimit(decimal(ContextKeys.THROTTLING_RATE_LIMIT, v)));
-        text(values, ContextKeys.THROTTLING_BURST_LIMIT).ifPresent(v ->
-                builder.throttlingBurstLimit(integer(ContextKeys.THROTTLING_BURST_LIMIT, v)));
-        text(values, ContextKeys.LOG_RETENTION_DAYS).ifPresent(v ->
-                builder.logRetention(retention(integer(ContextKeys.LOG_RETENTION_DAYS, v))));
+        integer(values, ContextKeys.MEMORY_SIZE).ifPresent(builder::memorySize);
+        decimal(values, ContextKeys.THROTTLING_RATE_LIMIT).ifPresent(builder::throttlingRateLimit);
+        integer(values, ContextKeys.THROTTLING_BURST_LIMIT).ifPresent(builder::throttlingBurstLimit);
+        integer(values, ContextKeys.LOG_RETENTION_DAYS).map(SwitchboardProps::retention)
+                .ifPresent(builder::logRetention);
         text(values, ContextKeys.REMOVAL_POLICY).ifPresent(v -> builder.dataRemoval(removal(v)));
-        text(values, ContextKeys.DELETION_PROTECTION).ifPresent(v ->
-                builder.deletionProtection(bool(ContextKeys.DELETION_PROTECTION, v)));
-        text(values, ContextKeys.TRACING).ifPresent(v -> builder.tracing(bool(ContextKeys.TRACING, v)));
+        bool(values, ContextKeys.DELETION_PROTECTION).ifPresent(builder::deletionProtection);
+        bool(values, ContextKeys.TRACING).ifPresent(builder::tracing);
         text(values, ContextKeys.ALARM_EMAIL).ifPresent(builder::alarmEmail);
-        text(values, ContextKeys.API_GATEWAY_LOGGING_ROLE).ifPresent(v ->
-                builder.apiGatewayLoggingRole(bool(ContextKeys.API_GATEWAY_LOGGING_ROLE, v)));
-        text(values, ContextKeys.ROOM_SHARDS).ifPresent(v -> builder.roomShards(integer(ContextKeys.ROOM_SHARDS, v)));
-        text(values, ContextKeys.FANOUT_ENABLED).ifPresent(v ->
-                builder.fanoutEnabled(bool(ContextKeys.FANOUT_ENABLED, v)));
-        text(values, ContextKeys.FANOUT_THRESHOLD).ifPresent(v ->
-                builder.fanoutThreshold(integer(ContextKeys.FANOUT_THRESHOLD, v)));
-        text(values, ContextKeys.FANOUT_MAX_CONCURRENCY).ifPresent(v ->
-                builder.fanoutMaxConcurrency(integer(ContextKeys.FANOUT_MAX_CONCURRENCY, v)));
+        bool(values, ContextKeys.API_GATEWAY_LOGGING_ROLE).ifPresent(builder::apiGatewayLoggingRole);
+        integer(values, ContextKeys.ROOM_SHARDS).ifPresent(builder::roomShards);
+        bool(values, ContextKeys.FANOUT_ENABLED).ifPresent(builder::fanoutEnabled);
+        integer(values, ContextKeys.FANOUT_THRESHOLD).ifPresent(builder::fanoutThreshold);
+        integer(values, ContextKeys.FANOUT_MAX_CONCURRENCY).ifPresent(builder::fanoutMaxConcurrency);
         builder.auth(authFrom(values));
         return builder.build();
     }
@@ -282,28 +275,33 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         return Optional.ofNullable(values.get(key));
     }
 
-    private static int integer(String key, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, was '" + value + "'");
-        }
+    /** The value at {@code key} as a whole number, if present; a value that is not one is an error naming the key. */
+    private static Optional<Integer> integer(Map<String, String> values, String key) {
+        return text(values, key).map(value -> {
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a whole number, was '" + value + "'");
+            }
+        });
     }
 
-    private static double decimal(String key, String value) {
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, was '" + value + "'");
-        }
+    private static Optional<Double> decimal(Map<String, String> values, String key) {
+        return text(values, key).map(value -> {
+            try {
+                return Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a number, was '" + value + "'");
+            }
+        });
     }
 
-    private static boolean bool(String key, String value) {
-        return switch (value.toLowerCase(Locale.ROOT)) {
+    private static Optional<Boolean> bool(Map<String, String> values, String key) {
+        return text(values, key).map(value -> switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
             default -> throw new IllegalArgumentException(key + " must be true or false, was '" + value + "'");
-        };
+        });
     }
 
     private static URI uri(String key, String value) {
