@@ -211,14 +211,11 @@ public final class SwitchboardStack extends Stack {
         QueuePair publish = queueWithDeadLetterQueue("Publish", "publish queue");
         publishQueue = publish.queue();
         deadLetterQueue = publish.deadLetterQueue();
-        publisherFunction = javaFunction("Publisher", Route.PUBLISHER_CLASS + "::handleRequest",
-                environment(RouteAccess.PUBLISHER, routeEnvironment), FUNCTION_TIMEOUT, removal,
-                "Switchboard publisher: SQS queue to rooms and users");
-        grantAccess(RouteAccess.PUBLISHER, publisherFunction);
-        alias("Publisher", publisherFunction).addEventSource(SqsEventSource.Builder.create(publishQueue)
-                .batchSize(10)
-                .reportBatchItemFailures(true)
-                .build());
+        publisherFunction = queueConsumer("Publisher", Route.PUBLISHER_CLASS, RouteAccess.PUBLISHER,
+                "Switchboard publisher: SQS queue to rooms and users", SqsEventSource.Builder.create(publishQueue)
+                        .batchSize(10)
+                        .reportBatchItemFailures(true)
+                        .build(), routeEnvironment, removal);
 
         fanoutFunction = fanout.map(queues -> fanoutConsumer(queues.queue(), routeEnvironment, removal));
 
@@ -352,13 +349,23 @@ public final class SwitchboardStack extends Stack {
         return new QueuePair(queue, deadLetters);
     }
 
-    /** The fan-out function, draining the queue through its alias; the event source grants it the receive side. */
+    /**
+     * A function that drains a queue through its alias, with exactly its access; the event source grants it the
+     * receive side.
+     */
+    private Function queueConsumer(String name, String handlerClass, RouteAccess.Access access, String description,
+                                   SqsEventSource source, Map<String, String> routeEnvironment,
+                                   RemovalPolicy removal) {
+        Function function = javaFunction(name, handlerClass + "::handleRequest", environment(access, routeEnvironment),
+                FUNCTION_TIMEOUT, removal, description);
+        grantAccess(access, function);
+        alias(name, function).addEventSource(source);
+        return function;
+    }
+
+    /** The fan-out function, one shard per invocation. */
     private Function fanoutConsumer(Queue queue, Map<String, String> routeEnvironment, RemovalPolicy removal) {
-        Function function = javaFunction("Fanout", Route.FANOUT_CLASS + "::handleRequest",
-                environment(RouteAccess.FANOUT, routeEnvironment), FUNCTION_TIMEOUT, removal,
-                "Switchboard fan-out: delivers one shard of a large room's broadcast");
-        grantAccess(RouteAccess.FANOUT, function);
-        alias("Fanout", function).addEventSource(SqsEventSource.Builder.create(queue)
+        SqsEventSource oneShardAtATime = SqsEventSource.Builder.create(queue)
                 // One message is one shard, up to a few thousand posts: a batch would deliver its shards one after
                 // another in one instance, where single messages run in parallel across instances (the point of
                 // sharding), and a timeout or retry then repeats one shard rather than a whole batch of them.
@@ -368,8 +375,10 @@ public final class SwitchboardStack extends Stack {
                 .reportBatchItemFailures(true)
                 // Caps the instances (and their @connections posts) one huge room can take at once.
                 .maxConcurrency(props.fanoutMaxConcurrency())
-                .build());
-        return function;
+                .build();
+        return queueConsumer("Fanout", Route.FANOUT_CLASS, RouteAccess.FANOUT,
+                "Switchboard fan-out: delivers one shard of a large room's broadcast", oneShardAtATime,
+                routeEnvironment, removal);
     }
 
     /**
