@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.apigatewayv2.IWebSocketStage;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -105,9 +106,10 @@ public final class Monitoring extends Construct {
         IMetric tableThrottles = MathExpression.Builder.create()
                 .label("DynamoDB throttle events")
                 .expression("reads + writes")
-                .usingMetrics(Map.of(
+                // Sorted: Map.of's order changes from one JVM to the next, and with it the synthesized template.
+                .usingMetrics(new TreeMap<>(Map.of(
                         "reads", props.table().metric("ReadThrottleEvents", sum()),
-                        "writes", props.table().metric("WriteThrottleEvents", sum())))
+                        "writes", props.table().metric("WriteThrottleEvents", sum()))))
                 .period(PERIOD)
                 .build();
         alarm("TableThrottles", tableThrottles, 1, "DynamoDB throttled reads or writes on the table", props);
