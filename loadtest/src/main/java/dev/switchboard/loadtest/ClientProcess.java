@@ -7,8 +7,12 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * try (ClientProcess clients = ClientProcess.start(stack.webSocketUrl(), "fanout", 1000)) {
- *     ClientProcess.Arrival all = clients.await("fanout-1", Duration.ofSeconds(30));
+ *     ClientProcess.Round round = clients.broadcast(stack.publishUrl(), "fanout", "fanout-1", 30_000);
  * }
  * }</pre>
  */
@@ -25,6 +29,10 @@ final class ClientProcess implements AutoCloseable {
 
     /** How many sockets got a marker, and when the last of them got it (epoch milliseconds). */
     record Arrival(int count, long lastMillis) {
+    }
+
+    /** One timed broadcast: how many sockets got it, and the seconds from its publish until the last one had it. */
+    record Round(int count, double seconds) {
     }
 
     private final Process process;
@@ -77,6 +85,33 @@ final class ClientProcess implements AutoCloseable {
         }
         String[] parts = line.split(" ");
         return new Arrival(Integer.parseInt(parts[2]), Long.parseLong(parts[3]));
+    }
+
+    /**
+     * Publishes a message carrying {@code marker} to {@code room} through the stack's publish endpoint (the SQS
+     * path) and waits until every socket has it.
+     */
+    Round broadcast(URI publishUrl, String room, String marker, long timeoutMillis)
+            throws IOException, InterruptedException {
+        long start = System.currentTimeMillis();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(publishUrl)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"room\":\"" + room + "\",\"data\":\"" + marker + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException("publish refused: " + response.statusCode() + " " + response.body());
+        }
+        Arrival arrival = await(marker, timeoutMillis);
+        return new Round(arrival.count(), (arrival.lastMillis() - start) / 1000.0);
+    }
+
+    /** The middle of some timings, or the mean of the two middle ones; 0 for none. */
+    static double median(List<Double> seconds) {
+        List<Double> sorted = seconds.stream().sorted().toList();
+        int n = sorted.size();
+        if (n == 0) {
+            return 0;
+        }
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     @Override

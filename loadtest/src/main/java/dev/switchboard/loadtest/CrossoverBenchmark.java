@@ -110,20 +110,17 @@ public final class CrossoverBenchmark {
         String room = "crossover";
         try (LocalStack stack = LocalStack.start(options);
              ClientProcess clients = ClientProcess.start(stack.webSocketUrl(), room, size)) {
-            double[] seconds = new double[rounds];
+            List<Double> seconds = new ArrayList<>();
             int lost = 0;
             for (int round = 0; round < rounds; round++) {
-                String marker = "fanout-" + name + "-" + size + "-" + round;
-                long start = System.currentTimeMillis();
-                FanoutBenchmark.publish(stack.publishUrl(), room, marker);
-                ClientProcess.Arrival arrival = clients.await(marker, 60_000);
-                seconds[round] = (arrival.lastMillis() - start) / 1000.0;
-                lost += size - arrival.count();
+                ClientProcess.Round broadcast = clients.broadcast(stack.publishUrl(), room,
+                        "fanout-" + name + "-" + size + "-" + round, 60_000);
+                seconds.add(broadcast.seconds());
+                lost += size - broadcast.count();
                 progress.accept(String.format(Locale.ROOT, "  %s, %d members, round %d: %d delivered in %.3f s",
-                        name, size, round + 1, arrival.count(), seconds[round]));
+                        name, size, round + 1, broadcast.count(), broadcast.seconds()));
             }
-            Arrays.sort(seconds);
-            return new Median(seconds[rounds / 2], lost);
+            return new Median(ClientProcess.median(seconds), lost);
         }
     }
 }

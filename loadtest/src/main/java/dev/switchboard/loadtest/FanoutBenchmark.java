@@ -2,12 +2,7 @@ package dev.switchboard.loadtest;
 
 import dev.switchboard.local.LocalStack;
 import dev.switchboard.local.LocalStackOptions;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,12 +47,7 @@ public final class FanoutBenchmark {
 
         /** The median of the timed rounds that reached every client (0 when none did). */
         double seconds() {
-            List<Double> sorted = rounds.stream().sorted().toList();
-            int n = sorted.size();
-            if (n == 0) {
-                return 0;
-            }
-            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+            return ClientProcess.median(rounds);
         }
 
         double speedup() {
@@ -127,14 +117,12 @@ public final class FanoutBenchmark {
                 double first = 0;
                 List<Double> timed = new ArrayList<>();
                 for (int round = 0; round <= warmup + rounds; round++) {
-                    String marker = "fanout-switchboard-" + round;
-                    long start = System.currentTimeMillis();
-                    publish(stack.publishUrl(), room, marker);
-                    ClientProcess.Arrival arrival = clients.await(marker, 30_000);
-                    double seconds = (arrival.lastMillis() - start) / 1000.0;
-                    fewest = Math.min(fewest, arrival.count());
-                    lost += connections - arrival.count();
-                    boolean complete = arrival.count() == connections;
+                    ClientProcess.Round broadcast = clients.broadcast(stack.publishUrl(), room,
+                            "fanout-switchboard-" + round, 30_000);
+                    double seconds = broadcast.seconds();
+                    fewest = Math.min(fewest, broadcast.count());
+                    lost += connections - broadcast.count();
+                    boolean complete = broadcast.count() == connections;
                     if (round == 0) {
                         first = complete ? seconds : 0;
                     } else if (round > warmup && complete) {
@@ -144,9 +132,9 @@ public final class FanoutBenchmark {
                             : "round " + (round - warmup);
                     progress.accept(complete
                             ? String.format(Locale.ROOT, "switchboard %s: %d of %d delivered in %.3f s", name,
-                                    arrival.count(), connections, seconds)
+                                    broadcast.count(), connections, seconds)
                             : String.format(Locale.ROOT, "switchboard %s: only %d of %d delivered (not timed)", name,
-                                    arrival.count(), connections));
+                                    broadcast.count(), connections));
                 }
 
                 List<String> ids = scanForConnections(stack, room);
@@ -165,15 +153,6 @@ public final class FanoutBenchmark {
                 return new Result(connections, fewest, lost, first, warmup, timed, baseline.count(),
                         baselineSeconds);
             }
-        }
-    }
-
-    static void publish(URI publishUrl, String room, String marker) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(publishUrl)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"room\":\"" + room + "\",\"data\":\"" + marker + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 202) {
-            throw new IllegalStateException("publish refused: " + response.statusCode() + " " + response.body());
         }
     }
 
