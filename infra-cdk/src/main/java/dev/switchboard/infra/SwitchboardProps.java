@@ -277,21 +277,20 @@ public record SwitchboardProps(String stackName, String stageName, Path function
 
     /** The value at {@code key} as a whole number, if present; a value that is not one is an error naming the key. */
     private static Optional<Integer> integer(Map<String, String> values, String key) {
-        return text(values, key).map(value -> {
-            try {
-                return Integer.parseInt(value);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be a whole number, was '" + value + "'");
-            }
-        });
+        return number(values, key, Integer::parseInt, "a whole number");
     }
 
     private static Optional<Double> decimal(Map<String, String> values, String key) {
+        return number(values, key, Double::parseDouble, "a number");
+    }
+
+    private static <T> Optional<T> number(Map<String, String> values, String key, Function<String, T> parse,
+                                          String expected) {
         return text(values, key).map(value -> {
             try {
-                return Double.parseDouble(value);
+                return parse.apply(value);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be a number, was '" + value + "'");
+                throw new IllegalArgumentException(key + " must be " + expected + ", was '" + value + "'");
             }
         });
     }
