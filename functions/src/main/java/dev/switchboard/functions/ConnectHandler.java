@@ -8,10 +8,10 @@ import dev.switchboard.core.Switchboard;
 import dev.switchboard.protocol.Route;
 
 /**
- * {@code $connect}: registers the connection under the identity the authorizer established. Runs before the
- * WebSocket upgrade completes: a non-2xx result (500 when the store fails) makes API Gateway refuse the handshake
- * with that status, and the client reconnects. It must not post to the connection, which does not exist yet
- * (that would be a 410).
+ * {@code $connect}: registers the connection under the identity and grant (capabilities, token expiry) the
+ * authorizer established. Runs before the WebSocket upgrade completes: a non-2xx result (500 when the store fails)
+ * makes API Gateway refuse the handshake with that status, and the client reconnects. It must not post to the
+ * connection, which does not exist yet (that would be a 410).
  */
 public final class ConnectHandler
         implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
@@ -24,7 +24,8 @@ public final class ConnectHandler
 
     public ConnectHandler(Switchboard switchboard) {
         this.route = new LifecycleRoute(Route.CONNECT, invocation -> {
-            switchboard.connect(invocation.connectionId(), invocation.userId(), invocation.sourceIp());
+            switchboard.connect(invocation.connectionId(), invocation.userId(), invocation.sourceIp(),
+                    invocation.grant());
             Telemetry.connectionOpened();
             return "registered";
         });

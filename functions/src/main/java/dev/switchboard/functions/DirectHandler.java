@@ -24,7 +24,7 @@ public final class DirectHandler
 
     public DirectHandler(Switchboard switchboard) {
         this.route = new MessageRoute<>(Route.DIRECT, ClientFrame.Direct.class,
-                (invocation, frame) -> switchboard.direct(invocation.userId(), frame).reply());
+                (invocation, frame) -> switchboard.direct(invocation.connectionId(), frame).reply());
     }
 
     @Override

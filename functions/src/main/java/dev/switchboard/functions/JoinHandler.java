@@ -23,8 +23,7 @@ public final class JoinHandler
 
     public JoinHandler(Switchboard switchboard) {
         this.route = new MessageRoute<>(Route.JOIN, ClientFrame.Join.class,
-                (invocation, frame) -> switchboard.join(invocation.connectionId(), invocation.userId(),
-                        frame));
+                (invocation, frame) -> switchboard.join(invocation.connectionId(), frame));
     }
 
     @Override

@@ -23,8 +23,7 @@ public final class LeaveHandler
 
     public LeaveHandler(Switchboard switchboard) {
         this.route = new MessageRoute<>(Route.LEAVE, ClientFrame.Leave.class,
-                (invocation, frame) -> switchboard.leave(invocation.connectionId(), invocation.userId(),
-                        frame));
+                (invocation, frame) -> switchboard.leave(invocation.connectionId(), frame));
     }
 
     @Override

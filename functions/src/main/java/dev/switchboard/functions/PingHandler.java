@@ -6,12 +6,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.Route;
-import dev.switchboard.protocol.ServerFrame;
-import java.time.Clock;
+import dev.switchboard.core.Switchboard;
 
 /**
- * {@code ping}: replies {@code pong} with server time. Touches no store, so it needs no AWS client; clients use it
- * as a heartbeat that keeps the socket under API Gateway's 10-minute idle timeout.
+ * {@code ping}: replies {@code pong} with server time, once the connection's record shows it known and its token
+ * still valid (a ping after the token expired gets {@code TOKEN_EXPIRED}, like any frame). Clients use it as a
+ * heartbeat that keeps the socket under API Gateway's 10-minute idle timeout.
  */
 public final class PingHandler
         implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
@@ -19,12 +19,12 @@ public final class PingHandler
     private final MessageRoute<ClientFrame.Ping> route;
 
     public PingHandler() {
-        this(Clock.systemUTC());
+        this(Services.switchboard());
     }
 
-    public PingHandler(Clock clock) {
+    public PingHandler(Switchboard switchboard) {
         this.route = new MessageRoute<>(Route.PING, ClientFrame.Ping.class,
-                (invocation, ping) -> new ServerFrame.Pong(ping.id(), clock.millis()));
+                (invocation, ping) -> switchboard.ping(invocation.connectionId(), ping));
     }
 
     @Override

@@ -123,6 +123,8 @@ public final class Services {
                                 : TokenBucket.perSecond(config.maxPostsPerSecond(),
                                         Math.max(1, config.maxPostsPerSecond() / 10))))
                 .settings(config.core())
+                .policy(config.policy())
+                .closer(sender)
                 .build();
     }
 }

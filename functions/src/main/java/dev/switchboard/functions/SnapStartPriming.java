@@ -20,9 +20,9 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
 
 /**
  * Warms a function before Lambda takes its SnapStart snapshot, so restored instances start with classes loaded
- * and code paths compiled: every frame type through the codec, the metrics serializer, and the store, the history
- * and the {@code @connections} client through calls that change nothing (reads of keys that do not exist, a
- * transaction its condition cancels, a direct message to a user with no connections). Registered once per
+ * and code paths compiled: every frame type through the codec, the metrics serializer, and the store and the
+ * {@code @connections} client through calls that change nothing (each route's read of a connection that does not
+ * exist, a direct message to a user with no connections). Registered once per
  * container by {@link Services}; {@link AotTraining} runs the same priming to train an ahead-of-time cache.
  */
 final class SnapStartPriming implements Resource {
@@ -58,9 +58,8 @@ final class SnapStartPriming implements Resource {
 
     /**
      * Exercises the hot paths without side effects; failures are logged, never thrown into the snapshot. Each
-     * store call is tried on its own: a function's role allows only its route's DynamoDB actions (the leave's
-     * transaction needs {@code DeleteItem}, which only {@code leave} has), so a call refused for lack of
-     * permission is expected and skipped, and the calls after it still run.
+     * store call is tried on its own: a function's role allows only its route's DynamoDB actions, so a call
+     * refused for lack of permission is expected and skipped, and the calls after it still run.
      *
      * @return whether every step ran: the codec, the metrics serializer and each store call, a refusal for lack
      *         of permission counting as run (false: the store could not be reached, say, and the snapshot holds
@@ -70,14 +69,14 @@ final class SnapStartPriming implements Resource {
         long start = System.nanoTime();
         boolean ran = primeCodec();
         ran &= primeMetrics();
-        // Nothing changes: reads of a connection and a user that do not exist (no posts follow), then a leave
-        // whose transaction its condition cancels, so the write path is marshalled but writes nothing.
-        ran &= primeCall("join", () -> switchboard.join(NOBODY, NOBODY, new ClientFrame.Join(null, "priming")));
+        // Nothing changes: each route's read of a connection that does not exist (it answers UNKNOWN_CONNECTION and
+        // goes no further), and a user with no connections (no posts follow).
+        ran &= primeCall("join", () -> switchboard.join(NOBODY, new ClientFrame.Join(null, "priming")));
         ran &= primeCall("send",
-                () -> switchboard.send(NOBODY, NOBODY, new ClientFrame.Send(null, "priming", "null")).reply());
+                () -> switchboard.send(NOBODY, new ClientFrame.Send(null, "priming", "null")).reply());
         ran &= primeCall("resume", () -> switchboard.resume(NOBODY, new ClientFrame.Resume(null, "priming", 0)));
         ran &= primeCall("direct", () -> switchboard.publishToUser(NOBODY, NOBODY, "null", null).reply());
-        ran &= primeCall("leave", () -> switchboard.leave(NOBODY, NOBODY, new ClientFrame.Leave(null, "priming")));
+        ran &= primeCall("leave", () -> switchboard.leave(NOBODY, new ClientFrame.Leave(null, "priming")));
         LOG.info("primed for SnapStart in {} ms", (System.nanoTime() - start) / 1_000_000);
         return ran;
     }
@@ -90,7 +89,7 @@ final class SnapStartPriming implements Resource {
                     "{\"action\":\"direct\",\"user\":\"u\",\"data\":\"x\"}",
                     "{\"action\":\"resume\",\"room\":\"r\",\"after\":0}",
                     "{\"action\":\"presence\",\"room\":\"r\"}", "{\"action\":\"leave\",\"room\":\"r\"}",
-                    "{\"action\":\"ping\"}")) {
+                    "{\"action\":\"ping\"}", "{\"action\":\"refresh\",\"token\":\"t\"}")) {
                 FrameCodec.encode(FrameCodec.decodeClient(frame));
                 FrameCodec.actionOf(frame);
             }

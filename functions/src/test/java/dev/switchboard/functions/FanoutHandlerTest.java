@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.CoreSettings;
@@ -29,7 +30,7 @@ class FanoutHandlerTest {
 
     private final InMemoryConnectionStore store = new InMemoryConnectionStore(SHARDS);
     private final Map<String, String> received = new ConcurrentHashMap<>();
-    private final Switchboard switchboard = Switchboard.builder()
+    private final Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open())
             .store(store).history(new InMemoryRoomHistory()).idempotency(new InMemoryIdempotencyStore())
             .broadcaster(new Broadcaster((id, payload) -> {
                 received.merge(id, new String(payload, StandardCharsets.UTF_8), (a, b) -> a + "\n" + b);
@@ -44,7 +45,7 @@ class FanoutHandlerTest {
         List<String> ids = IntStream.range(0, 80).mapToObj(i -> "conn-" + i).toList();
         for (String id : ids) {
             switchboard.connect(id, "fan-" + id, "");
-            switchboard.join(id, "fan-" + id, new ClientFrame.Join(null, "stadium"));
+            switchboard.join(id, new ClientFrame.Join(null, "stadium"));
         }
 
         SQSBatchResponse response = new FanoutHandler(switchboard).handleRequest(Events.sqs("sqs-fanout"), null);

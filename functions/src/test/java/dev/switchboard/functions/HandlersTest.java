@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Connection;
+import dev.switchboard.core.Grant;
+import dev.switchboard.core.RoomMember;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.InMemoryConnectionStore;
@@ -13,6 +16,7 @@ import dev.switchboard.core.InMemoryIdempotencyStore;
 import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.JoinResult;
 import dev.switchboard.core.RetryPolicy;
+import dev.switchboard.core.Rights;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.protocol.ClientFrame;
@@ -47,7 +51,7 @@ class HandlersTest {
     private final Switchboard switchboard = switchboard(store);
 
     private Switchboard switchboard(ConnectionStore connections) {
-        return Switchboard.builder()
+        return Switchboard.builder().policy(RoomPolicy.open())
                 .store(connections)
                 .history(new InMemoryRoomHistory())
                 .idempotency(new InMemoryIdempotencyStore())
@@ -69,7 +73,7 @@ class HandlersTest {
 
     private void connectAndJoin(String connectionId, String userId, String room) {
         switchboard.connect(connectionId, userId, "");
-        switchboard.join(connectionId, userId, new ClientFrame.Join(null, room));
+        switchboard.join(connectionId, new ClientFrame.Join(null, room));
     }
 
     @Test
@@ -106,7 +110,7 @@ class HandlersTest {
     @Test
     void disconnectRemovesTheConnectionFromEveryRoomAndIsIdempotent() {
         connectAndJoin(ALICE, "alice", "lobby");
-        switchboard.join(ALICE, "alice", new ClientFrame.Join(null, "other"));
+        switchboard.join(ALICE, new ClientFrame.Join(null, "other"));
         DisconnectHandler handler = new DisconnectHandler(switchboard);
 
         assertThat(handler.handleRequest(Events.load("disconnect"), null).getStatusCode()).isEqualTo(200);
@@ -170,8 +174,9 @@ class HandlersTest {
 
     @Test
     void pingAnswersPong() {
-        ServerFrame reply = reply(new PingHandler(Clock.fixed(NOW, ZoneOffset.UTC))
-                .handleRequest(Events.load("ping"), null));
+        switchboard.connect(ALICE, "alice", "");
+
+        ServerFrame reply = reply(new PingHandler(switchboard).handleRequest(Events.load("ping"), null));
 
         assertThat(reply).isEqualTo(new ServerFrame.Pong("c-4", NOW.toEpochMilli()));
     }
@@ -289,7 +294,12 @@ class HandlersTest {
         }
 
         @Override
-        public JoinResult join(String connectionId, String room, int maxRooms) {
+        public JoinResult join(Connection seen, String room, Rights rights, int maxRooms) {
+            throw outage();
+        }
+
+        @Override
+        public JoinResult regrant(Connection seen, Grant grant, Map<String, Rights> rooms) {
             throw outage();
         }
 
@@ -314,7 +324,7 @@ class HandlersTest {
         }
 
         @Override
-        public Map<String, String> memberUsers(String room, int limit) {
+        public List<RoomMember> roomMembers(String room, int limit) {
             throw outage();
         }
 

@@ -7,7 +7,8 @@ import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 
 /**
  * Runs inside a JVM whose classpath is the shaded Lambda jar (plus this class and its context), as Lambda would
- * load it: handlers built through their no-argument constructors, Powertools logging and metrics on. Prints
+ * load it: handlers built through their no-argument constructors (wired to the DynamoDB Local the test gives it),
+ * Powertools logging and metrics on. Prints
  * {@code SMOKE-OK} when every check passes; {@link LambdaJarIT} reads the output.
  */
 public final class JarSmoke {
@@ -16,6 +17,16 @@ public final class JarSmoke {
     }
 
     public static void main(String[] args) {
+        APIGatewayV2WebSocketEvent opening = new APIGatewayV2WebSocketEvent();
+        APIGatewayV2WebSocketEvent.RequestContext connecting = new APIGatewayV2WebSocketEvent.RequestContext();
+        connecting.setConnectionId("Smoke-Conn=");
+        connecting.setRouteKey("$connect");
+        connecting.setRequestId("smoke-connect");
+        opening.setRequestContext(connecting);
+        APIGatewayV2WebSocketResponse connected = new ConnectHandler().handleRequest(opening,
+                new FakeLambdaContext("smoke-0", "switchboard-connect"));
+        require(connected.getStatusCode() == 200, "$connect registers the connection in DynamoDB");
+
         APIGatewayV2WebSocketEvent event = new APIGatewayV2WebSocketEvent();
         APIGatewayV2WebSocketEvent.RequestContext context = new APIGatewayV2WebSocketEvent.RequestContext();
         context.setConnectionId("Smoke-Conn=");

@@ -105,11 +105,41 @@ class JwtAuthorizerHandlerTest {
     }
 
     @Test
-    void authOffAllowsEveryoneAsAnonymous() throws IOException {
+    void authOffAllowsEveryoneAsAnonymousWhoseRoutesUseTheConnectionId() throws IOException {
         IamPolicyResponseV1 response = new JwtAuthorizerHandler(null).handleRequest(event("missing", ""), null);
 
         assertThat(statement(response)).containsEntry("Effect", "Allow");
-        assertThat(response.getContext()).containsEntry("userId", "anonymous");
+        assertThat(response.getContext()).doesNotContainKey("userId");
+    }
+
+    @Test
+    void authOffGivesAClientThatPresentsItsInstanceIdTheSameIdentityAtEveryConnect() throws IOException {
+        JwtAuthorizerHandler open = new JwtAuthorizerHandler(null);
+        String secret = "Zk3q_8XwVb2LmN0pQr7sTu";
+
+        Object first = open.handleRequest(withQuery(Map.of("instance", secret)), null).getContext().get("userId");
+        Object again = open.handleRequest(withQuery(Map.of("instance", secret)), null).getContext().get("userId");
+        Object other = open.handleRequest(withQuery(Map.of("instance", "another-instance-id-0001")), null)
+                .getContext().get("userId");
+
+        assertThat(first).isEqualTo(again).isNotEqualTo(other);
+        assertThat(first.toString()).startsWith("anonymous:").doesNotContain(secret).hasSize("anonymous:".length() + 22);
+        assertThat(open.handleRequest(withQuery(Map.of("instance", "short")), null).getContext())
+                .as("an instance id too short to be a secret is ignored").doesNotContainKey("userId");
+    }
+
+    @Test
+    void aTokenIgnoresTheInstanceId() throws IOException {
+        APIGatewayCustomAuthorizerEvent event = withQuery(Map.of("token", Tokens.hs256(Tokens.claims("alice").build()),
+                "instance", "Zk3q_8XwVb2LmN0pQr7sTu"));
+
+        assertThat(handler.handleRequest(event, null).getContext()).containsEntry("userId", "alice");
+    }
+
+    private static APIGatewayCustomAuthorizerEvent withQuery(Map<String, String> query) throws IOException {
+        APIGatewayCustomAuthorizerEvent event = event("missing", "");
+        event.setQueryStringParameters(query);
+        return event;
     }
 
     @Test
@@ -123,5 +153,39 @@ class JwtAuthorizerHandlerTest {
         assertThat(json).contains("\"principalId\":\"eve\"").contains("\"Version\":\"2012-10-17\"")
                 .contains("\"Effect\":\"Allow\"").contains("\"Action\":\"execute-api:Invoke\"")
                 .contains("\"userId\":\"eve\"");
+    }
+
+    @Test
+    void theTokensCapabilitiesAndExpiryGoToTheContextInCompactForm() throws IOException {
+        String token = Tokens.hs256("alice", c -> c.claim("rooms", Map.of("team-42:*", List.of("join", "send")))
+                .claim("direct", List.of("bob")));
+
+        Map<String, Object> context = handler.handleRequest(event("header", token), null).getContext();
+
+        assertThat(context).containsEntry("userId", "alice").containsEntry("capabilities", "team-42:*=js|bob")
+                .containsKey("tokenExp").doesNotContainKeys("rooms", "direct");
+        assertThat(AuthorizerContext.grantOf(context).expiresAt()).isAfter(java.time.Instant.now());
+    }
+
+    @Test
+    void malformedCapabilitiesAreDenied() throws IOException {
+        for (Object rooms : List.<Object>of(List.of("lobby"), Map.of("lobby", List.of("admin")),
+                Map.of("no spaces", List.of("join")), "{\"lobby\":")) {
+            String token = Tokens.hs256("alice", c -> c.claim("rooms", rooms));
+
+            assertThat(statement(handler.handleRequest(event("header", token), null)))
+                    .as(rooms.toString()).containsEntry("Effect", "Deny");
+        }
+    }
+
+    @Test
+    void aSubjectThatCannotBeAUserIdIsUnauthorized() throws IOException {
+        for (String subject : List.of("x".repeat(129), "alice\u0007", "bob\nadmin")) {
+            String token = Tokens.hs256(Tokens.claims(subject).build());
+
+            assertThatThrownBy(() -> handler.handleRequest(event("header", token), null)).hasMessage("Unauthorized");
+        }
+        assertThat(handler.handleRequest(event("header", Tokens.hs256(Tokens.claims("x".repeat(128)).build())), null)
+                .getPrincipalId()).hasSize(128);
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.functions.aws.LocalDynamoDb;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,14 @@ class LambdaJarIT {
                 jar + File.pathSeparator + "target/test-classes", JarSmoke.class.getName())
                 .redirectErrorStream(true);
         builder.environment().put("SWITCHBOARD_AUTH_MODE", "off");
+        builder.environment().put("SWITCHBOARD_TABLE", LocalDynamoDb.newTable());
+        builder.environment().put("SWITCHBOARD_DYNAMODB_ENDPOINT", LocalDynamoDb.client().serviceClientConfiguration()
+                .endpointOverride().orElseThrow().toString());
+        // Nothing is posted; an unroutable endpoint shows if something were.
+        builder.environment().put("SWITCHBOARD_MANAGEMENT_ENDPOINT", "http://127.0.0.1:9/smoke");
+        builder.environment().put("AWS_REGION", "us-east-1");
+        builder.environment().put("AWS_ACCESS_KEY_ID", "local");
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", "local");
         builder.environment().put("AWS_EMF_ENVIRONMENT", "Local");
         builder.environment().put("POWERTOOLS_SERVICE_NAME", "switchboard");
         Process process = builder.start();

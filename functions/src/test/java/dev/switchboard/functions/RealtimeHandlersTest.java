@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.InMemoryConnectionStore;
@@ -30,7 +31,7 @@ class RealtimeHandlersTest {
 
     private final InMemoryConnectionStore store = new InMemoryConnectionStore();
     private final Map<String, List<ServerFrame>> inboxes = new ConcurrentHashMap<>();
-    private final Switchboard switchboard = Switchboard.builder()
+    private final Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open())
             .store(store)
             .history(new InMemoryRoomHistory())
             .idempotency(new InMemoryIdempotencyStore())
@@ -52,14 +53,14 @@ class RealtimeHandlersTest {
 
     private void member(String connectionId, String user) {
         switchboard.connect(connectionId, user, "");
-        switchboard.join(connectionId, user, new ClientFrame.Join(null, "lobby"));
+        switchboard.join(connectionId, new ClientFrame.Join(null, "lobby"));
     }
 
     @Test
     void resumeReturnsTheMessagesAfterThePosition() {
         member(ALICE, "alice");
         for (String text : List.of("one", "two", "three")) {
-            switchboard.send(ALICE, "alice", new ClientFrame.Send(null, "lobby", "\"" + text + "\""));
+            switchboard.send(ALICE, new ClientFrame.Send(null, "lobby", "\"" + text + "\""));
         }
 
         ServerFrame reply = reply(new ResumeHandler(switchboard).handleRequest(Events.load("resume"), null));

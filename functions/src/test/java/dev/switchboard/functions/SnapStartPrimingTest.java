@@ -2,6 +2,7 @@ package dev.switchboard.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Connection;
@@ -38,7 +39,7 @@ class SnapStartPrimingTest {
         InMemoryConnectionStore store = new InMemoryConnectionStore();
         InMemoryRoomHistory history = new InMemoryRoomHistory();
         List<String> posts = new CopyOnWriteArrayList<>();
-        Switchboard switchboard = Switchboard.builder().store(store).history(history)
+        Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open()).store(store).history(history)
                 .idempotency(new InMemoryIdempotencyStore())
                 .broadcaster(new Broadcaster((id, payload) -> {
                     posts.add(id);
@@ -47,7 +48,7 @@ class SnapStartPrimingTest {
                 .build();
         Instant now = Instant.now();
         store.register(new Connection("real", "alice", now, "", now.plus(Duration.ofHours(3))));
-        switchboard.join("real", "alice", new ClientFrame.Join(null, "priming"));
+        switchboard.join("real", new ClientFrame.Join(null, "priming"));
 
         posts.clear();
 
@@ -62,7 +63,7 @@ class SnapStartPrimingTest {
     }
 
     @Test
-    void primingOverDynamoDbRunsTheWritePathButWritesNothing() {
+    void primingOverDynamoDbRunsEveryRouteReadButWritesNothing() {
         String table = LocalDynamoDb.newTable();
         FunctionConfig config = FunctionConfig.from(Map.of(EnvNames.TABLE_NAME, table,
                 EnvNames.DYNAMODB_ENDPOINT, LocalDynamoDb.client().serviceClientConfiguration().endpointOverride()
@@ -70,12 +71,12 @@ class SnapStartPrimingTest {
                 // Nothing may be posted: a post here would fail (discard port) and show up as a warning only,
                 // so the in-memory test above is the one that proves no post; this one proves no row.
                 EnvNames.MANAGEMENT_ENDPOINT, "http://127.0.0.1:9/unused", EnvNames.REGION, "us-east-1",
-                EnvNames.PRESENCE_EVENTS, "off"));
+                EnvNames.PRESENCE_EVENTS, "off", EnvNames.POLICY, "open"));
         Switchboard switchboard = Services.create(config,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
         switchboard.connect("real", "alice", "");
-        switchboard.join("real", "alice", new ClientFrame.Join(null, "priming"));
-        DynamoDbConnectionStore store = DynamoDbConnectionStore.create(LocalDynamoDb.client(), table);
+        switchboard.join("real", new ClientFrame.Join(null, "priming"));
+        DynamoDbConnectionStore store = DynamoDbConnectionStore.create(LocalDynamoDb.client(), table, 1);
 
         assertThat(new SnapStartPriming(switchboard).prime()).as("every store call answered").isTrue();
 
@@ -90,11 +91,11 @@ class SnapStartPrimingTest {
     void aCallTheFunctionMayNotMakeIsSkippedAndTheRestStillRun() {
         InMemoryConnectionStore store = new InMemoryConnectionStore();
         List<String> calls = new CopyOnWriteArrayList<>();
-        // As in a function whose role lacks the join's and the leave's actions: DynamoDB refuses them.
+        // As in a function whose role lacks the direct message's query: DynamoDB refuses it.
         ConnectionStore denying = (ConnectionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
                     calls.add(method.getName());
-                    if (method.getName().equals("join") || method.getName().equals("leave")) {
+                    if (method.getName().equals("connectionsOf")) {
                         throw DynamoDbException.builder().statusCode(400).message("not authorized")
                                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDeniedException")
                                         .build())
@@ -106,7 +107,7 @@ class SnapStartPrimingTest {
                         throw e.getCause();
                     }
                 });
-        Switchboard switchboard = Switchboard.builder().store(denying).history(new InMemoryRoomHistory())
+        Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open()).store(denying).history(new InMemoryRoomHistory())
                 .idempotency(new InMemoryIdempotencyStore())
                 .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, denying, 4,
                         RetryPolicy.defaults()))
@@ -115,8 +116,8 @@ class SnapStartPrimingTest {
         assertThat(new SnapStartPriming(switchboard).prime()).as("a refusal is not a failure to reach the store")
                 .isTrue();
 
-        assertThat(calls).as("the calls after the refused join still ran").containsSubsequence("join", "isMember",
-                "leave");
+        assertThat(calls).as("the leave's read after the refused query still ran")
+                .containsSubsequence("find", "connectionsOf", "find");
     }
 
     @Test
@@ -125,7 +126,7 @@ class SnapStartPrimingTest {
                 new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
                     throw SdkClientException.create("Unable to execute HTTP request: Connection refused");
                 });
-        Switchboard switchboard = Switchboard.builder().store(unreachable).history(new InMemoryRoomHistory())
+        Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open()).store(unreachable).history(new InMemoryRoomHistory())
                 .idempotency(new InMemoryIdempotencyStore())
                 .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, unreachable, 4,
                         RetryPolicy.defaults()))

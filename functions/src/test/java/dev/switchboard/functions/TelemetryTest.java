@@ -2,6 +2,7 @@ package dev.switchboard.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.InMemoryConnectionStore;
@@ -28,7 +29,7 @@ class TelemetryTest {
     private final PrintStream original = System.out;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
     private final InMemoryConnectionStore store = new InMemoryConnectionStore();
-    private final Switchboard switchboard = Switchboard.builder()
+    private final Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open())
             .store(store)
             .history(new InMemoryRoomHistory())
             .idempotency(new InMemoryIdempotencyStore())
@@ -56,7 +57,7 @@ class TelemetryTest {
     void sendLogsStructuredLinesAndEmitsBroadcastMetrics() {
         for (String id : List.of("Conn-Alice-1=", "Conn-Bob=", "Conn-Gone=")) {
             switchboard.connect(id, "u", "");
-            switchboard.join(id, "u", new ClientFrame.Join(null, "lobby"));
+            switchboard.join(id, new ClientFrame.Join(null, "lobby"));
         }
 
         new SendHandler(switchboard).handleRequest(Events.load("send"), new FakeLambdaContext("req-1", "send-fn"));
@@ -88,7 +89,7 @@ class TelemetryTest {
     void aQueueBatchFlushesTheMetricsOfItsDeliveries() {
         for (String id : List.of("Conn-Alice-1=", "Conn-Bob=")) {
             switchboard.connect(id, "u", "");
-            switchboard.join(id, "u", new ClientFrame.Join(null, "lobby"));
+            switchboard.join(id, new ClientFrame.Join(null, "lobby"));
         }
         com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage record =
                 new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();

@@ -63,11 +63,17 @@ public final class RouteAccess {
 
     private static final Map<Route, Access> ACCESS = new EnumMap<>(Route.class);
 
-    /** Reads and writes of a publish (client send, queue publish): membership, counter, history, idempotency. */
+    /** Reads and writes of a publish (client send, queue publish): counter, history, idempotency, members. */
     private static final Set<String> PUBLISH_ACTIONS = Set.of("dynamodb:GetItem", "dynamodb:PutItem",
             "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:BatchWriteItem");
     /** Posting to members: posts, and pruning of connections found gone (410) like a $disconnect. */
     private static final Set<ConnectionMethod> POST = Set.of(ConnectionMethod.POST);
+    /**
+     * A route answering a client: every frame reads the connection's record, and a frame that comes after the
+     * connection's token expired is answered with a post and the connection closed (DELETE); the post may find the
+     * connection gone and prune it (a read and a batch delete).
+     */
+    private static final Set<ConnectionMethod> ANSWER = Set.of(ConnectionMethod.POST, ConnectionMethod.DELETE);
 
     /**
      * The queue publisher (not a route): publishes to rooms and users exactly as {@code send} and {@code direct}
@@ -77,40 +83,47 @@ public final class RouteAccess {
 
     /**
      * The fan-out consumer (not a route): delivers one shard of a large room's broadcast. A member query on the
-     * shard's partition, posts, and pruning of connections found gone (a query of the connection's partition and a
-     * batch delete, as {@code direct} does). It receives from the fan-out queue through its event source and never
-     * enqueues itself.
+     * shard's partition, posts, and pruning of connections found gone (a read of the connection and a batch
+     * delete). It receives from the fan-out queue through its event source and never enqueues itself.
      */
-    public static final Access FANOUT = new Access(Set.of("dynamodb:Query", "dynamodb:BatchWriteItem"), POST);
+    public static final Access FANOUT = new Access(Set.of("dynamodb:GetItem", "dynamodb:Query",
+            "dynamodb:BatchWriteItem"), POST);
 
     static {
         // $connect: one transaction putting the connection record and the user index entry.
         ACCESS.put(Route.CONNECT, new Access(Set.of("dynamodb:PutItem"), Set.of()));
-        // $disconnect: read the connection, query its partition, batch-delete it with its room and user entries,
-        // then announce the leave to each room (member query, posts, pruning).
+        // $disconnect: read the connection, batch-delete it with its room and user entries, then announce the leave
+        // to each room (member query, posts, pruning).
         ACCESS.put(Route.DISCONNECT, new Access(
                 Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"), POST));
         // $default only answers frames no route matched with an error frame; it touches nothing.
         ACCESS.put(Route.DEFAULT, NOTHING);
-        // join: query the connection's partition, a transaction with a condition check and two puts, the room's
-        // latest seq (or its history when resuming), and the presence announcement (member query, posts, pruning).
-        ACCESS.put(Route.JOIN, new Access(Set.of("dynamodb:Query", "dynamodb:ConditionCheckItem",
-                "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:BatchWriteItem"), POST));
-        // leave: a transaction of two (conditional) deletes, then the presence announcement.
-        ACCESS.put(Route.LEAVE, new Access(
-                Set.of("dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem"), POST));
-        // send: membership check, idempotency claim, seq counter, history, member query, posts, pruning; a large
-        // room's broadcast goes to the fan-out queue instead. GET and DELETE complete the management API on this stage.
-        ACCESS.put(Route.SEND, new Access(PUBLISH_ACTIONS,
-                Set.of(ConnectionMethod.POST, ConnectionMethod.GET, ConnectionMethod.DELETE), true));
-        // ping: answers pong from the clock.
-        ACCESS.put(Route.PING, NOTHING);
-        // resume: membership check, the room's latest seq, a history query.
-        ACCESS.put(Route.RESUME, new Access(Set.of("dynamodb:GetItem", "dynamodb:Query"), Set.of()));
-        // presence: membership check and a member query.
-        ACCESS.put(Route.PRESENCE, new Access(Set.of("dynamodb:GetItem", "dynamodb:Query"), Set.of()));
-        // direct: the user's connections, posts, pruning.
-        ACCESS.put(Route.DIRECT, new Access(Set.of("dynamodb:Query", "dynamodb:BatchWriteItem"), POST));
+        // join: read the connection, a transaction updating it and putting the membership, the room's latest seq
+        // (or its history when resuming), and the presence announcement (member query, posts, pruning).
+        ACCESS.put(Route.JOIN, new Access(Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem",
+                "dynamodb:Query", "dynamodb:BatchWriteItem"), ANSWER));
+        // leave: read the connection, a transaction updating it and deleting the membership, then the presence
+        // announcement.
+        ACCESS.put(Route.LEAVE, new Access(Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                "dynamodb:Query", "dynamodb:BatchWriteItem"), ANSWER));
+        // send: read the connection (membership and rights), idempotency claim, seq counter, history, member query,
+        // posts, pruning; a large room's broadcast goes to the fan-out queue instead.
+        ACCESS.put(Route.SEND, new Access(PUBLISH_ACTIONS, ANSWER, true));
+        // ping: read the connection (known, token not expired), answer pong.
+        ACCESS.put(Route.PING, new Access(Set.of("dynamodb:GetItem", "dynamodb:BatchWriteItem"), ANSWER));
+        // resume: read the connection, the room's latest seq, a history query.
+        ACCESS.put(Route.RESUME, new Access(Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"),
+                ANSWER));
+        // presence: read the connection and a member query.
+        ACCESS.put(Route.PRESENCE, new Access(Set.of("dynamodb:GetItem", "dynamodb:Query",
+                "dynamodb:BatchWriteItem"), ANSWER));
+        // direct: read the connection, the user's connections, posts, pruning.
+        ACCESS.put(Route.DIRECT, new Access(Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"),
+                ANSWER));
+        // refresh: read the connection, a transaction replacing its grant and rewriting or deleting memberships,
+        // then announcing the rooms it left (member query, posts, pruning). Never closes a connection.
+        ACCESS.put(Route.REFRESH, new Access(Set.of("dynamodb:GetItem", "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem"), POST));
 
         Route[] missing = Arrays.stream(Route.values()).filter(r -> !ACCESS.containsKey(r)).toArray(Route[]::new);
         if (missing.length > 0) {

@@ -210,14 +210,17 @@ class SwitchboardStackTest {
         expected.put(Route.CONNECT, Set.of("dynamodb:PutItem"));
         expected.put(Route.DISCONNECT, Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"));
         expected.put(Route.DEFAULT, Set.of());
-        expected.put(Route.JOIN, Set.of("dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:PutItem",
-                "dynamodb:GetItem", "dynamodb:BatchWriteItem"));
-        expected.put(Route.LEAVE, Set.of("dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem"));
+        expected.put(Route.JOIN, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem",
+                "dynamodb:Query", "dynamodb:BatchWriteItem"));
+        expected.put(Route.LEAVE, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                "dynamodb:Query", "dynamodb:BatchWriteItem"));
         expected.put(Route.SEND, publish);
-        expected.put(Route.PING, Set.of());
-        expected.put(Route.RESUME, Set.of("dynamodb:GetItem", "dynamodb:Query"));
-        expected.put(Route.PRESENCE, Set.of("dynamodb:GetItem", "dynamodb:Query"));
-        expected.put(Route.DIRECT, Set.of("dynamodb:Query", "dynamodb:BatchWriteItem"));
+        expected.put(Route.PING, Set.of("dynamodb:GetItem", "dynamodb:BatchWriteItem"));
+        expected.put(Route.RESUME, Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"));
+        expected.put(Route.PRESENCE, Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"));
+        expected.put(Route.DIRECT, Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"));
+        expected.put(Route.REFRESH, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                "dynamodb:Query", "dynamodb:BatchWriteItem"));
         for (Route route : Route.values()) {
             Set<String> granted = statementsOfFunction(functionLogicalId(route.lambdaHandler())).stream()
                     .flatMap(s -> strings(s.get("Action")).stream())
@@ -229,15 +232,20 @@ class SwitchboardStackTest {
 
     @Test
     void theRouteTableDecidesWhoWritesAndWhoPosts() {
-        assertThat(RouteAccess.of(Route.PING).usesTable()).isFalse();
         assertThat(RouteAccess.of(Route.DEFAULT).usesTable()).isFalse();
-        // Everything that announces presence or delivers messages posts; the read-only routes do not.
+        // Every route that answers a client reads its connection, and closes it (DELETE) after posting the answer
+        // when its token expired; $connect and $default post nothing, the rest announce or deliver (POST).
         assertThat(Arrays.stream(Route.values()).filter(r -> RouteAccess.of(r).managesConnections()))
-                .containsExactlyInAnyOrder(Route.DISCONNECT, Route.JOIN, Route.LEAVE, Route.SEND, Route.DIRECT);
+                .containsExactlyInAnyOrder(Route.DISCONNECT, Route.JOIN, Route.LEAVE, Route.SEND, Route.DIRECT,
+                        Route.PING, Route.RESUME, Route.PRESENCE, Route.REFRESH);
+        for (Route answering : List.of(Route.JOIN, Route.LEAVE, Route.SEND, Route.PING, Route.RESUME, Route.PRESENCE,
+                Route.DIRECT)) {
+            assertThat(RouteAccess.of(answering).connectionMethods()).as(answering.key()).containsExactlyInAnyOrder(
+                    RouteAccess.ConnectionMethod.POST, RouteAccess.ConnectionMethod.DELETE);
+        }
+        assertThat(RouteAccess.of(Route.REFRESH).connectionMethods())
+                .containsExactly(RouteAccess.ConnectionMethod.POST);
         assertThat(RouteAccess.PUBLISHER.connectionMethods()).containsExactly(RouteAccess.ConnectionMethod.POST);
-        assertThat(RouteAccess.of(Route.SEND).connectionMethods()).containsExactlyInAnyOrder(
-                RouteAccess.ConnectionMethod.POST, RouteAccess.ConnectionMethod.GET,
-                RouteAccess.ConnectionMethod.DELETE);
         // Only what publishes to rooms hands large rooms to the fan-out queue; the fan-out function only delivers.
         assertThat(Arrays.stream(Route.values()).filter(r -> RouteAccess.of(r).enqueuesFanout()))
                 .containsExactly(Route.SEND);
@@ -437,7 +445,7 @@ class SwitchboardStackTest {
         List<Map<String, Object>> statements = statementsOfFunction(functionId);
         assertThat(statements).hasSize(4).allSatisfy(s -> assertThat(s.get("Effect")).isEqualTo("Allow"));
         assertThat(statements).anySatisfy(s -> {
-            assertThat(strings(s.get("Action"))).containsExactlyInAnyOrder("dynamodb:Query",
+            assertThat(strings(s.get("Action"))).containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:Query",
                     "dynamodb:BatchWriteItem");
             assertThat(s.get("Resource")).isEqualTo(table);
         });
@@ -452,7 +460,7 @@ class SwitchboardStackTest {
         });
         assertThat(statements).anySatisfy(s -> assertThat(strings(s.get("Action")))
                 .containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents"));
-        assertThat(RouteAccess.FANOUT.tableActions()).containsExactlyInAnyOrder("dynamodb:Query",
+        assertThat(RouteAccess.FANOUT.tableActions()).containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:Query",
                 "dynamodb:BatchWriteItem");
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.core.Rights;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.functions.aws.AwsClients;
@@ -149,7 +150,7 @@ abstract class EndToEndSuite {
             join(socket, room);
             Instant now = Instant.now();
             store.register(new Connection(ghost, "ghost", now, "", now.plus(Duration.ofHours(3))));
-            store.join(ghost, room, 50);
+            store.join(ghost, room, Rights.ALL, 50);
             assertThat(store.members(room)).contains(ghost);
             request(socket, "{\"action\":\"send\",\"room\":\"" + room + "\",\"id\":\"s1\",\"data\":1}", "s1");
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {

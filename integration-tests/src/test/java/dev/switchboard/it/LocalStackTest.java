@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.switchboard.core.Rights;
+import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.RetryPolicy;
@@ -77,7 +79,7 @@ class LocalStackTest {
         DynamoDbConnectionStore store = DynamoDbConnectionStore.create(client, "switchboard-ls");
         Instant now = Instant.now();
         store.register(new Connection("ls-1", "alice", now, "", now.plus(Duration.ofHours(3))));
-        store.join("ls-1", "room", 10);
+        store.join("ls-1", "room", Rights.ALL, 10);
         assertThat(store.members("room")).containsExactly("ls-1");
         assertThat(store.remove("ls-1")).containsExactly("room");
         assertThat(store.members("room")).isEmpty();
@@ -96,9 +98,9 @@ class LocalStackTest {
         DynamoDbConnectionStore store = DynamoDbConnectionStore.create(client, "switchboard-ls-sqs");
         Instant now = Instant.now();
         store.register(new Connection("reader", "reader", now, "", now.plus(Duration.ofHours(3))));
-        store.join("reader", "news", 10);
+        store.join("reader", "news", Rights.ALL, 10);
         List<String> delivered = new CopyOnWriteArrayList<>();
-        Switchboard switchboard = Switchboard.builder()
+        Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open())
                 .store(store)
                 .history(new DynamoDbRoomHistory(client, "switchboard-ls-sqs"))
                 .idempotency(new DynamoDbIdempotencyStore(client, "switchboard-ls-sqs"))

@@ -19,10 +19,12 @@ import dev.switchboard.functions.LeaveHandler;
 import dev.switchboard.functions.PingHandler;
 import dev.switchboard.functions.PresenceHandler;
 import dev.switchboard.functions.PublishHandler;
+import dev.switchboard.functions.RefreshHandler;
 import dev.switchboard.functions.ResumeHandler;
 import dev.switchboard.functions.SendHandler;
 import dev.switchboard.functions.Services;
 import dev.switchboard.functions.auth.JwtVerifier;
+import dev.switchboard.functions.auth.TokenRules;
 import dev.switchboard.functions.aws.AwsClients;
 import dev.switchboard.functions.aws.SwitchboardTable;
 import dev.switchboard.functions.config.FunctionConfig;
@@ -30,10 +32,10 @@ import dev.switchboard.protocol.Route;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -93,7 +95,8 @@ public final class LocalStack implements AutoCloseable {
                     EnvNames.MANAGEMENT_ENDPOINT, "http://" + host + ":" + port + "/" + options.stage(),
                     EnvNames.REGION, "us-east-1",
                     EnvNames.ROOM_SHARDS, Integer.toString(options.roomShards()),
-                    EnvNames.FANOUT_THRESHOLD, Integer.toString(options.fanoutThreshold())));
+                    EnvNames.FANOUT_THRESHOLD, Integer.toString(options.fanoutThreshold()),
+                    EnvNames.POLICY, options.effectivePolicy()));
             if (dynamoDb != null) {
                 environment.put(EnvNames.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString());
             }
@@ -137,31 +140,36 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Every route of the table, served by its real handler; the authorizer only with auth on. */
+    /**
+     * Every route of the table, served by its real handler, behind the authorizer: verifying tokens with auth on,
+     * allowing every connection as an anonymous user with auth off, as a deployment with {@code authMode=off} does.
+     */
     static Integrations integrations(Switchboard switchboard, Optional<String> jwtSecret) {
-        Map<Route, Function<Switchboard, RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse>>>
-                handlers = Map.of(
-                        Route.CONNECT, ConnectHandler::new,
-                        Route.DISCONNECT, DisconnectHandler::new,
-                        Route.DEFAULT, DefaultHandler::new,
-                        Route.JOIN, JoinHandler::new,
-                        Route.LEAVE, LeaveHandler::new,
-                        Route.SEND, SendHandler::new,
-                        Route.PING, s -> new PingHandler(Clock.systemUTC()),
-                        Route.RESUME, ResumeHandler::new,
-                        Route.PRESENCE, PresenceHandler::new,
-                        Route.DIRECT, DirectHandler::new);
+        JwtVerifier verifier = jwtSecret.map(secret -> JwtVerifier.hs256(secret.getBytes(StandardCharsets.UTF_8),
+                TokenRules.issuedBy(LocalTokens.ISSUER))).orElse(null);
+        Map<Route, RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse>> handlers =
+                new EnumMap<>(Route.class);
+        handlers.put(Route.CONNECT, new ConnectHandler(switchboard));
+        handlers.put(Route.DISCONNECT, new DisconnectHandler(switchboard));
+        handlers.put(Route.DEFAULT, new DefaultHandler(switchboard));
+        handlers.put(Route.JOIN, new JoinHandler(switchboard));
+        handlers.put(Route.LEAVE, new LeaveHandler(switchboard));
+        handlers.put(Route.SEND, new SendHandler(switchboard));
+        handlers.put(Route.PING, new PingHandler(switchboard));
+        handlers.put(Route.RESUME, new ResumeHandler(switchboard));
+        handlers.put(Route.PRESENCE, new PresenceHandler(switchboard));
+        handlers.put(Route.DIRECT, new DirectHandler(switchboard));
+        handlers.put(Route.REFRESH, new RefreshHandler(switchboard, verifier));
         Integrations.Builder builder = Integrations.builder().publisher(new PublishHandler(switchboard))
-                .fanout(new FanoutHandler(switchboard));
+                .fanout(new FanoutHandler(switchboard))
+                .authorizer(new JwtAuthorizerHandler(verifier));
         for (Route route : Route.values()) {
-            var factory = handlers.get(route);
-            if (factory == null) {
+            RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handler = handlers.get(route);
+            if (handler == null) {
                 throw new IllegalStateException("the local stack has no handler for route " + route.key());
             }
-            builder.route(route, factory.apply(switchboard));
+            builder.route(route, handler);
         }
-        jwtSecret.ifPresent(secret -> builder.authorizer(new JwtAuthorizerHandler(JwtVerifier.hs256(
-                secret.getBytes(StandardCharsets.UTF_8), Optional.of(LocalTokens.ISSUER), Optional.empty()))));
         return builder.build();
     }
 

@@ -21,22 +21,27 @@ import java.util.Optional;
  *                        API Gateway in AWS (zero by default)
  * @param memoryStore     keep connections, rooms and history in memory instead of DynamoDB Local: starts faster
  *                        and takes about five times the messages per second, but leaves the DynamoDB adapters out
+ * @param policy          {@code claims} (deny unless the token grants it) or {@code open}; by default claims with
+ *                        {@code auth} and open without (there are no tokens to grant anything then)
  */
 public record LocalStackOptions(String host, int port, String stage, Optional<Path> dataDirectory, boolean auth,
                                 Optional<String> jwtSecret, String table, Duration idleTimeout,
                                 Duration maxLifetime, int roomShards, int fanoutWorkers, int fanoutThreshold,
-                                Duration postLatency, boolean memoryStore) {
+                                Duration postLatency, boolean memoryStore, String policy) {
 
     public static final String USAGE = """
             usage: ./switchboard local [--port N] [--stage NAME] [--host ADDRESS] [--db-file DIR] [--auth]
-                                       [--jwt-secret SECRET] [--table NAME] [--room-shards N]
+                                       [--policy claims|open] [--jwt-secret SECRET] [--table NAME] [--room-shards N]
                                        [--fanout-workers N] [--fanout-threshold N] [--post-latency-ms N]
                                        [--store dynamodb|memory]
               --port              WebSocket and management API port (default 3001; 0 picks a free one)
               --stage             stage name in the URLs (default local)
               --host              address to listen on (default 127.0.0.1)
               --db-file           keep DynamoDB Local's data in this directory (default: in memory)
-              --auth              require a JWT on $connect (HS256; a secret is generated unless --jwt-secret)
+              --auth              require a JWT on $connect (HS256; a secret is generated unless --jwt-secret);
+                                  rooms are then denied unless the token's capabilities grant them
+              --policy            claims or open: who may do what in which room (default: claims with --auth,
+                                  open without; open lets every connection do everything)
               --table             DynamoDB table name (default switchboard-local)
               --room-shards       partitions per room's membership, as deployed (default 1)
               --fanout-workers    parallel fan-out workers for big rooms (default 4; used with --room-shards > 1)
@@ -66,6 +71,9 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
         if (fanoutThreshold < 1) {
             throw new IllegalArgumentException("--fanout-threshold must be at least 1");
         }
+        if (policy != null && !policy.equals("claims") && !policy.equals("open")) {
+            throw new IllegalArgumentException("--policy must be 'claims' or 'open'");
+        }
         if (postLatency.isNegative() || postLatency.compareTo(Duration.ofSeconds(10)) > 0) {
             throw new IllegalArgumentException("--post-latency-ms must be between 0 and 10000");
         }
@@ -73,7 +81,8 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
 
     public static LocalStackOptions defaults() {
         return new LocalStackOptions("127.0.0.1", 3001, "local", Optional.empty(), false, Optional.empty(),
-                "switchboard-local", Duration.ofMinutes(10), Duration.ofHours(2), 1, 4, 2_000, Duration.ZERO, false);
+                "switchboard-local", Duration.ofMinutes(10), Duration.ofHours(2), 1, 4, 2_000, Duration.ZERO, false,
+                null);
     }
 
     /** Parses flags; throws {@link IllegalArgumentException} with a message naming the bad flag. */
@@ -83,6 +92,7 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
             String flag = args[i];
             o = switch (flag) {
                 case "--auth" -> o.withAuth(true);
+                case "--policy" -> o.withPolicy(value(args, ++i, flag));
                 case "--port" -> o.withPort(intValue(flag, value(args, ++i, flag)));
                 case "--stage" -> o.withStage(value(args, ++i, flag));
                 case "--host" -> o.withHost(value(args, ++i, flag));
@@ -107,62 +117,72 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
 
     public LocalStackOptions withPort(int value) {
         return new LocalStackOptions(host, value, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
     }
 
     public LocalStackOptions withStage(String value) {
         return new LocalStackOptions(host, port, value, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
     }
 
     public LocalStackOptions withHost(String value) {
         return new LocalStackOptions(value, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
     }
 
     public LocalStackOptions withDataDirectory(Path value) {
         return new LocalStackOptions(host, port, stage, Optional.of(value), auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
     }
 
     public LocalStackOptions withAuth(boolean value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, value, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
     }
 
     public LocalStackOptions withJwtSecret(String value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, true, Optional.of(value), table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
     }
 
     public LocalStackOptions withTable(String value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, value, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
     }
 
     public LocalStackOptions withTimeouts(Duration idle, Duration lifetime) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idle, lifetime,
-                roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore);
+                roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
     }
 
     public LocalStackOptions withRoomShards(int value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, value, fanoutWorkers, fanoutThreshold, postLatency, memoryStore);
+                maxLifetime, value, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
     }
 
     public LocalStackOptions withFanout(int workers, int threshold) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, workers, threshold, postLatency, memoryStore);
+                maxLifetime, roomShards, workers, threshold, postLatency, memoryStore, policy);
     }
 
     public LocalStackOptions withPostLatency(Duration value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, value, memoryStore);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, value, memoryStore, policy);
     }
 
     public LocalStackOptions withMemoryStore(boolean value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, value);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, value, policy);
+    }
+
+    public LocalStackOptions withPolicy(String value) {
+        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, value);
+    }
+
+    /** The policy in force: as set, else claims with authentication and open without. */
+    public String effectivePolicy() {
+        return policy != null ? policy : auth ? "claims" : "open";
     }
 
     private static String value(String[] args, int index, String flag) {

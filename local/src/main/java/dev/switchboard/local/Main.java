@@ -1,14 +1,25 @@
 package dev.switchboard.local;
 
+import dev.switchboard.core.Capabilities;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./switchboard local [flags]}: starts the local stack, prints where everything is, runs until Ctrl-C.
- * {@code ./switchboard token USER --jwt-secret SECRET} prints a test token for a stack started with {@code --auth}.
+ * {@code ./switchboard token USER --jwt-secret SECRET [--rooms SPEC] [--direct USERS] [--ttl 15m]} prints a test token
+ * for a stack started with {@code --auth}.
  */
 public final class Main {
+
+    private static final String TOKEN_USAGE = """
+            usage: ./switchboard token USER --jwt-secret SECRET [--rooms SPEC] [--direct USERS] [--ttl 15m]
+              --rooms   rooms and actions: 'lobby:join,send;team-42:*:join,history,presence,send'
+                        (patterns are names or prefixes ending in *; actions: join, history, presence, send)
+              --direct  users this user may message directly: 'bob,support-*' or '*'
+              --ttl     lifetime: 90s, 15m, 12h, 7d (default 12h)
+              Without --rooms and --direct the token grants every action everywhere.
+            """;
 
     private Main() {
     }
@@ -57,12 +68,17 @@ public final class Main {
             banner.append("  Auth                 ON: JWT (HS256, issuer ").append(LocalTokens.ISSUER)
                     .append(") from ?token= or Authorization: Bearer\n")
                     .append("  Test token (alice)   ").append(LocalTokens.mint(secret, "alice", Duration.ofHours(12)))
-                    .append('\n')
+                    .append("\n                       (grants every room and action; 12 h)\n")
                     .append("  Mint others          ./switchboard token <user> --jwt-secret ").append(secret)
-                    .append('\n');
+                    .append(" --rooms 'lobby:join,send' --ttl 15m\n");
         } else {
-            banner.append("\n  *** AUTH IS OFF: anyone can connect (every connection is 'anonymous:<id>'). ***\n")
-                    .append("  *** Start with --auth to require a JWT on $connect, as in AWS.            ***\n");
+            banner.append("\n  *** AUTH IS OFF: anyone can connect (each client is an anonymous user). ***\n")
+                    .append("  *** Start with --auth to require a JWT on $connect, as in AWS.        ***\n");
+        }
+        if (options.effectivePolicy().equals("open")) {
+            banner.append("  *** POLICY IS OPEN: every connection may join, read and send anywhere.  ***\n");
+        } else {
+            banner.append("  Policy               claims: rooms are denied unless the token's capabilities grant them\n");
         }
         banner.append("\n  Try it:  npx wscat -c ").append(stack.webSocketUrl())
                 .append("   then  {\"action\":\"join\",\"room\":\"lobby\"}\n")
@@ -73,17 +89,36 @@ public final class Main {
     private static void mintToken(String[] args) {
         String user = null;
         String secret = System.getenv("SWITCHBOARD_JWT_SECRET");
+        String rooms = null;
+        String direct = null;
+        String ttl = "12h";
+        boolean restricted = false;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--jwt-secret") && i + 1 < args.length) {
-                secret = args[++i];
-            } else {
-                user = args[i];
+            switch (args[i]) {
+                case "--jwt-secret" -> secret = i + 1 < args.length ? args[++i] : null;
+                case "--rooms" -> {
+                    rooms = i + 1 < args.length ? args[++i] : "";
+                    restricted = true;
+                }
+                case "--direct" -> {
+                    direct = i + 1 < args.length ? args[++i] : "";
+                    restricted = true;
+                }
+                case "--ttl" -> ttl = i + 1 < args.length ? args[++i] : "";
+                default -> user = args[i];
             }
         }
         if (user == null || secret == null) {
-            System.err.println("usage: ./switchboard token USER --jwt-secret SECRET");
+            System.err.print(TOKEN_USAGE);
             System.exit(2);
         }
-        System.out.println(LocalTokens.mint(secret, user, Duration.ofHours(12)));
+        try {
+            Capabilities capabilities = restricted ? LocalTokens.parseRooms(rooms, direct) : LocalTokens.EVERYTHING;
+            System.out.println(LocalTokens.mint(secret, user, LocalTokens.parseLifetime(ttl), capabilities));
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.print(TOKEN_USAGE);
+            System.exit(2);
+        }
     }
 }

@@ -43,6 +43,16 @@ public final class EnvNames {
     /** Rooms with more members than this get no presence events (default 1000). */
     public static final String PRESENCE_MAX_ROOM_SIZE = "SWITCHBOARD_PRESENCE_MAX_ROOM_SIZE";
 
+    /**
+     * {@code claims} (default: deny unless the token's capabilities grant it) or {@code open} (every connection may
+     * do everything; honoured only when set explicitly).
+     */
+    public static final String POLICY = "SWITCHBOARD_POLICY";
+    /** Name of the token claim mapping room patterns to actions (default {@code rooms}). */
+    public static final String CAPABILITY_CLAIM = "SWITCHBOARD_CAPABILITY_CLAIM";
+    /** Name of the token claim listing the user patterns its holder may message directly (default {@code direct}). */
+    public static final String DIRECT_CLAIM = "SWITCHBOARD_DIRECT_CLAIM";
+
     /** {@code jwt} (default) or {@code off}; off is honoured only when set explicitly. */
     public static final String AUTH_MODE = "SWITCHBOARD_AUTH_MODE";
     /** HS256 shared secret, for tokens signed with a shared key. */
@@ -51,10 +61,17 @@ public final class EnvNames {
     public static final String JWT_SECRET_ARN = "SWITCHBOARD_JWT_SECRET_ARN";
     /** JWKS URL for RS256/ES256 tokens (e.g. a Cognito user pool's). */
     public static final String JWT_JWKS_URL = "SWITCHBOARD_JWT_JWKS_URL";
-    /** Required {@code iss}, when set. */
+    /** Required {@code iss}; when set, and always with a JWKS URL. */
     public static final String JWT_ISSUER = "SWITCHBOARD_JWT_ISSUER";
-    /** Required {@code aud}, when set. */
+    /** Required {@code aud}, when set; with a JWKS URL, this or {@link #JWT_CLIENT_IDS} must be set. */
     public static final String JWT_AUDIENCE = "SWITCHBOARD_JWT_AUDIENCE";
+    /**
+     * Comma-separated client ids a token's {@code client_id} claim must be one of (Cognito access tokens carry
+     * {@code client_id} instead of {@code aud}).
+     */
+    public static final String JWT_CLIENT_IDS = "SWITCHBOARD_JWT_CLIENT_IDS";
+    /** Required {@code token_use} claim (Cognito: {@code access} or {@code id}), when set. */
+    public static final String JWT_TOKEN_USE = "SWITCHBOARD_JWT_TOKEN_USE";
 
     private EnvNames() {
     }

@@ -1,28 +1,31 @@
 package dev.switchboard.core;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Where Switchboard keeps connections and room memberships. Implementations must list a room's members
- * without scanning the whole store (DynamoDB: a Query on the room's partition).
+ * Where Switchboard keeps connections and room memberships. A connection's record holds its grant and its rooms
+ * with their rights, so one read tells a route everything it needs to decide. Implementations must list a room's
+ * members without scanning the whole store (DynamoDB: a Query on the room's partition).
  *
  * <pre>{@code
  * store.register(new Connection("abc=", "user-1", now, "203.0.113.9", now.plus(Duration.ofHours(3))));
- * store.join("abc=", "lobby", 50);
- * List<String> ids = store.members("lobby");   // ["abc="]
- * store.remove("abc=");                         // also leaves "lobby"
+ * Connection seen = store.find("abc=").orElseThrow();
+ * store.join(seen, "lobby", Rights.ALL, 50);    // JOINED
+ * List<String> ids = store.members("lobby");    // ["abc="]
+ * store.remove("abc=");                          // also leaves "lobby"
  * }</pre>
  */
 public interface ConnectionStore {
 
-    /** Records a newly accepted connection (overwrites a record with the same id). */
+    /** Records a newly accepted connection, in no room yet (overwrites a record with the same id). */
     void register(Connection connection);
 
-    /** The connection, if registered. */
+    /** The connection, if registered, read consistently. */
     Optional<Connection> find(String connectionId);
 
     /**
@@ -32,17 +35,48 @@ public interface ConnectionStore {
      */
     Set<String> remove(String connectionId);
 
-    /** Adds the connection to a room, unless it is unknown or already in {@code maxRooms} rooms. */
-    JoinResult join(String connectionId, String room, int maxRooms);
+    /**
+     * Adds the connection to a room with the given rights, unless it is unknown, already in the room or in
+     * {@code maxRooms} rooms, or changed since {@code seen} was read (the rights were decided from that read). The
+     * room limit holds however many joins of one connection race.
+     */
+    JoinResult join(Connection seen, String room, Rights rights, int maxRooms);
+
+    /**
+     * Adds the connection to a room with rights decided without looking at it (trusted server-side callers, tests):
+     * reads it, then joins it as read, again if it changed in between.
+     */
+    default JoinResult join(String connectionId, String room, Rights rights, int maxRooms) {
+        JoinResult result = JoinResult.CHANGED;
+        for (int attempt = 0; attempt < 3 && result == JoinResult.CHANGED; attempt++) {
+            Optional<Connection> seen = find(connectionId);
+            if (seen.isEmpty()) {
+                return JoinResult.UNKNOWN_CONNECTION;
+            }
+            result = join(seen.get(), room, rights, maxRooms);
+        }
+        return result;
+    }
 
     /** Removes the connection from a room; false if it was not a member. */
     boolean leave(String connectionId, String room);
 
+    /**
+     * Replaces the connection's grant and its rooms' rights: it stays in exactly the rooms of {@code rooms}, with
+     * those rights, and leaves the others; refused ({@link JoinResult#CHANGED}) when it changed since {@code seen}
+     * was read. Returns {@link JoinResult#JOINED} when done, or {@link JoinResult#UNKNOWN_CONNECTION}.
+     */
+    JoinResult regrant(Connection seen, Grant grant, Map<String, Rights> rooms);
+
     /** Whether the connection is a member of the room. */
-    boolean isMember(String connectionId, String room);
+    default boolean isMember(String connectionId, String room) {
+        return find(connectionId).map(connection -> connection.isIn(room)).orElse(false);
+    }
 
     /** The rooms the connection is in. */
-    Set<String> roomsOf(String connectionId);
+    default Set<String> roomsOf(String connectionId) {
+        return find(connectionId).map(connection -> connection.rooms().keySet()).orElse(Set.of());
+    }
 
     /**
      * How many partitions each room's membership is spread over (1 for a store that does not shard). A member
@@ -72,13 +106,23 @@ public interface ConnectionStore {
         return Math.floorMod(connectionId.hashCode(), shards);
     }
 
+    /**
+     * At most {@code limit} members of the room with their users and rights (which ones is unspecified): enough to
+     * tell a room is big.
+     */
+    List<RoomMember> roomMembers(String room, int limit);
+
     /** Every member of the room: connection id to the user id it connected as. */
     default Map<String, String> memberUsers(String room) {
         return memberUsers(room, Integer.MAX_VALUE);
     }
 
-    /** At most {@code limit} members of the room (which ones is unspecified): enough to tell a room is big. */
-    Map<String, String> memberUsers(String room, int limit);
+    /** At most {@code limit} members of the room: connection id to user id. */
+    default Map<String, String> memberUsers(String room, int limit) {
+        Map<String, String> users = new LinkedHashMap<>();
+        roomMembers(room, limit).forEach(member -> users.put(member.connectionId(), member.userId()));
+        return users;
+    }
 
     /** Connection ids of every open connection of a user. */
     List<String> connectionsOf(String userId);

@@ -21,6 +21,9 @@ import java.util.Objects;
  */
 public record CoreSettings(Duration connectionTtl, int maxRooms, Duration historyRetention,
                            Duration idempotencyWindow, boolean presenceEvents, int presenceMaxRoomSize) {
+
+    /** Most rooms a connection may be allowed to be in. */
+    public static final int MAX_ROOMS = 99;
     public CoreSettings {
         Objects.requireNonNull(connectionTtl, "connectionTtl");
         Objects.requireNonNull(historyRetention, "historyRetention");
@@ -28,8 +31,10 @@ public record CoreSettings(Duration connectionTtl, int maxRooms, Duration histor
         if (connectionTtl.compareTo(Duration.ofHours(2)) < 0) {
             throw new IllegalArgumentException("connectionTtl must cover API Gateway's 2 h connection limit");
         }
-        if (maxRooms < 1) {
-            throw new IllegalArgumentException("maxRooms must be at least 1");
+        if (maxRooms < 1 || maxRooms > MAX_ROOMS) {
+            // A refresh rewrites the connection record and each of its memberships in one transaction (at most
+            // 100 items in DynamoDB).
+            throw new IllegalArgumentException("maxRooms must be between 1 and " + MAX_ROOMS);
         }
         if (historyRetention.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new IllegalArgumentException("historyRetention must be at least a minute");

@@ -8,7 +8,8 @@ import java.time.Instant;
  * with what it created; a retry then finds the completed record and answers with the original outcome.
  *
  * <pre>{@code
- * switch (store.claim(key, now, now.plus(Duration.ofHours(24)))) {
+ * IdempotencyStore.SendKey key = new IdempotencyStore.SendKey("lobby", "alice", "c-1");
+ * switch (store.claim(key, now, now.plus(Duration.ofHours(1)), now.minus(Duration.ofSeconds(30)))) {
  *     case Claim.Claimed c -> { ... create the message ...; store.complete(key, messageId, seq); }
  *     case Claim.Completed done -> ack(done.messageId(), done.seq());
  *     case Claim.Pending p -> retryLater();
@@ -16,6 +17,22 @@ import java.time.Instant;
  * }</pre>
  */
 public interface IdempotencyStore {
+
+    /**
+     * What identifies one send: a client's id is its own, per sender and room. Each part may hold any characters
+     * (user ids do); the store encodes them so that different keys never meet.
+     *
+     * @param room     the room sent to
+     * @param sender   the sending user
+     * @param clientId the id the client gave the frame
+     */
+    record SendKey(String room, String sender, String clientId) {
+        public SendKey {
+            java.util.Objects.requireNonNull(room, "room");
+            java.util.Objects.requireNonNull(sender, "sender");
+            java.util.Objects.requireNonNull(clientId, "clientId");
+        }
+    }
 
     /** What a claim found. */
     sealed interface Claim {
@@ -36,8 +53,8 @@ public interface IdempotencyStore {
      * Claims {@code key} until {@code expiresAt}. A pending claim older than {@code staleBefore} (its owner died)
      * is taken over and reported as {@link Claim.Claimed}.
      */
-    Claim claim(String key, Instant now, Instant expiresAt, Instant staleBefore);
+    Claim claim(SendKey key, Instant now, Instant expiresAt, Instant staleBefore);
 
     /** Records the outcome of a claimed key. */
-    void complete(String key, String messageId, long seq);
+    void complete(SendKey key, String messageId, long seq);
 }

@@ -1,11 +1,12 @@
 package dev.switchboard.core;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link ConnectionStore} in memory: for unit tests of code built on the core, and for embedding Switchboard
@@ -13,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryConnectionStore implements ConnectionStore {
 
-    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> roomsByConnection = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> membersByRoom = new ConcurrentHashMap<>();
+    private final Map<String, Connection> connections = new HashMap<>();
+    /** Room to its members by connection id, in join order. */
+    private final Map<String, Map<String, RoomMember>> membersByRoom = new HashMap<>();
     private final int shards;
 
     /** A store whose rooms are one shard each. */
@@ -33,65 +34,84 @@ public final class InMemoryConnectionStore implements ConnectionStore {
 
     @Override
     public synchronized void register(Connection connection) {
-        connections.put(connection.connectionId(), connection);
-        roomsByConnection.putIfAbsent(connection.connectionId(), ConcurrentHashMap.newKeySet());
+        remove(connection.connectionId());
+        connections.put(connection.connectionId(), new Connection(connection.connectionId(), connection.userId(),
+                connection.connectedAt(), connection.sourceIp(), connection.expiresAt(), connection.grant()));
     }
 
     @Override
-    public Optional<Connection> find(String connectionId) {
+    public synchronized Optional<Connection> find(String connectionId) {
         return Optional.ofNullable(connections.get(connectionId));
     }
 
     @Override
     public synchronized Set<String> remove(String connectionId) {
-        connections.remove(connectionId);
-        Set<String> rooms = roomsByConnection.remove(connectionId);
-        if (rooms == null) {
+        Connection connection = connections.remove(connectionId);
+        if (connection == null) {
             return Set.of();
         }
-        for (String room : rooms) {
-            removeMember(room, connectionId);
-        }
-        return Set.copyOf(rooms);
+        connection.rooms().keySet().forEach(room -> removeMember(room, connectionId));
+        return Set.copyOf(connection.rooms().keySet());
     }
 
     @Override
-    public synchronized JoinResult join(String connectionId, String room, int maxRooms) {
-        Set<String> rooms = roomsByConnection.get(connectionId);
-        if (rooms == null || !connections.containsKey(connectionId)) {
+    public synchronized JoinResult join(Connection seen, String room, Rights rights, int maxRooms) {
+        Connection current = connections.get(seen.connectionId());
+        if (current == null) {
             return JoinResult.UNKNOWN_CONNECTION;
         }
-        if (rooms.contains(room)) {
+        if (current.isIn(room)) {
             return JoinResult.ALREADY_MEMBER;
         }
-        if (rooms.size() >= maxRooms) {
+        if (current.revision() != seen.revision()) {
+            return JoinResult.CHANGED;
+        }
+        if (current.rooms().size() >= maxRooms) {
             return JoinResult.TOO_MANY_ROOMS;
         }
-        rooms.add(room);
-        membersByRoom.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(connectionId);
+        Map<String, Rights> rooms = new HashMap<>(current.rooms());
+        rooms.put(room, rights);
+        connections.put(current.connectionId(), withRooms(current, current.grant(), rooms));
+        membersByRoom.computeIfAbsent(room, r -> new LinkedHashMap<>())
+                .put(current.connectionId(), new RoomMember(current.connectionId(), current.userId(), rights));
         return JoinResult.JOINED;
     }
 
     @Override
     public synchronized boolean leave(String connectionId, String room) {
-        Set<String> rooms = roomsByConnection.get(connectionId);
-        if (rooms == null || !rooms.remove(room)) {
+        Connection current = connections.get(connectionId);
+        if (current == null || !current.isIn(room)) {
             return false;
         }
+        Map<String, Rights> rooms = new HashMap<>(current.rooms());
+        rooms.remove(room);
+        connections.put(connectionId, withRooms(current, current.grant(), rooms));
         removeMember(room, connectionId);
         return true;
     }
 
     @Override
-    public boolean isMember(String connectionId, String room) {
-        Set<String> rooms = roomsByConnection.get(connectionId);
-        return rooms != null && rooms.contains(room);
-    }
-
-    @Override
-    public Set<String> roomsOf(String connectionId) {
-        Set<String> rooms = roomsByConnection.get(connectionId);
-        return rooms == null ? Set.of() : Set.copyOf(rooms);
+    public synchronized JoinResult regrant(Connection seen, Grant grant, Map<String, Rights> rooms) {
+        Connection current = connections.get(seen.connectionId());
+        if (current == null) {
+            return JoinResult.UNKNOWN_CONNECTION;
+        }
+        if (current.revision() != seen.revision()) {
+            return JoinResult.CHANGED;
+        }
+        for (String room : current.rooms().keySet()) {
+            Rights rights = rooms.get(room);
+            if (rights == null) {
+                removeMember(room, current.connectionId());
+            } else {
+                membersByRoom.get(room).put(current.connectionId(),
+                        new RoomMember(current.connectionId(), current.userId(), rights));
+            }
+        }
+        Map<String, Rights> kept = new HashMap<>(rooms);
+        kept.keySet().retainAll(current.rooms().keySet());
+        connections.put(current.connectionId(), withRooms(current, grant, kept));
+        return JoinResult.JOINED;
     }
 
     @Override
@@ -100,32 +120,18 @@ public final class InMemoryConnectionStore implements ConnectionStore {
     }
 
     @Override
-    public List<String> members(String room, int shard) {
-        Set<String> members = membersByRoom.get(room);
-        if (members == null) {
-            return List.of();
-        }
-        return members.stream().filter(id -> ConnectionStore.shardOf(id, shards) == shard).toList();
+    public synchronized List<String> members(String room, int shard) {
+        Map<String, RoomMember> members = membersByRoom.getOrDefault(room, Map.of());
+        return members.keySet().stream().filter(id -> ConnectionStore.shardOf(id, shards) == shard).toList();
     }
 
     @Override
-    public Map<String, String> memberUsers(String room, int limit) {
-        Map<String, String> users = new java.util.HashMap<>();
-        Set<String> all = membersByRoom.getOrDefault(room, Set.of());
-        for (String connectionId : all) {
-            if (users.size() == limit) {
-                break;
-            }
-            Connection connection = connections.get(connectionId);
-            if (connection != null) {
-                users.put(connectionId, connection.userId());
-            }
-        }
-        return users;
+    public synchronized List<RoomMember> roomMembers(String room, int limit) {
+        return membersByRoom.getOrDefault(room, Map.of()).values().stream().limit(limit).toList();
     }
 
     @Override
-    public List<String> connectionsOf(String userId) {
+    public synchronized List<String> connectionsOf(String userId) {
         List<String> ids = new ArrayList<>();
         connections.values().forEach(c -> {
             if (c.userId().equals(userId)) {
@@ -135,8 +141,13 @@ public final class InMemoryConnectionStore implements ConnectionStore {
         return ids;
     }
 
+    private static Connection withRooms(Connection connection, Grant grant, Map<String, Rights> rooms) {
+        return new Connection(connection.connectionId(), connection.userId(), connection.connectedAt(),
+                connection.sourceIp(), connection.expiresAt(), grant, rooms, connection.revision() + 1);
+    }
+
     private void removeMember(String room, String connectionId) {
-        Set<String> members = membersByRoom.get(room);
+        Map<String, RoomMember> members = membersByRoom.get(room);
         if (members != null) {
             members.remove(connectionId);
             if (members.isEmpty()) {

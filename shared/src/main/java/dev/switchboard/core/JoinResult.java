@@ -7,5 +7,7 @@ public enum JoinResult {
     /** The connection is not registered (never connected, disconnected or expired). */
     UNKNOWN_CONNECTION,
     /** The connection is already in {@code maxRooms} rooms. */
-    TOO_MANY_ROOMS
+    TOO_MANY_ROOMS,
+    /** The connection's rooms or grant changed since it was read: read it again and decide anew. */
+    CHANGED
 }

@@ -9,9 +9,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -22,12 +24,17 @@ import java.util.function.Supplier;
  * their input, call one of these and map the result to a reply. Every client-facing failure comes back as an
  * {@code error} frame, not an exception.
  *
+ * <p>Authorization: each frame reads its connection's record once; the record holds the token's grant (checked
+ * for expiry on every frame) and the rights in each joined room, decided by the {@link RoomPolicy} at join (and
+ * at refresh). So deciding costs no call beyond the read the route makes anyway. Publishing from the server side
+ * ({@link #publish}, {@link #publishToUser}) is trusted and not checked.
+ *
  * <pre>{@code
  * Switchboard switchboard = Switchboard.builder()
  *         .store(store).history(history).idempotency(idempotency).broadcaster(broadcaster)
  *         .build();
- * switchboard.connect("abc=", "user-1", "203.0.113.9");
- * ServerFrame reply = switchboard.join("abc=", "user-1", new ClientFrame.Join("1", "lobby"));   // ack
+ * switchboard.connect("abc=", "user-1", "203.0.113.9", grant);
+ * ServerFrame reply = switchboard.join("abc=", new ClientFrame.Join("1", "lobby"));   // ack, or FORBIDDEN
  * }</pre>
  *
  * <p>Ordering and resume: a message gets its room's next sequence number, is written to the history, and only
@@ -49,6 +56,9 @@ public final class Switchboard {
      */
     static final Duration STORE_BUDGET = Duration.ofSeconds(10);
 
+    /** Tries of a read-decide-write (join, refresh) that found the connection changed under it. */
+    private static final int MAX_ATTEMPTS = 3;
+
     private final ConnectionStore store;
     private final RoomHistory history;
     private final IdempotencyStore idempotency;
@@ -58,6 +68,8 @@ public final class Switchboard {
     private final Supplier<String> messageIds;
     private final FanoutQueue fanout;
     private final int fanoutThreshold;
+    private final RoomPolicy policy;
+    private final ConnectionCloser closer;
 
     private Switchboard(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "store");
@@ -69,6 +81,8 @@ public final class Switchboard {
         this.messageIds = builder.messageIds;
         this.fanout = builder.fanout;
         this.fanoutThreshold = builder.fanoutThreshold;
+        this.policy = builder.policy;
+        this.closer = builder.closer != null ? builder.closer : store::remove;
     }
 
     public static Builder builder() {
@@ -82,11 +96,16 @@ public final class Switchboard {
         }
     }
 
-    /** {@code $connect}: remembers the connection under the identity the authorizer established. */
+    /** {@code $connect} of a stack without authentication: no capabilities, no token expiry. */
     public Connection connect(String connectionId, String userId, String sourceIp) {
+        return connect(connectionId, userId, sourceIp, Grant.NONE);
+    }
+
+    /** {@code $connect}: remembers the connection under the identity and grant the authorizer established. */
+    public Connection connect(String connectionId, String userId, String sourceIp, Grant grant) {
         Instant now = clock.instant();
         Connection connection = new Connection(connectionId, userId, now, sourceIp,
-                now.plus(settings.connectionTtl()));
+                now.plus(settings.connectionTtl()), grant);
         store.register(connection);
         return connection;
     }
@@ -104,43 +123,71 @@ public final class Switchboard {
         return rooms;
     }
 
-    /** Joins a room; with {@code after}, the reply is the history after that position (or a reset). */
-    public ServerFrame join(String connectionId, String userId, ClientFrame.Join join) {
-        JoinResult result = store.join(connectionId, join.room(), settings.maxRooms());
-        switch (result) {
-            case UNKNOWN_CONNECTION -> {
-                return new ServerFrame.Error(ErrorCode.UNKNOWN_CONNECTION, "connection is not registered; reconnect",
-                        join.id());
+    /**
+     * Joins a room, with the rights the policy gives the connection's grant there; with {@code after}, which needs
+     * the history right, the reply is the history after that position (or a reset).
+     */
+    public ServerFrame join(String connectionId, ClientFrame.Join join) {
+        for (int attempt = 1; ; attempt++) {
+            Checked checked = check(connectionId, join);
+            if (checked.refusal() != null) {
+                return checked.refusal();
             }
-            case TOO_MANY_ROOMS -> {
-                return new ServerFrame.Error(ErrorCode.TOO_MANY_ROOMS,
-                        "a connection may be in at most " + settings.maxRooms() + " rooms", join.id());
+            Connection connection = checked.connection();
+            Rights rights = policy.rights(connection.userId(), connection.grant().capabilities(), join.room());
+            if (!rights.allows(RoomAction.JOIN)) {
+                return forbidden(join, RoomAction.JOIN, join.room());
             }
-            case JOINED -> announce(join.room(), userId, ServerFrame.PresenceChange.JOINED);
-            case ALREADY_MEMBER -> {
-                // Re-joining is harmless: answer as for a first join, announce nothing.
+            if (join.after() != null && !rights.allows(RoomAction.HISTORY)) {
+                return forbidden(join, RoomAction.HISTORY, join.room());
             }
+            JoinResult result = connection.isIn(join.room()) ? JoinResult.ALREADY_MEMBER
+                    : store.join(connection, join.room(), rights, settings.maxRooms());
+            switch (result) {
+                case UNKNOWN_CONNECTION -> {
+                    return unknownConnection(join);
+                }
+                case TOO_MANY_ROOMS -> {
+                    return new ServerFrame.Error(ErrorCode.TOO_MANY_ROOMS,
+                            "a connection may be in at most " + settings.maxRooms() + " rooms", join.id());
+                }
+                case CHANGED -> {
+                    if (attempt == MAX_ATTEMPTS) {
+                        return busy(join);
+                    }
+                    continue;
+                }
+                case JOINED -> announce(join.room(), connection.userId(), ServerFrame.PresenceChange.JOINED);
+                case ALREADY_MEMBER -> {
+                    // Re-joining is harmless: answer as for a first join, announce nothing.
+                }
+            }
+            if (join.after() != null) {
+                return historyPage(join.id(), join.room(), join.after());
+            }
+            return new ServerFrame.Ack(join.id(), "join", null, history.latestSeq(join.room()));
         }
-        if (join.after() != null) {
-            return historyPage(join.id(), join.room(), join.after());
-        }
-        return new ServerFrame.Ack(join.id(), "join", null, history.latestSeq(join.room()));
     }
 
-    public ServerFrame leave(String connectionId, String userId, ClientFrame.Leave leave) {
+    public ServerFrame leave(String connectionId, ClientFrame.Leave leave) {
+        Checked checked = check(connectionId, leave);
+        if (checked.refusal() != null) {
+            return checked.refusal();
+        }
         if (!store.leave(connectionId, leave.room())) {
             return notInRoom(leave, leave.room());
         }
-        announce(leave.room(), userId, ServerFrame.PresenceChange.LEFT);
+        announce(leave.room(), checked.connection().userId(), ServerFrame.PresenceChange.LEFT);
         return new ServerFrame.Ack(leave.id(), "leave", null);
     }
 
-    /** Sends to every member of the room (the sender included). Only members may send. */
-    public Sent send(String connectionId, String userId, ClientFrame.Send send) {
-        if (!store.isMember(connectionId, send.room())) {
-            return Sent.of(notInRoom(send, send.room()));
+    /** Sends to every member of the room (the sender included). Only members with the send right may send. */
+    public Sent send(String connectionId, ClientFrame.Send send) {
+        Checked checked = checkIn(connectionId, send, send.room(), RoomAction.SEND);
+        if (checked.refusal() != null) {
+            return Sent.of(checked.refusal());
         }
-        return publish(send.room(), userId, send.data(), send.id());
+        return publish(send.room(), checked.connection().userId(), send.data(), send.id());
     }
 
     /**
@@ -149,7 +196,7 @@ public final class Switchboard {
      */
     public Sent publish(String room, String from, String data, String clientId) {
         Instant now = clock.instant();
-        String key = clientId == null ? null : "MSGID#" + room + "#" + from + "#" + clientId;
+        IdempotencyStore.SendKey key = clientId == null ? null : new IdempotencyStore.SendKey(room, from, clientId);
         if (key != null) {
             switch (idempotency.claim(key, now, now.plus(settings.idempotencyWindow()), now.minus(SENDER_DEADLINE))) {
                 case IdempotencyStore.Claim.Completed done -> {
@@ -232,29 +279,41 @@ public final class Switchboard {
         return broadcaster.broadcast(store.members(job.room(), job.shard()), job.payload());
     }
 
-    /** Messages of a joined room after a position: one page, or a reset when that position is gone. */
+    /** Messages of a joined room after a position (history right): one page, or a reset when that position is gone. */
     public ServerFrame resume(String connectionId, ClientFrame.Resume resume) {
-        if (!store.isMember(connectionId, resume.room())) {
-            return notInRoom(resume, resume.room());
+        Checked checked = checkIn(connectionId, resume, resume.room(), RoomAction.HISTORY);
+        if (checked.refusal() != null) {
+            return checked.refusal();
         }
         return historyPage(resume.id(), resume.room(), resume.after());
     }
 
-    /** Who is in a joined room, by user, with their connection counts. */
+    /** Who is in a joined room (presence right), by user, with their connection counts. */
     public ServerFrame presence(String connectionId, ClientFrame.Presence presence) {
-        if (!store.isMember(connectionId, presence.room())) {
-            return notInRoom(presence, presence.room());
+        Checked checked = checkIn(connectionId, presence, presence.room(), RoomAction.PRESENCE);
+        if (checked.refusal() != null) {
+            return checked.refusal();
         }
         Map<String, Integer> byUser = new TreeMap<>();
-        store.memberUsers(presence.room()).values().forEach(user -> byUser.merge(user, 1, Integer::sum));
+        store.roomMembers(presence.room(), Integer.MAX_VALUE)
+                .forEach(member -> byUser.merge(member.userId(), 1, Integer::sum));
         List<ServerFrame.Member> members = new ArrayList<>();
         byUser.forEach((user, count) -> members.add(new ServerFrame.Member(user, count)));
         return new ServerFrame.Presence(presence.id(), presence.room(), members);
     }
 
-    /** Sends to every open connection of a user. */
-    public Sent direct(String userId, ClientFrame.Direct direct) {
-        return publishToUser(direct.user(), userId, direct.data(), direct.id());
+    /** Sends to every open connection of a user the connection's grant lets it message. */
+    public Sent direct(String connectionId, ClientFrame.Direct direct) {
+        Checked checked = check(connectionId, direct);
+        if (checked.refusal() != null) {
+            return Sent.of(checked.refusal());
+        }
+        Connection connection = checked.connection();
+        if (!policy.mayDirect(connection.userId(), connection.grant().capabilities(), direct.user())) {
+            return Sent.of(new ServerFrame.Error(ErrorCode.FORBIDDEN,
+                    "not allowed to send direct messages to user '" + direct.user() + "'", direct.id()));
+        }
+        return publishToUser(direct.user(), connection.userId(), direct.data(), direct.id());
     }
 
     /** Delivers a direct message to every open connection of {@code user} (the SQS path uses this too). */
@@ -264,21 +323,136 @@ public final class Switchboard {
         return new Sent(new ServerFrame.Ack(clientId, "direct", message.id()), result);
     }
 
-    public ServerFrame ping(ClientFrame.Ping ping) {
+    /** Answers with server time, once the connection is known and its token still valid. */
+    public ServerFrame ping(String connectionId, ClientFrame.Ping ping) {
+        Checked checked = check(connectionId, ping);
+        if (checked.refusal() != null) {
+            return checked.refusal();
+        }
         return new ServerFrame.Pong(ping.id(), clock.millis());
     }
 
+    /**
+     * {@code refresh}, once the handler has verified the new token exactly as at {@code $connect}: the token must
+     * be for the connection's own user; its grant replaces the connection's, and every room's rights are decided
+     * anew. Rooms the new grant does not let it join are left (and listed in the ack). Allowed after the old token
+     * expired: a fresh token for the same user is exactly what that connection lacked.
+     */
+    public ServerFrame refresh(String connectionId, ClientFrame.Refresh refresh, String tokenUserId, Grant grant) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<Connection> found = store.find(connectionId);
+            if (found.isEmpty()) {
+                return unknownConnection(refresh);
+            }
+            Connection connection = found.get();
+            if (!connection.userId().equals(tokenUserId)) {
+                return new ServerFrame.Error(ErrorCode.FORBIDDEN,
+                        "refresh refused: the token is for another user than this connection's", refresh.id());
+            }
+            Map<String, Rights> kept = new HashMap<>();
+            List<String> revoked = new ArrayList<>();
+            connection.rooms().keySet().stream().sorted().forEach(room -> {
+                Rights rights = policy.rights(connection.userId(), grant.capabilities(), room);
+                if (rights.allows(RoomAction.JOIN)) {
+                    kept.put(room, rights);
+                } else {
+                    revoked.add(room);
+                }
+            });
+            switch (store.regrant(connection, grant, kept)) {
+                case UNKNOWN_CONNECTION -> {
+                    return unknownConnection(refresh);
+                }
+                case CHANGED -> {
+                    if (attempt == MAX_ATTEMPTS) {
+                        return busy(refresh);
+                    }
+                    continue;
+                }
+                default -> {
+                }
+            }
+            revoked.forEach(room -> announce(room, connection.userId(), ServerFrame.PresenceChange.LEFT));
+            Long exp = grant.expiresAt() == null ? null : grant.expiresAt().getEpochSecond();
+            return new ServerFrame.Ack(refresh.id(), "refresh", null, null, exp, revoked);
+        }
+    }
+
     /** Serves any decoded client frame by its route; used where one entry point receives every action. */
-    public ServerFrame dispatch(String connectionId, String userId, ClientFrame frame) {
+    public ServerFrame dispatch(String connectionId, ClientFrame frame) {
         return switch (frame) {
-            case ClientFrame.Join join -> join(connectionId, userId, join);
-            case ClientFrame.Leave leave -> leave(connectionId, userId, leave);
-            case ClientFrame.Send send -> send(connectionId, userId, send).reply();
-            case ClientFrame.Ping ping -> ping(ping);
+            case ClientFrame.Join join -> join(connectionId, join);
+            case ClientFrame.Leave leave -> leave(connectionId, leave);
+            case ClientFrame.Send send -> send(connectionId, send).reply();
+            case ClientFrame.Ping ping -> ping(connectionId, ping);
             case ClientFrame.Resume resume -> resume(connectionId, resume);
             case ClientFrame.Presence presence -> presence(connectionId, presence);
-            case ClientFrame.Direct direct -> direct(userId, direct).reply();
+            case ClientFrame.Direct direct -> direct(connectionId, direct).reply();
+            // Its token must be verified first, which only the refresh route's handler can do.
+            case ClientFrame.Refresh refresh -> new ServerFrame.Error(ErrorCode.UNKNOWN_ACTION,
+                    "refresh is served by its own route", refresh.id());
         };
+    }
+
+    /** The connection a frame came from, or the reply that refuses the frame. */
+    private record Checked(Connection connection, ServerFrame refusal) {
+    }
+
+    /** The frame's connection, known and with a token still valid; an expired one is closed. */
+    private Checked check(String connectionId, ClientFrame frame) {
+        Optional<Connection> found = store.find(connectionId);
+        if (found.isEmpty()) {
+            return new Checked(null, unknownConnection(frame));
+        }
+        Connection connection = found.get();
+        if (connection.grant().expiredAt(clock.instant())) {
+            return new Checked(connection, expired(connection, frame));
+        }
+        return new Checked(connection, null);
+    }
+
+    /** As {@link #check}, and the connection is in the room with the right to do {@code action} there. */
+    private Checked checkIn(String connectionId, ClientFrame frame, String room, RoomAction action) {
+        Checked checked = check(connectionId, frame);
+        if (checked.refusal() != null) {
+            return checked;
+        }
+        if (!checked.connection().isIn(room)) {
+            return new Checked(checked.connection(), notInRoom(frame, room));
+        }
+        if (!checked.connection().rightsIn(room).allows(action)) {
+            return new Checked(checked.connection(), forbidden(frame, action, room));
+        }
+        return checked;
+    }
+
+    /**
+     * The reply to a frame that came after the connection's token expired. The connection is closed, so the reply
+     * is posted before the close: the route's own reply would find the socket gone.
+     */
+    private ServerFrame expired(Connection connection, ClientFrame frame) {
+        ServerFrame.Error error = new ServerFrame.Error(ErrorCode.TOKEN_EXPIRED,
+                "the connection's token expired at " + connection.grant().expiresAt()
+                        + "; reconnect with a fresh token", frame.id());
+        broadcaster.broadcast(List.of(connection.connectionId()), FrameCodec.encodeBytes(error));
+        closer.close(connection.connectionId());
+        return error;
+    }
+
+    private static ServerFrame forbidden(ClientFrame frame, RoomAction action, String room) {
+        return new ServerFrame.Error(ErrorCode.FORBIDDEN,
+                "not allowed to " + action.claimName() + " in room '" + room + "'", frame.id());
+    }
+
+    private static ServerFrame unknownConnection(ClientFrame frame) {
+        return new ServerFrame.Error(ErrorCode.UNKNOWN_CONNECTION, "connection is not registered; reconnect",
+                frame.id());
+    }
+
+    /** The connection kept changing under a read-decide-write: rare, and worth a retry. */
+    private static ServerFrame busy(ClientFrame frame) {
+        return new ServerFrame.Error(ErrorCode.IN_PROGRESS,
+                "the connection's rooms changed while this request was decided; retry", frame.id());
     }
 
     private ServerFrame historyPage(String id, String room, long after) {
@@ -326,20 +500,25 @@ public final class Switchboard {
                 + " are gone: older than the retained history, or their sender failed before storing them");
     }
 
-    /** Tells a room that a user's first connection joined or last connection left, unless presence is off. */
+    /**
+     * Tells a room's members who may see presence that a user's first connection joined or last connection left,
+     * unless presence is off or the room is too big for it.
+     */
     private void announce(String room, String userId, String event) {
         if (!settings.presenceEvents()) {
             return;
         }
         // Reads at most one row more than the cap, so a big room costs a small read, not its whole membership.
-        Map<String, String> members = store.memberUsers(room, settings.presenceMaxRoomSize() + 1);
+        List<RoomMember> members = store.roomMembers(room, settings.presenceMaxRoomSize() + 1);
         if (members.isEmpty() || members.size() > settings.presenceMaxRoomSize()) {
             return;
         }
-        long sameUser = members.values().stream().filter(userId::equals).count();
+        long sameUser = members.stream().filter(member -> member.userId().equals(userId)).count();
         boolean firstOrLast = event.equals(ServerFrame.PresenceChange.JOINED) ? sameUser == 1 : sameUser == 0;
         if (firstOrLast) {
-            broadcaster.broadcast(members.keySet(),
+            List<String> watchers = members.stream().filter(member -> member.rights().allows(RoomAction.PRESENCE))
+                    .map(RoomMember::connectionId).toList();
+            broadcaster.broadcast(watchers,
                     FrameCodec.encodeBytes(new ServerFrame.PresenceChange(room, event, userId)));
         }
     }
@@ -359,8 +538,25 @@ public final class Switchboard {
         private Supplier<String> messageIds = () -> UUID.randomUUID().toString();
         private FanoutQueue fanout;
         private int fanoutThreshold = Integer.MAX_VALUE;
+        private RoomPolicy policy = RoomPolicy.claims();
+        private ConnectionCloser closer;
 
         private Builder() {
+        }
+
+        /** Who may do what in which room; deny by default ({@link RoomPolicy#claims()}) unless set. */
+        public Builder policy(RoomPolicy value) {
+            this.policy = Objects.requireNonNull(value, "policy");
+            return this;
+        }
+
+        /**
+         * Closes connections whose token expired (API Gateway: {@code DELETE @connections}). Without one, such a
+         * connection is only forgotten by the store, so its later frames are refused as from an unknown connection.
+         */
+        public Builder closer(ConnectionCloser value) {
+            this.closer = Objects.requireNonNull(value, "closer");
+            return this;
         }
 
         public Builder store(ConnectionStore value) {

@@ -112,13 +112,40 @@ public sealed interface ClientFrame {
         }
     }
 
+    /**
+     * Replace the connection's token with a fresh one before the current one expires: verified as at
+     * {@code $connect}, for the same user; its capabilities and expiry replace the connection's.
+     */
+    record Refresh(String id, String token) implements ClientFrame {
+        public Refresh {
+            if (token == null) {
+                throw new ProtocolException(ErrorCode.MISSING_FIELD, "field 'token' is required", id);
+            }
+            if (token.isBlank() || token.length() > Limits.MAX_TOKEN_LENGTH) {
+                throw new ProtocolException(ErrorCode.INVALID_FIELD,
+                        "token must be 1-" + Limits.MAX_TOKEN_LENGTH + " characters", id);
+            }
+        }
+
+        @Override
+        public Route route() {
+            return Route.REFRESH;
+        }
+
+        /** Never shows the token: frames end up in logs and test reports. */
+        @Override
+        public String toString() {
+            return "Refresh[id=" + id + ", token=(" + token.length() + " characters)]";
+        }
+    }
+
     private static void requireRoom(String room, String id) {
         if (room == null) {
             throw new ProtocolException(ErrorCode.MISSING_FIELD, "field 'room' is required", id);
         }
         if (!Limits.isValidRoom(room)) {
             throw new ProtocolException(ErrorCode.INVALID_FIELD,
-                    "room must be 1-" + Limits.MAX_ROOM_LENGTH + " characters of A-Z a-z 0-9 _ . : -", id);
+                    "room must be 1-" + Limits.MAX_ROOM_LENGTH + " characters of A-Z a-z 0-9 _ . : - ~", id);
         }
     }
 

@@ -19,6 +19,16 @@ public enum ErrorCode {
     NOT_IN_ROOM(false),
     /** The connection is in as many rooms as it may be. */
     TOO_MANY_ROOMS(false),
+    /**
+     * The connection's token does not grant this action on this room (or this user, for {@code direct}); the
+     * message names both. Retrying cannot help until a {@code refresh} brings a token that grants it.
+     */
+    FORBIDDEN(false),
+    /**
+     * The connection's token expired before this frame arrived: the server closes the connection. Reconnect with
+     * a fresh token (or {@code refresh} ahead of expiry next time).
+     */
+    TOKEN_EXPIRED(false),
     /** The connection is unknown to the store (expired or already disconnected). */
     UNKNOWN_CONNECTION(false),
     /** A {@code send} with this id is still being processed (a retry raced the original); retry shortly. */

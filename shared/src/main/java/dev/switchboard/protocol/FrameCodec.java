@@ -122,6 +122,7 @@ public final class FrameCodec {
                     case "id" -> raw.id = raw.text(p, value, "id");
                     case "room" -> raw.room = raw.text(p, value, "room");
                     case "user" -> raw.user = raw.text(p, value, "user");
+                    case "token" -> raw.token = raw.text(p, value, "token");
                     case "after" -> raw.after = raw.number(p, value, "after");
                     case "data" -> raw.data = copyValue(p);
                     default -> p.skipChildren();
@@ -149,6 +150,7 @@ public final class FrameCodec {
         String room;
         String data;
         String user;
+        String token;
         Long after;
         String typeError;
 
@@ -217,6 +219,7 @@ public final class FrameCodec {
                 }
                 case PRESENCE -> new ClientFrame.Presence(replyId, room);
                 case DIRECT -> new ClientFrame.Direct(replyId, user, requireData(replyId));
+                case REFRESH -> new ClientFrame.Refresh(replyId, token);
                 case CONNECT, DISCONNECT, DEFAULT -> throw new IllegalStateException("not an action route: " + route);
             };
         }
@@ -317,6 +320,7 @@ public final class FrameCodec {
                     g.writeStringField("user", direct.user());
                     writeData(g, direct.data());
                 }
+                case ClientFrame.Refresh refresh -> g.writeStringField("token", refresh.token());
             }
         });
     }
@@ -343,6 +347,16 @@ public final class FrameCodec {
                 writeOptional(g, "messageId", a.messageId());
                 if (a.seq() != null) {
                     g.writeNumberField("seq", a.seq());
+                }
+                if (a.exp() != null) {
+                    g.writeNumberField("exp", a.exp());
+                }
+                if (!a.revoked().isEmpty()) {
+                    g.writeArrayFieldStart("revoked");
+                    for (String room : a.revoked()) {
+                        g.writeString(room);
+                    }
+                    g.writeEndArray();
                 }
             }
             case ServerFrame.Error e -> {
@@ -447,6 +461,8 @@ public final class FrameCodec {
                 case "user" -> f.user = p.getValueAsString();
                 case "ts" -> f.ts = value.isNumeric() ? p.getLongValue() : 0;
                 case "seq" -> f.seq = value.isNumeric() ? p.getLongValue() : null;
+                case "exp" -> f.exp = value.isNumeric() ? p.getLongValue() : null;
+                case "revoked" -> f.revoked = readStrings(p, value);
                 case "more" -> f.more = value == JsonToken.VALUE_TRUE;
                 case "data" -> f.data = copyValue(p);
                 case "messages" -> f.messages = readMessages(p, value);
@@ -460,7 +476,7 @@ public final class FrameCodec {
         long seq = f.seq == null ? 0 : f.seq;
         return Optional.ofNullable(switch (f.type) {
             case "message" -> new ServerFrame.Message(f.id, f.room, f.from, f.data, f.ts, seq);
-            case "ack" -> new ServerFrame.Ack(f.id, f.action, f.messageId, f.seq);
+            case "ack" -> new ServerFrame.Ack(f.id, f.action, f.messageId, f.seq, f.exp, f.revoked);
             case "error" -> new ServerFrame.Error(errorCode(f.code), f.message == null ? "" : f.message, f.id);
             case "pong" -> new ServerFrame.Pong(f.id, f.ts);
             case "history" -> new ServerFrame.History(f.id, f.room, f.messages, f.more, seq);
@@ -483,6 +499,22 @@ public final class FrameCodec {
                     .ifPresent(messages::add);
         }
         return messages;
+    }
+
+    private static List<String> readStrings(JsonParser p, JsonToken value) throws IOException {
+        List<String> strings = new ArrayList<>();
+        if (value != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return strings;
+        }
+        for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken()) {
+            if (item == JsonToken.VALUE_STRING) {
+                strings.add(p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+        return strings;
     }
 
     private static List<ServerFrame.Member> readMembers(JsonParser p, JsonToken value) throws IOException {
@@ -526,6 +558,8 @@ public final class FrameCodec {
         String user;
         long ts;
         Long seq;
+        Long exp;
+        List<String> revoked = List.of();
         boolean more;
         List<ServerFrame.Message> messages = List.of();
         List<ServerFrame.Member> members = List.of();

@@ -1,5 +1,6 @@
 package dev.switchboard.protocol;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Input limits shared by the server, the emulator and the clients. */
@@ -17,8 +18,15 @@ public final class Limits {
     public static final int MAX_ID_LENGTH = 64;
     /** Longest room name. */
     public static final int MAX_ROOM_LENGTH = 128;
-    /** Longest user id (a token's {@code sub}). */
-    public static final int MAX_USER_LENGTH = 256;
+    /** Longest user id (a token's {@code sub}); longer ones are refused at {@code $connect}. */
+    public static final int MAX_USER_LENGTH = 128;
+    /** Longest token a client may present, at {@code $connect} or in a {@code refresh}; real tokens are a few KB. */
+    public static final int MAX_TOKEN_LENGTH = 8 * 1024;
+    /**
+     * Marks a personal room: {@code inbox~alice} belongs to the user {@code alice} (everything after the first
+     * marker), and only that user may join it.
+     */
+    public static final char PERSONAL_ROOM_MARKER = '~';
     /** Most messages in one {@code history} page. */
     public static final int HISTORY_PAGE_SIZE = 100;
     /** Most bytes of message data in one {@code history} page, so the page stays under the 128 KB limit. */
@@ -28,18 +36,28 @@ public final class Limits {
     /** Deepest JSON nesting accepted in a frame. */
     public static final int MAX_JSON_DEPTH = 32;
 
-    private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.:\\-]{1," + MAX_ROOM_LENGTH + "}");
+    private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.:~\\-]{1," + MAX_ROOM_LENGTH + "}");
     private static final Pattern ID = Pattern.compile("[\\x21-\\x7E]{1," + MAX_ID_LENGTH + "}");
 
     private Limits() {
     }
 
-    /** Room names: 1–128 characters of letters, digits, {@code _ . : -}. */
+    /** Room names: 1–128 characters of letters, digits, {@code _ . : - ~}. */
     public static boolean isValidRoom(String room) {
         return room != null && ROOM.matcher(room).matches();
     }
 
-    /** User ids: 1–256 characters, none of them control characters. */
+    /**
+     * The user a personal room belongs to: what follows the first {@value #PERSONAL_ROOM_MARKER} of its name
+     * ({@code inbox~alice} is alice's). Empty for a room without the marker; a room whose name ends with the marker
+     * belongs to nobody, so nobody may join it.
+     */
+    public static Optional<String> personalRoomOwner(String room) {
+        int marker = room.indexOf(PERSONAL_ROOM_MARKER);
+        return marker < 0 ? Optional.empty() : Optional.of(room.substring(marker + 1));
+    }
+
+    /** User ids: 1–128 characters, none of them control characters. */
     public static boolean isValidUser(String user) {
         return user != null && !user.isEmpty() && user.length() <= MAX_USER_LENGTH
                 && user.chars().noneMatch(Character::isISOControl);

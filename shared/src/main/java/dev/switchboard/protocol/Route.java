@@ -28,7 +28,8 @@ public enum Route {
     PING("ping", Kind.MESSAGE, "PingHandler"),
     RESUME("resume", Kind.MESSAGE, "ResumeHandler"),
     PRESENCE("presence", Kind.MESSAGE, "PresenceHandler"),
-    DIRECT("direct", Kind.MESSAGE, "DirectHandler");
+    DIRECT("direct", Kind.MESSAGE, "DirectHandler"),
+    REFRESH("refresh", Kind.MESSAGE, "RefreshHandler");
 
     /** The package holding every Lambda handler named by this table. */
     public static final String HANDLER_PACKAGE = "dev.switchboard.functions";

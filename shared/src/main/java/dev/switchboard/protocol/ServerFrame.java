@@ -41,10 +41,20 @@ public sealed interface ServerFrame {
      * @param messageId for {@code send}/{@code direct}: the id of the message created; else null
      * @param seq       for {@code send}: the message's sequence number; for {@code join}: the room's latest
      *                  sequence number at the time of joining; else null
+     * @param exp       for {@code refresh}: when the connection's new token expires (epoch seconds), null when it
+     *                  does not; else null
+     * @param revoked   for {@code refresh}: rooms the new token no longer lets the connection be in, which it has
+     *                  left; else empty
      */
-    record Ack(String id, String action, String messageId, Long seq) implements ServerFrame {
+    record Ack(String id, String action, String messageId, Long seq, Long exp, List<String> revoked)
+            implements ServerFrame {
         public Ack {
             Objects.requireNonNull(action, "action");
+            revoked = revoked == null ? List.of() : List.copyOf(revoked);
+        }
+
+        public Ack(String id, String action, String messageId, Long seq) {
+            this(id, action, messageId, seq, null, List.of());
         }
 
         public Ack(String id, String action, String messageId) {

@@ -60,7 +60,7 @@ class BroadcasterTest {
         Instant now = Instant.parse("2026-11-24T10:00:00Z");
         for (String id : ids) {
             store.register(new Connection(id, "u-" + id, now, "", now.plus(Duration.ofHours(3))));
-            store.join(id, "room", 10);
+            store.join(id, "room", Rights.ALL, 10);
         }
     }
 

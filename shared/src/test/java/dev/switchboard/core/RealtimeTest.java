@@ -35,25 +35,41 @@ class RealtimeTest {
             return this;
         }
 
-        private int readings;
-        private int lagFromReading = Integer.MAX_VALUE;
-        private Duration lag = Duration.ZERO;
-
         @Override
         public Instant instant() {
-            return ++readings >= lagFromReading ? now.plus(lag) : now;
+            return now;
         }
 
         void advance(Duration by) {
             now = now.plus(by);
         }
+    }
 
-        /** From the given reading on (counting from the next one as 1), reads {@code by} late: a slow call. */
-        void lagFrom(int reading, Duration by) {
-            readings = 0;
-            lagFromReading = reading;
-            lag = by;
-        }
+    /** A history whose counter takes {@code delay} of the test clock to answer: a slow store call. */
+    private static RoomHistory slowCounter(RoomHistory history, MutableClock clock, Duration delay) {
+        return new RoomHistory() {
+            @Override
+            public long nextSeq(String room, Instant now) {
+                long seq = history.nextSeq(room, now);
+                clock.advance(delay);
+                return seq;
+            }
+
+            @Override
+            public Counter counter(String room) {
+                return history.counter(room);
+            }
+
+            @Override
+            public void append(ServerFrame.Message message, Instant expiresAt) {
+                history.append(message, expiresAt);
+            }
+
+            @Override
+            public List<ServerFrame.Message> after(String room, long after, int limit, Instant now) {
+                return history.after(room, after, limit, now);
+            }
+        };
     }
 
     private final MutableClock clock = new MutableClock();
@@ -61,7 +77,7 @@ class RealtimeTest {
     private final Map<String, List<ServerFrame>> inboxes = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final InMemoryRoomHistory history = new InMemoryRoomHistory();
-    private final Switchboard switchboard = Switchboard.builder()
+    private final Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open())
             .store(store)
             .history(history)
             .idempotency(new InMemoryIdempotencyStore())
@@ -81,11 +97,11 @@ class RealtimeTest {
 
     private void member(String connectionId, String user, String room) {
         switchboard.connect(connectionId, user, "");
-        switchboard.join(connectionId, user, new ClientFrame.Join(null, room));
+        switchboard.join(connectionId, new ClientFrame.Join(null, room));
     }
 
     private long send(String connectionId, String user, String room, String data) {
-        ServerFrame reply = switchboard.send(connectionId, user, new ClientFrame.Send(null, room, data)).reply();
+        ServerFrame reply = switchboard.send(connectionId, new ClientFrame.Send(null, room, data)).reply();
         return ((ServerFrame.Ack) reply).seq();
     }
 
@@ -108,7 +124,7 @@ class RealtimeTest {
         }
         switchboard.connect("b", "bob", "");
 
-        ServerFrame reply = switchboard.join("b", "bob", new ClientFrame.Join("j", "r", 2L));
+        ServerFrame reply = switchboard.join("b", new ClientFrame.Join("j", "r", 2L));
 
         assertThat(reply).isInstanceOfSatisfying(ServerFrame.History.class, h -> {
             assertThat(h.id()).isEqualTo("j");
@@ -125,7 +141,7 @@ class RealtimeTest {
         member("a", "alice", "r");
         send("a", "alice", "r", "1");
         switchboard.connect("b", "bob", "");
-        assertThat(switchboard.join("b", "bob", new ClientFrame.Join("j", "r")))
+        assertThat(switchboard.join("b", new ClientFrame.Join("j", "r")))
                 .isEqualTo(new ServerFrame.Ack("j", "join", null, 1L));
     }
 
@@ -194,7 +210,7 @@ class RealtimeTest {
                 .as("seq 2 has a sender still storing it: nothing to skip, nothing yet to send")
                 .isEqualTo(new ServerFrame.History("x", "r", List.of(), false, 3));
         switchboard.connect("b", "bob", "");
-        assertThat(switchboard.join("b", "bob", new ClientFrame.Join("j", "r", 1L)))
+        assertThat(switchboard.join("b", new ClientFrame.Join("j", "r", 1L)))
                 .isEqualTo(new ServerFrame.History("j", "r", List.of(), false, 3));
 
         history.append(inFlight, clock.instant().plus(Duration.ofHours(1)));
@@ -258,15 +274,14 @@ class RealtimeTest {
 
     @Test
     void aSenderThatTookTooLongForItsSeqStoresNothingAndSaysRetry() {
-        Switchboard slow = Switchboard.builder().store(store).history(history)
+        Switchboard slow = Switchboard.builder().policy(RoomPolicy.open()).store(store)
+                .history(slowCounter(history, clock, Duration.ofSeconds(11)))
                 .idempotency(new InMemoryIdempotencyStore()).broadcaster(new Broadcaster((id, p) -> SendOutcome.DELIVERED,
                         store, 8, RetryPolicy.defaults()))
                 .clock(clock).settings(CoreSettings.defaults().withPresenceEvents(false, 0)).build();
         member("a", "alice", "r");
-        // Readings of one send: the claim's, the one before the counter update, the one after it (11 s later).
-        clock.lagFrom(3, Duration.ofSeconds(11));
 
-        ServerFrame reply = slow.send("a", "alice", new ClientFrame.Send("s1", "r", "late")).reply();
+        ServerFrame reply = slow.send("a", new ClientFrame.Send("s1", "r", "late")).reply();
 
         assertThat(reply).isInstanceOfSatisfying(ServerFrame.Error.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
@@ -307,12 +322,12 @@ class RealtimeTest {
         member("b", "bob", "r");
         ClientFrame.Send send = new ClientFrame.Send("retry-me", "r", "\"once\"");
 
-        ServerFrame first = switchboard.send("a", "alice", send).reply();
-        ServerFrame second = switchboard.send("a", "alice", send).reply();
+        ServerFrame first = switchboard.send("a", send).reply();
+        ServerFrame second = switchboard.send("a", send).reply();
 
         assertThat(second).isEqualTo(first).isInstanceOf(ServerFrame.Ack.class);
         assertThat(inbox("b")).filteredOn(ServerFrame.Message.class::isInstance).hasSize(1);
-        assertThat(switchboard.send("b", "bob", new ClientFrame.Send("retry-me", "r", "\"bob's own\"")).reply())
+        assertThat(switchboard.send("b", new ClientFrame.Send("retry-me", "r", "\"bob's own\"")).reply())
                 .as("ids are per sender").isNotEqualTo(first);
     }
 
@@ -320,9 +335,9 @@ class RealtimeTest {
     void sendIdIsReusableAfterTheWindow() {
         member("a", "alice", "r");
         ClientFrame.Send send = new ClientFrame.Send("daily", "r", "1");
-        long first = ((ServerFrame.Ack) switchboard.send("a", "alice", send).reply()).seq();
+        long first = ((ServerFrame.Ack) switchboard.send("a", send).reply()).seq();
         clock.advance(Duration.ofHours(2));
-        long later = ((ServerFrame.Ack) switchboard.send("a", "alice", send).reply()).seq();
+        long later = ((ServerFrame.Ack) switchboard.send("a", send).reply()).seq();
         assertThat(later).isEqualTo(first + 1);
     }
 
@@ -341,7 +356,7 @@ class RealtimeTest {
         member("a", "alice", "r");
         member("b1", "bob", "r");
         member("b2", "bob", "r");
-        switchboard.leave("b1", "bob", new ClientFrame.Leave(null, "r"));
+        switchboard.leave("b1", new ClientFrame.Leave(null, "r"));
         switchboard.disconnect("b2");
 
         List<ServerFrame> seenByAlice = inbox("a").stream().filter(ServerFrame.PresenceChange.class::isInstance)
@@ -354,7 +369,7 @@ class RealtimeTest {
 
     @Test
     void presenceEventsCanBeTurnedOffOrCappedByRoomSize() {
-        Switchboard quiet = Switchboard.builder().store(store).history(new InMemoryRoomHistory())
+        Switchboard quiet = Switchboard.builder().policy(RoomPolicy.open()).store(store).history(new InMemoryRoomHistory())
                 .idempotency(new InMemoryIdempotencyStore())
                 .broadcaster(new Broadcaster((id, p) -> {
                     inboxes.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(new ServerFrame.Pong(id, 0));
@@ -363,7 +378,7 @@ class RealtimeTest {
                 .settings(CoreSettings.defaults().withPresenceEvents(true, 2)).build();
         for (String id : List.of("x", "y", "z")) {
             quiet.connect(id, id, "");
-            quiet.join(id, id, new ClientFrame.Join(null, "big"));
+            quiet.join(id, new ClientFrame.Join(null, "big"));
         }
         assertThat(inbox("z")).as("the third member makes the room too big to announce").isEmpty();
     }
@@ -374,7 +389,9 @@ class RealtimeTest {
         switchboard.connect("b2", "bob", "");
         switchboard.connect("c", "carol", "");
 
-        ServerFrame reply = switchboard.direct("alice", new ClientFrame.Direct("d", "bob", "{\"hi\":1}")).reply();
+        switchboard.connect("a", "alice", "");
+
+        ServerFrame reply = switchboard.direct("a", new ClientFrame.Direct("d", "bob", "{\"hi\":1}")).reply();
 
         assertThat(reply).isInstanceOfSatisfying(ServerFrame.Ack.class, a -> assertThat(a.messageId()).isNotNull());
         for (String id : List.of("b1", "b2")) {

@@ -35,7 +35,7 @@ class ShardedFanoutTest {
     };
 
     private Switchboard switchboard(FanoutQueue queue, int threshold) {
-        Switchboard.Builder builder = Switchboard.builder().store(store).history(new InMemoryRoomHistory())
+        Switchboard.Builder builder = Switchboard.builder().policy(RoomPolicy.open()).store(store).history(new InMemoryRoomHistory())
                 .idempotency(new InMemoryIdempotencyStore()).broadcaster(broadcaster)
                 .settings(CoreSettings.defaults().withPresenceEvents(false, 0));
         return queue == null ? builder.build() : builder.fanout(queue, threshold).build();
@@ -45,13 +45,13 @@ class ShardedFanoutTest {
         Set<String> ids = IntStream.range(0, members).mapToObj(i -> room + "-conn-" + i).collect(Collectors.toSet());
         for (String id : ids) {
             switchboard.connect(id, "user-" + id, "");
-            switchboard.join(id, "user-" + id, new ClientFrame.Join(null, room));
+            switchboard.join(id, new ClientFrame.Join(null, room));
         }
         return ids;
     }
 
     private void sendFrom(Switchboard switchboard, String connectionId, String room) {
-        ServerFrame reply = switchboard.send(connectionId, "user", new ClientFrame.Send("s", room, "\"hi\"")).reply();
+        ServerFrame reply = switchboard.send(connectionId, new ClientFrame.Send("s", room, "\"hi\"")).reply();
         assertThat(reply).isInstanceOf(ServerFrame.Ack.class);
     }
 

@@ -32,7 +32,7 @@ class SwitchboardTest {
         }
         return outcome;
     };
-    private final Switchboard switchboard = Switchboard.builder()
+    private final Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open())
             .store(store)
             .history(new InMemoryRoomHistory())
             .idempotency(new InMemoryIdempotencyStore())
@@ -56,10 +56,10 @@ class SwitchboardTest {
         switchboard.connect("a", "alice", "");
         switchboard.connect("b", "bob", "");
         switchboard.connect("outsider", "eve", "");
-        switchboard.join("a", "u", new ClientFrame.Join("1", "lobby"));
-        switchboard.join("b", "u", new ClientFrame.Join("2", "lobby"));
+        switchboard.join("a", new ClientFrame.Join("1", "lobby"));
+        switchboard.join("b", new ClientFrame.Join("2", "lobby"));
 
-        Switchboard.Sent sent = switchboard.send("a", "alice", new ClientFrame.Send("3", "lobby", "{\"t\":\"hi\"}"));
+        Switchboard.Sent sent = switchboard.send("a", new ClientFrame.Send("3", "lobby", "{\"t\":\"hi\"}"));
 
         assertThat(sent.reply()).isEqualTo(new ServerFrame.Ack("3", "send", "msg-1", 1L));
         ServerFrame expected = new ServerFrame.Message("msg-1", "lobby", "alice", "{\"t\":\"hi\"}", NOW.toEpochMilli(), 1);
@@ -73,7 +73,7 @@ class SwitchboardTest {
     void onlyMembersMaySend() {
         switchboard.connect("a", "alice", "");
 
-        ServerFrame reply = switchboard.send("a", "alice", new ClientFrame.Send("4", "lobby", "1")).reply();
+        ServerFrame reply = switchboard.send("a", new ClientFrame.Send("4", "lobby", "1")).reply();
 
         assertThat(reply).isInstanceOfSatisfying(ServerFrame.Error.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_IN_ROOM));
@@ -83,10 +83,10 @@ class SwitchboardTest {
     @Test
     void tooLargeForTheGatewayIsReportedToTheSender() {
         switchboard.connect("a", "alice", "");
-        switchboard.join("a", "u", new ClientFrame.Join(null, "r"));
+        switchboard.join("a", new ClientFrame.Join(null, "r"));
         outcomes.put("a", SendOutcome.TOO_LARGE);
 
-        ServerFrame reply = switchboard.send("a", "alice", new ClientFrame.Send("5", "r", "1")).reply();
+        ServerFrame reply = switchboard.send("a", new ClientFrame.Send("5", "r", "1")).reply();
 
         assertThat(reply).isInstanceOfSatisfying(ServerFrame.Error.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
@@ -98,17 +98,17 @@ class SwitchboardTest {
     void joinIsIdempotentAndCapped() {
         switchboard.connect("a", "alice", "");
 
-        assertThat(switchboard.join("a", "u", new ClientFrame.Join("1", "r1"))).isEqualTo(new ServerFrame.Ack("1", "join", null, 0L));
-        assertThat(switchboard.join("a", "u", new ClientFrame.Join("2", "r1"))).isInstanceOf(ServerFrame.Ack.class);
-        assertThat(switchboard.join("a", "u", new ClientFrame.Join("3", "r2"))).isInstanceOf(ServerFrame.Ack.class);
-        assertThat(switchboard.join("a", "u", new ClientFrame.Join("4", "r3")))
+        assertThat(switchboard.join("a", new ClientFrame.Join("1", "r1"))).isEqualTo(new ServerFrame.Ack("1", "join", null, 0L));
+        assertThat(switchboard.join("a", new ClientFrame.Join("2", "r1"))).isInstanceOf(ServerFrame.Ack.class);
+        assertThat(switchboard.join("a", new ClientFrame.Join("3", "r2"))).isInstanceOf(ServerFrame.Ack.class);
+        assertThat(switchboard.join("a", new ClientFrame.Join("4", "r3")))
                 .isEqualTo(new ServerFrame.Error(ErrorCode.TOO_MANY_ROOMS, "a connection may be in at most 2 rooms",
                         "4"));
     }
 
     @Test
     void joinFromAnUnknownConnectionAsksTheClientToReconnect() {
-        assertThat(switchboard.join("ghost", "u", new ClientFrame.Join("1", "r")))
+        assertThat(switchboard.join("ghost", new ClientFrame.Join("1", "r")))
                 .isInstanceOfSatisfying(ServerFrame.Error.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_CONNECTION));
     }
@@ -116,11 +116,11 @@ class SwitchboardTest {
     @Test
     void leaveOfARoomNotJoinedIsAnError() {
         switchboard.connect("a", "alice", "");
-        assertThat(switchboard.leave("a", "u", new ClientFrame.Leave("1", "r")))
+        assertThat(switchboard.leave("a", new ClientFrame.Leave("1", "r")))
                 .isInstanceOfSatisfying(ServerFrame.Error.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_IN_ROOM));
-        switchboard.join("a", "u", new ClientFrame.Join("2", "r"));
-        assertThat(switchboard.leave("a", "u", new ClientFrame.Leave("3", "r"))).isEqualTo(new ServerFrame.Ack("3", "leave",
+        switchboard.join("a", new ClientFrame.Join("2", "r"));
+        assertThat(switchboard.leave("a", new ClientFrame.Leave("3", "r"))).isEqualTo(new ServerFrame.Ack("3", "leave",
                 null));
         assertThat(store.members("r")).isEmpty();
     }
@@ -128,8 +128,8 @@ class SwitchboardTest {
     @Test
     void disconnectLeavesEveryRoomAndIsIdempotent() {
         switchboard.connect("a", "alice", "");
-        switchboard.join("a", "u", new ClientFrame.Join(null, "r1"));
-        switchboard.join("a", "u", new ClientFrame.Join(null, "r2"));
+        switchboard.join("a", new ClientFrame.Join(null, "r1"));
+        switchboard.join("a", new ClientFrame.Join(null, "r2"));
 
         assertThat(switchboard.disconnect("a")).containsExactlyInAnyOrder("r1", "r2");
         assertThat(switchboard.disconnect("a")).isEmpty();
@@ -139,19 +139,20 @@ class SwitchboardTest {
 
     @Test
     void pingAnswersWithServerTime() {
-        assertThat(switchboard.ping(new ClientFrame.Ping("p"))).isEqualTo(new ServerFrame.Pong("p", NOW.toEpochMilli()));
+        switchboard.connect("a", "alice", "");
+        assertThat(switchboard.ping("a", new ClientFrame.Ping("p"))).isEqualTo(new ServerFrame.Pong("p", NOW.toEpochMilli()));
     }
 
     @Test
     void dispatchServesEachFrameByItsRoute() {
         switchboard.connect("a", "alice", "");
-        assertThat(switchboard.dispatch("a", "alice", new ClientFrame.Join("1", "r")))
+        assertThat(switchboard.dispatch("a", new ClientFrame.Join("1", "r")))
                 .isEqualTo(new ServerFrame.Ack("1", "join", null, 0L));
-        assertThat(switchboard.dispatch("a", "alice", new ClientFrame.Send("2", "r", "true")))
+        assertThat(switchboard.dispatch("a", new ClientFrame.Send("2", "r", "true")))
                 .isEqualTo(new ServerFrame.Ack("2", "send", "msg-1", 1L));
-        assertThat(switchboard.dispatch("a", "alice", new ClientFrame.Ping("3")))
+        assertThat(switchboard.dispatch("a", new ClientFrame.Ping("3")))
                 .isInstanceOf(ServerFrame.Pong.class);
-        assertThat(switchboard.dispatch("a", "alice", new ClientFrame.Leave("4", "r")))
+        assertThat(switchboard.dispatch("a", new ClientFrame.Leave("4", "r")))
                 .isEqualTo(new ServerFrame.Ack("4", "leave", null));
     }
 }

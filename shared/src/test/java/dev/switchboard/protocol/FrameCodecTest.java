@@ -153,7 +153,8 @@ class FrameCodecTest {
                 new ClientFrame.Join("a", "r"), new ClientFrame.Leave("b", "r"),
                 new ClientFrame.Send("c", "r", "{\"x\":1}"), new ClientFrame.Ping(null),
                 new ClientFrame.Join("d", "r", 41L), new ClientFrame.Resume("e", "r", 0),
-                new ClientFrame.Presence("f", "r"), new ClientFrame.Direct("g", "bob", "[1]")};
+                new ClientFrame.Presence("f", "r"), new ClientFrame.Direct("g", "bob", "[1]"),
+                new ClientFrame.Refresh("h", "eyJ.x.y"), new ClientFrame.Join("i", "inbox~alice")};
         for (ClientFrame frame : client) {
             assertThat(FrameCodec.decodeClient(FrameCodec.encode(frame))).isEqualTo(frame);
         }
@@ -175,5 +176,34 @@ class FrameCodecTest {
     @Test
     void utf8LengthCountsBytes() {
         assertThat(FrameCodec.utf8Length("aé€😀")).isEqualTo(1 + 2 + 3 + 4);
+    }
+
+    @Test
+    void refreshCarriesAToken() {
+        assertThat(FrameCodec.decodeClient("{\"action\":\"refresh\",\"id\":\"7\",\"token\":\"eyJ.a.b\"}"))
+                .isEqualTo(new ClientFrame.Refresh("7", "eyJ.a.b"));
+        assertThatThrownBy(() -> FrameCodec.decodeClient("{\"action\":\"refresh\",\"id\":\"7\"}"))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.MISSING_FIELD);
+                    assertThat(e.frameId()).isEqualTo("7");
+                });
+        assertThatThrownBy(() -> FrameCodec.decodeClient("{\"action\":\"refresh\",\"token\":\""
+                + "x".repeat(Limits.MAX_TOKEN_LENGTH + 1) + "\"}"))
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD));
+        assertThatThrownBy(() -> FrameCodec.decodeClient("{\"action\":\"refresh\",\"token\":7}"))
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD));
+        assertThat(new ClientFrame.Refresh("7", "secret.token.value").toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void aRefreshAckCarriesTheNewExpiryAndTheRoomsLeft() {
+        ServerFrame.Ack ack = new ServerFrame.Ack("7", "refresh", null, null, 1_795_600_000L, List.of("lobby", "x"));
+
+        assertThat(FrameCodec.encode(ack))
+                .isEqualTo("{\"type\":\"ack\",\"id\":\"7\",\"action\":\"refresh\",\"exp\":1795600000,"
+                        + "\"revoked\":[\"lobby\",\"x\"]}");
+        assertThat(FrameCodec.decodeServer(FrameCodec.encode(ack))).contains(ack);
     }
 }

@@ -14,9 +14,9 @@ class RouteTest {
     void tableHasTheThreeSpecialRoutesAndTheActions() {
         assertThat(Arrays.stream(Route.values()).map(Route::key))
                 .containsExactlyInAnyOrder("$connect", "$disconnect", "$default", "join", "leave", "send", "ping",
-                        "resume", "presence", "direct");
+                        "resume", "presence", "direct", "refresh");
         assertThat(Route.actionRoutes()).extracting(Route::key)
-                .containsExactly("join", "leave", "send", "ping", "resume", "presence", "direct");
+                .containsExactly("join", "leave", "send", "ping", "resume", "presence", "direct", "refresh");
     }
 
     @Test

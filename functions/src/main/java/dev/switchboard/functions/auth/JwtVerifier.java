@@ -11,12 +11,16 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.switchboard.core.Capabilities;
+import dev.switchboard.core.Grant;
+import dev.switchboard.protocol.Limits;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,31 +28,36 @@ import java.util.Set;
 /**
  * Verifies JWTs with Nimbus JOSE+JWT: signature (HS256 with a shared secret, or RS256/ES256 with keys from a
  * cached JWKS document, as Cognito user pools publish), {@code exp} (required) and {@code nbf} with 60 s skew,
- * {@code sub} (required), and {@code iss}/{@code aud} when configured. Unsigned ({@code alg: none}) tokens and
- * tokens signed with an algorithm other than the configured ones are rejected.
+ * {@code sub} (required: 1–128 characters, no control characters), the {@link TokenRules} (issuer, audience or
+ * client id, {@code token_use}), and the capability claims (well-formed, or the token is refused). Unsigned
+ * ({@code alg: none}) tokens and tokens signed with an algorithm other than the configured ones are rejected.
+ * Tokens from a JWKS URL must name their issuer and this application's audience or client ids: the same issuer
+ * mints tokens for other applications.
  *
  * <pre>{@code
- * JwtVerifier verifier = JwtVerifier.hs256(secretBytes, Optional.of("https://issuer"), Optional.empty());
+ * JwtVerifier verifier = JwtVerifier.hs256(secretBytes, TokenRules.issuedBy("https://issuer"));
  * VerifiedIdentity who = verifier.verify(token);   // or TokenRejectedException
  * }</pre>
  */
 public final class JwtVerifier {
 
-    /** Largest token accepted; real tokens are a few KB. */
-    public static final int MAX_TOKEN_LENGTH = 8 * 1024;
     static final int MAX_CONTEXT_CLAIMS = 20;
     static final int MAX_CLAIM_LENGTH = 256;
     private static final int MAX_CLOCK_SKEW_SECONDS = 60;
+    private static final String CLIENT_ID = "client_id";
+    private static final String TOKEN_USE = "token_use";
     private static final Set<String> NOT_FOR_CONTEXT = Set.of("sub", "exp", "nbf", "iat", "jti");
 
     private final DefaultJWTProcessor<SecurityContext> processor;
+    private final TokenRules rules;
 
-    private JwtVerifier(JWSVerificationKeySelector<SecurityContext> keys, Optional<String> issuer,
-                        Optional<String> audience) {
+    private JwtVerifier(JWSVerificationKeySelector<SecurityContext> keys, TokenRules rules) {
+        this.rules = rules;
         JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
-        issuer.ifPresent(exact::issuer);
+        rules.issuer().ifPresent(exact::issuer);
+        rules.tokenUse().ifPresent(use -> exact.claim(TOKEN_USE, use));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                audience.map(Set::of).orElse(null), exact.build(), Set.of("sub", "exp"), null);
+                rules.audience().map(Set::of).orElse(null), exact.build(), Set.of("sub", "exp"), null);
         claims.setMaxClockSkew(MAX_CLOCK_SKEW_SECONDS);
         processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(keys);
@@ -56,22 +65,34 @@ public final class JwtVerifier {
     }
 
     /** Tokens signed with HS256 and a shared secret of at least 32 bytes. */
-    public static JwtVerifier hs256(byte[] secret, Optional<String> issuer, Optional<String> audience) {
+    public static JwtVerifier hs256(byte[] secret, TokenRules rules) {
         if (secret.length < 32) {
             throw new IllegalArgumentException("an HS256 secret must be at least 32 bytes");
         }
         return new JwtVerifier(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret)),
-                issuer, audience);
+                rules);
     }
 
-    /** Tokens signed with RS256 or ES256 by a key published in a JWKS document (cached, refreshed on new kid). */
-    public static JwtVerifier jwks(URI jwksUrl, Optional<String> issuer, Optional<String> audience) {
+    /** Tokens signed with HS256 and a shared secret, with a required issuer and audience when given. */
+    public static JwtVerifier hs256(byte[] secret, Optional<String> issuer, Optional<String> audience) {
+        return hs256(secret, TokenRules.none().withIssuer(issuer).withAudience(audience));
+    }
+
+    /**
+     * Tokens signed with RS256 or ES256 by a key published in a JWKS document (cached, refreshed on new kid). The
+     * rules must name the issuer and an audience or client ids.
+     */
+    public static JwtVerifier jwks(URI jwksUrl, TokenRules rules) {
+        if (!rules.bindsToOneApplication()) {
+            throw new IllegalArgumentException("tokens from a JWKS URL need a required issuer and a required "
+                    + "audience or client ids: the issuer also mints tokens for other applications");
+        }
         try {
             JWKSource<SecurityContext> source = JWKSourceBuilder.<SecurityContext>create(jwksUrl.toURL())
                     .retrying(true)
                     .build();
             return new JwtVerifier(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
-                    source), issuer, audience);
+                    source), rules);
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("invalid JWKS URL", e);
         }
@@ -80,17 +101,29 @@ public final class JwtVerifier {
     /** Builds the verifier a configuration asks for; the secret comes from {@code secrets} when given by ARN. */
     public static JwtVerifier from(AuthConfig config, SecretSource secrets) {
         if (config.jwksUrl().isPresent()) {
-            return jwks(config.jwksUrl().get(), config.issuer(), config.audience());
+            return jwks(config.jwksUrl().get(), config.rules());
         }
         String secret = config.secret().orElseGet(() -> secrets.secret(config.secretArn().orElseThrow()));
-        return hs256(secret.getBytes(StandardCharsets.UTF_8), config.issuer(), config.audience());
+        return hs256(secret.getBytes(StandardCharsets.UTF_8), config.rules());
+    }
+
+    /**
+     * The verifier the environment configures (secret from Secrets Manager when given by ARN), or empty when
+     * authentication is off.
+     */
+    public static Optional<JwtVerifier> fromEnvironment(Map<String, String> environment) {
+        AuthConfig config = AuthConfig.from(environment);
+        if (!config.enabled()) {
+            return Optional.empty();
+        }
+        return Optional.of(from(config, arn -> SecretsManagerSecretSource.create().secret(arn)));
     }
 
     public VerifiedIdentity verify(String token) throws TokenRejectedException {
         if (token == null || token.isBlank()) {
             throw new TokenRejectedException("empty token");
         }
-        if (token.length() > MAX_TOKEN_LENGTH) {
+        if (token.length() > Limits.MAX_TOKEN_LENGTH) {
             throw new TokenRejectedException("token too long");
         }
         JWTClaimsSet claims;
@@ -104,17 +137,46 @@ public final class JwtVerifier {
         } catch (JOSEException e) {
             throw new TokenRejectedException("signature could not be checked");
         }
-        return new VerifiedIdentity(claims.getSubject(), contextClaims(claims));
+        String subject = claims.getSubject();
+        if (!Limits.isValidUser(subject)) {
+            // A subject Switchboard cannot use as a user id identifies nobody: the caller is unauthenticated.
+            throw TokenRejectedException.unauthenticated("subject must be 1-" + Limits.MAX_USER_LENGTH
+                    + " characters without control characters");
+        }
+        checkClient(claims);
+        Capabilities capabilities;
+        try {
+            capabilities = Capabilities.fromClaims(claims.getClaim(rules.roomsClaim()),
+                    claims.getClaim(rules.directClaim()));
+        } catch (IllegalArgumentException e) {
+            throw new TokenRejectedException("invalid capabilities: " + e.getMessage());
+        }
+        return new VerifiedIdentity(subject, contextClaims(claims),
+                new Grant(capabilities, claims.getExpirationTime().toInstant()));
+    }
+
+    private void checkClient(JWTClaimsSet claims) throws TokenRejectedException {
+        if (rules.clientIds().isEmpty()) {
+            return;
+        }
+        Object clientId = claims.getClaim(CLIENT_ID);
+        List<String> audience = claims.getAudience();
+        boolean allowed = clientId instanceof String id ? rules.clientIds().contains(id)
+                : clientId == null && audience != null && audience.stream().anyMatch(rules.clientIds()::contains);
+        if (!allowed) {
+            throw new TokenRejectedException("token is for another client");
+        }
     }
 
     /** Claims as strings for the authorizer context: scalars and string lists only, bounded in count and size. */
-    private static Map<String, String> contextClaims(JWTClaimsSet claims) {
+    private Map<String, String> contextClaims(JWTClaimsSet claims) {
         Map<String, String> context = new LinkedHashMap<>();
         for (Map.Entry<String, Object> claim : claims.getClaims().entrySet()) {
             if (context.size() == MAX_CONTEXT_CLAIMS) {
                 break;
             }
-            if (NOT_FOR_CONTEXT.contains(claim.getKey())) {
+            if (NOT_FOR_CONTEXT.contains(claim.getKey()) || claim.getKey().equals(rules.roomsClaim())
+                    || claim.getKey().equals(rules.directClaim())) {
                 continue;
             }
             String value = asString(claim.getValue());

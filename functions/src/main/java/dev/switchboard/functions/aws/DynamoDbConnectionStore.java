@@ -1,14 +1,20 @@
 package dev.switchboard.functions.aws;
 
+import static dev.switchboard.functions.aws.SwitchboardTable.CONNECTION;
 import static dev.switchboard.functions.aws.SwitchboardTable.META;
-import static dev.switchboard.functions.aws.SwitchboardTable.ROOM;
+import static dev.switchboard.functions.aws.SwitchboardTable.connectionIdOf;
 import static dev.switchboard.functions.aws.SwitchboardTable.connectionKey;
+import static dev.switchboard.functions.aws.SwitchboardTable.key;
 import static dev.switchboard.functions.aws.SwitchboardTable.roomKey;
 import static dev.switchboard.functions.aws.SwitchboardTable.userKey;
 
+import dev.switchboard.core.Capabilities;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.ConnectionStore;
+import dev.switchboard.core.Grant;
 import dev.switchboard.core.JoinResult;
+import dev.switchboard.core.Rights;
+import dev.switchboard.core.RoomMember;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,26 +25,27 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import java.util.function.Consumer;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
-import software.amazon.awssdk.enhanced.dynamodb.Key;
-import software.amazon.awssdk.enhanced.dynamodb.model.BatchWriteItemEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.BatchWriteResult;
-import software.amazon.awssdk.enhanced.dynamodb.model.ConditionCheck;
-import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
-import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.TransactDeleteItemEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.WriteBatch;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * {@link ConnectionStore} on one DynamoDB table (layout in {@link SwitchboardTable}), through the Enhanced
- * Client with a static schema. Members are listed with Query on the room's partition; nothing ever Scans.
+ * {@link ConnectionStore} on one DynamoDB table (layout in {@link SwitchboardTable}). The connection's row holds its
+ * grant and its rooms, so routes decide from one consistent read; a join or refresh then writes conditionally on the
+ * revision it read, and the room limit is a condition of the join's own transaction. Members are listed with Query
+ * on the room's partition; nothing ever Scans. Rows are immutable items on static schemas; the writes that change
+ * part of a row are update expressions.
  *
  * <pre>{@code
  * ConnectionStore store = DynamoDbConnectionStore.create(DynamoDbClient.create(), "switchboard");
@@ -46,36 +53,38 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 public final class DynamoDbConnectionStore implements ConnectionStore {
 
-    private static final Expression EXISTS = Expression.builder().expression("attribute_exists(pk)").build();
-    private static final Expression NOT_EXISTS = Expression.builder().expression("attribute_not_exists(pk)").build();
     private static final int BATCH_LIMIT = 25;
     private static final int MAX_BATCH_ROUNDS = 8;
     private static final String CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailed";
+    private static final String TRANSACTION_CONFLICT = "TransactionConflict";
+    /** Tries of a write that only conflicted with a concurrent transaction and decides nothing itself. */
+    private static final int MAX_CONFLICT_ATTEMPTS = 5;
+    private static final AttributeValue ONE = AttributeValue.fromN("1");
 
-    private final DynamoDbEnhancedClient enhanced;
-    private final DynamoDbTable<StoreItem> table;
+    private final DynamoDbClient dynamoDb;
+    private final String table;
     private final int shards;
 
     /**
      * @param shards partitions each room's membership is spread over; every function on one table must use the
      *               same value
      */
-    public DynamoDbConnectionStore(DynamoDbEnhancedClient enhanced, String tableName, int shards) {
+    public DynamoDbConnectionStore(DynamoDbClient dynamoDb, String table, int shards) {
         if (shards < 1) {
             throw new IllegalArgumentException("shards must be at least 1");
         }
-        this.enhanced = Objects.requireNonNull(enhanced, "enhanced");
-        this.table = enhanced.table(Objects.requireNonNull(tableName, "tableName"), StoreItem.SCHEMA);
+        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+        this.table = Objects.requireNonNull(table, "table");
         this.shards = shards;
     }
 
-    public static DynamoDbConnectionStore create(DynamoDbClient dynamoDb, String tableName) {
-        return create(dynamoDb, tableName, 1);
+    /** A store whose rooms are one partition each. */
+    public static DynamoDbConnectionStore create(DynamoDbClient dynamoDb, String table) {
+        return create(dynamoDb, table, 1);
     }
 
-    public static DynamoDbConnectionStore create(DynamoDbClient dynamoDb, String tableName, int shards) {
-        return new DynamoDbConnectionStore(DynamoDbEnhancedClient.builder().dynamoDbClient(dynamoDb).build(),
-                tableName, shards);
+    public static DynamoDbConnectionStore create(DynamoDbClient dynamoDb, String table, int shards) {
+        return new DynamoDbConnectionStore(dynamoDb, table, shards);
     }
 
     /** The partition holding the connection's membership row of a room. */
@@ -86,100 +95,140 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
     @Override
     public void register(Connection connection) {
         long expiresAt = connection.expiresAt().getEpochSecond();
-        StoreItem meta = StoreItem.of(connectionKey(connection.connectionId()), META, connection.userId(), expiresAt);
-        meta.connectedAt(connection.connectedAt().toEpochMilli());
-        meta.sourceIp(connection.sourceIp().isEmpty() ? null : connection.sourceIp());
-        StoreItem byUser = StoreItem.of(userKey(connection.userId()), connectionKey(connection.connectionId()),
-                connection.userId(), expiresAt);
-        enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
-                .addPutItem(table, meta)
-                .addPutItem(table, byUser)
-                .build());
+        Grant grant = connection.grant();
+        ConnectionItem meta = new ConnectionItem(connectionKey(connection.connectionId()), META, connection.userId(),
+                connection.connectedAt().toEpochMilli(),
+                connection.sourceIp().isEmpty() ? null : connection.sourceIp(), expiresAt,
+                grant.capabilities().compact(), epochSeconds(grant.expiresAt()), Map.of(), 0L);
+        MemberItem byUser = new MemberItem(userKey(connection.userId()), connectionKey(connection.connectionId()),
+                connection.userId(), null, expiresAt);
+        dynamoDb.transactWriteItems(r -> r.transactItems(
+                TransactWriteItem.builder().put(p -> p.tableName(table)
+                        .item(ConnectionItem.SCHEMA.itemToMap(meta, true))).build(),
+                TransactWriteItem.builder().put(p -> p.tableName(table)
+                        .item(MemberItem.SCHEMA.itemToMap(byUser, true))).build()));
     }
 
     @Override
     public Optional<Connection> find(String connectionId) {
-        StoreItem meta = table.getItem(r -> r.key(key(connectionKey(connectionId), META)).consistentRead(true));
-        return Optional.ofNullable(meta).map(m -> toConnection(connectionId, m));
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table)
+                .key(key(connectionKey(connectionId), META)).consistentRead(true)).item();
+        return read(item).map(meta -> toConnection(connectionId, meta));
+    }
+
+    /** The row as an item; empty when absent or written before a connection's rooms lived on it (reconnect). */
+    private static Optional<ConnectionItem> read(Map<String, AttributeValue> item) {
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        ConnectionItem meta = ConnectionItem.SCHEMA.mapToItem(item);
+        return meta.rooms() == null || meta.revision() == null ? Optional.empty() : Optional.of(meta);
     }
 
     @Override
     public Set<String> remove(String connectionId) {
         String connectionKey = connectionKey(connectionId);
-        List<Key> deletes = new ArrayList<>();
-        Set<String> rooms = new LinkedHashSet<>();
-        for (StoreItem item : partition(connectionKey)) {
-            deletes.add(key(connectionKey, item.sk()));
-            if (META.equals(item.sk()) && item.userId() != null) {
-                deletes.add(key(userKey(item.userId()), connectionKey));
-            } else if (item.sk().startsWith(ROOM)) {
-                String room = item.sk().substring(ROOM.length());
-                rooms.add(room);
-                deletes.add(key(memberPartition(room, connectionId), connectionKey));
-            }
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table)
+                .key(key(connectionKey, META)).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Set.of();
         }
+        ConnectionItem meta = ConnectionItem.SCHEMA.mapToItem(item);
+        List<Map<String, AttributeValue>> deletes = new ArrayList<>();
+        deletes.add(key(connectionKey, META));
+        if (meta.userId() != null) {
+            deletes.add(key(userKey(meta.userId()), connectionKey));
+        }
+        Set<String> rooms = new LinkedHashSet<>(meta.rooms() == null ? Set.of() : meta.rooms().keySet());
+        rooms.forEach(room -> deletes.add(key(memberPartition(room, connectionId), connectionKey)));
         deleteAll(deletes);
         return rooms;
     }
 
     @Override
-    public JoinResult join(String connectionId, String room, int maxRooms) {
-        String connectionKey = connectionKey(connectionId);
-        StoreItem meta = null;
-        int roomCount = 0;
-        for (StoreItem item : partition(connectionKey)) {
-            if (META.equals(item.sk())) {
-                meta = item;
-            } else if (item.sk().equals(ROOM + room)) {
-                return JoinResult.ALREADY_MEMBER;
-            } else if (item.sk().startsWith(ROOM)) {
-                roomCount++;
-            }
-        }
-        if (meta == null) {
-            return JoinResult.UNKNOWN_CONNECTION;
-        }
-        if (roomCount >= maxRooms) {
-            // Checked before writing: two joins racing at the cap can both pass, so the cap may be exceeded by
-            // the number of concurrent joins of one connection (a client sends its frames one after another).
-            return JoinResult.TOO_MANY_ROOMS;
-        }
-        StoreItem reverse = StoreItem.of(connectionKey, ROOM + room, meta.userId(), meta.expiresAt());
-        StoreItem member = StoreItem.of(memberPartition(room, connectionId), connectionKey, meta.userId(),
-                meta.expiresAt());
+    public JoinResult join(Connection seen, String room, Rights rights, int maxRooms) {
+        String connectionKey = connectionKey(seen.connectionId());
+        Expression update = Expression.builder()
+                .expression("SET #rooms.#room = :rights ADD #revision :one")
+                .expressionNames(Map.of("#rooms", ConnectionItem.ROOMS, "#room", room,
+                        "#revision", ConnectionItem.REVISION))
+                .expressionValues(Map.of(":rights", AttributeValue.fromS(rights.code()), ":one", ONE))
+                .build();
+        // Exists, not changed since read, not in the room, under the limit: all in the write itself, so racing
+        // joins of one connection cannot pass the limit together.
+        Expression condition = Expression.builder()
+                .expression("#revision = :seen AND size(#rooms) < :max AND attribute_not_exists(#rooms.#room)")
+                .expressionNames(Map.of("#rooms", ConnectionItem.ROOMS, "#room", room,
+                        "#revision", ConnectionItem.REVISION))
+                .expressionValues(Map.of(":seen", number(seen.revision()), ":max", number(maxRooms)))
+                .build();
+        MemberItem member = new MemberItem(memberPartition(room, seen.connectionId()), connectionKey, seen.userId(),
+                rights.code(), seen.expiresAt().getEpochSecond());
         try {
-            enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
-                    .addConditionCheck(table, ConditionCheck.builder().key(key(connectionKey, META))
-                            .conditionExpression(EXISTS).build())
-                    .addPutItem(table, TransactPutItemEnhancedRequest.builder(StoreItem.class).item(reverse)
-                            .conditionExpression(NOT_EXISTS).build())
-                    .addPutItem(table, member)
-                    .build());
+            dynamoDb.transactWriteItems(r -> r.transactItems(
+                    TransactWriteItem.builder().update(update(key(connectionKey, META), update, condition)).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName(table)
+                            .item(MemberItem.SCHEMA.itemToMap(member, true))).build()));
             return JoinResult.JOINED;
         } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.cancellationReasons();
-            if (failedCondition(reasons, 0)) {
+            if (conflicted(e)) {
+                return JoinResult.CHANGED;
+            }
+            if (!failedCondition(e.cancellationReasons(), 0)) {
+                throw e;
+            }
+            // Why the condition failed, from the row as the transaction found it (or, where the store does not
+            // return it, as it is now).
+            Map<String, AttributeValue> old = itemOf(e.cancellationReasons().getFirst());
+            Optional<Connection> current = old != null
+                    ? read(old).map(meta -> toConnection(seen.connectionId(), meta)) : find(seen.connectionId());
+            if (current.isEmpty()) {
                 return JoinResult.UNKNOWN_CONNECTION;
             }
-            if (failedCondition(reasons, 1)) {
+            if (current.get().isIn(room)) {
                 return JoinResult.ALREADY_MEMBER;
             }
-            throw e;
+            if (current.get().revision() != seen.revision()) {
+                return JoinResult.CHANGED;
+            }
+            return current.get().rooms().size() >= maxRooms ? JoinResult.TOO_MANY_ROOMS : JoinResult.CHANGED;
         }
     }
 
     @Override
     public boolean leave(String connectionId, String room) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return leaveOnce(connectionId, room);
+            } catch (TransactionCanceledException e) {
+                if (!conflicted(e) || attempt == MAX_CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+                sleep(Duration.ofMillis(5L * attempt));
+            }
+        }
+    }
+
+    private boolean leaveOnce(String connectionId, String room) {
         String connectionKey = connectionKey(connectionId);
+        Expression update = Expression.builder()
+                .expression("REMOVE #rooms.#room ADD #revision :one")
+                .expressionNames(Map.of("#rooms", ConnectionItem.ROOMS, "#room", room,
+                        "#revision", ConnectionItem.REVISION))
+                .expressionValues(Map.of(":one", ONE))
+                .build();
+        Expression condition = Expression.builder()
+                .expression("attribute_exists(#rooms.#room)")
+                .expressionNames(Map.of("#rooms", ConnectionItem.ROOMS, "#room", room))
+                .build();
         try {
-            enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
-                    .addDeleteItem(table, TransactDeleteItemEnhancedRequest.builder()
-                            .key(key(connectionKey, ROOM + room)).conditionExpression(EXISTS).build())
-                    .addDeleteItem(table, key(memberPartition(room, connectionId), connectionKey))
-                    .build());
+            dynamoDb.transactWriteItems(r -> r.transactItems(
+                    TransactWriteItem.builder().update(update(key(connectionKey, META), update, condition)).build(),
+                    TransactWriteItem.builder().delete(d -> d.tableName(table)
+                            .key(key(memberPartition(room, connectionId), connectionKey))).build()));
             return true;
         } catch (TransactionCanceledException e) {
-            if (failedCondition(e.cancellationReasons(), 0)) {
+            if (!conflicted(e) && failedCondition(e.cancellationReasons(), 0)) {
                 return false;
             }
             throw e;
@@ -187,20 +236,63 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
     }
 
     @Override
-    public boolean isMember(String connectionId, String room) {
-        return table.getItem(r -> r.key(key(connectionKey(connectionId), ROOM + room)).consistentRead(true)) != null;
-    }
-
-    @Override
-    public Set<String> roomsOf(String connectionId) {
-        Set<String> rooms = new LinkedHashSet<>();
-        table.query(QueryEnhancedRequest.builder()
-                        .queryConditional(QueryConditional.sortBeginsWith(key(connectionKey(connectionId), ROOM)))
-                        .consistentRead(true)
-                        .build())
-                .items()
-                .forEach(item -> rooms.add(item.sk().substring(ROOM.length())));
-        return rooms;
+    public JoinResult regrant(Connection seen, Grant grant, Map<String, Rights> rooms) {
+        String connectionKey = connectionKey(seen.connectionId());
+        Map<String, AttributeValue> roomCodes = new HashMap<>();
+        rooms.forEach((room, rights) -> {
+            if (seen.isIn(room)) {
+                roomCodes.put(room, AttributeValue.fromS(rights.code()));
+            }
+        });
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":capabilities", AttributeValue.fromS(grant.capabilities().compact()),
+                ":rooms", AttributeValue.fromM(roomCodes),
+                ":one", ONE, ":seen", number(seen.revision())));
+        String expiry;
+        if (grant.expiresAt() == null) {
+            expiry = " REMOVE #tokenExp";
+        } else {
+            // Continues the SET clause.
+            expiry = ", #tokenExp = :tokenExp";
+            values.put(":tokenExp", number(grant.expiresAt().getEpochSecond()));
+        }
+        Map<String, String> names = Map.of("#capabilities", ConnectionItem.CAPABILITIES,
+                "#tokenExp", ConnectionItem.TOKEN_EXP, "#rooms", ConnectionItem.ROOMS,
+                "#revision", ConnectionItem.REVISION);
+        Update meta = Update.builder().tableName(table).key(key(connectionKey, META))
+                .updateExpression("SET #capabilities = :capabilities, #rooms = :rooms" + expiry
+                        + " ADD #revision :one")
+                .conditionExpression("#revision = :seen")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder().update(meta).build());
+        seen.rooms().forEach((room, old) -> {
+            Map<String, AttributeValue> member = key(memberPartition(room, seen.connectionId()), connectionKey);
+            Rights now = rooms.get(room);
+            if (now == null) {
+                writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(member)).build());
+            } else if (!now.equals(old)) {
+                writes.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(member)
+                        .updateExpression("SET #rights = :rights")
+                        .expressionAttributeNames(Map.of("#rights", MemberItem.RIGHTS))
+                        .expressionAttributeValues(Map.of(":rights", AttributeValue.fromS(now.code())))).build());
+            }
+        });
+        try {
+            dynamoDb.transactWriteItems(r -> r.transactItems(writes));
+            return JoinResult.JOINED;
+        } catch (TransactionCanceledException e) {
+            if (conflicted(e)) {
+                return JoinResult.CHANGED;
+            }
+            if (!failedCondition(e.cancellationReasons(), 0)) {
+                throw e;
+            }
+            return find(seen.connectionId()).isEmpty() ? JoinResult.UNKNOWN_CONNECTION : JoinResult.CHANGED;
+        }
     }
 
     @Override
@@ -210,66 +302,76 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
 
     @Override
     public List<String> members(String room, int shard) {
-        return idsInPartition(roomKey(room, shard));
+        List<String> ids = new ArrayList<>();
+        queryConnections(roomKey(room, shard), Integer.MAX_VALUE, SwitchboardTable.SORT_KEY,
+                item -> ids.add(connectionIdOf(item.get(SwitchboardTable.SORT_KEY).s())));
+        return ids;
     }
 
     @Override
-    public Map<String, String> memberUsers(String room, int limit) {
-        Map<String, String> users = new HashMap<>();
-        for (int shard = 0; shard < shards && users.size() < limit; shard++) {
-            QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
-                    .queryConditional(QueryConditional.sortBeginsWith(
-                            key(roomKey(room, shard), SwitchboardTable.CONNECTION)))
-                    .attributesToProject(SwitchboardTable.SORT_KEY, "userId")
-                    .consistentRead(true);
-            if (limit < Integer.MAX_VALUE) {
-                // Pages no bigger than needed: asking whether a room has more than N members reads N + 1 rows.
-                query.limit(Math.max(1, limit - users.size()));
-            }
-            for (StoreItem item : table.query(query.build()).items()) {
-                if (users.size() == limit) {
-                    break;
-                }
-                users.put(item.sk().substring(SwitchboardTable.CONNECTION.length()), item.userId());
-            }
+    public List<RoomMember> roomMembers(String room, int limit) {
+        List<RoomMember> members = new ArrayList<>();
+        for (int shard = 0; shard < shards && members.size() < limit; shard++) {
+            queryConnections(roomKey(room, shard), limit - members.size(),
+                    SwitchboardTable.SORT_KEY + ", " + ConnectionItem.USER_ID + ", " + MemberItem.RIGHTS, item -> {
+                        MemberItem member = MemberItem.SCHEMA.mapToItem(item);
+                        members.add(new RoomMember(connectionIdOf(member.sk()), member.userId(),
+                                member.rights() == null ? Rights.NONE : Rights.fromCode(member.rights())));
+                    });
         }
-        return users;
+        return members;
     }
 
     @Override
     public List<String> connectionsOf(String userId) {
-        return idsInPartition(userKey(userId));
-    }
-
-    /**
-     * Connection ids of a ROOM# or USER# partition: the rows whose sort key is {@code CONN#<id>} (a room's
-     * partition also holds its sequence counter). Read consistently: a sender must see a member whose join
-     * finished before its read, or a resuming member could miss a message both live and in its history page.
-     */
-    private List<String> idsInPartition(String partitionKey) {
         List<String> ids = new ArrayList<>();
-        table.query(QueryEnhancedRequest.builder()
-                        .queryConditional(QueryConditional.sortBeginsWith(
-                                key(partitionKey, SwitchboardTable.CONNECTION)))
-                        .attributesToProject(SwitchboardTable.SORT_KEY)
-                        .consistentRead(true)
-                        .build())
-                .items()
-                .forEach(item -> ids.add(item.sk().substring(SwitchboardTable.CONNECTION.length())));
+        queryConnections(userKey(userId), Integer.MAX_VALUE, SwitchboardTable.SORT_KEY,
+                item -> ids.add(connectionIdOf(item.get(SwitchboardTable.SORT_KEY).s())));
         return ids;
     }
 
-    private Iterable<StoreItem> partition(String partitionKey) {
-        return table.query(QueryEnhancedRequest.builder()
-                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(partitionKey).build()))
-                .consistentRead(true)
-                .build()).items();
+    /**
+     * The {@code CONN#<id>} rows of a ROOM# or USER# partition (a room's partition also holds its sequence counter),
+     * at most {@code limit}. Read consistently: a sender must see a member whose join finished before its read, or a
+     * resuming member could miss a message both live and in its history page.
+     */
+    private void queryConnections(String partitionKey, int limit, String projection,
+                                  Consumer<Map<String, AttributeValue>> each) {
+        Map<String, AttributeValue> start = null;
+        int seen = 0;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :conn)")
+                    .expressionAttributeNames(Map.of("#pk", SwitchboardTable.PARTITION_KEY,
+                            "#sk", SwitchboardTable.SORT_KEY))
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partitionKey),
+                            ":conn", AttributeValue.fromS(CONNECTION)))
+                    .projectionExpression(projection)
+                    .consistentRead(true)
+                    .exclusiveStartKey(start);
+            if (limit < Integer.MAX_VALUE) {
+                // Pages no bigger than needed: asking whether a room has more than N members reads N + 1 rows.
+                query.limit(Math.max(1, limit - seen));
+            }
+            QueryResponse response = dynamoDb.query(query.build());
+            for (Map<String, AttributeValue> item : response.items()) {
+                if (seen == limit) {
+                    return;
+                }
+                each.accept(item);
+                seen++;
+            }
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null && seen < limit);
     }
 
     /** Deletes keys in batches of 25, re-sending what DynamoDB leaves unprocessed (with a short backoff). */
-    private void deleteAll(List<Key> keys) {
+    private void deleteAll(List<Map<String, AttributeValue>> keys) {
         for (int start = 0; start < keys.size(); start += BATCH_LIMIT) {
-            List<Key> pending = keys.subList(start, Math.min(keys.size(), start + BATCH_LIMIT));
+            List<WriteRequest> pending = keys.subList(start, Math.min(keys.size(), start + BATCH_LIMIT)).stream()
+                    .map(k -> WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(k).build()).build())
+                    .toList();
             for (int round = 0; !pending.isEmpty(); round++) {
                 if (round == MAX_BATCH_ROUNDS) {
                     throw new IllegalStateException(pending.size() + " deletes still unprocessed after "
@@ -278,13 +380,43 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
                 if (round > 0) {
                     sleep(Duration.ofMillis(25L << round));
                 }
-                WriteBatch.Builder<StoreItem> batch = WriteBatch.builder(StoreItem.class).mappedTableResource(table);
-                pending.forEach(batch::addDeleteItem);
-                BatchWriteResult result = enhanced.batchWriteItem(BatchWriteItemEnhancedRequest.builder()
-                        .addWriteBatch(batch.build()).build());
-                pending = result.unprocessedDeleteItemsForTable(table);
+                List<WriteRequest> batch = pending;
+                BatchWriteItemResponse response = dynamoDb.batchWriteItem(r -> r.requestItems(Map.of(table, batch)));
+                pending = response.unprocessedItems().getOrDefault(table, List.of());
             }
         }
+    }
+
+    private Update update(Map<String, AttributeValue> key, Expression update, Expression condition) {
+        Map<String, String> names = new HashMap<>(update.expressionNames());
+        names.putAll(condition.expressionNames());
+        Map<String, AttributeValue> values = new HashMap<>();
+        if (update.expressionValues() != null) {
+            values.putAll(update.expressionValues());
+        }
+        if (condition.expressionValues() != null) {
+            values.putAll(condition.expressionValues());
+        }
+        return Update.builder().tableName(table).key(key)
+                .updateExpression(update.expression())
+                .conditionExpression(condition.expression())
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values.isEmpty() ? null : values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    /**
+     * Another transaction was changing one of the same rows at the moment (DynamoDB cancels rather than waits):
+     * nothing was written, and the caller may read again and retry.
+     */
+    private static boolean conflicted(TransactionCanceledException e) {
+        return e.hasCancellationReasons()
+                && e.cancellationReasons().stream().anyMatch(r -> TRANSACTION_CONFLICT.equals(r.code()));
+    }
+
+    private static Map<String, AttributeValue> itemOf(CancellationReason reason) {
+        return reason.hasItem() ? reason.item() : null;
     }
 
     private static boolean failedCondition(List<CancellationReason> reasons, int index) {
@@ -292,14 +424,24 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
                 && CONDITIONAL_CHECK_FAILED.equals(reasons.get(index).code());
     }
 
-    private static Connection toConnection(String connectionId, StoreItem meta) {
+    private static Connection toConnection(String connectionId, ConnectionItem meta) {
         Instant connectedAt = Instant.ofEpochMilli(meta.connectedAt() == null ? 0 : meta.connectedAt());
         Instant expiresAt = Instant.ofEpochSecond(meta.expiresAt() == null ? 0 : meta.expiresAt());
-        return new Connection(connectionId, meta.userId(), connectedAt, meta.sourceIp(), expiresAt);
+        Capabilities capabilities = meta.capabilities() == null ? Capabilities.NONE
+                : Capabilities.fromCompact(meta.capabilities());
+        Instant tokenExp = meta.tokenExp() == null ? null : Instant.ofEpochSecond(meta.tokenExp());
+        Map<String, Rights> rooms = new HashMap<>();
+        meta.rooms().forEach((room, code) -> rooms.put(room, Rights.fromCode(code)));
+        return new Connection(connectionId, meta.userId(), connectedAt, meta.sourceIp(), expiresAt,
+                new Grant(capabilities, tokenExp), rooms, meta.revision());
     }
 
-    private static Key key(String partition, String sort) {
-        return Key.builder().partitionValue(partition).sortValue(sort).build();
+    private static Long epochSeconds(Instant instant) {
+        return instant == null ? null : instant.getEpochSecond();
+    }
+
+    private static AttributeValue number(long value) {
+        return AttributeValue.fromN(Long.toString(value));
     }
 
     private static void sleep(Duration delay) {
@@ -307,7 +449,7 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
             Thread.sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while retrying unprocessed deletes", e);
+            throw new IllegalStateException("interrupted while retrying a write", e);
         }
     }
 }

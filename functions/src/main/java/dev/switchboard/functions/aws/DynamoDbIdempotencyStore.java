@@ -9,7 +9,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * {@link IdempotencyStore} in the single table: one row per key ({@code MSGID#<room>#<user>#<id> / MSGID}),
+ * {@link IdempotencyStore} in the single table: one row per key ({@code MSGID#<room>#<user>#<id> / MSGID}, each
+ * part encoded by {@link SwitchboardTable#part}),
  * claimed with a conditional put, completed with the message id and seq, expiring by TTL.
  *
  * <pre>{@code
@@ -17,8 +18,6 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * }</pre>
  */
 public final class DynamoDbIdempotencyStore implements IdempotencyStore {
-
-    private static final String SORT = "MSGID";
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -29,12 +28,12 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public Claim claim(String key, Instant now, Instant expiresAt, Instant staleBefore) {
+    public Claim claim(SendKey key, Instant now, Instant expiresAt, Instant staleBefore) {
         try {
             dynamoDb.putItem(r -> r.tableName(table)
                     .item(Map.of(
-                            SwitchboardTable.PARTITION_KEY, AttributeValue.fromS(key),
-                            SwitchboardTable.SORT_KEY, AttributeValue.fromS(SORT),
+                            SwitchboardTable.PARTITION_KEY, AttributeValue.fromS(SwitchboardTable.sendKey(key)),
+                            SwitchboardTable.SORT_KEY, AttributeValue.fromS(SwitchboardTable.SEND_SORT),
                             "claimedAt", number(now.toEpochMilli()),
                             SwitchboardTable.TTL_ATTRIBUTE, number(expiresAt.getEpochSecond())))
                     // Free, expired (TTL not yet run), or abandoned by a claimant that never completed.
@@ -55,15 +54,14 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public void complete(String key, String messageId, long seq) {
+    public void complete(SendKey key, String messageId, long seq) {
         dynamoDb.updateItem(r -> r.tableName(table).key(key(key))
                 .updateExpression("SET messageId = :id, seq = :seq")
                 .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(messageId), ":seq", number(seq))));
     }
 
-    private static Map<String, AttributeValue> key(String key) {
-        return Map.of(SwitchboardTable.PARTITION_KEY, AttributeValue.fromS(key),
-                SwitchboardTable.SORT_KEY, AttributeValue.fromS(SORT));
+    private static Map<String, AttributeValue> key(SendKey key) {
+        return SwitchboardTable.key(SwitchboardTable.sendKey(key), SwitchboardTable.SEND_SORT);
     }
 
     private static AttributeValue number(long value) {

@@ -24,8 +24,6 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  */
 public final class DynamoDbRoomHistory implements RoomHistory {
 
-    private static final String COUNTER = "SEQ";
-    private static final String HISTORY = "HIST#";
     private static final String SEQ_FORMAT = "%020d";
 
     private final DynamoDbClient dynamoDb;
@@ -64,7 +62,7 @@ public final class DynamoDbRoomHistory implements RoomHistory {
     @Override
     public void append(ServerFrame.Message message, Instant expiresAt) {
         dynamoDb.putItem(r -> r.tableName(table).item(Map.of(
-                SwitchboardTable.PARTITION_KEY, AttributeValue.fromS(HISTORY + message.room()),
+                SwitchboardTable.PARTITION_KEY, AttributeValue.fromS(SwitchboardTable.historyKey(message.room())),
                 SwitchboardTable.SORT_KEY, AttributeValue.fromS(SEQ_FORMAT.formatted(message.seq())),
                 "messageId", AttributeValue.fromS(message.id()),
                 "from", AttributeValue.fromS(message.from()),
@@ -82,7 +80,7 @@ public final class DynamoDbRoomHistory implements RoomHistory {
             QueryResponse response = dynamoDb.query(r -> r.tableName(table)
                     .keyConditionExpression("pk = :pk AND sk > :after")
                     .expressionAttributeValues(Map.of(
-                            ":pk", AttributeValue.fromS(HISTORY + room),
+                            ":pk", AttributeValue.fromS(SwitchboardTable.historyKey(room)),
                             ":after", AttributeValue.fromS(SEQ_FORMAT.formatted(after))))
                     .consistentRead(true)
                     .limit(limit)
@@ -106,7 +104,6 @@ public final class DynamoDbRoomHistory implements RoomHistory {
     }
 
     private static Map<String, AttributeValue> counterKey(String room) {
-        return Map.of(SwitchboardTable.PARTITION_KEY, AttributeValue.fromS(SwitchboardTable.roomKey(room)),
-                SwitchboardTable.SORT_KEY, AttributeValue.fromS(COUNTER));
+        return SwitchboardTable.key(SwitchboardTable.roomKey(room), SwitchboardTable.COUNTER);
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.functions.aws;
 
+import dev.switchboard.core.ConnectionCloser;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Sender;
 import java.util.Objects;
@@ -15,15 +16,16 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.model.LimitExceed
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.PayloadTooLargeException;
 
 /**
- * {@link Sender} over the API Gateway Management API: {@code POST @connections/{id}}. The SDK's exceptions stop
- * here and become {@link SendOutcome}s; retries are the broadcaster's job, so the client should be built
- * without SDK retries ({@link AwsClients#managementApi}).
+ * {@link Sender} and {@link ConnectionCloser} over the API Gateway Management API: {@code POST @connections/{id}}
+ * and {@code DELETE @connections/{id}}. The SDK's exceptions stop here and become {@link SendOutcome}s or log lines;
+ * retries are the broadcaster's job, so the client should be built without SDK retries
+ * ({@link AwsClients#managementApi}).
  *
  * <pre>{@code
  * Sender sender = new ManagementApiSender(AwsClients.managementApi(endpoint, Region.US_EAST_1, credentials));
  * }</pre>
  */
-public final class ManagementApiSender implements Sender {
+public final class ManagementApiSender implements Sender, ConnectionCloser {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementApiSender.class);
 
@@ -53,6 +55,18 @@ public final class ManagementApiSender implements Sender {
         } catch (SdkClientException e) {
             // I/O failure or timeout before a response: worth retrying.
             return SendOutcome.TRANSIENT_FAILURE;
+        }
+    }
+
+    /** Closes the connection; one already gone (410) is what was wanted, anything else is logged. */
+    @Override
+    public void close(String connectionId) {
+        try {
+            client.deleteConnection(r -> r.connectionId(connectionId));
+        } catch (GoneException e) {
+            LOG.debug("connection {} was already closed", connectionId);
+        } catch (AwsServiceException | SdkClientException e) {
+            LOG.error("@connections could not close connection {}: {}", connectionId, e.toString());
         }
     }
 

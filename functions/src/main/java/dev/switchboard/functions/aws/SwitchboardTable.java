@@ -1,7 +1,10 @@
 package dev.switchboard.functions.aws;
 
+import dev.switchboard.core.IdempotencyStore;
+import java.util.Map;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -14,17 +17,23 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 /**
  * The single table's layout. Keys (all strings):
  * <ul>
- *   <li>{@code CONN#<id> / META}: the connection (userId, connectedAt, sourceIp, expiresAt)</li>
- *   <li>{@code CONN#<id> / ROOM#<room>}: the rooms of a connection, so one Query finds them on disconnect</li>
- *   <li>{@code ROOM#<room> / CONN#<id>}: a room's members, listed by Query to broadcast (never Scan); with
- *       {@code SWITCHBOARD_ROOM_SHARDS} = n > 1, a member whose id hashes to shard k > 0 lives in
+ *   <li>{@code CONN#<id> / META}: the connection (userId, connectedAt, sourceIp, expiresAt), its token's grant
+ *       (capabilities, tokenExp), its rooms as a map of room to rights, and a revision that every change of rooms
+ *       or grant increments; every route reads this one row</li>
+ *   <li>{@code ROOM#<room> / CONN#<id>}: a room's members with their user and rights, listed by Query to broadcast
+ *       (never Scan); with {@code SWITCHBOARD_ROOM_SHARDS} = n > 1, a member whose id hashes to shard k > 0 lives in
  *       {@code ROOM#<room>#<k>} instead, so a huge room is n partitions that n workers can read at once</li>
  *   <li>{@code USER#<userId> / CONN#<id>}: a user's connections</li>
  *   <li>{@code ROOM#<room> / SEQ}: the room's message counter (UpdateItem ADD)</li>
  *   <li>{@code HIST#<room> / <seq, 20 digits>}: the room's messages, kept for the history retention</li>
  *   <li>{@code MSGID#<room>#<user>#<id> / MSGID}: a send's idempotency record</li>
  * </ul>
- * Every row carries {@code expiresAt} (epoch seconds, the table's TTL attribute), so rows of connections whose
+ * Every part that comes from outside (room, user id, client id, connection id) goes through {@link #part}, which
+ * escapes {@code #} and {@code %}: a key's parts can then be told apart whatever characters they hold, so two
+ * different sends or users never share a row. Room names and API Gateway's connection ids contain neither
+ * character, so their keys read as they are.
+ *
+ * <p>Every row carries {@code expiresAt} (epoch seconds, the table's TTL attribute), so rows of connections whose
  * {@code $disconnect} never came disappear on their own.
  *
  * <pre>{@code
@@ -40,7 +49,12 @@ public final class SwitchboardTable {
     static final String CONNECTION = "CONN#";
     static final String ROOM = "ROOM#";
     static final String USER = "USER#";
+    static final String HISTORY = "HIST#";
+    static final String SEND = "MSGID#";
     static final String META = "META";
+    static final String COUNTER = "SEQ";
+    static final String SEND_SORT = "MSGID";
+    private static final char SEPARATOR = '#';
 
     private SwitchboardTable() {
     }
@@ -78,23 +92,60 @@ public final class SwitchboardTable {
         }
     }
 
+    /**
+     * One outside-supplied part of a key, with {@code %} and {@code #} escaped ({@code %25}, {@code %23}): the
+     * result never contains the separator, and distinct parts stay distinct.
+     */
+    static String part(String value) {
+        if (value.indexOf('%') < 0 && value.indexOf(SEPARATOR) < 0) {
+            return value;
+        }
+        return value.replace("%", "%25").replace("#", "%23");
+    }
+
+    /** The part {@link #part} encoded, read back. */
+    static String unpart(String encoded) {
+        if (encoded.indexOf('%') < 0) {
+            return encoded;
+        }
+        return encoded.replace("%23", "#").replace("%25", "%");
+    }
+
     static String connectionKey(String connectionId) {
-        return CONNECTION + connectionId;
+        return CONNECTION + part(connectionId);
+    }
+
+    /** The connection id of a {@code CONN#<id>} key. */
+    static String connectionIdOf(String key) {
+        return unpart(key.substring(CONNECTION.length()));
     }
 
     static String roomKey(String room) {
-        return ROOM + room;
+        return ROOM + part(room);
     }
 
     /**
      * The partition of one shard of a room's membership: shard 0 is the room's own partition (so an unsharded
-     * table has one), shard k is {@code ROOM#<room>#<k>}; room names cannot contain {@code #}.
+     * table has one), shard k is {@code ROOM#<room>#<k>}.
      */
     static String roomKey(String room, int shard) {
-        return shard == 0 ? roomKey(room) : ROOM + room + "#" + shard;
+        return shard == 0 ? roomKey(room) : roomKey(room) + SEPARATOR + shard;
     }
 
     static String userKey(String userId) {
-        return USER + userId;
+        return USER + part(userId);
+    }
+
+    static String historyKey(String room) {
+        return HISTORY + part(room);
+    }
+
+    static String sendKey(IdempotencyStore.SendKey key) {
+        return SEND + part(key.room()) + SEPARATOR + part(key.sender()) + SEPARATOR + part(key.clientId());
+    }
+
+    /** A primary key as the low-level client takes it. */
+    static Map<String, AttributeValue> key(String partition, String sort) {
+        return Map.of(PARTITION_KEY, AttributeValue.fromS(partition), SORT_KEY, AttributeValue.fromS(sort));
     }
 }

@@ -3,8 +3,10 @@ package dev.switchboard.functions.config;
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.RetryPolicy;
+import dev.switchboard.core.RoomPolicy;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,11 +30,12 @@ import java.util.Optional;
  * @param roomShards         partitions each room's membership is spread over
  * @param fanoutQueueUrl     the fan-out queue, where this function may spread big rooms' broadcasts, else empty
  * @param fanoutThreshold    room size from which broadcasts use the fan-out queue
+ * @param policy             who may do what in which room ({@code claims} unless {@code open} is set explicitly)
  */
 public record FunctionConfig(String tableName, Optional<URI> managementEndpoint, String region,
                              Optional<URI> dynamoDbEndpoint, int maxInFlight, int maxPostsPerSecond,
                              RetryPolicy retryPolicy, CoreSettings core, int roomShards,
-                             Optional<URI> fanoutQueueUrl, int fanoutThreshold) {
+                             Optional<URI> fanoutQueueUrl, int fanoutThreshold, RoomPolicy policy) {
 
     public static final int DEFAULT_MAX_IN_FLIGHT = 64;
     public static final int MAX_ROOM_SHARDS = 64;
@@ -46,6 +49,7 @@ public record FunctionConfig(String tableName, Optional<URI> managementEndpoint,
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         Objects.requireNonNull(core, "core");
         Objects.requireNonNull(fanoutQueueUrl, "fanoutQueueUrl");
+        Objects.requireNonNull(policy, "policy");
         if (tableName.isBlank()) {
             throw new ConfigurationException(EnvNames.TABLE_NAME + " must be set");
         }
@@ -84,7 +88,17 @@ public record FunctionConfig(String tableName, Optional<URI> managementEndpoint,
         return new FunctionConfig(table, uri(env, EnvNames.MANAGEMENT_ENDPOINT), region,
                 uri(env, EnvNames.DYNAMODB_ENDPOINT), intValue(env, EnvNames.MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT),
                 intValue(env, EnvNames.MAX_POSTS_PER_SECOND, 0), retry, core, intValue(env, EnvNames.ROOM_SHARDS, 1),
-                uri(env, EnvNames.FANOUT_QUEUE_URL), intValue(env, EnvNames.FANOUT_THRESHOLD, DEFAULT_FANOUT_THRESHOLD));
+                uri(env, EnvNames.FANOUT_QUEUE_URL), intValue(env, EnvNames.FANOUT_THRESHOLD, DEFAULT_FANOUT_THRESHOLD),
+                policy(env));
+    }
+
+    private static RoomPolicy policy(Map<String, String> env) {
+        String value = env.get(EnvNames.POLICY);
+        try {
+            return RoomPolicy.named(value == null || value.isBlank() ? "claims" : value.trim().toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(EnvNames.POLICY + ": " + e.getMessage());
+        }
     }
 
     /** The management endpoint, or a configuration error naming the missing variable. */

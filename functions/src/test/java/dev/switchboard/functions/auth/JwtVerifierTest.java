@@ -144,8 +144,8 @@ class JwtVerifierTest {
         AtomicReference<JWKSet> published = new AtomicReference<>(new JWKSet(List.of(rsa.toPublicJWK(),
                 ec.toPublicJWK())));
         AtomicInteger fetches = new AtomicInteger();
-        JwtVerifier jwks = JwtVerifier.jwks(serveJwks(published, fetches), Optional.of(Tokens.ISSUER),
-                Optional.of(Tokens.AUDIENCE));
+        JwtVerifier jwks = JwtVerifier.jwks(serveJwks(published, fetches),
+                TokenRules.issuedBy(Tokens.ISSUER).withAudience(Optional.of(Tokens.AUDIENCE)));
         JWTClaimsSet claims = Tokens.claims("bob").build();
 
         assertThat(jwks.verify(Tokens.rs256(rsa, claims)).userId()).isEqualTo("bob");
@@ -163,13 +163,82 @@ class JwtVerifierTest {
     void jwksConfigurationRejectsHs256AndUnknownKeys() throws Exception {
         RSAKey rsa = Tokens.rsaKey("rsa-1");
         AtomicReference<JWKSet> published = new AtomicReference<>(new JWKSet(rsa.toPublicJWK()));
-        JwtVerifier jwks = JwtVerifier.jwks(serveJwks(published, new AtomicInteger()), Optional.empty(),
-                Optional.empty());
+        JwtVerifier jwks = JwtVerifier.jwks(serveJwks(published, new AtomicInteger()),
+                TokenRules.issuedBy(Tokens.ISSUER).withAudience(Optional.of(Tokens.AUDIENCE)));
         JWTClaimsSet claims = Tokens.claims("bob").build();
 
         assertThat(rejection(jwks, Tokens.hs256(claims))).isNotBlank();
         assertThat(rejection(jwks, Tokens.rs256(Tokens.rsaKey("rsa-1"), claims))).as("same kid, other key")
                 .isNotBlank();
         assertThat(rejection(jwks, Tokens.unsecured(claims))).isNotBlank();
+    }
+
+    @Test
+    void aJwksVerifierNeedsAnIssuerAndAnAudienceOrClientIds() {
+        URI jwks = URI.create("https://issuer.example/.well-known/jwks.json");
+
+        assertThatThrownBy(() -> JwtVerifier.jwks(jwks, TokenRules.none())).hasMessageContaining("issuer");
+        assertThatThrownBy(() -> JwtVerifier.jwks(jwks, TokenRules.issuedBy(Tokens.ISSUER)))
+                .hasMessageContaining("audience or client ids");
+        assertThatThrownBy(() -> JwtVerifier.jwks(jwks, TokenRules.none().withAudience(Optional.of("a"))))
+                .hasMessageContaining("issuer");
+    }
+
+    @Test
+    void aTokenTheSameIssuerMintedForAnotherApplicationIsRefused() throws Exception {
+        RSAKey rsa = Tokens.rsaKey("rsa-1");
+        URI url = serveJwks(new AtomicReference<>(new JWKSet(rsa.toPublicJWK())), new AtomicInteger());
+        JwtVerifier byAudience = JwtVerifier.jwks(url,
+                TokenRules.issuedBy(Tokens.ISSUER).withAudience(Optional.of(Tokens.AUDIENCE)));
+
+        assertThat(rejection(byAudience, Tokens.rs256(rsa, Tokens.claims("bob").audience("other-app").build())))
+                .containsIgnoringCase("aud");
+        assertThat(rejection(byAudience, Tokens.rs256(rsa, Tokens.claims("bob").audience((String) null).build())))
+                .isNotBlank();
+    }
+
+    @Test
+    void aCognitoAccessTokenIsAcceptedByItsClientIdAndTokenUse() throws Exception {
+        RSAKey rsa = Tokens.rsaKey("cognito-1");
+        URI url = serveJwks(new AtomicReference<>(new JWKSet(rsa.toPublicJWK())), new AtomicInteger());
+        JwtVerifier cognito = JwtVerifier.jwks(url, TokenRules.issuedBy(Tokens.ISSUER)
+                .withClientIds(java.util.Set.of("app-client-1", "app-client-2")).withTokenUse("access"));
+        // Cognito access tokens: no aud, the app client in client_id, token_use access, groups as a list.
+        JWTClaimsSet.Builder access = Tokens.claims("7d3e1c2a-0b9f-4e61-9a35-1f6c2d8e4b71").audience((String) null)
+                .claim("client_id", "app-client-2").claim("token_use", "access")
+                .claim("cognito:groups", List.of("team-42"));
+
+        VerifiedIdentity identity = cognito.verify(Tokens.rs256(rsa, access.build()));
+
+        assertThat(identity.userId()).isEqualTo("7d3e1c2a-0b9f-4e61-9a35-1f6c2d8e4b71");
+        assertThat(rejection(cognito, Tokens.rs256(rsa, access.claim("client_id", "someone-elses-app").build())))
+                .contains("another client");
+        assertThat(rejection(cognito, Tokens.rs256(rsa, access.claim("client_id", "app-client-1")
+                .claim("token_use", "id").build()))).isNotBlank();
+        assertThat(rejection(cognito, Tokens.rs256(rsa, Tokens.claims("x").audience((String) null)
+                .claim("token_use", "access").build()))).as("no client at all").contains("another client");
+    }
+
+    @Test
+    void anIdTokenIsMatchedToTheClientIdsByItsAudience() throws Exception {
+        RSAKey rsa = Tokens.rsaKey("cognito-2");
+        URI url = serveJwks(new AtomicReference<>(new JWKSet(rsa.toPublicJWK())), new AtomicInteger());
+        JwtVerifier cognito = JwtVerifier.jwks(url, TokenRules.issuedBy(Tokens.ISSUER)
+                .withClientIds(java.util.Set.of("app-client-1")).withTokenUse("id"));
+
+        assertThat(cognito.verify(Tokens.rs256(rsa, Tokens.claims("u").audience("app-client-1")
+                .claim("token_use", "id").build())).userId()).isEqualTo("u");
+        assertThat(rejection(cognito, Tokens.rs256(rsa, Tokens.claims("u").audience("other")
+                .claim("token_use", "id").build()))).contains("another client");
+    }
+
+    @Test
+    void theCapabilityClaimsCanBeRenamed() throws Exception {
+        JwtVerifier renamed = JwtVerifier.hs256(Tokens.SECRET.getBytes(StandardCharsets.UTF_8),
+                TokenRules.issuedBy(Tokens.ISSUER).withClaims("https://example.com/rooms", "https://example.com/dm"));
+        String token = Tokens.hs256("alice", c -> c.claim("https://example.com/rooms",
+                java.util.Map.of("lobby", List.of("join"))).claim("https://example.com/dm", List.of("bob")));
+
+        assertThat(renamed.verify(token).grant().capabilities().compact()).isEqualTo("lobby=j|bob");
     }
 }

@@ -2,15 +2,20 @@ package dev.switchboard.functions.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.Capabilities;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.ConnectionStore;
+import dev.switchboard.core.Grant;
 import dev.switchboard.core.JoinResult;
+import dev.switchboard.core.Rights;
+import dev.switchboard.core.RoomAction;
+import dev.switchboard.core.RoomMember;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
@@ -54,9 +59,9 @@ abstract class ConnectionStoreContract {
         store.register(connection("c1", "alice"));
         store.register(connection("c2", "bob"));
 
-        assertThat(store.join("c1", "lobby", 10)).isEqualTo(JoinResult.JOINED);
-        assertThat(store.join("c2", "lobby", 10)).isEqualTo(JoinResult.JOINED);
-        assertThat(store.join("c1", "games", 10)).isEqualTo(JoinResult.JOINED);
+        assertThat(store.join("c1", "lobby", Rights.ALL, 10)).isEqualTo(JoinResult.JOINED);
+        assertThat(store.join("c2", "lobby", Rights.ALL, 10)).isEqualTo(JoinResult.JOINED);
+        assertThat(store.join("c1", "games", Rights.ALL, 10)).isEqualTo(JoinResult.JOINED);
 
         assertThat(store.members("lobby")).containsExactlyInAnyOrder("c1", "c2");
         assertThat(store.roomsOf("c1")).containsExactlyInAnyOrder("lobby", "games");
@@ -72,15 +77,15 @@ abstract class ConnectionStoreContract {
     @Test
     void joiningTwiceReportsAlreadyMember() {
         store.register(connection("c1", "alice"));
-        store.join("c1", "lobby", 10);
+        store.join("c1", "lobby", Rights.ALL, 10);
 
-        assertThat(store.join("c1", "lobby", 10)).isEqualTo(JoinResult.ALREADY_MEMBER);
+        assertThat(store.join("c1", "lobby", Rights.ALL, 10)).isEqualTo(JoinResult.ALREADY_MEMBER);
         assertThat(store.members("lobby")).containsExactly("c1");
     }
 
     @Test
     void unknownConnectionCannotJoin() {
-        assertThat(store.join("ghost", "lobby", 10)).isEqualTo(JoinResult.UNKNOWN_CONNECTION);
+        assertThat(store.join("ghost", "lobby", Rights.ALL, 10)).isEqualTo(JoinResult.UNKNOWN_CONNECTION);
         assertThat(store.members("lobby")).isEmpty();
     }
 
@@ -88,9 +93,9 @@ abstract class ConnectionStoreContract {
     void roomCapIsEnforced() {
         store.register(connection("c1", "alice"));
         for (int i = 0; i < 3; i++) {
-            assertThat(store.join("c1", "room-" + i, 3)).isEqualTo(JoinResult.JOINED);
+            assertThat(store.join("c1", "room-" + i, Rights.ALL, 3)).isEqualTo(JoinResult.JOINED);
         }
-        assertThat(store.join("c1", "one-too-many", 3)).isEqualTo(JoinResult.TOO_MANY_ROOMS);
+        assertThat(store.join("c1", "one-too-many", Rights.ALL, 3)).isEqualTo(JoinResult.TOO_MANY_ROOMS);
         assertThat(store.roomsOf("c1")).hasSize(3);
     }
 
@@ -99,9 +104,9 @@ abstract class ConnectionStoreContract {
         store.register(connection("c1", "alice"));
         store.register(connection("c2", "alice"));
         for (int i = 0; i < 30; i++) {
-            store.join("c1", "room-" + i, 50);
+            store.join("c1", "room-" + i, Rights.ALL, 50);
         }
-        store.join("c2", "room-0", 50);
+        store.join("c2", "room-0", Rights.ALL, 50);
 
         assertThat(store.remove("c1")).hasSize(30);
 
@@ -120,7 +125,7 @@ abstract class ConnectionStoreContract {
         store.register(connection("c2", "alice"));
         store.register(connection("c3", "bob"));
         for (String id : List.of("c1", "c2", "c3")) {
-            store.join(id, "r", 10);
+            store.join(id, "r", Rights.ALL, 10);
         }
         assertThat(store.memberUsers("r")).containsOnly(java.util.Map.entry("c1", "alice"),
                 java.util.Map.entry("c2", "alice"), java.util.Map.entry("c3", "bob"));
@@ -144,7 +149,7 @@ abstract class ConnectionStoreContract {
         List<String> ids = IntStream.range(0, 60).mapToObj(i -> "s" + i).toList();
         for (String id : ids) {
             store.register(connection(id, "u-" + id));
-            store.join(id, "hall", 50);
+            store.join(id, "hall", Rights.ALL, 50);
         }
         store.leave("s7", "hall");
         store.remove("s8");
@@ -169,7 +174,7 @@ abstract class ConnectionStoreContract {
             for (String id : ids) {
                 pool.execute(() -> {
                     store.register(connection(id, "user-" + id));
-                    store.join(id, "big", 50);
+                    store.join(id, "big", Rights.ALL, 50);
                 });
             }
         }
@@ -184,8 +189,8 @@ abstract class ConnectionStoreContract {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (String id : ids) {
                 pool.execute(() -> {
-                    store.join(id, "a", 50);
-                    store.join(id, "b", 50);
+                    store.join(id, "a", Rights.ALL, 50);
+                    store.join(id, "b", Rights.ALL, 50);
                     if (id.hashCode() % 2 == 0) {
                         store.leave(id, "a");
                     }
@@ -199,5 +204,117 @@ abstract class ConnectionStoreContract {
         for (String id : ids) {
             assertThat(store.isMember(id, "a")).isEqualTo(expectedInA.contains(id));
         }
+    }
+
+    static Connection connection(String id, String userId, Grant grant) {
+        return new Connection(id, userId, NOW, "203.0.113.9", NOW.plus(Duration.ofHours(3)), grant);
+    }
+
+    @Test
+    void theGrantAndEachRoomsRightsAreKeptWithTheConnection() {
+        Grant grant = new Grant(Capabilities.fromCompact("team-42:*=jhps;lobby=js|bob,odd%2Cuser"),
+                NOW.plus(Duration.ofMinutes(15)));
+        store.register(connection("c1", "alice", grant));
+        store.join("c1", "lobby", Rights.of(RoomAction.JOIN, RoomAction.SEND), 10);
+        store.join("c1", "team-42:a", Rights.ALL, 10);
+
+        Connection found = store.find("c1").orElseThrow();
+
+        assertThat(found.grant()).isEqualTo(grant);
+        assertThat(found.rooms()).containsOnly(Map.entry("lobby", Rights.of(RoomAction.JOIN, RoomAction.SEND)),
+                Map.entry("team-42:a", Rights.ALL));
+        assertThat(store.roomMembers("lobby", 10)).containsExactly(
+                new RoomMember("c1", "alice", Rights.of(RoomAction.JOIN, RoomAction.SEND)));
+        assertThat(store.find("c2")).isEmpty();
+    }
+
+    @Test
+    void aConnectionWithoutTokenExpiryReadsBackWithout() {
+        store.register(connection("c1", "anonymous:c1"));
+
+        assertThat(store.find("c1").orElseThrow().grant()).isEqualTo(Grant.NONE);
+    }
+
+    @Test
+    void aJoinDecidedFromAnOlderReadIsRefusedAsChanged() {
+        store.register(connection("c1", "alice"));
+        Connection seen = store.find("c1").orElseThrow();
+        store.join("c1", "a", Rights.ALL, 10);
+
+        assertThat(store.join(seen, "b", Rights.ALL, 10)).isEqualTo(JoinResult.CHANGED);
+        assertThat(store.join(seen, "a", Rights.ALL, 10)).as("already in it, whatever the revision")
+                .isEqualTo(JoinResult.ALREADY_MEMBER);
+        assertThat(store.members("b")).isEmpty();
+    }
+
+    @Test
+    void theRoomLimitHoldsWhenManyJoinsOfOneConnectionRace() {
+        store.register(connection("c1", "alice"));
+        List<JoinResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(12)) {
+            for (int i = 0; i < 60; i++) {
+                String room = "race-" + i;
+                pool.execute(() -> {
+                    JoinResult result = JoinResult.CHANGED;
+                    // A client would be told to retry a CHANGED join; retry here until decided.
+                    for (int attempt = 0; attempt < 200 && result == JoinResult.CHANGED; attempt++) {
+                        result = store.join("c1", room, Rights.ALL, 50);
+                    }
+                    results.add(result);
+                });
+            }
+        }
+
+        assertThat(results).filteredOn(r -> r == JoinResult.JOINED).hasSize(50);
+        assertThat(results).filteredOn(r -> r == JoinResult.TOO_MANY_ROOMS).hasSize(10);
+        assertThat(store.roomsOf("c1")).hasSize(50);
+        long memberships = IntStream.range(0, 60).filter(i -> !store.members("race-" + i).isEmpty()).count();
+        assertThat(memberships).as("no membership row without its room on the connection").isEqualTo(50);
+    }
+
+    @Test
+    void regrantReplacesTheGrantRewritesRightsAndLeavesDroppedRooms() {
+        store.register(connection("c1", "alice", new Grant(Capabilities.fromCompact("*=jhps|"),
+                NOW.plus(Duration.ofMinutes(5)))));
+        store.join("c1", "keep", Rights.ALL, 10);
+        store.join("c1", "narrow", Rights.ALL, 10);
+        store.join("c1", "drop", Rights.ALL, 10);
+        Connection seen = store.find("c1").orElseThrow();
+        Grant fresh = new Grant(Capabilities.fromCompact("keep=jhps;narrow=j|"), NOW.plus(Duration.ofHours(1)));
+
+        assertThat(store.regrant(seen, fresh, Map.of("keep", Rights.ALL, "narrow", Rights.of(RoomAction.JOIN))))
+                .isEqualTo(JoinResult.JOINED);
+
+        Connection after = store.find("c1").orElseThrow();
+        assertThat(after.grant()).isEqualTo(fresh);
+        assertThat(after.rooms()).containsOnly(Map.entry("keep", Rights.ALL),
+                Map.entry("narrow", Rights.of(RoomAction.JOIN)));
+        assertThat(store.members("drop")).isEmpty();
+        assertThat(store.roomMembers("narrow", 10)).singleElement()
+                .satisfies(m -> assertThat(m.rights()).isEqualTo(Rights.of(RoomAction.JOIN)));
+        assertThat(store.regrant(seen, Grant.NONE, Map.of())).as("decided from the read before")
+                .isEqualTo(JoinResult.CHANGED);
+        assertThat(store.regrant(after, new Grant(Capabilities.NONE, null), Map.of()))
+                .isEqualTo(JoinResult.JOINED);
+        assertThat(store.find("c1").orElseThrow().grant()).isEqualTo(Grant.NONE);
+        assertThat(store.regrant(connection("ghost", "x"), Grant.NONE, Map.of()))
+                .isEqualTo(JoinResult.UNKNOWN_CONNECTION);
+    }
+
+    @Test
+    void idsAndUsersWithSeparatorCharactersKeepToThemselves() {
+        store.register(connection("a#b", "u#1"));
+        store.register(connection("a", "u"));
+        store.register(connection("a%23b", "u%231"));
+        store.join("a#b", "r", Rights.ALL, 10);
+        store.join("a", "r", Rights.ALL, 10);
+
+        assertThat(store.members("r")).containsExactlyInAnyOrder("a#b", "a");
+        assertThat(store.connectionsOf("u#1")).containsExactly("a#b");
+        assertThat(store.connectionsOf("u%231")).containsExactly("a%23b");
+        assertThat(store.connectionsOf("u")).containsExactly("a");
+        assertThat(store.remove("a#b")).containsExactly("r");
+        assertThat(store.members("r")).containsExactly("a");
+        assertThat(store.find("a%23b")).isPresent();
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.functions.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.Rights;
 import dev.switchboard.core.ConnectionStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,7 @@ class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
     @Override
     ConnectionStore newStore() {
         table = LocalDynamoDb.newTable();
-        return DynamoDbConnectionStore.create(LocalDynamoDb.client(), table);
+        return DynamoDbConnectionStore.create(LocalDynamoDb.client(), table, 1);
     }
 
     private Map<String, AttributeValue> rawItem(String pk, String sk) {
@@ -29,12 +30,11 @@ class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
     @Test
     void rowsCarryTheTtlAttributeInEpochSeconds() {
         store.register(connection("c1", "alice"));
-        store.join("c1", "lobby", 10);
+        store.join("c1", "lobby", Rights.ALL, 10);
         long expected = NOW.plus(Duration.ofHours(3)).getEpochSecond();
 
         for (Map<String, AttributeValue> item : new Map[] {
-                rawItem("CONN#c1", "META"), rawItem("USER#alice", "CONN#c1"),
-                rawItem("ROOM#lobby", "CONN#c1"), rawItem("CONN#c1", "ROOM#lobby")}) {
+                rawItem("CONN#c1", "META"), rawItem("USER#alice", "CONN#c1"), rawItem("ROOM#lobby", "CONN#c1")}) {
             assertThat(item).isNotEmpty();
             assertThat(item.get("expiresAt").n()).isEqualTo(Long.toString(expected));
         }
@@ -43,7 +43,7 @@ class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
     @Test
     void removeLeavesNoRowBehind() {
         store.register(connection("c1", "alice"));
-        store.join("c1", "lobby", 10);
+        store.join("c1", "lobby", Rights.ALL, 10);
 
         store.remove("c1");
 
@@ -54,7 +54,7 @@ class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
     @Test
     void aRoomsSequenceCounterSharesItsPartitionButIsNoMember() {
         store.register(connection("c1", "alice"));
-        store.join("c1", "lobby", 10);
+        store.join("c1", "lobby", Rights.ALL, 10);
         new DynamoDbRoomHistory(LocalDynamoDb.client(), table).nextSeq("lobby", Instant.now());
 
         assertThat(store.members("lobby")).containsExactly("c1");

@@ -21,13 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * statuses are served in order and the last one repeats. Errors carry the body and {@code x-amzn-ErrorType}
  * header API Gateway sends, so the real SDK maps them to its modelled exceptions.
  */
-final class FakeConnectionsApi implements AutoCloseable {
+public final class FakeConnectionsApi implements AutoCloseable {
 
     static final String STAGE = "test";
     private static final int MAX_PAYLOAD = 128 * 1024;
 
     /** One request as received. */
-    record Received(String method, String connectionId, byte[] body, String authorization) {
+    public record Received(String method, String connectionId, byte[] body, String authorization) {
         String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -40,7 +40,7 @@ final class FakeConnectionsApi implements AutoCloseable {
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private volatile long latencyMillis;
 
-    FakeConnectionsApi() {
+    public FakeConnectionsApi() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
         } catch (IOException e) {
@@ -51,12 +51,12 @@ final class FakeConnectionsApi implements AutoCloseable {
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + STAGE);
     }
 
     /** Statuses to answer for a connection, in order; the last repeats. Unscripted ids get 200. */
-    FakeConnectionsApi script(String connectionId, Integer... statuses) {
+    public FakeConnectionsApi script(String connectionId, Integer... statuses) {
         scripts.put(connectionId, new ArrayDeque<>(List.of(statuses)));
         return this;
     }
@@ -65,7 +65,7 @@ final class FakeConnectionsApi implements AutoCloseable {
         latencyMillis = millis;
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 

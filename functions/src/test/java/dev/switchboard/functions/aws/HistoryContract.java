@@ -79,29 +79,33 @@ abstract class HistoryContract {
         assertThat(history.after("other", 0, 10, NOW)).isEmpty();
     }
 
+    private static IdempotencyStore.SendKey key(String clientId) {
+        return new IdempotencyStore.SendKey("room", "alice", clientId);
+    }
+
     @Test
     void aClaimedIdIsCompletedOnceAndReportedToRepeats() {
         Instant expires = NOW.plus(Duration.ofHours(1));
         Instant stale = NOW.minusSeconds(30);
 
-        assertThat(idempotency.claim("k", NOW, expires, stale)).isInstanceOf(Claim.Claimed.class);
-        assertThat(idempotency.claim("k", NOW, expires, stale)).isInstanceOf(Claim.Pending.class);
-        idempotency.complete("k", "m-9", 9);
-        assertThat(idempotency.claim("k", NOW.plusSeconds(5), expires, stale)).isEqualTo(new Claim.Completed("m-9", 9));
-        assertThat(idempotency.claim("other", NOW, expires, stale)).isInstanceOf(Claim.Claimed.class);
+        assertThat(idempotency.claim(key("k"), NOW, expires, stale)).isInstanceOf(Claim.Claimed.class);
+        assertThat(idempotency.claim(key("k"), NOW, expires, stale)).isInstanceOf(Claim.Pending.class);
+        idempotency.complete(key("k"), "m-9", 9);
+        assertThat(idempotency.claim(key("k"), NOW.plusSeconds(5), expires, stale)).isEqualTo(new Claim.Completed("m-9", 9));
+        assertThat(idempotency.claim(key("other"), NOW, expires, stale)).isInstanceOf(Claim.Claimed.class);
     }
 
     @Test
     void expiredAndAbandonedClaimsCanBeTakenAgain() {
-        idempotency.claim("done", NOW, NOW.plus(Duration.ofMinutes(1)), NOW.minusSeconds(30));
-        idempotency.complete("done", "m-1", 1);
+        idempotency.claim(key("done"), NOW, NOW.plus(Duration.ofMinutes(1)), NOW.minusSeconds(30));
+        idempotency.complete(key("done"), "m-1", 1);
         Instant later = NOW.plus(Duration.ofMinutes(2));
-        assertThat(idempotency.claim("done", later, later.plus(Duration.ofHours(1)), later.minusSeconds(30)))
+        assertThat(idempotency.claim(key("done"), later, later.plus(Duration.ofHours(1)), later.minusSeconds(30)))
                 .isInstanceOf(Claim.Claimed.class);
 
-        idempotency.claim("crashed", NOW, NOW.plus(Duration.ofHours(1)), NOW.minusSeconds(30));
+        idempotency.claim(key("crashed"), NOW, NOW.plus(Duration.ofHours(1)), NOW.minusSeconds(30));
         Instant minuteLater = NOW.plusSeconds(60);
-        assertThat(idempotency.claim("crashed", minuteLater, minuteLater.plus(Duration.ofHours(1)),
+        assertThat(idempotency.claim(key("crashed"), minuteLater, minuteLater.plus(Duration.ofHours(1)),
                 minuteLater.minusSeconds(30))).isInstanceOf(Claim.Claimed.class);
     }
 
@@ -110,7 +114,7 @@ abstract class HistoryContract {
         List<Claim> claims = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
             for (int i = 0; i < 20; i++) {
-                pool.execute(() -> claims.add(idempotency.claim("race", NOW, NOW.plusSeconds(3600),
+                pool.execute(() -> claims.add(idempotency.claim(key("race"), NOW, NOW.plusSeconds(3600),
                         NOW.minusSeconds(30))));
             }
         }

@@ -2,6 +2,7 @@ package dev.switchboard.functions.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.Rights;
 import dev.switchboard.core.BroadcastResult;
 import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Connection;
@@ -81,7 +82,7 @@ class ManagementApiSenderTest {
         ids.addAll(List.of("gone", "busy-then-ok", "flaky-then-ok", "big", "always-busy"));
         for (String id : ids) {
             store.register(new Connection(id, "u", now, "", now.plus(Duration.ofHours(3))));
-            store.join(id, "room", 10);
+            store.join(id, "room", Rights.ALL, 10);
         }
         api.script("gone", 410).script("busy-then-ok", 429, 200).script("flaky-then-ok", 500, 200)
                 .script("big", 413).script("always-busy", 429);

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * One fresh-JVM measurement of the cold cost of the table mapping: from nothing to the first item written and
- * read back, with the store's static schema or with a reflective bean schema. The DynamoDB client is built and
+ * read back, with the store's static immutable schema or with a reflective bean schema. The DynamoDB client is built and
  * warmed first with a DescribeTable, so the difference is the mapping alone. Arguments: {@code static|bean
  * endpoint table}. Run by {@code scripts/bench-table-schema.sh}.
  */
@@ -41,9 +41,9 @@ public final class SchemaBench {
         Instant now = Instant.now();
         DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamoDb).build();
         if (variant.equals("static")) {
-            DynamoDbTable<StoreItem> items = enhanced.table(table, StoreItem.SCHEMA);
-            StoreItem item = StoreItem.of("CONN#bench", "META", "user", now.plus(Duration.ofHours(3)).getEpochSecond());
-            item.connectedAt(now.toEpochMilli());
+            DynamoDbTable<ConnectionItem> items = enhanced.table(table, ConnectionItem.SCHEMA);
+            ConnectionItem item = new ConnectionItem("CONN#bench", "META", "user", now.toEpochMilli(), null,
+                    now.plus(Duration.ofHours(3)).getEpochSecond(), "|", null, java.util.Map.of(), 0L);
             items.putItem(item);
             items.getItem(item);
         } else {
@@ -54,6 +54,9 @@ public final class SchemaBench {
             item.setUserId("user");
             item.setConnectedAt(now.toEpochMilli());
             item.setExpiresAt(now.plus(Duration.ofHours(3)).getEpochSecond());
+            item.setCapabilities("|");
+            item.setRooms(java.util.Map.of());
+            item.setRevision(0L);
             beans.putItem(item);
             beans.getItem(item);
         }

@@ -2,6 +2,7 @@ package dev.switchboard.functions.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.Rights;
 import dev.switchboard.core.ConnectionStore;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class ShardedDynamoDbConnectionStoreTest extends ConnectionStoreContract {
         String id = "abc=";
         int shard = ConnectionStore.shardOf(id, SHARDS);
         store.register(connection(id, "alice"));
-        store.join(id, "lobby", 10);
+        store.join(id, "lobby", Rights.ALL, 10);
 
         String partition = shard == 0 ? "ROOM#lobby" : "ROOM#lobby#" + shard;
         Map<String, AttributeValue> row = LocalDynamoDb.client().getItem(r -> r.tableName(table).consistentRead(true)

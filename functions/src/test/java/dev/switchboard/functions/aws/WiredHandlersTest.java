@@ -71,6 +71,6 @@ class WiredHandlersTest {
 
         assertThat(new DisconnectHandler(switchboard).handleRequest(Events.load("disconnect"), null).getStatusCode())
                 .isEqualTo(200);
-        assertThat(DynamoDbConnectionStore.create(LocalDynamoDb.client(), table).members("lobby")).isEmpty();
+        assertThat(DynamoDbConnectionStore.create(LocalDynamoDb.client(), table, 1).members("lobby")).isEmpty();
     }
 }

@@ -13,6 +13,10 @@ public class BeanItem {
     private Long connectedAt;
     private String sourceIp;
     private Long expiresAt;
+    private String capabilities;
+    private Long tokenExp;
+    private java.util.Map<String, String> rooms;
+    private Long revision;
 
     @DynamoDbPartitionKey
     public String getPk() {
@@ -62,5 +66,37 @@ public class BeanItem {
 
     public void setExpiresAt(Long expiresAt) {
         this.expiresAt = expiresAt;
+    }
+
+    public String getCapabilities() {
+        return capabilities;
+    }
+
+    public void setCapabilities(String value) {
+        capabilities = value;
+    }
+
+    public Long getTokenExp() {
+        return tokenExp;
+    }
+
+    public void setTokenExp(Long value) {
+        tokenExp = value;
+    }
+
+    public java.util.Map<String, String> getRooms() {
+        return rooms;
+    }
+
+    public void setRooms(java.util.Map<String, String> value) {
+        rooms = value;
+    }
+
+    public Long getRevision() {
+        return revision;
+    }
+
+    public void setRevision(Long value) {
+        revision = value;
     }
 }
