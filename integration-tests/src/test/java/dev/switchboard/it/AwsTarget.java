@@ -1,5 +1,6 @@
 package dev.switchboard.it;
 
+import dev.switchboard.core.Capabilities;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
 import dev.switchboard.functions.aws.AwsClients;
@@ -46,6 +47,16 @@ final class AwsTarget implements Target {
     public URI urlFor(String user) {
         return secret.map(s -> URI.create(webSocketUrl + "?token=" + LocalTokens.mint(s, user, Duration.ofHours(1))))
                 .orElse(webSocketUrl);
+    }
+
+    @Override
+    public Optional<String> tokenFor(String user, Capabilities capabilities, Duration lifetime) {
+        return secret.map(key -> LocalTokens.mint(key, user, lifetime, capabilities));
+    }
+
+    @Override
+    public Optional<URI> urlFor(String user, Capabilities capabilities, Duration lifetime) {
+        return tokenFor(user, capabilities, lifetime).map(token -> URI.create(webSocketUrl() + "?token=" + token));
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.core.Capabilities;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.ConnectionStore;
@@ -325,6 +326,110 @@ abstract class EndToEndSuite {
                     .POST(HttpRequest.BodyPublishers.ofString("{not json")).build(),
                     HttpResponse.BodyHandlers.ofString()).join();
             assertThat(poison.statusCode()).isEqualTo(400);
+        }
+    }
+
+    /** Hands a publish request to the target's local publish endpoint, as a backend would to the queue. */
+    HttpResponse<String> publish(String body) {
+        return HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(target().publishUrl().orElseThrow())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString()).join();
+    }
+
+    /** A socket for {@code user} whose token grants exactly {@code capabilities}; skips where tokens cannot be minted. */
+    TestSocket connect(String user, String capabilities, Duration lifetime) {
+        URI url = target().urlFor(user, Capabilities.fromCompact(capabilities), lifetime).orElse(null);
+        assumeThat(url).as("this target lets the suite mint tokens").isNotNull();
+        return TestSocket.open(url);
+    }
+
+    void assertRefused(TestSocket socket, String frameJson, String id, ErrorCode code) {
+        assertThat(request(socket, frameJson, id)).as(frameJson).isInstanceOfSatisfying(ServerFrame.Error.class,
+                e -> assertThat(e.code()).isEqualTo(code));
+        String ping = unique("p");
+        assertThat(request(socket, "{\"action\":\"ping\",\"id\":\"" + ping + "\"}", ping))
+                .as("the socket stays usable after the refusal").isInstanceOf(ServerFrame.Pong.class);
+    }
+
+    @Test
+    void aliceMayReadTeam42AndMalloryMayNotWhileHerSocketStaysUsable() {
+        String team = unique("team-42") + ":";
+        String general = team + "general";
+        String lobby = unique("lobby");
+        try (TestSocket alice = connect("alice", team + "*=jhps|", Duration.ofHours(1));
+             TestSocket mallory = connect("mallory", lobby + "=js|", Duration.ofHours(1))) {
+            join(alice, general);
+            assertThat(request(alice, "{\"action\":\"send\",\"room\":\"" + general + "\",\"id\":\"a1\","
+                    + "\"data\":\"the plan\"}", "a1")).isInstanceOf(ServerFrame.Ack.class);
+            join(mallory, lobby);
+
+            assertRefused(mallory, "{\"action\":\"join\",\"room\":\"" + general + "\",\"id\":\"m1\"}", "m1",
+                    ErrorCode.FORBIDDEN);
+            assertRefused(mallory, "{\"action\":\"join\",\"room\":\"" + general + "\",\"after\":0,\"id\":\"m2\"}",
+                    "m2", ErrorCode.FORBIDDEN);
+            assertRefused(mallory, "{\"action\":\"send\",\"room\":\"" + general + "\",\"id\":\"m3\",\"data\":1}",
+                    "m3", ErrorCode.NOT_IN_ROOM);
+            assertRefused(mallory, "{\"action\":\"resume\",\"room\":\"" + general + "\",\"after\":0,\"id\":\"m4\"}",
+                    "m4", ErrorCode.NOT_IN_ROOM);
+            assertRefused(mallory, "{\"action\":\"presence\",\"room\":\"" + lobby + "\",\"id\":\"m5\"}", "m5",
+                    ErrorCode.FORBIDDEN);
+            assertRefused(mallory, "{\"action\":\"resume\",\"room\":\"" + lobby + "\",\"after\":0,\"id\":\"m6\"}",
+                    "m6", ErrorCode.FORBIDDEN);
+            assertRefused(mallory, "{\"action\":\"direct\",\"user\":\"alice\",\"id\":\"m7\",\"data\":1}", "m7",
+                    ErrorCode.FORBIDDEN);
+            assertRefused(mallory, "{\"action\":\"join\",\"room\":\"inbox~alice\",\"id\":\"m8\"}", "m8",
+                    ErrorCode.FORBIDDEN);
+            assertThat(request(mallory, "{\"action\":\"send\",\"room\":\"" + lobby + "\",\"id\":\"m9\","
+                    + "\"data\":\"hi\"}", "m9")).as("what mallory is granted still works")
+                    .isInstanceOf(ServerFrame.Ack.class);
+
+            String history = unique("h");
+            assertThat(request(alice, "{\"action\":\"resume\",\"room\":\"" + general + "\",\"after\":0,\"id\":\""
+                    + history + "\"}", history)).isInstanceOfSatisfying(ServerFrame.History.class,
+                    h -> assertThat(h.messages()).extracting(ServerFrame.Message::data).containsExactly("\"the plan\""));
+            synchronized (mallory.messages) {
+                assertThat(mallory.messages).noneMatch(text -> text.contains("the plan"));
+            }
+        }
+    }
+
+    @Test
+    void aPersonalRoomIsItsOwnersAndABackendPublishReachesIt() {
+        assumeThat(target().publishUrl()).as("this target has a local publish endpoint").isPresent();
+        String owner = unique("owner");
+        try (TestSocket socket = connect(owner, "|", Duration.ofHours(1))) {
+            join(socket, "inbox~" + owner);
+            HttpResponse<String> response = publish("{\"room\":\"inbox~" + owner + "\",\"data\":\"for you\"}");
+            assertThat(response.statusCode()).isEqualTo(202);
+            assertThat(frame(socket.next("\"type\":\"message\""))).isInstanceOfSatisfying(ServerFrame.Message.class,
+                    m -> assertThat(m.data()).isEqualTo("\"for you\""));
+        }
+    }
+
+    @Test
+    void aFrameAfterTheTokenExpiredClosesTheSocketAndRefreshKeepsAnotherAlive() throws InterruptedException {
+        String room = unique("expiring");
+        Duration lifetime = Duration.ofSeconds(4);
+        try (TestSocket short1 = connect("erin", room + "=js|", lifetime);
+             TestSocket short2 = connect("erin", room + "=js|", lifetime)) {
+            join(short1, room);
+            join(short2, room);
+            String fresh = target().tokenFor("erin", Capabilities.fromCompact(room + "=js|"), Duration.ofHours(1))
+                    .orElseThrow();
+            assertThat(request(short2, "{\"action\":\"refresh\",\"id\":\"r1\",\"token\":\"" + fresh + "\"}", "r1"))
+                    .isInstanceOfSatisfying(ServerFrame.Ack.class, a -> assertThat(a.exp()).isNotNull());
+            assertThat(request(short2, "{\"action\":\"refresh\",\"id\":\"r2\",\"token\":\"not.a.jwt\"}", "r2"))
+                    .isInstanceOfSatisfying(ServerFrame.Error.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
+            Thread.sleep(lifetime.plusMillis(500));
+
+            assertThat(request(short1, "{\"action\":\"send\",\"room\":\"" + room + "\",\"id\":\"s1\",\"data\":1}",
+                    "s1")).isInstanceOfSatisfying(ServerFrame.Error.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED));
+            assertThat(short1.closeStatus()).as("closed by the server").isNotEqualTo(1006);
+            assertThat(request(short2, "{\"action\":\"send\",\"room\":\"" + room + "\",\"id\":\"s2\",\"data\":2}",
+                    "s2")).as("refreshed before expiry").isInstanceOf(ServerFrame.Ack.class);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.it;
 
 import dev.switchboard.config.EnvNames;
+import dev.switchboard.core.Capabilities;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.functions.aws.AwsClients;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
@@ -33,6 +34,16 @@ final class LocalTarget implements Target {
     @Override
     public URI urlFor(String user) {
         return URI.create(stack.webSocketUrl() + "?token=" + LocalTokens.mint(secret, user, Duration.ofHours(1)));
+    }
+
+    @Override
+    public Optional<String> tokenFor(String user, Capabilities capabilities, Duration lifetime) {
+        return Optional.of(secret).map(key -> LocalTokens.mint(key, user, lifetime, capabilities));
+    }
+
+    @Override
+    public Optional<URI> urlFor(String user, Capabilities capabilities, Duration lifetime) {
+        return tokenFor(user, capabilities, lifetime).map(token -> URI.create(webSocketUrl() + "?token=" + token));
     }
 
     @Override

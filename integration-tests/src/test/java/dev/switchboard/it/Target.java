@@ -1,7 +1,9 @@
 package dev.switchboard.it;
 
+import dev.switchboard.core.Capabilities;
 import dev.switchboard.core.ConnectionStore;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
@@ -15,6 +17,19 @@ public interface Target extends AutoCloseable {
 
     /** The WebSocket URL with a valid token for {@code user} (or plain, when the target runs without auth). */
     URI urlFor(String user);
+
+    /**
+     * The WebSocket URL with a token for {@code user} granting {@code capabilities} for {@code lifetime}; empty
+     * where this suite cannot mint tokens for the target.
+     */
+    default Optional<URI> urlFor(String user, Capabilities capabilities, Duration lifetime) {
+        return Optional.empty();
+    }
+
+    /** A bare token like the one {@link #urlFor(String, Capabilities, Duration)} puts in its URL. */
+    default Optional<String> tokenFor(String user, Capabilities capabilities, Duration lifetime) {
+        return Optional.empty();
+    }
 
     /** Whether {@code $connect} requires a token. */
     boolean authRequired();

@@ -46,5 +46,14 @@ class LocalStackOptionsTest {
         assertThatThrownBy(() -> LocalStackOptions.parse("--port")).hasMessageContaining("--port needs a value");
         assertThatThrownBy(() -> LocalStackOptions.parse("--store", "redis")).hasMessageContaining("--store");
         assertThatThrownBy(() -> LocalStackOptions.parse("--colour")).hasMessageContaining("unknown flag '--colour'");
+        assertThatThrownBy(() -> LocalStackOptions.parse("--policy", "anything-goes")).hasMessageContaining("--policy");
+    }
+
+    @Test
+    void thePolicyDeniesByDefaultWithAuthAndIsOpenWithoutTokens() {
+        assertThat(LocalStackOptions.parse().effectivePolicy()).isEqualTo("open");
+        assertThat(LocalStackOptions.parse("--auth").effectivePolicy()).isEqualTo("claims");
+        assertThat(LocalStackOptions.parse("--auth", "--policy", "open").effectivePolicy()).isEqualTo("open");
+        assertThat(LocalStackOptions.parse("--policy", "claims").effectivePolicy()).isEqualTo("claims");
     }
 }
