@@ -24,7 +24,7 @@ public final class DefaultHandler
 
     public DefaultHandler(Switchboard switchboard) {
         this.route = new MessageRoute<>(Route.DEFAULT, ClientFrame.class,
-                (invocation, frame) -> switchboard.dispatch(invocation.connectionId(), frame));
+                (invocation, frame) -> switchboard.dispatch(invocation.connectionId(), invocation.userId(), frame));
     }
 
     @Override

@@ -26,7 +26,7 @@ public final class SendHandler
         this.route = new MessageRoute<>(Route.SEND, ClientFrame.Send.class,
                 (invocation, frame) -> {
                     long start = System.nanoTime();
-                    Switchboard.Sent sent = switchboard.send(invocation.connectionId(), frame);
+                    Switchboard.Sent sent = switchboard.send(invocation.connectionId(), invocation.userId(), frame);
                     Telemetry.broadcast(sent.broadcast(), Duration.ofNanos(System.nanoTime() - start));
                     return sent.reply();
                 });

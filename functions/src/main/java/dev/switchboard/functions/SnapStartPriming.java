@@ -73,7 +73,7 @@ final class SnapStartPriming implements Resource {
         // goes no further), and a user with no connections (no posts follow).
         ran &= primeCall("join", () -> switchboard.join(NOBODY, new ClientFrame.Join(null, "priming")));
         ran &= primeCall("send",
-                () -> switchboard.send(NOBODY, new ClientFrame.Send(null, "priming", "null")).reply());
+                () -> switchboard.send(NOBODY, NOBODY, new ClientFrame.Send(null, "priming", "null")).reply());
         ran &= primeCall("resume", () -> switchboard.resume(NOBODY, new ClientFrame.Resume(null, "priming", 0)));
         ran &= primeCall("direct", () -> switchboard.publishToUser(NOBODY, NOBODY, "null", null).reply());
         ran &= primeCall("leave", () -> switchboard.leave(NOBODY, new ClientFrame.Leave(null, "priming")));

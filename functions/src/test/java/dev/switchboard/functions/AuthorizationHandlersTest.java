@@ -287,7 +287,7 @@ class AuthorizationHandlersTest {
     }
 
     @Test
-    void authorizingASendCostsNoStoreCallBeyondTheReadItMadeBefore() {
+    void aSendIsFourStoreCallsWithItsAuthorizationQuotaAndIdIncluded() {
         Map<String, Object> erin = connect("erin-1", token("erin", c -> c
                 .claim("rooms", Map.of("lobby", List.of("join", "send")))));
         frame("erin-1", erin, "{\"action\":\"join\",\"room\":\"lobby\"}");
@@ -295,9 +295,16 @@ class AuthorizationHandlersTest {
 
         frame("erin-1", erin, "{\"action\":\"send\",\"room\":\"lobby\",\"id\":\"s1\",\"data\":1}");
 
-        // Before capabilities: GetItem (membership), PutItem (claim), UpdateItem (seq), PutItem (history),
-        // UpdateItem (complete), Query (members). The membership read is now the connection's read, which carries
-        // the rights and the token's expiry.
-        assertThat(storeCalls).containsExactly("GetItem", "PutItem", "UpdateItem", "PutItem", "UpdateItem", "Query");
+        // Six calls before: GetItem (membership), PutItem (claim), UpdateItem (seq), PutItem (history), UpdateItem
+        // (complete), Query (members). Now the frame's quota, membership, send right and token expiry are conditions
+        // of one update, written in one transaction with the id's claim; the message and the claim's completion are
+        // a second transaction.
+        assertThat(storeCalls).containsExactly("TransactWriteItems", "UpdateItem", "TransactWriteItems", "Query");
+        storeCalls.clear();
+
+        frame("erin-1", erin, "{\"action\":\"send\",\"room\":\"lobby\",\"data\":2}");
+
+        assertThat(storeCalls).as("without an id there is nothing to claim")
+                .containsExactly("UpdateItem", "UpdateItem", "PutItem", "Query");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.switchboard.core.RoomPolicy;
+import dev.switchboard.core.Admission;
 import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.Grant;
@@ -15,6 +16,7 @@ import dev.switchboard.core.InMemoryConnectionStore;
 import dev.switchboard.core.InMemoryIdempotencyStore;
 import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.JoinResult;
+import dev.switchboard.core.Quotas;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.SendOutcome;
@@ -285,6 +287,11 @@ class HandlersTest {
 
         @Override
         public Optional<Connection> find(String connectionId) {
+            throw outage();
+        }
+
+        @Override
+        public Admission admit(String connectionId, Instant now, Quotas quotas) {
             throw outage();
         }
 

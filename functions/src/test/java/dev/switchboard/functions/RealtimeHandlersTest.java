@@ -60,7 +60,7 @@ class RealtimeHandlersTest {
     void resumeReturnsTheMessagesAfterThePosition() {
         member(ALICE, "alice");
         for (String text : List.of("one", "two", "three")) {
-            switchboard.send(ALICE, new ClientFrame.Send(null, "lobby", "\"" + text + "\""));
+            switchboard.send(ALICE, "alice", new ClientFrame.Send(null, "lobby", "\"" + text + "\""));
         }
 
         ServerFrame reply = reply(new ResumeHandler(switchboard).handleRequest(Events.load("resume"), null));

@@ -117,7 +117,7 @@ class SnapStartPrimingTest {
                 .isTrue();
 
         assertThat(calls).as("the leave's read after the refused query still ran")
-                .containsSubsequence("find", "connectionsOf", "find");
+                .containsSubsequence("admitSend", "connectionsOf", "admit");
     }
 
     @Test

@@ -40,7 +40,7 @@ public final class EnvNames {
     public static final String IDEMPOTENCY_WINDOW_SECONDS = "SWITCHBOARD_IDEMPOTENCY_WINDOW_SECONDS";
     /** {@code on} (default) or {@code off}: announce joins and leaves to rooms. */
     public static final String PRESENCE_EVENTS = "SWITCHBOARD_PRESENCE_EVENTS";
-    /** Rooms with more members than this get no presence events (default 1000). */
+    /** Rooms with more members than this get no presence events (default 100). */
     public static final String PRESENCE_MAX_ROOM_SIZE = "SWITCHBOARD_PRESENCE_MAX_ROOM_SIZE";
 
     /**
@@ -52,6 +52,15 @@ public final class EnvNames {
     public static final String CAPABILITY_CLAIM = "SWITCHBOARD_CAPABILITY_CLAIM";
     /** Name of the token claim listing the user patterns its holder may message directly (default {@code direct}). */
     public static final String DIRECT_CLAIM = "SWITCHBOARD_DIRECT_CLAIM";
+
+    /** Frames per second a connection may send on average (default {@code Quotas.DEFAULT_FRAME_RATE}). */
+    public static final String FRAME_RATE = "SWITCHBOARD_FRAME_RATE";
+    /** Frames a connection may send at once (default {@code Quotas.DEFAULT_FRAME_BURST}). */
+    public static final String FRAME_BURST = "SWITCHBOARD_FRAME_BURST";
+    /** Open connections one user may hold (default {@code Quotas.DEFAULT_CONNECTIONS_PER_USER}). */
+    public static final String CONNECTIONS_PER_USER = "SWITCHBOARD_CONNECTIONS_PER_USER";
+    /** Most presence posts one disconnect may cause (default {@code Quotas.DEFAULT_PRESENCE_POSTS_PER_DISCONNECT}). */
+    public static final String PRESENCE_POSTS_PER_DISCONNECT = "SWITCHBOARD_PRESENCE_POSTS_PER_DISCONNECT";
 
     /** {@code jwt} (default) or {@code off}; off is honoured only when set explicitly. */
     public static final String AUTH_MODE = "SWITCHBOARD_AUTH_MODE";

@@ -1,5 +1,6 @@
 package dev.switchboard.core;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,43 @@ public interface ConnectionStore {
 
     /** The connection, if registered, read consistently. */
     Optional<Connection> find(String connectionId);
+
+    /**
+     * Counts one frame of the connection against its quota and returns the connection as it is now: every route's
+     * one read of its connection. A frame over the quota counts nothing and is refused.
+     */
+    Admission admit(String connectionId, Instant now, Quotas quotas);
+
+    /**
+     * Admits a {@code send}: as {@link #admit}, and the connection is in the room with the send right, its token has
+     * not expired, and, when {@code claiming} is given, the send's id is claimed in {@code idempotency}. A store that
+     * keeps both in one place may do it all in one write; this default makes two calls.
+     */
+    default SendAdmission admitSend(String connectionId, String room, Instant now, Quotas quotas,
+                                    IdempotencyStore idempotency, IdempotencyStore.Claiming claiming) {
+        Connection connection;
+        switch (admit(connectionId, now, quotas)) {
+            case Admission.Unknown unknown -> {
+                return SendAdmission.Refused.because(SendAdmission.Refusal.UNKNOWN_CONNECTION);
+            }
+            case Admission.Limited limited -> {
+                return new SendAdmission.Refused(SendAdmission.Refusal.RATE_LIMITED, null, limited.retryAfter());
+            }
+            case Admission.Admitted admitted -> connection = admitted.connection();
+        }
+        if (connection.grant().expiredAt(now)) {
+            return new SendAdmission.Refused(SendAdmission.Refusal.TOKEN_EXPIRED, connection.grant().expiresAt(),
+                    null);
+        }
+        if (!connection.isIn(room)) {
+            return SendAdmission.Refused.because(SendAdmission.Refusal.NOT_IN_ROOM);
+        }
+        if (!connection.rightsIn(room).allows(RoomAction.SEND)) {
+            return SendAdmission.Refused.because(SendAdmission.Refusal.FORBIDDEN);
+        }
+        return new SendAdmission.Admitted(claiming == null ? new IdempotencyStore.Claim.Claimed()
+                : idempotency.claim(claiming));
+    }
 
     /**
      * Forgets the connection and all its room memberships. Idempotent: removing an unknown id does nothing.

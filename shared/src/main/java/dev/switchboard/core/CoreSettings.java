@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param idempotencyWindow   how long a {@code send}'s client id protects against duplicates
  * @param presenceEvents      whether joins and leaves are announced to the room at all
  * @param presenceMaxRoomSize rooms with more members than this get no presence events (fan-out cost)
+ * @param quotas              what one connection or user may cost the stack
  */
 public record CoreSettings(Duration connectionTtl, int maxRooms, Duration historyRetention,
-                           Duration idempotencyWindow, boolean presenceEvents, int presenceMaxRoomSize) {
+                           Duration idempotencyWindow, boolean presenceEvents, int presenceMaxRoomSize,
+                           Quotas quotas) {
 
     /** Most rooms a connection may be allowed to be in. */
     public static final int MAX_ROOMS = 99;
@@ -28,6 +30,7 @@ public record CoreSettings(Duration connectionTtl, int maxRooms, Duration histor
         Objects.requireNonNull(connectionTtl, "connectionTtl");
         Objects.requireNonNull(historyRetention, "historyRetention");
         Objects.requireNonNull(idempotencyWindow, "idempotencyWindow");
+        Objects.requireNonNull(quotas, "quotas");
         if (connectionTtl.compareTo(Duration.ofHours(2)) < 0) {
             throw new IllegalArgumentException("connectionTtl must cover API Gateway's 2 h connection limit");
         }
@@ -51,30 +54,36 @@ public record CoreSettings(Duration connectionTtl, int maxRooms, Duration histor
         // Presence events cost one post per member per join or leave (a join storm in a room of n is n² posts):
         // on by default, for rooms of up to 100 members.
         return new CoreSettings(Duration.ofHours(3), Limits.MAX_ROOMS_PER_CONNECTION, Duration.ofHours(24),
-                Duration.ofHours(1), true, 100);
+                Duration.ofHours(1), true, 100, Quotas.defaults());
     }
 
     public CoreSettings withConnectionTtl(Duration ttl) {
         return new CoreSettings(ttl, maxRooms, historyRetention, idempotencyWindow, presenceEvents,
-                presenceMaxRoomSize);
+                presenceMaxRoomSize, quotas);
     }
 
     public CoreSettings withMaxRooms(int rooms) {
         return new CoreSettings(connectionTtl, rooms, historyRetention, idempotencyWindow, presenceEvents,
-                presenceMaxRoomSize);
+                presenceMaxRoomSize, quotas);
     }
 
     public CoreSettings withHistoryRetention(Duration retention) {
         return new CoreSettings(connectionTtl, maxRooms, retention, idempotencyWindow, presenceEvents,
-                presenceMaxRoomSize);
+                presenceMaxRoomSize, quotas);
     }
 
     public CoreSettings withIdempotencyWindow(Duration window) {
         return new CoreSettings(connectionTtl, maxRooms, historyRetention, window, presenceEvents,
-                presenceMaxRoomSize);
+                presenceMaxRoomSize, quotas);
+    }
+
+    public CoreSettings withQuotas(Quotas value) {
+        return new CoreSettings(connectionTtl, maxRooms, historyRetention, idempotencyWindow, presenceEvents,
+                presenceMaxRoomSize, value);
     }
 
     public CoreSettings withPresenceEvents(boolean enabled, int maxRoomSize) {
-        return new CoreSettings(connectionTtl, maxRooms, historyRetention, idempotencyWindow, enabled, maxRoomSize);
+        return new CoreSettings(connectionTtl, maxRooms, historyRetention, idempotencyWindow, enabled, maxRoomSize,
+                quotas);
     }
 }

@@ -34,6 +34,23 @@ public interface IdempotencyStore {
         }
     }
 
+    /**
+     * A claim to make.
+     *
+     * @param key         the send
+     * @param now         when
+     * @param expiresAt   until when the id guards against a repeat
+     * @param staleBefore a pending claim older than this was abandoned by its owner and may be taken over
+     */
+    record Claiming(SendKey key, Instant now, Instant expiresAt, Instant staleBefore) {
+        public Claiming {
+            java.util.Objects.requireNonNull(key, "key");
+            java.util.Objects.requireNonNull(now, "now");
+            java.util.Objects.requireNonNull(expiresAt, "expiresAt");
+            java.util.Objects.requireNonNull(staleBefore, "staleBefore");
+        }
+    }
+
     /** What a claim found. */
     sealed interface Claim {
         /** Nobody had the id: the caller now owns it and must complete it. */
@@ -54,6 +71,11 @@ public interface IdempotencyStore {
      * is taken over and reported as {@link Claim.Claimed}.
      */
     Claim claim(SendKey key, Instant now, Instant expiresAt, Instant staleBefore);
+
+    /** As {@link #claim(SendKey, Instant, Instant, Instant)}. */
+    default Claim claim(Claiming claiming) {
+        return claim(claiming.key(), claiming.now(), claiming.expiresAt(), claiming.staleBefore());
+    }
 
     /** Records the outcome of a claimed key. */
     void complete(SendKey key, String messageId, long seq);

@@ -1,5 +1,6 @@
 package dev.switchboard.core;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,6 +18,8 @@ public final class InMemoryConnectionStore implements ConnectionStore {
     private final Map<String, Connection> connections = new HashMap<>();
     /** Room to its members by connection id, in join order. */
     private final Map<String, Map<String, RoomMember>> membersByRoom = new HashMap<>();
+    /** Frames counted per connection in its current quota window: {window, count}. */
+    private final Map<String, long[]> frames = new HashMap<>();
     private final int shards;
 
     /** A store whose rooms are one shard each. */
@@ -45,7 +48,27 @@ public final class InMemoryConnectionStore implements ConnectionStore {
     }
 
     @Override
+    public synchronized Admission admit(String connectionId, Instant now, Quotas quotas) {
+        Connection connection = connections.get(connectionId);
+        if (connection == null) {
+            return new Admission.Unknown();
+        }
+        long window = quotas.frameWindowOf(now);
+        long[] counted = frames.computeIfAbsent(connectionId, id -> new long[] {window, 0});
+        if (counted[0] != window) {
+            counted[0] = window;
+            counted[1] = 0;
+        }
+        if (counted[1] >= quotas.frameBurst()) {
+            return new Admission.Limited(quotas.untilNextWindow(now));
+        }
+        counted[1]++;
+        return new Admission.Admitted(connection);
+    }
+
+    @Override
     public synchronized Set<String> remove(String connectionId) {
+        frames.remove(connectionId);
         Connection connection = connections.remove(connectionId);
         if (connection == null) {
             return Set.of();

@@ -49,6 +49,16 @@ public interface RoomHistory {
     /** Stores a message (which carries its room and seq) until {@code expiresAt}. */
     void append(ServerFrame.Message message, Instant expiresAt);
 
+    /**
+     * Stores a message and completes the claim of the send that made it, so a repeat of the send finds the
+     * message: together, where the store can (one transaction on one table), else one after the other.
+     */
+    default void append(ServerFrame.Message message, Instant expiresAt, IdempotencyStore idempotency,
+                        IdempotencyStore.SendKey completing) {
+        append(message, expiresAt);
+        idempotency.complete(completing, message.id(), message.seq());
+    }
+
     /** Up to {@code limit} stored messages with a seq above {@code after}, ascending, none expired at {@code now}. */
     List<ServerFrame.Message> after(String room, long after, int limit, Instant now);
 }

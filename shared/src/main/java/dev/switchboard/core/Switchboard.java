@@ -70,6 +70,8 @@ public final class Switchboard {
     private final int fanoutThreshold;
     private final RoomPolicy policy;
     private final ConnectionCloser closer;
+    private final Quotas quotas;
+    private final FrameGuard guard = new FrameGuard();
 
     private Switchboard(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "store");
@@ -83,6 +85,7 @@ public final class Switchboard {
         this.fanoutThreshold = builder.fanoutThreshold;
         this.policy = builder.policy;
         this.closer = builder.closer != null ? builder.closer : store::remove;
+        this.quotas = settings.quotas();
     }
 
     public static Builder builder() {
@@ -128,12 +131,12 @@ public final class Switchboard {
      * the history right, the reply is the history after that position (or a reset).
      */
     public ServerFrame join(String connectionId, ClientFrame.Join join) {
+        Checked checked = check(connectionId, join);
+        if (checked.refusal() != null) {
+            return checked.refusal();
+        }
+        Connection connection = checked.connection();
         for (int attempt = 1; ; attempt++) {
-            Checked checked = check(connectionId, join);
-            if (checked.refusal() != null) {
-                return checked.refusal();
-            }
-            Connection connection = checked.connection();
             Rights rights = policy.rights(connection.userId(), connection.grant().capabilities(), join.room());
             if (!rights.allows(RoomAction.JOIN)) {
                 return forbidden(join, RoomAction.JOIN, join.room());
@@ -152,9 +155,14 @@ public final class Switchboard {
                             "a connection may be in at most " + settings.maxRooms() + " rooms", join.id());
                 }
                 case CHANGED -> {
+                    Optional<Connection> reread = store.find(connectionId);
+                    if (reread.isEmpty()) {
+                        return unknownConnection(join);
+                    }
                     if (attempt == MAX_ATTEMPTS) {
                         return busy(join);
                     }
+                    connection = reread.get();
                     continue;
                 }
                 case JOINED -> announce(join.room(), connection.userId(), ServerFrame.PresenceChange.JOINED);
@@ -181,13 +189,33 @@ public final class Switchboard {
         return new ServerFrame.Ack(leave.id(), "leave", null);
     }
 
-    /** Sends to every member of the room (the sender included). Only members with the send right may send. */
-    public Sent send(String connectionId, ClientFrame.Send send) {
-        Checked checked = checkIn(connectionId, send, send.room(), RoomAction.SEND);
-        if (checked.refusal() != null) {
-            return Sent.of(checked.refusal());
+    /**
+     * Sends to every member of the room (the sender included). Only members with the send right may send; the
+     * frame's admission (quota, membership, right, token expiry) and its id's claim are one store step.
+     */
+    public Sent send(String connectionId, String userId, ClientFrame.Send send) {
+        Instant now = clock.instant();
+        ServerFrame limited = limitedEarlier(connectionId, send, now);
+        if (limited != null) {
+            return Sent.of(limited);
         }
-        return publish(send.room(), checked.connection().userId(), send.data(), send.id());
+        IdempotencyStore.SendKey key = send.id() == null ? null
+                : new IdempotencyStore.SendKey(send.room(), userId, send.id());
+        IdempotencyStore.Claiming claiming = key == null ? null : claiming(key, now);
+        switch (store.admitSend(connectionId, send.room(), now, quotas, idempotency, claiming)) {
+            case SendAdmission.Refused refused -> {
+                return Sent.of(switch (refused.reason()) {
+                    case UNKNOWN_CONNECTION -> unknownConnection(send);
+                    case NOT_IN_ROOM -> notInRoom(send, send.room());
+                    case FORBIDDEN -> forbidden(send, RoomAction.SEND, send.room());
+                    case TOKEN_EXPIRED -> expired(connectionId, refused.tokenExpiredAt(), send);
+                    case RATE_LIMITED -> limited(connectionId, send, now, refused.retryAfter());
+                });
+            }
+            case SendAdmission.Admitted admitted -> {
+                return create(send.room(), userId, send.data(), send.id(), key, admitted.claim());
+            }
+        }
     }
 
     /**
@@ -195,20 +223,30 @@ public final class Switchboard {
      * With a {@code clientId}, a repeat within the idempotency window creates nothing and gets the first ack.
      */
     public Sent publish(String room, String from, String data, String clientId) {
-        Instant now = clock.instant();
         IdempotencyStore.SendKey key = clientId == null ? null : new IdempotencyStore.SendKey(room, from, clientId);
-        if (key != null) {
-            switch (idempotency.claim(key, now, now.plus(settings.idempotencyWindow()), now.minus(SENDER_DEADLINE))) {
-                case IdempotencyStore.Claim.Completed done -> {
-                    return Sent.of(new ServerFrame.Ack(clientId, "send", done.messageId(), done.seq()));
-                }
-                case IdempotencyStore.Claim.Pending pending -> {
-                    return Sent.of(new ServerFrame.Error(ErrorCode.IN_PROGRESS,
-                            "a send with this id is still in progress; retry", clientId));
-                }
-                case IdempotencyStore.Claim.Claimed claimed -> {
-                    // Ours: create the message below.
-                }
+        IdempotencyStore.Claim claim = key == null ? new IdempotencyStore.Claim.Claimed()
+                : idempotency.claim(claiming(key, clock.instant()));
+        return create(room, from, data, clientId, key, claim);
+    }
+
+    private IdempotencyStore.Claiming claiming(IdempotencyStore.SendKey key, Instant now) {
+        return new IdempotencyStore.Claiming(key, now, now.plus(settings.idempotencyWindow()),
+                now.minus(SENDER_DEADLINE));
+    }
+
+    /** Creates the message a claimed send (or a send without id) asks for, or answers the claim's earlier outcome. */
+    private Sent create(String room, String from, String data, String clientId, IdempotencyStore.SendKey key,
+                        IdempotencyStore.Claim claim) {
+        switch (claim) {
+            case IdempotencyStore.Claim.Completed done -> {
+                return Sent.of(new ServerFrame.Ack(clientId, "send", done.messageId(), done.seq()));
+            }
+            case IdempotencyStore.Claim.Pending pending -> {
+                return Sent.of(new ServerFrame.Error(ErrorCode.IN_PROGRESS,
+                        "a send with this id is still in progress; retry", clientId));
+            }
+            case IdempotencyStore.Claim.Claimed claimed -> {
+                // Ours: create the message below.
             }
         }
         Instant allocating = clock.instant();
@@ -223,9 +261,11 @@ public final class Switchboard {
         }
         ServerFrame.Message message = new ServerFrame.Message(messageIds.get(), room, from, data,
                 stamped.toEpochMilli(), seq);
-        history.append(message, stamped.plus(settings.historyRetention()));
-        if (key != null) {
-            idempotency.complete(key, message.id(), seq);
+        Instant expiresAt = stamped.plus(settings.historyRetention());
+        if (key == null) {
+            history.append(message, expiresAt);
+        } else {
+            history.append(message, expiresAt, idempotency, key);
         }
         BroadcastResult result = deliverToRoom(room, FrameCodec.encodeBytes(message));
         if (result.tooLarge() > 0) {
@@ -339,8 +379,12 @@ public final class Switchboard {
      * expired: a fresh token for the same user is exactly what that connection lacked.
      */
     public ServerFrame refresh(String connectionId, ClientFrame.Refresh refresh, String tokenUserId, Grant grant) {
+        Checked admitted = admitFrame(connectionId, refresh);
+        if (admitted.refusal() != null) {
+            return admitted.refusal();
+        }
+        Optional<Connection> found = Optional.of(admitted.connection());
         for (int attempt = 1; ; attempt++) {
-            Optional<Connection> found = store.find(connectionId);
             if (found.isEmpty()) {
                 return unknownConnection(refresh);
             }
@@ -367,6 +411,7 @@ public final class Switchboard {
                     if (attempt == MAX_ATTEMPTS) {
                         return busy(refresh);
                     }
+                    found = store.find(connectionId);
                     continue;
                 }
                 default -> {
@@ -379,11 +424,11 @@ public final class Switchboard {
     }
 
     /** Serves any decoded client frame by its route; used where one entry point receives every action. */
-    public ServerFrame dispatch(String connectionId, ClientFrame frame) {
+    public ServerFrame dispatch(String connectionId, String userId, ClientFrame frame) {
         return switch (frame) {
             case ClientFrame.Join join -> join(connectionId, join);
             case ClientFrame.Leave leave -> leave(connectionId, leave);
-            case ClientFrame.Send send -> send(connectionId, send).reply();
+            case ClientFrame.Send send -> send(connectionId, userId, send).reply();
             case ClientFrame.Ping ping -> ping(connectionId, ping);
             case ClientFrame.Resume resume -> resume(connectionId, resume);
             case ClientFrame.Presence presence -> presence(connectionId, presence);
@@ -398,17 +443,31 @@ public final class Switchboard {
     private record Checked(Connection connection, ServerFrame refusal) {
     }
 
-    /** The frame's connection, known and with a token still valid; an expired one is closed. */
+    /** The frame's connection, admitted within its quota and with a token still valid; an expired one is closed. */
     private Checked check(String connectionId, ClientFrame frame) {
-        Optional<Connection> found = store.find(connectionId);
-        if (found.isEmpty()) {
-            return new Checked(null, unknownConnection(frame));
+        Checked admitted = admitFrame(connectionId, frame);
+        if (admitted.refusal() != null) {
+            return admitted;
         }
-        Connection connection = found.get();
-        if (connection.grant().expiredAt(clock.instant())) {
-            return new Checked(connection, expired(connection, frame));
+        Grant grant = admitted.connection().grant();
+        if (grant.expiredAt(clock.instant())) {
+            return new Checked(admitted.connection(), expired(connectionId, grant.expiresAt(), frame));
         }
-        return new Checked(connection, null);
+        return admitted;
+    }
+
+    /** The frame's connection, known and within its frame quota (its token not checked). */
+    private Checked admitFrame(String connectionId, ClientFrame frame) {
+        Instant now = clock.instant();
+        ServerFrame limited = limitedEarlier(connectionId, frame, now);
+        if (limited != null) {
+            return new Checked(null, limited);
+        }
+        return switch (store.admit(connectionId, now, quotas)) {
+            case Admission.Unknown unknown -> new Checked(null, unknownConnection(frame));
+            case Admission.Limited over -> new Checked(null, limited(connectionId, frame, now, over.retryAfter()));
+            case Admission.Admitted admitted -> new Checked(admitted.connection(), null);
+        };
     }
 
     /** As {@link #check}, and the connection is in the room with the right to do {@code action} there. */
@@ -426,16 +485,44 @@ public final class Switchboard {
         return checked;
     }
 
+    /** The refusal for a connection this process already refused in the current window, without a store call. */
+    private ServerFrame limitedEarlier(String connectionId, ClientFrame frame, Instant now) {
+        if (!guard.refusedIn(connectionId, quotas.frameWindowOf(now))) {
+            return null;
+        }
+        return limited(connectionId, frame, now, quotas.untilNextWindow(now));
+    }
+
+    /**
+     * The refusal of a frame over the connection's quota. One refused a whole burst's worth of times in one window
+     * keeps sending regardless: it is told why and disconnected.
+     */
+    private ServerFrame limited(String connectionId, ClientFrame frame, Instant now, Duration retryAfter) {
+        int refused = guard.refuse(connectionId, quotas.frameWindowOf(now));
+        if (refused >= quotas.frameBurst()) {
+            guard.forget(connectionId);
+            return closeWith(connectionId, new ServerFrame.Error(ErrorCode.RATE_LIMITED,
+                    "closing the connection: it kept sending past its quota of " + quotas.frameBurst()
+                            + " frames per " + quotas.frameWindow().toMillis() + " ms", frame.id(),
+                    retryAfter.toMillis()));
+        }
+        return new ServerFrame.Error(ErrorCode.RATE_LIMITED, "more than " + quotas.frameBurst() + " frames in "
+                + quotas.frameWindow().toMillis() + " ms; retry after the window", frame.id(), retryAfter.toMillis());
+    }
+
     /**
      * The reply to a frame that came after the connection's token expired. The connection is closed, so the reply
      * is posted before the close: the route's own reply would find the socket gone.
      */
-    private ServerFrame expired(Connection connection, ClientFrame frame) {
-        ServerFrame.Error error = new ServerFrame.Error(ErrorCode.TOKEN_EXPIRED,
-                "the connection's token expired at " + connection.grant().expiresAt()
-                        + "; reconnect with a fresh token", frame.id());
-        broadcaster.broadcast(List.of(connection.connectionId()), FrameCodec.encodeBytes(error));
-        closer.close(connection.connectionId());
+    private ServerFrame expired(String connectionId, Instant expiredAt, ClientFrame frame) {
+        return closeWith(connectionId, new ServerFrame.Error(ErrorCode.TOKEN_EXPIRED,
+                "the connection's token expired at " + expiredAt + "; reconnect with a fresh token", frame.id()));
+    }
+
+    /** Posts the error to the connection, then closes it. */
+    private ServerFrame closeWith(String connectionId, ServerFrame.Error error) {
+        broadcaster.broadcast(List.of(connectionId), FrameCodec.encodeBytes(error));
+        closer.close(connectionId);
         return error;
     }
 

@@ -35,6 +35,16 @@ public enum ErrorCode {
     IN_PROGRESS(true),
     /** Some recipients could not be reached because AWS throttled the delivery; retry later. */
     THROTTLED(true),
+    /**
+     * The connection sent more frames than its quota allows; retry after {@code retryAfterMs}. A client that keeps
+     * sending regardless is disconnected.
+     */
+    RATE_LIMITED(true),
+    /**
+     * The server is taking more work than it can serve and refused this frame at once, before doing any of it;
+     * retry after {@code retryAfterMs}.
+     */
+    OVERLOADED(true),
     /** An unexpected server-side failure; retry later. */
     INTERNAL(true);
 

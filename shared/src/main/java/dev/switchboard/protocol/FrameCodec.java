@@ -364,6 +364,9 @@ public final class FrameCodec {
                 g.writeStringField("code", e.code().name());
                 g.writeStringField("message", e.message());
                 g.writeBooleanField("temporary", e.temporary());
+                if (e.retryAfterMs() != null) {
+                    g.writeNumberField("retryAfterMs", e.retryAfterMs());
+                }
             }
             case ServerFrame.Pong pong -> {
                 writeOptional(g, "id", pong.id());
@@ -462,6 +465,7 @@ public final class FrameCodec {
                 case "ts" -> f.ts = value.isNumeric() ? p.getLongValue() : 0;
                 case "seq" -> f.seq = value.isNumeric() ? p.getLongValue() : null;
                 case "exp" -> f.exp = value.isNumeric() ? p.getLongValue() : null;
+                case "retryAfterMs" -> f.retryAfterMs = value.isNumeric() ? p.getLongValue() : null;
                 case "revoked" -> f.revoked = readStrings(p, value);
                 case "more" -> f.more = value == JsonToken.VALUE_TRUE;
                 case "data" -> f.data = copyValue(p);
@@ -477,7 +481,8 @@ public final class FrameCodec {
         return Optional.ofNullable(switch (f.type) {
             case "message" -> new ServerFrame.Message(f.id, f.room, f.from, f.data, f.ts, seq);
             case "ack" -> new ServerFrame.Ack(f.id, f.action, f.messageId, f.seq, f.exp, f.revoked);
-            case "error" -> new ServerFrame.Error(errorCode(f.code), f.message == null ? "" : f.message, f.id);
+            case "error" -> new ServerFrame.Error(errorCode(f.code), f.message == null ? "" : f.message, f.id,
+                    f.retryAfterMs == null || f.retryAfterMs < 0 ? null : f.retryAfterMs);
             case "pong" -> new ServerFrame.Pong(f.id, f.ts);
             case "history" -> new ServerFrame.History(f.id, f.room, f.messages, f.more, seq);
             case "reset" -> new ServerFrame.Reset(f.id, f.room, seq, f.reason == null ? "" : f.reason);
@@ -559,6 +564,7 @@ public final class FrameCodec {
         long ts;
         Long seq;
         Long exp;
+        Long retryAfterMs;
         List<String> revoked = List.of();
         boolean more;
         List<ServerFrame.Message> messages = List.of();

@@ -67,11 +67,23 @@ public sealed interface ServerFrame {
         }
     }
 
-    /** Failure reply to a client frame; {@code temporary} is derived from the code. */
-    record Error(ErrorCode code, String message, String id) implements ServerFrame {
+    /**
+     * Failure reply to a client frame; {@code temporary} is derived from the code.
+     *
+     * @param retryAfterMs for a temporary refusal that knows when trying again can succeed ({@code RATE_LIMITED},
+     *                     {@code OVERLOADED}): how long to wait; else null
+     */
+    record Error(ErrorCode code, String message, String id, Long retryAfterMs) implements ServerFrame {
         public Error {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(message, "message");
+            if (retryAfterMs != null && retryAfterMs < 0) {
+                throw new IllegalArgumentException("retryAfterMs must be >= 0");
+            }
+        }
+
+        public Error(ErrorCode code, String message, String id) {
+            this(code, message, id, null);
         }
 
         public boolean temporary() {

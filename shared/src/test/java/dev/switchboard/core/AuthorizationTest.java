@@ -116,12 +116,12 @@ class AuthorizationTest {
         teamRoom();
         inboxes.clear();
 
-        assertForbidden(switchboard.send("bob-1", new ClientFrame.Send("2", "team-42:general", "\"hi\"")).reply(),
+        assertForbidden(switchboard.send("bob-1", "bob", new ClientFrame.Send("2", "team-42:general", "\"hi\"")).reply(),
                 "send", "team-42:general");
         assertThat(history.latestSeq("team-42:general")).isZero();
         assertThat(inboxes).isEmpty();
 
-        assertThat(switchboard.send("alice-1", new ClientFrame.Send("3", "team-42:general", "\"hi\"")).reply())
+        assertThat(switchboard.send("alice-1", "alice", new ClientFrame.Send("3", "team-42:general", "\"hi\"")).reply())
                 .isInstanceOf(ServerFrame.Ack.class);
         assertThat(inbox("bob-1")).singleElement().isInstanceOf(ServerFrame.Message.class);
     }
@@ -129,7 +129,7 @@ class AuthorizationTest {
     @Test
     void resumingNeedsTheHistoryRight() {
         teamRoom();
-        switchboard.send("alice-1", new ClientFrame.Send(null, "team-42:general", "1"));
+        switchboard.send("alice-1", "alice", new ClientFrame.Send(null, "team-42:general", "1"));
 
         assertForbidden(switchboard.resume("bob-1", new ClientFrame.Resume("r", "team-42:general", 0)), "history");
         assertThat(switchboard.resume("alice-1", new ClientFrame.Resume("r", "team-42:general", 0)))
@@ -139,7 +139,7 @@ class AuthorizationTest {
     @Test
     void joiningWithAfterNeedsTheHistoryRightAndJoinsNothingWithoutIt() {
         teamRoom();
-        switchboard.send("alice-1", new ClientFrame.Send(null, "team-42:general", "1"));
+        switchboard.send("alice-1", "alice", new ClientFrame.Send(null, "team-42:general", "1"));
         switchboard.connect("bob-2", "bob", "", grant("team-42:general=j|"));
 
         assertForbidden(switchboard.join("bob-2", new ClientFrame.Join("1", "team-42:general", 0L)), "history");
@@ -213,7 +213,7 @@ class AuthorizationTest {
         inboxes.clear();
         clock.now = NOW.plus(Duration.ofMinutes(15));
 
-        ServerFrame reply = switchboard.send("alice-1", new ClientFrame.Send("9", "team-42:general", "1")).reply();
+        ServerFrame reply = switchboard.send("alice-1", "alice", new ClientFrame.Send("9", "team-42:general", "1")).reply();
 
         assertThat(reply).isInstanceOfSatisfying(ServerFrame.Error.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED);
@@ -226,7 +226,7 @@ class AuthorizationTest {
         for (ClientFrame frame : List.of(new ClientFrame.Ping("p"), new ClientFrame.Join("j", "team-42:b"),
                 new ClientFrame.Leave("l", "team-42:general"), new ClientFrame.Presence("q", "team-42:general"),
                 new ClientFrame.Resume("r", "team-42:general", 0), new ClientFrame.Direct("d", "bob", "1"))) {
-            assertThat(switchboard.dispatch("alice-1", frame)).as(frame.toString())
+            assertThat(switchboard.dispatch("alice-1", "alice", frame)).as(frame.toString())
                     .isInstanceOfSatisfying(ServerFrame.Error.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED));
         }

@@ -87,7 +87,9 @@ class RealtimeTest {
                 return SendOutcome.DELIVERED;
             }, store, 8, RetryPolicy.defaults()))
             .clock(clock)
-            .settings(CoreSettings.defaults().withHistoryRetention(Duration.ofHours(1)))
+            .settings(CoreSettings.defaults().withHistoryRetention(Duration.ofHours(1))
+                    // These tests send hundreds of frames at one instant of the test clock.
+                    .withQuotas(Quotas.defaults().withFrames(1_000, 10_000)))
             .messageIds(() -> "m" + ids.incrementAndGet())
             .build();
 
@@ -101,7 +103,7 @@ class RealtimeTest {
     }
 
     private long send(String connectionId, String user, String room, String data) {
-        ServerFrame reply = switchboard.send(connectionId, new ClientFrame.Send(null, room, data)).reply();
+        ServerFrame reply = switchboard.send(connectionId, user, new ClientFrame.Send(null, room, data)).reply();
         return ((ServerFrame.Ack) reply).seq();
     }
 
@@ -281,7 +283,7 @@ class RealtimeTest {
                 .clock(clock).settings(CoreSettings.defaults().withPresenceEvents(false, 0)).build();
         member("a", "alice", "r");
 
-        ServerFrame reply = slow.send("a", new ClientFrame.Send("s1", "r", "late")).reply();
+        ServerFrame reply = slow.send("a", "alice", new ClientFrame.Send("s1", "r", "late")).reply();
 
         assertThat(reply).isInstanceOfSatisfying(ServerFrame.Error.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
@@ -322,12 +324,12 @@ class RealtimeTest {
         member("b", "bob", "r");
         ClientFrame.Send send = new ClientFrame.Send("retry-me", "r", "\"once\"");
 
-        ServerFrame first = switchboard.send("a", send).reply();
-        ServerFrame second = switchboard.send("a", send).reply();
+        ServerFrame first = switchboard.send("a", "alice", send).reply();
+        ServerFrame second = switchboard.send("a", "alice", send).reply();
 
         assertThat(second).isEqualTo(first).isInstanceOf(ServerFrame.Ack.class);
         assertThat(inbox("b")).filteredOn(ServerFrame.Message.class::isInstance).hasSize(1);
-        assertThat(switchboard.send("b", new ClientFrame.Send("retry-me", "r", "\"bob's own\"")).reply())
+        assertThat(switchboard.send("b", "bob", new ClientFrame.Send("retry-me", "r", "\"bob's own\"")).reply())
                 .as("ids are per sender").isNotEqualTo(first);
     }
 
@@ -335,9 +337,9 @@ class RealtimeTest {
     void sendIdIsReusableAfterTheWindow() {
         member("a", "alice", "r");
         ClientFrame.Send send = new ClientFrame.Send("daily", "r", "1");
-        long first = ((ServerFrame.Ack) switchboard.send("a", send).reply()).seq();
+        long first = ((ServerFrame.Ack) switchboard.send("a", "alice", send).reply()).seq();
         clock.advance(Duration.ofHours(2));
-        long later = ((ServerFrame.Ack) switchboard.send("a", send).reply()).seq();
+        long later = ((ServerFrame.Ack) switchboard.send("a", "alice", send).reply()).seq();
         assertThat(later).isEqualTo(first + 1);
     }
 

@@ -51,7 +51,8 @@ class ShardedFanoutTest {
     }
 
     private void sendFrom(Switchboard switchboard, String connectionId, String room) {
-        ServerFrame reply = switchboard.send(connectionId, new ClientFrame.Send("s", room, "\"hi\"")).reply();
+        ServerFrame reply = switchboard.send(connectionId, "user-" + connectionId,
+                new ClientFrame.Send("s", room, "\"hi\"")).reply();
         assertThat(reply).isInstanceOf(ServerFrame.Ack.class);
     }
 

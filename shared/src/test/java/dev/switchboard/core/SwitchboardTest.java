@@ -59,7 +59,7 @@ class SwitchboardTest {
         switchboard.join("a", new ClientFrame.Join("1", "lobby"));
         switchboard.join("b", new ClientFrame.Join("2", "lobby"));
 
-        Switchboard.Sent sent = switchboard.send("a", new ClientFrame.Send("3", "lobby", "{\"t\":\"hi\"}"));
+        Switchboard.Sent sent = switchboard.send("a", "alice", new ClientFrame.Send("3", "lobby", "{\"t\":\"hi\"}"));
 
         assertThat(sent.reply()).isEqualTo(new ServerFrame.Ack("3", "send", "msg-1", 1L));
         ServerFrame expected = new ServerFrame.Message("msg-1", "lobby", "alice", "{\"t\":\"hi\"}", NOW.toEpochMilli(), 1);
@@ -73,7 +73,7 @@ class SwitchboardTest {
     void onlyMembersMaySend() {
         switchboard.connect("a", "alice", "");
 
-        ServerFrame reply = switchboard.send("a", new ClientFrame.Send("4", "lobby", "1")).reply();
+        ServerFrame reply = switchboard.send("a", "alice", new ClientFrame.Send("4", "lobby", "1")).reply();
 
         assertThat(reply).isInstanceOfSatisfying(ServerFrame.Error.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_IN_ROOM));
@@ -86,7 +86,7 @@ class SwitchboardTest {
         switchboard.join("a", new ClientFrame.Join(null, "r"));
         outcomes.put("a", SendOutcome.TOO_LARGE);
 
-        ServerFrame reply = switchboard.send("a", new ClientFrame.Send("5", "r", "1")).reply();
+        ServerFrame reply = switchboard.send("a", "alice", new ClientFrame.Send("5", "r", "1")).reply();
 
         assertThat(reply).isInstanceOfSatisfying(ServerFrame.Error.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
@@ -146,13 +146,13 @@ class SwitchboardTest {
     @Test
     void dispatchServesEachFrameByItsRoute() {
         switchboard.connect("a", "alice", "");
-        assertThat(switchboard.dispatch("a", new ClientFrame.Join("1", "r")))
+        assertThat(switchboard.dispatch("a", "alice", new ClientFrame.Join("1", "r")))
                 .isEqualTo(new ServerFrame.Ack("1", "join", null, 0L));
-        assertThat(switchboard.dispatch("a", new ClientFrame.Send("2", "r", "true")))
+        assertThat(switchboard.dispatch("a", "alice", new ClientFrame.Send("2", "r", "true")))
                 .isEqualTo(new ServerFrame.Ack("2", "send", "msg-1", 1L));
-        assertThat(switchboard.dispatch("a", new ClientFrame.Ping("3")))
+        assertThat(switchboard.dispatch("a", "alice", new ClientFrame.Ping("3")))
                 .isInstanceOf(ServerFrame.Pong.class);
-        assertThat(switchboard.dispatch("a", new ClientFrame.Leave("4", "r")))
+        assertThat(switchboard.dispatch("a", "alice", new ClientFrame.Leave("4", "r")))
                 .isEqualTo(new ServerFrame.Ack("4", "leave", null));
     }
 }

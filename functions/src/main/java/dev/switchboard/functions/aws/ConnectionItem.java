@@ -22,15 +22,20 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchem
  * @param tokenExp     the token's expiry, epoch seconds, or null for none
  * @param rooms        room to rights code; absent only on rows written before rooms lived here
  * @param revision     incremented by every change of rooms or grant
+ * @param frameWindow  the frame-quota window the connection's frames were last counted in
+ * @param frameCount   frames counted in that window
  */
 record ConnectionItem(String pk, String sk, String userId, Long connectedAt, String sourceIp, Long expiresAt,
-                      String capabilities, Long tokenExp, Map<String, String> rooms, Long revision) {
+                      String capabilities, Long tokenExp, Map<String, String> rooms, Long revision,
+                      Long frameWindow, Long frameCount) {
 
     static final String USER_ID = "userId";
     static final String CAPABILITIES = "capabilities";
     static final String TOKEN_EXP = "tokenExp";
     static final String ROOMS = "rooms";
     static final String REVISION = "revision";
+    static final String FRAME_WINDOW = "frameWindow";
+    static final String FRAME_COUNT = "frameCount";
 
     static final TableSchema<ConnectionItem> SCHEMA = StaticImmutableTableSchema
             .builder(ConnectionItem.class, Builder.class)
@@ -52,6 +57,10 @@ record ConnectionItem(String pk, String sk, String userId, Long connectedAt, Str
             .addAttribute(EnhancedType.mapOf(String.class, String.class), a -> a.name(ROOMS)
                     .getter(ConnectionItem::rooms).setter(Builder::rooms))
             .addAttribute(Long.class, a -> a.name(REVISION).getter(ConnectionItem::revision).setter(Builder::revision))
+            .addAttribute(Long.class, a -> a.name(FRAME_WINDOW)
+                    .getter(ConnectionItem::frameWindow).setter(Builder::frameWindow))
+            .addAttribute(Long.class, a -> a.name(FRAME_COUNT)
+                    .getter(ConnectionItem::frameCount).setter(Builder::frameCount))
             .build();
 
     /** What the immutable schema fills while it reads a row. */
@@ -66,6 +75,8 @@ record ConnectionItem(String pk, String sk, String userId, Long connectedAt, Str
         private Long tokenExp;
         private Map<String, String> rooms;
         private Long revision;
+        private Long frameWindow;
+        private Long frameCount;
 
         Builder pk(String value) {
             pk = value;
@@ -117,9 +128,19 @@ record ConnectionItem(String pk, String sk, String userId, Long connectedAt, Str
             return this;
         }
 
+        Builder frameWindow(Long value) {
+            frameWindow = value;
+            return this;
+        }
+
+        Builder frameCount(Long value) {
+            frameCount = value;
+            return this;
+        }
+
         ConnectionItem build() {
             return new ConnectionItem(pk, sk, userId, connectedAt, sourceIp, expiresAt, capabilities, tokenExp,
-                    rooms, revision);
+                    rooms, revision, frameWindow, frameCount);
         }
     }
 }

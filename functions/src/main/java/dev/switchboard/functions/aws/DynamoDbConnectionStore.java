@@ -11,10 +11,15 @@ import static dev.switchboard.functions.aws.SwitchboardTable.userKey;
 import dev.switchboard.core.Capabilities;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.ConnectionStore;
+import dev.switchboard.core.Admission;
 import dev.switchboard.core.Grant;
+import dev.switchboard.core.IdempotencyStore;
 import dev.switchboard.core.JoinResult;
+import dev.switchboard.core.Quotas;
 import dev.switchboard.core.Rights;
+import dev.switchboard.core.RoomAction;
 import dev.switchboard.core.RoomMember;
+import dev.switchboard.core.SendAdmission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,9 +36,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -64,6 +71,8 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final int shards;
+    /** Which frame window this process last counted each connection in: its guess for the next count. */
+    private final FrameWindows windows = new FrameWindows();
 
     /**
      * @param shards partitions each room's membership is spread over; every function on one table must use the
@@ -99,7 +108,7 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
         ConnectionItem meta = new ConnectionItem(connectionKey(connection.connectionId()), META, connection.userId(),
                 connection.connectedAt().toEpochMilli(),
                 connection.sourceIp().isEmpty() ? null : connection.sourceIp(), expiresAt,
-                grant.capabilities().compact(), epochSeconds(grant.expiresAt()), Map.of(), 0L);
+                grant.capabilities().compact(), epochSeconds(grant.expiresAt()), Map.of(), 0L, null, null);
         MemberItem byUser = new MemberItem(userKey(connection.userId()), connectionKey(connection.connectionId()),
                 connection.userId(), null, expiresAt);
         dynamoDb.transactWriteItems(r -> r.transactItems(
@@ -123,6 +132,142 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
         }
         ConnectionItem meta = ConnectionItem.SCHEMA.mapToItem(item);
         return meta.rooms() == null || meta.revision() == null ? Optional.empty() : Optional.of(meta);
+    }
+
+    @Override
+    public Admission admit(String connectionId, Instant now, Quotas quotas) {
+        long window = quotas.frameWindowOf(now);
+        FrameCount count = new FrameCount(window, quotas.frameBurst(), windows.countedIn(connectionId, window));
+        for (int attempt = 1; ; attempt++) {
+            Update update = frameUpdate(connectionId, count, "", Map.of(), Map.of());
+            try {
+                Map<String, AttributeValue> updated = dynamoDb.updateItem(r -> r.tableName(table).key(update.key())
+                        .updateExpression(update.updateExpression()).conditionExpression(update.conditionExpression())
+                        .expressionAttributeNames(update.expressionAttributeNames())
+                        .expressionAttributeValues(update.expressionAttributeValues())
+                        .returnValues(ReturnValue.ALL_NEW)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
+                        .attributes();
+                windows.counted(connectionId, window);
+                return read(updated).<Admission>map(meta -> new Admission.Admitted(toConnection(connectionId, meta)))
+                        .orElseGet(Admission.Unknown::new);
+            } catch (ConditionalCheckFailedException e) {
+                Optional<ConnectionItem> old = e.hasItem() ? read(e.item()) : Optional.empty();
+                if (old.isEmpty()) {
+                    return new Admission.Unknown();
+                }
+                if (count.spentIn(old.get()) || attempt == MAX_CONFLICT_ATTEMPTS) {
+                    // Spent; or other frames of this connection kept moving the count under this one: over too.
+                    windows.counted(connectionId, window);
+                    return new Admission.Limited(quotas.untilNextWindow(now));
+                }
+                count = count.otherBranch();
+            }
+        }
+    }
+
+    /**
+     * Admits a send in one write where the send's id lives in this table: the frame's count, its connection's
+     * membership, send right and token expiry as conditions of one update, and, with an id, the id's claim beside
+     * it in the same transaction. Why a refused write was refused is read from the row as the write found it.
+     */
+    @Override
+    public SendAdmission admitSend(String connectionId, String room, Instant now, Quotas quotas,
+                                   IdempotencyStore idempotency, IdempotencyStore.Claiming claiming) {
+        boolean oneTransaction = claiming == null
+                || idempotency instanceof DynamoDbIdempotencyStore sameTable && sameTable.sharesTable(table);
+        if (!oneTransaction) {
+            return ConnectionStore.super.admitSend(connectionId, room, now, quotas, idempotency, claiming);
+        }
+        long window = quotas.frameWindowOf(now);
+        FrameCount count = new FrameCount(window, quotas.frameBurst(), windows.countedIn(connectionId, window));
+        for (int attempt = 1; ; attempt++) {
+            Update update = frameUpdate(connectionId, count,
+                    " AND contains(#rooms.#room, :send) AND (attribute_not_exists(#tokenExp) OR #tokenExp > :now)",
+                    Map.of("#room", room, "#tokenExp", ConnectionItem.TOKEN_EXP),
+                    Map.of(":send", AttributeValue.fromS(Rights.of(RoomAction.SEND).code()),
+                            ":now", number(now.getEpochSecond())));
+            Map<String, AttributeValue> refusedRow;
+            try {
+                if (claiming == null) {
+                    dynamoDb.updateItem(r -> r.tableName(table).key(update.key())
+                            .updateExpression(update.updateExpression())
+                            .conditionExpression(update.conditionExpression())
+                            .expressionAttributeNames(update.expressionAttributeNames())
+                            .expressionAttributeValues(update.expressionAttributeValues())
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                } else {
+                    dynamoDb.transactWriteItems(r -> r.transactItems(
+                            TransactWriteItem.builder().update(update).build(),
+                            TransactWriteItem.builder().put(DynamoDbIdempotencyStore.claimPut(table, claiming))
+                                    .build()));
+                }
+                windows.counted(connectionId, window);
+                return new SendAdmission.Admitted(new IdempotencyStore.Claim.Claimed());
+            } catch (ConditionalCheckFailedException e) {
+                refusedRow = e.hasItem() ? e.item() : Map.of();
+            } catch (TransactionCanceledException e) {
+                if (conflicted(e)) {
+                    if (attempt == MAX_CONFLICT_ATTEMPTS) {
+                        throw e;
+                    }
+                    continue;
+                }
+                if (!failedCondition(e.cancellationReasons(), 0)) {
+                    if (!failedCondition(e.cancellationReasons(), 1)) {
+                        throw e;
+                    }
+                    // The connection passed; the id was taken: its claim's outcome is the answer.
+                    windows.counted(connectionId, window);
+                    return new SendAdmission.Admitted(
+                            DynamoDbIdempotencyStore.outcomeOfTaken(itemOf(e.cancellationReasons().get(1))));
+                }
+                Map<String, AttributeValue> row = itemOf(e.cancellationReasons().getFirst());
+                refusedRow = row == null ? Map.of() : row;
+            }
+            Optional<ConnectionItem> old = read(refusedRow);
+            if (old.isEmpty()) {
+                return SendAdmission.Refused.because(SendAdmission.Refusal.UNKNOWN_CONNECTION);
+            }
+            if (count.spentIn(old.get())) {
+                windows.counted(connectionId, window);
+                return new SendAdmission.Refused(SendAdmission.Refusal.RATE_LIMITED, null,
+                        quotas.untilNextWindow(now));
+            }
+            Connection connection = toConnection(connectionId, old.get());
+            if (connection.grant().expiredAt(now)) {
+                return new SendAdmission.Refused(SendAdmission.Refusal.TOKEN_EXPIRED, connection.grant().expiresAt(),
+                        null);
+            }
+            if (!connection.isIn(room)) {
+                return SendAdmission.Refused.because(SendAdmission.Refusal.NOT_IN_ROOM);
+            }
+            if (!connection.rightsIn(room).allows(RoomAction.SEND)) {
+                return SendAdmission.Refused.because(SendAdmission.Refusal.FORBIDDEN);
+            }
+            if (attempt == MAX_CONFLICT_ATTEMPTS) {
+                return new SendAdmission.Refused(SendAdmission.Refusal.RATE_LIMITED, null,
+                        quotas.untilNextWindow(now));
+            }
+            // Only the guess about the window was wrong.
+            count = count.otherBranch();
+        }
+    }
+
+    /** The frame-counting update of a connection's row, with more conditions (joined by AND) where a route has them. */
+    private Update frameUpdate(String connectionId, FrameCount count, String moreConditions,
+                               Map<String, String> moreNames, Map<String, AttributeValue> moreValues) {
+        Map<String, String> names = new HashMap<>(FrameCount.NAMES);
+        names.putAll(moreNames);
+        Map<String, AttributeValue> values = new HashMap<>(count.values());
+        values.putAll(moreValues);
+        return Update.builder().tableName(table).key(key(connectionKey(connectionId), META))
+                .updateExpression(count.updateExpression())
+                .conditionExpression(count.condition() + moreConditions)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
     }
 
     @Override

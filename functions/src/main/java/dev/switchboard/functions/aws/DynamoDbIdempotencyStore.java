@@ -7,17 +7,25 @@ import java.util.Objects;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * {@link IdempotencyStore} in the single table: one row per key ({@code MSGID#<room>#<user>#<id> / MSGID}, each
- * part encoded by {@link SwitchboardTable#part}),
- * claimed with a conditional put, completed with the message id and seq, expiring by TTL.
+ * part encoded by {@link SwitchboardTable#part}), claimed with a conditional put, completed with the message id and
+ * seq, expiring by TTL. The claim and the completion are also written inside the connection store's and the
+ * history's transactions ({@link #claimPut}, {@link #completion}), so a send's id costs no call of its own.
  *
  * <pre>{@code
  * IdempotencyStore idempotency = new DynamoDbIdempotencyStore(dynamoDb, "switchboard");
  * }</pre>
  */
 public final class DynamoDbIdempotencyStore implements IdempotencyStore {
+
+    private static final String CLAIMED_AT = "claimedAt";
+    private static final String MESSAGE_ID = "messageId";
+    private static final String SEQ = "seq";
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -27,37 +35,68 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         this.table = Objects.requireNonNull(table, "table");
     }
 
+    /** Whether this store keeps its rows in {@code other}, so writes of both can share a transaction. */
+    boolean sharesTable(String other) {
+        return table.equals(other);
+    }
+
     @Override
     public Claim claim(SendKey key, Instant now, Instant expiresAt, Instant staleBefore) {
+        Claiming claiming = new Claiming(key, now, expiresAt, staleBefore);
+        Put put = claimPut(table, claiming);
         try {
-            dynamoDb.putItem(r -> r.tableName(table)
-                    .item(Map.of(
-                            SwitchboardTable.PARTITION_KEY, AttributeValue.fromS(SwitchboardTable.sendKey(key)),
-                            SwitchboardTable.SORT_KEY, AttributeValue.fromS(SwitchboardTable.SEND_SORT),
-                            "claimedAt", number(now.toEpochMilli()),
-                            SwitchboardTable.TTL_ATTRIBUTE, number(expiresAt.getEpochSecond())))
-                    // Free, expired (TTL not yet run), or abandoned by a claimant that never completed.
-                    .conditionExpression("attribute_not_exists(pk) OR expiresAt <= :now"
-                            + " OR (attribute_not_exists(messageId) AND claimedAt < :stale)")
-                    .expressionAttributeValues(Map.of(
-                            ":now", number(now.getEpochSecond()),
-                            ":stale", number(staleBefore.toEpochMilli()))));
+            dynamoDb.putItem(r -> r.tableName(table).item(put.item()).conditionExpression(put.conditionExpression())
+                    .expressionAttributeValues(put.expressionAttributeValues())
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return new Claim.Claimed();
         } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(key(key))
-                    .consistentRead(true)).item();
-            if (item != null && item.containsKey("messageId")) {
-                return new Claim.Completed(item.get("messageId").s(), Long.parseLong(item.get("seq").n()));
-            }
-            return new Claim.Pending();
+            Map<String, AttributeValue> found = e.hasItem() ? e.item() : dynamoDb.getItem(r -> r.tableName(table)
+                    .key(key(key)).consistentRead(true)).item();
+            return outcomeOfTaken(found);
         }
     }
 
     @Override
     public void complete(SendKey key, String messageId, long seq) {
-        dynamoDb.updateItem(r -> r.tableName(table).key(key(key))
+        Update update = completion(table, key, messageId, seq);
+        dynamoDb.updateItem(r -> r.tableName(table).key(update.key()).updateExpression(update.updateExpression())
+                .expressionAttributeValues(update.expressionAttributeValues()));
+    }
+
+    /**
+     * The conditional put that claims a send's id: it succeeds when the id is free, expired (TTL not yet run) or
+     * abandoned by a claimant that never completed it.
+     */
+    static Put claimPut(String table, Claiming claiming) {
+        return Put.builder().tableName(table)
+                .item(Map.of(
+                        SwitchboardTable.PARTITION_KEY, AttributeValue.fromS(SwitchboardTable.sendKey(claiming.key())),
+                        SwitchboardTable.SORT_KEY, AttributeValue.fromS(SwitchboardTable.SEND_SORT),
+                        CLAIMED_AT, number(claiming.now().toEpochMilli()),
+                        SwitchboardTable.TTL_ATTRIBUTE, number(claiming.expiresAt().getEpochSecond())))
+                .conditionExpression("attribute_not_exists(pk) OR expiresAt <= :now"
+                        + " OR (attribute_not_exists(messageId) AND claimedAt < :stale)")
+                .expressionAttributeValues(Map.of(
+                        ":now", number(claiming.now().getEpochSecond()),
+                        ":stale", number(claiming.staleBefore().toEpochMilli())))
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    /** What a claim found when its put was refused: the row as it was. */
+    static Claim outcomeOfTaken(Map<String, AttributeValue> row) {
+        if (row != null && row.containsKey(MESSAGE_ID)) {
+            return new Claim.Completed(row.get(MESSAGE_ID).s(), Long.parseLong(row.get(SEQ).n()));
+        }
+        return new Claim.Pending();
+    }
+
+    /** The update that completes a claimed id with what it created. */
+    static Update completion(String table, SendKey key, String messageId, long seq) {
+        return Update.builder().tableName(table).key(key(key))
                 .updateExpression("SET messageId = :id, seq = :seq")
-                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(messageId), ":seq", number(seq))));
+                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(messageId), ":seq", number(seq)))
+                .build();
     }
 
     private static Map<String, AttributeValue> key(SendKey key) {

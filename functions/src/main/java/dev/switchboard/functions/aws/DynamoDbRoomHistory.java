@@ -1,5 +1,6 @@
 package dev.switchboard.functions.aws;
 
+import dev.switchboard.core.IdempotencyStore;
 import dev.switchboard.core.RoomHistory;
 import dev.switchboard.protocol.ServerFrame;
 import java.time.Instant;
@@ -11,12 +12,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * {@link RoomHistory} in the single table: the counter is {@code ROOM#<room> / SEQ} (UpdateItem ADD, atomic, with
- * the time of the allocation in the same write), each
- * message is {@code HIST#<room> / <seq, zero-padded>} with {@code expiresAt} = retention. Reads are consistent,
- * so a message written before a read is always seen.
+ * the time of the allocation in the same write), each message is {@code HIST#<room> / <seq, zero-padded>} with
+ * {@code expiresAt} = retention, written in one transaction with its send's idempotency completion. Reads are
+ * consistent, so a message written before a read is always seen.
  *
  * <pre>{@code
  * RoomHistory history = new DynamoDbRoomHistory(dynamoDb, "switchboard");
@@ -61,14 +63,32 @@ public final class DynamoDbRoomHistory implements RoomHistory {
 
     @Override
     public void append(ServerFrame.Message message, Instant expiresAt) {
-        dynamoDb.putItem(r -> r.tableName(table).item(Map.of(
+        dynamoDb.putItem(r -> r.tableName(table).item(item(message, expiresAt)));
+    }
+
+    /** One transaction where the claim lives in this table: the message and its send's completion together. */
+    @Override
+    public void append(ServerFrame.Message message, Instant expiresAt, IdempotencyStore idempotency,
+                       IdempotencyStore.SendKey completing) {
+        if (!(idempotency instanceof DynamoDbIdempotencyStore sameTable && sameTable.sharesTable(table))) {
+            RoomHistory.super.append(message, expiresAt, idempotency, completing);
+            return;
+        }
+        dynamoDb.transactWriteItems(r -> r.transactItems(
+                TransactWriteItem.builder().put(p -> p.tableName(table).item(item(message, expiresAt))).build(),
+                TransactWriteItem.builder().update(DynamoDbIdempotencyStore.completion(table, completing,
+                        message.id(), message.seq())).build()));
+    }
+
+    private static Map<String, AttributeValue> item(ServerFrame.Message message, Instant expiresAt) {
+        return Map.of(
                 SwitchboardTable.PARTITION_KEY, AttributeValue.fromS(SwitchboardTable.historyKey(message.room())),
                 SwitchboardTable.SORT_KEY, AttributeValue.fromS(SEQ_FORMAT.formatted(message.seq())),
                 "messageId", AttributeValue.fromS(message.id()),
                 "from", AttributeValue.fromS(message.from()),
                 "data", AttributeValue.fromS(message.data()),
                 "ts", AttributeValue.fromN(Long.toString(message.ts())),
-                SwitchboardTable.TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())))));
+                SwitchboardTable.TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.switchboard.functions.config;
 
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.core.CoreSettings;
+import dev.switchboard.core.Quotas;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.RoomPolicy;
 import java.net.URI;
@@ -84,12 +85,29 @@ public record FunctionConfig(String tableName, Optional<URI> managementEndpoint,
                 .withIdempotencyWindow(Duration.ofSeconds(intValue(env, EnvNames.IDEMPOTENCY_WINDOW_SECONDS,
                         (int) coreDefaults.idempotencyWindow().toSeconds())))
                 .withPresenceEvents(onOff(env, EnvNames.PRESENCE_EVENTS, coreDefaults.presenceEvents()),
-                        intValue(env, EnvNames.PRESENCE_MAX_ROOM_SIZE, coreDefaults.presenceMaxRoomSize()));
+                        intValue(env, EnvNames.PRESENCE_MAX_ROOM_SIZE, coreDefaults.presenceMaxRoomSize()))
+                .withQuotas(quotas(env));
         return new FunctionConfig(table, uri(env, EnvNames.MANAGEMENT_ENDPOINT), region,
                 uri(env, EnvNames.DYNAMODB_ENDPOINT), intValue(env, EnvNames.MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT),
                 intValue(env, EnvNames.MAX_POSTS_PER_SECOND, 0), retry, core, intValue(env, EnvNames.ROOM_SHARDS, 1),
                 uri(env, EnvNames.FANOUT_QUEUE_URL), intValue(env, EnvNames.FANOUT_THRESHOLD, DEFAULT_FANOUT_THRESHOLD),
                 policy(env));
+    }
+
+    private static Quotas quotas(Map<String, String> env) {
+        Quotas defaults = Quotas.defaults();
+        try {
+            return defaults
+                    .withFrames(intValue(env, EnvNames.FRAME_RATE, defaults.frameRate()),
+                            intValue(env, EnvNames.FRAME_BURST, defaults.frameBurst()))
+                    .withConnectionsPerUser(intValue(env, EnvNames.CONNECTIONS_PER_USER, defaults.connectionsPerUser()))
+                    .withPresencePostsPerDisconnect(intValue(env, EnvNames.PRESENCE_POSTS_PER_DISCONNECT,
+                            defaults.presencePostsPerDisconnect()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(EnvNames.FRAME_RATE + "/" + EnvNames.FRAME_BURST + "/"
+                    + EnvNames.CONNECTIONS_PER_USER + "/" + EnvNames.PRESENCE_POSTS_PER_DISCONNECT + ": "
+                    + e.getMessage());
+        }
     }
 
     private static RoomPolicy policy(Map<String, String> env) {

@@ -2,14 +2,18 @@ package dev.switchboard.functions.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.Admission;
 import dev.switchboard.core.Capabilities;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.Grant;
+import dev.switchboard.core.IdempotencyStore;
 import dev.switchboard.core.JoinResult;
+import dev.switchboard.core.Quotas;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.RoomAction;
 import dev.switchboard.core.RoomMember;
+import dev.switchboard.core.SendAdmission;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -31,6 +35,9 @@ abstract class ConnectionStoreContract {
     ConnectionStore store;
 
     abstract ConnectionStore newStore();
+
+    /** The idempotency store that goes with {@link #newStore()} (the same table for DynamoDB). */
+    abstract IdempotencyStore idempotency();
 
     @BeforeEach
     void setUp() {
@@ -316,5 +323,97 @@ abstract class ConnectionStoreContract {
         assertThat(store.remove("a#b")).containsExactly("r");
         assertThat(store.members("r")).containsExactly("a");
         assertThat(store.find("a%23b")).isPresent();
+    }
+
+    @Test
+    void framesCountInTheirWindowUpToTheBurstAndANewWindowStartsAfresh() {
+        Quotas quotas = Quotas.defaults().withFrames(2, 4);
+        store.register(connection("c1", "alice"));
+        Instant window = Instant.ofEpochMilli(quotas.frameWindow().toMillis() * (NOW.toEpochMilli()
+                / quotas.frameWindow().toMillis()));
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(store.admit("c1", window.plusMillis(i), quotas)).isInstanceOf(Admission.Admitted.class);
+        }
+        assertThat(store.admit("c1", window.plusMillis(1_500), quotas)).isEqualTo(
+                new Admission.Limited(Duration.ofMillis(500)));
+        assertThat(store.admit("c1", window.plusMillis(2_000), quotas)).isInstanceOfSatisfying(
+                Admission.Admitted.class, a -> assertThat(a.connection().userId()).isEqualTo("alice"));
+        assertThat(store.admit("ghost", window, quotas)).isInstanceOf(Admission.Unknown.class);
+    }
+
+    @Test
+    void framesOfOneConnectionRacingFromManyThreadsAdmitExactlyTheBurst() {
+        Quotas quotas = Quotas.defaults().withFrames(1, 30);
+        store.register(connection("c1", "alice"));
+        Instant now = Instant.ofEpochMilli(quotas.frameWindow().toMillis() * (NOW.toEpochMilli()
+                / quotas.frameWindow().toMillis()) + 10);
+        List<Admission> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 50; i++) {
+                pool.execute(() -> results.add(store.admit("c1", now, quotas)));
+            }
+        }
+
+        assertThat(results).filteredOn(Admission.Admitted.class::isInstance).hasSize(30);
+        assertThat(results).filteredOn(Admission.Limited.class::isInstance).hasSize(20);
+    }
+
+    @Test
+    void aSendIsAdmittedOnlyForAMemberWithTheSendRightAndAValidToken() {
+        Quotas quotas = Quotas.defaults();
+        IdempotencyStore idempotency = idempotency();
+        store.register(connection("c1", "alice", new Grant(Capabilities.NONE, NOW.plus(Duration.ofMinutes(5)))));
+        store.join("c1", "talk", Rights.of(RoomAction.JOIN, RoomAction.SEND), 10);
+        store.join("c1", "listen", Rights.of(RoomAction.JOIN), 10);
+
+        assertThat(store.admitSend("c1", "talk", NOW, quotas, idempotency, null))
+                .isEqualTo(new SendAdmission.Admitted(new IdempotencyStore.Claim.Claimed()));
+        assertThat(store.admitSend("c1", "listen", NOW, quotas, idempotency, null))
+                .isEqualTo(SendAdmission.Refused.because(SendAdmission.Refusal.FORBIDDEN));
+        assertThat(store.admitSend("c1", "elsewhere", NOW, quotas, idempotency, null))
+                .isEqualTo(SendAdmission.Refused.because(SendAdmission.Refusal.NOT_IN_ROOM));
+        assertThat(store.admitSend("ghost", "talk", NOW, quotas, idempotency, null))
+                .isEqualTo(SendAdmission.Refused.because(SendAdmission.Refusal.UNKNOWN_CONNECTION));
+        assertThat(store.admitSend("c1", "talk", NOW.plus(Duration.ofMinutes(5)), quotas, idempotency, null))
+                .isEqualTo(new SendAdmission.Refused(SendAdmission.Refusal.TOKEN_EXPIRED,
+                        NOW.plus(Duration.ofMinutes(5)), null));
+    }
+
+    @Test
+    void aSendsIdIsClaimedWithItsAdmissionAndARepeatFindsTheClaim() {
+        Quotas quotas = Quotas.defaults();
+        IdempotencyStore idempotency = idempotency();
+        store.register(connection("c1", "alice"));
+        store.join("c1", "r", Rights.ALL, 10);
+        IdempotencyStore.Claiming claiming = new IdempotencyStore.Claiming(
+                new IdempotencyStore.SendKey("r", "alice", "s-1"), NOW, NOW.plus(Duration.ofHours(1)),
+                NOW.minusSeconds(30));
+
+        assertThat(store.admitSend("c1", "r", NOW, quotas, idempotency, claiming))
+                .isEqualTo(new SendAdmission.Admitted(new IdempotencyStore.Claim.Claimed()));
+        assertThat(store.admitSend("c1", "r", NOW, quotas, idempotency, claiming))
+                .isEqualTo(new SendAdmission.Admitted(new IdempotencyStore.Claim.Pending()));
+        idempotency.complete(claiming.key(), "m-1", 7);
+        assertThat(store.admitSend("c1", "r", NOW, quotas, idempotency, claiming))
+                .isEqualTo(new SendAdmission.Admitted(new IdempotencyStore.Claim.Completed("m-1", 7)));
+        assertThat(store.admitSend("c1", "elsewhere", NOW, quotas, idempotency, claiming))
+                .as("a refused send claims nothing")
+                .isEqualTo(SendAdmission.Refused.because(SendAdmission.Refusal.NOT_IN_ROOM));
+    }
+
+    @Test
+    void aSendOverTheQuotaIsRefusedWithWhenToRetry() {
+        Quotas quotas = Quotas.defaults().withFrames(1, 2);
+        store.register(connection("c1", "alice"));
+        store.join("c1", "r", Rights.ALL, 10);
+        Instant window = Instant.ofEpochMilli(quotas.frameWindow().toMillis() * (NOW.toEpochMilli()
+                / quotas.frameWindow().toMillis()));
+
+        store.admitSend("c1", "r", window, quotas, idempotency(), null);
+        store.admitSend("c1", "r", window, quotas, idempotency(), null);
+
+        assertThat(store.admitSend("c1", "r", window.plusMillis(250), quotas, idempotency(), null)).isEqualTo(
+                new SendAdmission.Refused(SendAdmission.Refusal.RATE_LIMITED, null, Duration.ofMillis(1_750)));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.ConnectionStore;
+import dev.switchboard.core.IdempotencyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -15,6 +16,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
 
     private String table;
+
+    @Override
+    IdempotencyStore idempotency() {
+        return new DynamoDbIdempotencyStore(LocalDynamoDb.client(), table);
+    }
 
     @Override
     ConnectionStore newStore() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.ConnectionStore;
+import dev.switchboard.core.IdempotencyStore;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -14,6 +15,11 @@ class ShardedDynamoDbConnectionStoreTest extends ConnectionStoreContract {
     private static final int SHARDS = 4;
 
     private String table;
+
+    @Override
+    IdempotencyStore idempotency() {
+        return new DynamoDbIdempotencyStore(LocalDynamoDb.client(), table);
+    }
 
     @Override
     ConnectionStore newStore() {
