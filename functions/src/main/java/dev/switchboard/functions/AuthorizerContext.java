@@ -19,7 +19,16 @@ final class AuthorizerContext {
     /** The token's expiry, epoch seconds. */
     static final String TOKEN_EXP = "tokenExp";
 
+    /** Keys API Gateway itself puts beside the context's, which no copied claim may take. */
+    private static final java.util.Set<String> GATEWAY_KEYS = java.util.Set.of("principalId", "integrationLatency");
+
     private AuthorizerContext() {
+    }
+
+    /** Whether a claim may be copied into the context under its own name: not a key Switchboard or the gateway uses. */
+    static boolean mayCarry(String claim) {
+        return !GATEWAY_KEYS.contains(claim) && !claim.equals(USER_ID) && !claim.equals(CAPABILITIES)
+                && !claim.equals(TOKEN_EXP);
     }
 
     /** The grant in a context as API Gateway delivers it; none (no capabilities, no expiry) without a token. */

@@ -23,7 +23,7 @@ public final class DefaultHandler
     }
 
     public DefaultHandler(Switchboard switchboard) {
-        this.route = new MessageRoute<>(Route.DEFAULT, ClientFrame.class,
+        this.route = new MessageRoute<>(Route.DEFAULT, ClientFrame.class, switchboard,
                 (invocation, frame) -> switchboard.dispatch(invocation.connectionId(), invocation.userId(), frame));
     }
 

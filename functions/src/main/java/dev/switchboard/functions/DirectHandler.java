@@ -23,7 +23,7 @@ public final class DirectHandler
     }
 
     public DirectHandler(Switchboard switchboard) {
-        this.route = new MessageRoute<>(Route.DIRECT, ClientFrame.Direct.class,
+        this.route = new MessageRoute<>(Route.DIRECT, ClientFrame.Direct.class, switchboard,
                 (invocation, frame) -> switchboard.direct(invocation.connectionId(), frame).reply());
     }
 

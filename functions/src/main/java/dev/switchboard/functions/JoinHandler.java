@@ -22,7 +22,7 @@ public final class JoinHandler
     }
 
     public JoinHandler(Switchboard switchboard) {
-        this.route = new MessageRoute<>(Route.JOIN, ClientFrame.Join.class,
+        this.route = new MessageRoute<>(Route.JOIN, ClientFrame.Join.class, switchboard,
                 (invocation, frame) -> switchboard.join(invocation.connectionId(), frame));
     }
 

@@ -80,7 +80,12 @@ public final class JwtAuthorizerHandler
         }
         try {
             VerifiedIdentity identity = verifier.verify(token.get());
-            Map<String, Object> claims = new HashMap<>(identity.claims());
+            Map<String, Object> claims = new HashMap<>();
+            identity.claims().forEach((name, value) -> {
+                if (AuthorizerContext.mayCarry(name)) {
+                    claims.put(name, value);
+                }
+            });
             claims.put(AuthorizerContext.USER_ID, identity.userId());
             AuthorizerContext.put(claims, identity.grant());
             LOG.info("authorizer requestId={} decision=allow userId={}", requestId, identity.userId());

@@ -22,7 +22,7 @@ public final class LeaveHandler
     }
 
     public LeaveHandler(Switchboard switchboard) {
-        this.route = new MessageRoute<>(Route.LEAVE, ClientFrame.Leave.class,
+        this.route = new MessageRoute<>(Route.LEAVE, ClientFrame.Leave.class, switchboard,
                 (invocation, frame) -> switchboard.leave(invocation.connectionId(), frame));
     }
 

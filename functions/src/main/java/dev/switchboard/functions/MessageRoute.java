@@ -3,6 +3,7 @@ package dev.switchboard.functions;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.switchboard.core.Switchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
@@ -32,11 +33,14 @@ final class MessageRoute<F extends ClientFrame> {
 
     private final Route route;
     private final Class<F> frameType;
+    private final Switchboard switchboard;
     private final UseCase<F> useCase;
 
-    MessageRoute(Route route, Class<F> frameType, UseCase<F> useCase) {
+    /** @param switchboard answers the frames this route cannot serve, after counting them against the quota */
+    MessageRoute(Route route, Class<F> frameType, Switchboard switchboard, UseCase<F> useCase) {
         this.route = Objects.requireNonNull(route, "route");
         this.frameType = Objects.requireNonNull(frameType, "frameType");
+        this.switchboard = Objects.requireNonNull(switchboard, "switchboard");
         this.useCase = Objects.requireNonNull(useCase, "useCase");
     }
 
@@ -62,11 +66,11 @@ final class MessageRoute<F extends ClientFrame> {
         try {
             frame = FrameCodec.decodeClient(body);
         } catch (ProtocolException e) {
-            return e.toFrame();
+            return refuse(invocation, e.toFrame());
         }
         if (!frameType.isInstance(frame)) {
-            return new ServerFrame.Error(ErrorCode.UNKNOWN_ACTION,
-                    "action '" + frame.route().key() + "' is not served by route '" + route.key() + "'", frame.id());
+            return refuse(invocation, new ServerFrame.Error(ErrorCode.UNKNOWN_ACTION,
+                    "action '" + frame.route().key() + "' is not served by route '" + route.key() + "'", frame.id()));
         }
         try {
             return useCase.serve(invocation, frameType.cast(frame));
@@ -77,6 +81,20 @@ final class MessageRoute<F extends ClientFrame> {
             LOG.error("route {} failed", route.key(), e);
             return new ServerFrame.Error(ErrorCode.INTERNAL, "the server could not complete the request; retry",
                     frame.id());
+        }
+    }
+
+    /**
+     * A frame this route cannot serve still counts against its connection's quota, and closes a connection whose
+     * token expired: unparseable frames must not keep an expired connection alive. Where the store cannot be asked,
+     * the frame's own error is the answer.
+     */
+    private ServerFrame refuse(Invocation invocation, ServerFrame.Error error) {
+        try {
+            return switchboard.refuse(invocation.connectionId(), error);
+        } catch (RuntimeException e) {
+            LOG.error("route {} could not check the connection of a refused frame", route.key(), e);
+            return error;
         }
     }
 

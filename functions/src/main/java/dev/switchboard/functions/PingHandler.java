@@ -23,7 +23,7 @@ public final class PingHandler
     }
 
     public PingHandler(Switchboard switchboard) {
-        this.route = new MessageRoute<>(Route.PING, ClientFrame.Ping.class,
+        this.route = new MessageRoute<>(Route.PING, ClientFrame.Ping.class, switchboard,
                 (invocation, ping) -> switchboard.ping(invocation.connectionId(), ping));
     }
 

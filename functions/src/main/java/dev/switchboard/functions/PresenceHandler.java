@@ -22,7 +22,7 @@ public final class PresenceHandler
     }
 
     public PresenceHandler(Switchboard switchboard) {
-        this.route = new MessageRoute<>(Route.PRESENCE, ClientFrame.Presence.class,
+        this.route = new MessageRoute<>(Route.PRESENCE, ClientFrame.Presence.class, switchboard,
                 (invocation, frame) -> switchboard.presence(invocation.connectionId(), frame));
     }
 

@@ -9,7 +9,6 @@ import dev.switchboard.functions.auth.JwtVerifier;
 import dev.switchboard.functions.auth.TokenRejectedException;
 import dev.switchboard.functions.auth.VerifiedIdentity;
 import dev.switchboard.protocol.ClientFrame;
-import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Route;
 import dev.switchboard.protocol.ServerFrame;
 import org.slf4j.Logger;
@@ -18,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code refresh}: verifies a fresh token exactly as the authorizer does at {@code $connect} (same keys, same
  * rules), then lets the core replace the connection's grant if the token is for the connection's own user. A
- * refused token changes nothing: {@code FORBIDDEN}, and the old grant stays. Where the stack runs without
- * authentication there is no token to replace: the refresh is acknowledged and changes nothing.
+ * refused token changes nothing: {@code FORBIDDEN}, and the old grant stays (a connection whose own token has expired
+ * meanwhile is closed instead). Where the stack runs without authentication there is no token to replace: the
+ * refresh is acknowledged and changes nothing.
  */
 public final class RefreshHandler
         implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
@@ -35,20 +35,23 @@ public final class RefreshHandler
 
     /** @param verifier the authorizer's token verifier, or null where the stack runs without authentication */
     public RefreshHandler(Switchboard switchboard, JwtVerifier verifier) {
-        this.route = new MessageRoute<>(Route.REFRESH, ClientFrame.Refresh.class, (invocation, frame) -> {
-            if (verifier == null) {
-                return new ServerFrame.Ack(frame.id(), "refresh", null);
-            }
-            VerifiedIdentity identity;
-            try {
-                identity = verifier.verify(frame.token());
-            } catch (TokenRejectedException e) {
-                LOG.info("refresh refused connectionId={} reason={}", invocation.connectionId(), e.getMessage());
-                return new ServerFrame.Error(ErrorCode.FORBIDDEN, "refresh refused: token rejected ("
-                        + e.getMessage() + ")", frame.id());
-            }
-            return switchboard.refresh(invocation.connectionId(), frame, identity.userId(), identity.grant());
-        });
+        this.route = new MessageRoute<>(Route.REFRESH, ClientFrame.Refresh.class, switchboard,
+                (invocation, frame) -> {
+                    if (verifier == null) {
+                        return new ServerFrame.Ack(frame.id(), "refresh", null);
+                    }
+                    VerifiedIdentity identity;
+                    try {
+                        identity = verifier.verify(frame.token());
+                    } catch (TokenRejectedException e) {
+                        LOG.info("refresh refused connectionId={} reason={}", invocation.connectionId(),
+                                e.getMessage());
+                        return switchboard.refuseRefresh(invocation.connectionId(), frame,
+                                "token rejected (" + e.getMessage() + ")");
+                    }
+                    return switchboard.refresh(invocation.connectionId(), frame, identity.userId(),
+                            identity.grant());
+                });
     }
 
     @Override

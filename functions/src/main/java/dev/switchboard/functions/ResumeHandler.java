@@ -23,7 +23,7 @@ public final class ResumeHandler
     }
 
     public ResumeHandler(Switchboard switchboard) {
-        this.route = new MessageRoute<>(Route.RESUME, ClientFrame.Resume.class,
+        this.route = new MessageRoute<>(Route.RESUME, ClientFrame.Resume.class, switchboard,
                 (invocation, frame) -> switchboard.resume(invocation.connectionId(), frame));
     }
 

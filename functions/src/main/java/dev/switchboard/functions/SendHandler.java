@@ -23,7 +23,7 @@ public final class SendHandler
     }
 
     public SendHandler(Switchboard switchboard) {
-        this.route = new MessageRoute<>(Route.SEND, ClientFrame.Send.class,
+        this.route = new MessageRoute<>(Route.SEND, ClientFrame.Send.class, switchboard,
                 (invocation, frame) -> {
                     long start = System.nanoTime();
                     Switchboard.Sent sent = switchboard.send(invocation.connectionId(), invocation.userId(), frame);

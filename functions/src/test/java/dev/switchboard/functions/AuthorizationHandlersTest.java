@@ -118,6 +118,7 @@ class AuthorizationHandlersTest {
                 .policy(RoomPolicy.claims())
                 .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
                 .build();
+        routes.put(Route.DEFAULT, new DefaultHandler(switchboard));
         routes.put(Route.JOIN, new JoinHandler(switchboard));
         routes.put(Route.LEAVE, new LeaveHandler(switchboard));
         routes.put(Route.SEND, new SendHandler(switchboard));
@@ -306,5 +307,19 @@ class AuthorizationHandlersTest {
 
         assertThat(storeCalls).as("without an id there is nothing to claim")
                 .containsExactly("UpdateItem", "UpdateItem", "PutItem", "Query");
+    }
+
+    @Test
+    void anExpiredConnectionThatSendsOnlyUnparseableFramesIsClosedToo() {
+        Map<String, Object> frank = connect("frank-1", token("frank", c -> c
+                .expirationTime(Date.from(clock.now.plus(Duration.ofMinutes(5))))
+                .claim("rooms", Map.of("lobby", List.of("join")))));
+        assertError(frame("frank-1", frank, "not json"), ErrorCode.MALFORMED_JSON);
+        clock.now = clock.now.plus(Duration.ofMinutes(6));
+
+        assertError(frame("frank-1", frank, "{\"action\":\"keepalive\"}"), ErrorCode.TOKEN_EXPIRED);
+
+        assertThat(api.received()).extracting(FakeConnectionsApi.Received::method).containsExactly("POST", "DELETE");
+        assertThat(store.find("frank-1")).isEmpty();
     }
 }

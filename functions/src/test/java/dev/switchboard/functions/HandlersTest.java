@@ -326,7 +326,7 @@ class HandlersTest {
         }
 
         @Override
-        public List<String> members(String room, int shard) {
+        public List<RoomMember> shardMembers(String room, int shard) {
             throw outage();
         }
 
@@ -336,7 +336,7 @@ class HandlersTest {
         }
 
         @Override
-        public List<String> connectionsOf(String userId) {
+        public List<RoomMember> userConnections(String userId) {
             throw outage();
         }
     }

@@ -180,12 +180,34 @@ class JwtAuthorizerHandlerTest {
 
     @Test
     void aSubjectThatCannotBeAUserIdIsUnauthorized() throws IOException {
-        for (String subject : List.of("x".repeat(129), "alice\u0007", "bob\nadmin")) {
+        for (String subject : List.of("x".repeat(129), "alice\u0007", "bob\nadmin",
+                "anonymous:Zk3q_8XwVb2LmN0pQr7sTu", "server:newsroom")) {
             String token = Tokens.hs256(Tokens.claims(subject).build());
 
             assertThatThrownBy(() -> handler.handleRequest(event("header", token), null)).hasMessage("Unauthorized");
         }
         assertThat(handler.handleRequest(event("header", Tokens.hs256(Tokens.claims("x".repeat(128)).build())), null)
                 .getPrincipalId()).hasSize(128);
+    }
+
+    @Test
+    void copiedClaimsAreBoundedAndNeverTakeAKeySwitchboardOrTheGatewayUses() throws IOException {
+        String token = Tokens.hs256("alice", c -> {
+            c.claim("principalId", "mallory").claim("capabilities", "*=jhps|*").claim("tokenExp", "9999999999")
+                    .claim("n".repeat(65), "long name").claim("team", "blue");
+            for (int i = 0; i < 15; i++) {
+                c.claim("big" + i, "v".repeat(250));
+            }
+            return c;
+        });
+
+        Map<String, Object> context = handler.handleRequest(event("header", token), null).getContext();
+
+        assertThat(context).doesNotContainKeys("principalId", "n".repeat(65)).containsEntry("team", "blue")
+                .containsEntry("capabilities", "|");
+        assertThat(context.get("tokenExp")).isNotEqualTo("9999999999");
+        int copied = context.entrySet().stream().filter(e -> e.getKey().startsWith("big"))
+                .mapToInt(e -> e.getKey().length() + e.getValue().toString().length()).sum();
+        assertThat(copied).isLessThanOrEqualTo(3 * 1024);
     }
 }

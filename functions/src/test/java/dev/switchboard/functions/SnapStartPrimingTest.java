@@ -95,7 +95,7 @@ class SnapStartPrimingTest {
         ConnectionStore denying = (ConnectionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
                     calls.add(method.getName());
-                    if (method.getName().equals("connectionsOf")) {
+                    if (method.getName().equals("userConnections")) {
                         throw DynamoDbException.builder().statusCode(400).message("not authorized")
                                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDeniedException")
                                         .build())
@@ -117,7 +117,7 @@ class SnapStartPrimingTest {
                 .isTrue();
 
         assertThat(calls).as("the leave's read after the refused query still ran")
-                .containsSubsequence("admitSend", "connectionsOf", "admit");
+                .containsSubsequence("admitSend", "userConnections", "admit");
     }
 
     @Test

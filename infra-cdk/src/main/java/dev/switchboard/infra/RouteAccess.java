@@ -63,67 +63,66 @@ public final class RouteAccess {
 
     private static final Map<Route, Access> ACCESS = new EnumMap<>(Route.class);
 
-    /** Reads and writes of a publish (client send, queue publish): counter, history, idempotency, members. */
-    private static final Set<String> PUBLISH_ACTIONS = Set.of("dynamodb:GetItem", "dynamodb:PutItem",
-            "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:BatchWriteItem");
-    /** Posting to members: posts, and pruning of connections found gone (410) like a $disconnect. */
-    private static final Set<ConnectionMethod> POST = Set.of(ConnectionMethod.POST);
     /**
-     * A route answering a client: every frame reads the connection's record, and a frame that comes after the
-     * connection's token expired is answered with a post and the connection closed (DELETE); the post may find the
-     * connection gone and prune it (a read and a batch delete).
+     * What every route that answers a client does with the table besides its own work: counting the frame on the
+     * connection's row (UpdateItem, which returns the row), and, for a connection it closes (token expired, kept
+     * flooding) or finds gone (410), removing it (DeleteItem of its row, BatchWriteItem of its listings) and telling
+     * its rooms (member Query, posts).
      */
+    private static final Set<String> ANSWERING = Set.of("dynamodb:UpdateItem", "dynamodb:DeleteItem",
+            "dynamodb:BatchWriteItem", "dynamodb:Query");
+    /** Pruning a connection found gone (410) like a $disconnect, and announcing it. */
+    private static final Set<String> PRUNING = Set.of("dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+            "dynamodb:Query");
+    /** Posting to members. */
+    private static final Set<ConnectionMethod> POST = Set.of(ConnectionMethod.POST);
+    /** A route answering a client: it posts, and closes a connection whose token expired or that keeps flooding. */
     private static final Set<ConnectionMethod> ANSWER = Set.of(ConnectionMethod.POST, ConnectionMethod.DELETE);
 
     /**
-     * The queue publisher (not a route): publishes to rooms and users exactly as {@code send} and {@code direct}
-     * do.
+     * The queue publisher (not a route): publishes to rooms and users exactly as {@code send} and {@code direct} do,
+     * claiming ids on its own (PutItem, and GetItem where a refused claim's row is not returned), counting seqs and
+     * writing history with the claim's completion (UpdateItem, PutItem).
      */
-    public static final Access PUBLISHER = new Access(PUBLISH_ACTIONS, POST, true);
+    public static final Access PUBLISHER = new Access(union(PRUNING, Set.of("dynamodb:GetItem", "dynamodb:PutItem",
+            "dynamodb:UpdateItem")), POST, true);
 
     /**
      * The fan-out consumer (not a route): delivers one shard of a large room's broadcast. A member query on the
-     * shard's partition, posts, and pruning of connections found gone (a read of the connection and a batch
-     * delete). It receives from the fan-out queue through its event source and never enqueues itself.
+     * shard's partition, posts, and pruning of connections found gone. It receives from the fan-out queue through its
+     * event source and never enqueues itself.
      */
-    public static final Access FANOUT = new Access(Set.of("dynamodb:GetItem", "dynamodb:Query",
-            "dynamodb:BatchWriteItem"), POST);
+    public static final Access FANOUT = new Access(PRUNING, POST);
 
     static {
         // $connect: one transaction putting the connection record and the user index entry.
         ACCESS.put(Route.CONNECT, new Access(Set.of("dynamodb:PutItem"), Set.of()));
-        // $disconnect: read the connection, batch-delete it with its room and user entries, then announce the leave
-        // to each room (member query, posts, pruning).
-        ACCESS.put(Route.DISCONNECT, new Access(
-                Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"), POST));
-        // $default only answers frames no route matched with an error frame; it touches nothing.
-        ACCESS.put(Route.DEFAULT, NOTHING);
-        // join: read the connection, a transaction updating it and putting the membership, the room's latest seq
-        // (or its history when resuming), and the presence announcement (member query, posts, pruning).
-        ACCESS.put(Route.JOIN, new Access(Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem",
-                "dynamodb:Query", "dynamodb:BatchWriteItem"), ANSWER));
-        // leave: read the connection, a transaction updating it and deleting the membership, then the presence
-        // announcement.
-        ACCESS.put(Route.LEAVE, new Access(Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                "dynamodb:Query", "dynamodb:BatchWriteItem"), ANSWER));
-        // send: read the connection (membership and rights), idempotency claim, seq counter, history, member query,
-        // posts, pruning; a large room's broadcast goes to the fan-out queue instead.
-        ACCESS.put(Route.SEND, new Access(PUBLISH_ACTIONS, ANSWER, true));
-        // ping: read the connection (known, token not expired), answer pong.
-        ACCESS.put(Route.PING, new Access(Set.of("dynamodb:GetItem", "dynamodb:BatchWriteItem"), ANSWER));
-        // resume: read the connection, the room's latest seq, a history query.
-        ACCESS.put(Route.RESUME, new Access(Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"),
-                ANSWER));
-        // presence: read the connection and a member query.
-        ACCESS.put(Route.PRESENCE, new Access(Set.of("dynamodb:GetItem", "dynamodb:Query",
-                "dynamodb:BatchWriteItem"), ANSWER));
-        // direct: read the connection, the user's connections, posts, pruning.
-        ACCESS.put(Route.DIRECT, new Access(Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"),
-                ANSWER));
-        // refresh: read the connection, a transaction replacing its grant and rewriting or deleting memberships,
-        // then announcing the rooms it left (member query, posts, pruning). Never closes a connection.
-        ACCESS.put(Route.REFRESH, new Access(Set.of("dynamodb:GetItem", "dynamodb:UpdateItem",
-                "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem"), POST));
+        // $disconnect: read the connection (its user), delete its row, batch-delete its listings, then announce the
+        // leave to each room (member query, posts, pruning).
+        ACCESS.put(Route.DISCONNECT, new Access(union(PRUNING, Set.of("dynamodb:GetItem")), POST));
+        // $default answers frames no route serves with an error frame, after counting them.
+        ACCESS.put(Route.DEFAULT, new Access(ANSWERING, ANSWER));
+        // join: count (the read), a transaction updating the connection and putting the membership, re-reading the
+        // connection when it changed meanwhile, the room's latest seq (or its history when resuming), and the
+        // presence announcement.
+        ACCESS.put(Route.JOIN, new Access(union(ANSWERING, Set.of("dynamodb:PutItem", "dynamodb:GetItem")), ANSWER));
+        // leave: count, a transaction updating the connection and deleting the membership, the announcement.
+        ACCESS.put(Route.LEAVE, new Access(ANSWERING, ANSWER));
+        // send: one transaction counting the frame (with its membership, right and token as conditions) and
+        // claiming its id (PutItem), the seq counter, a transaction writing the message and completing the claim,
+        // the member query, posts; a large room's broadcast goes to the fan-out queue instead.
+        ACCESS.put(Route.SEND, new Access(union(ANSWERING, Set.of("dynamodb:PutItem")), ANSWER, true));
+        // ping: count, answer pong.
+        ACCESS.put(Route.PING, new Access(ANSWERING, ANSWER));
+        // resume: count, the room's latest seq, a history query.
+        ACCESS.put(Route.RESUME, new Access(union(ANSWERING, Set.of("dynamodb:GetItem")), ANSWER));
+        // presence: count and a member query.
+        ACCESS.put(Route.PRESENCE, new Access(ANSWERING, ANSWER));
+        // direct: count, the user's connections, posts.
+        ACCESS.put(Route.DIRECT, new Access(ANSWERING, ANSWER));
+        // refresh: count, a transaction replacing the grant and rewriting or deleting memberships (re-reading the
+        // connection when it changed meanwhile), then announcing the rooms it left.
+        ACCESS.put(Route.REFRESH, new Access(union(ANSWERING, Set.of("dynamodb:GetItem")), ANSWER));
 
         Route[] missing = Arrays.stream(Route.values()).filter(r -> !ACCESS.containsKey(r)).toArray(Route[]::new);
         if (missing.length > 0) {
@@ -133,6 +132,12 @@ public final class RouteAccess {
     }
 
     private RouteAccess() {
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** The access a route's function needs; every route of the table has an entry. */

@@ -114,6 +114,15 @@ public final class TestSocket implements WebSocket.Listener, AutoCloseable {
         }
     }
 
+    /** Every message received and not yet taken by {@link #next()} or {@link #next(String)}, skipped ones included. */
+    public java.util.List<String> unread() {
+        synchronized (skipped) {
+            java.util.List<String> all = new java.util.ArrayList<>(skipped);
+            all.addAll(messages);
+            return all;
+        }
+    }
+
     public int closeStatus() {
         return closed.orTimeout(10, TimeUnit.SECONDS).join();
     }

@@ -124,14 +124,16 @@ public interface ConnectionStore {
         return 1;
     }
 
-    /** Connection ids of the room's members kept in one shard ({@code 0 <= shard < shards()}). */
-    List<String> members(String room, int shard);
+    /** The room's members kept in one shard ({@code 0 <= shard < shards()}), expired tokens included. */
+    List<RoomMember> shardMembers(String room, int shard);
+
+    /** Connection ids of the room's members kept in one shard. */
+    default List<String> members(String room, int shard) {
+        return shardMembers(room, shard).stream().map(RoomMember::connectionId).toList();
+    }
 
     /** Connection ids of every member of the room, from every shard. */
     default List<String> members(String room) {
-        if (shards() == 1) {
-            return members(room, 0);
-        }
         List<String> all = new ArrayList<>();
         for (int shard = 0; shard < shards(); shard++) {
             all.addAll(members(room, shard));
@@ -145,8 +147,8 @@ public interface ConnectionStore {
     }
 
     /**
-     * At most {@code limit} members of the room with their users and rights (which ones is unspecified): enough to
-     * tell a room is big.
+     * At most {@code limit} members of the room with their users, rights and token expiry (which ones is
+     * unspecified): enough to tell a room is big. Expired tokens included.
      */
     List<RoomMember> roomMembers(String room, int limit);
 
@@ -162,6 +164,11 @@ public interface ConnectionStore {
         return users;
     }
 
+    /** Every open connection of a user ({@link Rights#NONE} as rights), expired tokens included. */
+    List<RoomMember> userConnections(String userId);
+
     /** Connection ids of every open connection of a user. */
-    List<String> connectionsOf(String userId);
+    default List<String> connectionsOf(String userId) {
+        return userConnections(userId).stream().map(RoomMember::connectionId).toList();
+    }
 }

@@ -25,7 +25,7 @@ public record CoreSettings(Duration connectionTtl, int maxRooms, Duration histor
                            Quotas quotas) {
 
     /** Most rooms a connection may be allowed to be in. */
-    public static final int MAX_ROOMS = 99;
+    public static final int MAX_ROOMS = 98;
     public CoreSettings {
         Objects.requireNonNull(connectionTtl, "connectionTtl");
         Objects.requireNonNull(historyRetention, "historyRetention");
@@ -35,8 +35,8 @@ public record CoreSettings(Duration connectionTtl, int maxRooms, Duration histor
             throw new IllegalArgumentException("connectionTtl must cover API Gateway's 2 h connection limit");
         }
         if (maxRooms < 1 || maxRooms > MAX_ROOMS) {
-            // A refresh rewrites the connection record and each of its memberships in one transaction (at most
-            // 100 items in DynamoDB).
+            // A refresh rewrites the connection record, each of its memberships and its user's entry in one
+            // transaction (at most 100 items in DynamoDB).
             throw new IllegalArgumentException("maxRooms must be between 1 and " + MAX_ROOMS);
         }
         if (historyRetention.compareTo(Duration.ofMinutes(1)) < 0) {

@@ -96,7 +96,8 @@ public final class InMemoryConnectionStore implements ConnectionStore {
         rooms.put(room, rights);
         connections.put(current.connectionId(), withRooms(current, current.grant(), rooms));
         membersByRoom.computeIfAbsent(room, r -> new LinkedHashMap<>())
-                .put(current.connectionId(), new RoomMember(current.connectionId(), current.userId(), rights));
+                .put(current.connectionId(), new RoomMember(current.connectionId(), current.userId(), rights,
+                        current.grant().expiresAt()));
         return JoinResult.JOINED;
     }
 
@@ -128,7 +129,7 @@ public final class InMemoryConnectionStore implements ConnectionStore {
                 removeMember(room, current.connectionId());
             } else {
                 membersByRoom.get(room).put(current.connectionId(),
-                        new RoomMember(current.connectionId(), current.userId(), rights));
+                        new RoomMember(current.connectionId(), current.userId(), rights, grant.expiresAt()));
             }
         }
         Map<String, Rights> kept = new HashMap<>(rooms);
@@ -143,9 +144,9 @@ public final class InMemoryConnectionStore implements ConnectionStore {
     }
 
     @Override
-    public synchronized List<String> members(String room, int shard) {
-        Map<String, RoomMember> members = membersByRoom.getOrDefault(room, Map.of());
-        return members.keySet().stream().filter(id -> ConnectionStore.shardOf(id, shards) == shard).toList();
+    public synchronized List<RoomMember> shardMembers(String room, int shard) {
+        return membersByRoom.getOrDefault(room, Map.of()).values().stream()
+                .filter(member -> ConnectionStore.shardOf(member.connectionId(), shards) == shard).toList();
     }
 
     @Override
@@ -154,14 +155,14 @@ public final class InMemoryConnectionStore implements ConnectionStore {
     }
 
     @Override
-    public synchronized List<String> connectionsOf(String userId) {
-        List<String> ids = new ArrayList<>();
+    public synchronized List<RoomMember> userConnections(String userId) {
+        List<RoomMember> open = new ArrayList<>();
         connections.values().forEach(c -> {
             if (c.userId().equals(userId)) {
-                ids.add(c.connectionId());
+                open.add(new RoomMember(c.connectionId(), c.userId(), Rights.NONE, c.grant().expiresAt()));
             }
         });
-        return ids;
+        return open;
     }
 
     private static Connection withRooms(Connection connection, Grant grant, Map<String, Rights> rooms) {

@@ -84,7 +84,8 @@ public final class Switchboard {
         this.fanout = builder.fanout;
         this.fanoutThreshold = builder.fanoutThreshold;
         this.policy = builder.policy;
-        this.closer = builder.closer != null ? builder.closer : store::remove;
+        this.closer = builder.closer != null ? builder.closer : connectionId -> {
+        };
         this.quotas = settings.quotas();
     }
 
@@ -131,7 +132,7 @@ public final class Switchboard {
      * the history right, the reply is the history after that position (or a reset).
      */
     public ServerFrame join(String connectionId, ClientFrame.Join join) {
-        Checked checked = check(connectionId, join);
+        Checked checked = check(connectionId, join.id());
         if (checked.refusal() != null) {
             return checked.refusal();
         }
@@ -178,7 +179,7 @@ public final class Switchboard {
     }
 
     public ServerFrame leave(String connectionId, ClientFrame.Leave leave) {
-        Checked checked = check(connectionId, leave);
+        Checked checked = check(connectionId, leave.id());
         if (checked.refusal() != null) {
             return checked.refusal();
         }
@@ -195,7 +196,7 @@ public final class Switchboard {
      */
     public Sent send(String connectionId, String userId, ClientFrame.Send send) {
         Instant now = clock.instant();
-        ServerFrame limited = limitedEarlier(connectionId, send, now);
+        ServerFrame limited = limitedEarlier(connectionId, send.id(), now);
         if (limited != null) {
             return Sent.of(limited);
         }
@@ -208,8 +209,8 @@ public final class Switchboard {
                     case UNKNOWN_CONNECTION -> unknownConnection(send);
                     case NOT_IN_ROOM -> notInRoom(send, send.room());
                     case FORBIDDEN -> forbidden(send, RoomAction.SEND, send.room());
-                    case TOKEN_EXPIRED -> expired(connectionId, refused.tokenExpiredAt(), send);
-                    case RATE_LIMITED -> limited(connectionId, send, now, refused.retryAfter());
+                    case TOKEN_EXPIRED -> expired(connectionId, refused.tokenExpiredAt(), send.id());
+                    case RATE_LIMITED -> limited(connectionId, send.id(), now, refused.retryAfter());
                 });
             }
             case SendAdmission.Admitted admitted -> {
@@ -284,9 +285,13 @@ public final class Switchboard {
     private BroadcastResult deliverToRoom(String room, byte[] payload) {
         int shards = store.shards();
         if (fanout == null || shards == 1) {
-            return broadcaster.broadcast(store.members(room), payload);
+            List<String> members = new ArrayList<>();
+            for (int shard = 0; shard < shards; shard++) {
+                members.addAll(liveMembers(room, shard));
+            }
+            return broadcaster.broadcast(members, payload);
         }
-        List<String> members = new ArrayList<>(store.members(room, 0));
+        List<String> members = new ArrayList<>(liveMembers(room, 0));
         List<FanoutQueue.Job> others = new ArrayList<>();
         for (int shard = 1; shard < shards; shard++) {
             others.add(new FanoutQueue.Job(room, shard, payload));
@@ -296,9 +301,22 @@ public final class Switchboard {
             others = enqueue(others);
         }
         for (FanoutQueue.Job job : others) {
-            members.addAll(store.members(room, job.shard()));
+            members.addAll(liveMembers(room, job.shard()));
         }
         return broadcaster.broadcast(members, payload);
+    }
+
+    /**
+     * The members of one shard of a room that may still be delivered to: a member whose token expired gets nothing
+     * more, whether or not it has sent a frame since (it is closed when it does, or by the gateway's idle timeout).
+     */
+    private List<String> liveMembers(String room, int shard) {
+        return live(store.shardMembers(room, shard));
+    }
+
+    private List<String> live(List<RoomMember> members) {
+        Instant now = clock.instant();
+        return members.stream().filter(member -> member.liveAt(now)).map(RoomMember::connectionId).toList();
     }
 
     /** Queues the jobs; returns those left for the caller (all of them when the queue fails outright). */
@@ -316,7 +334,7 @@ public final class Switchboard {
         if (job.shard() >= store.shards()) {
             throw new IllegalArgumentException("shard " + job.shard() + " of " + store.shards());
         }
-        return broadcaster.broadcast(store.members(job.room(), job.shard()), job.payload());
+        return broadcaster.broadcast(liveMembers(job.room(), job.shard()), job.payload());
     }
 
     /** Messages of a joined room after a position (history right): one page, or a reset when that position is gone. */
@@ -335,7 +353,8 @@ public final class Switchboard {
             return checked.refusal();
         }
         Map<String, Integer> byUser = new TreeMap<>();
-        store.roomMembers(presence.room(), Integer.MAX_VALUE)
+        Instant now = clock.instant();
+        store.roomMembers(presence.room(), Integer.MAX_VALUE).stream().filter(member -> member.liveAt(now))
                 .forEach(member -> byUser.merge(member.userId(), 1, Integer::sum));
         List<ServerFrame.Member> members = new ArrayList<>();
         byUser.forEach((user, count) -> members.add(new ServerFrame.Member(user, count)));
@@ -344,7 +363,7 @@ public final class Switchboard {
 
     /** Sends to every open connection of a user the connection's grant lets it message. */
     public Sent direct(String connectionId, ClientFrame.Direct direct) {
-        Checked checked = check(connectionId, direct);
+        Checked checked = check(connectionId, direct.id());
         if (checked.refusal() != null) {
             return Sent.of(checked.refusal());
         }
@@ -359,13 +378,14 @@ public final class Switchboard {
     /** Delivers a direct message to every open connection of {@code user} (the SQS path uses this too). */
     public Sent publishToUser(String user, String from, String data, String clientId) {
         ServerFrame.Direct message = new ServerFrame.Direct(messageIds.get(), from, data, clock.millis());
-        BroadcastResult result = broadcaster.broadcast(store.connectionsOf(user), FrameCodec.encodeBytes(message));
+        BroadcastResult result = broadcaster.broadcast(live(store.userConnections(user)),
+                FrameCodec.encodeBytes(message));
         return new Sent(new ServerFrame.Ack(clientId, "direct", message.id()), result);
     }
 
     /** Answers with server time, once the connection is known and its token still valid. */
     public ServerFrame ping(String connectionId, ClientFrame.Ping ping) {
-        Checked checked = check(connectionId, ping);
+        Checked checked = check(connectionId, ping.id());
         if (checked.refusal() != null) {
             return checked.refusal();
         }
@@ -379,7 +399,7 @@ public final class Switchboard {
      * expired: a fresh token for the same user is exactly what that connection lacked.
      */
     public ServerFrame refresh(String connectionId, ClientFrame.Refresh refresh, String tokenUserId, Grant grant) {
-        Checked admitted = admitFrame(connectionId, refresh);
+        Checked admitted = admitFrame(connectionId, refresh.id());
         if (admitted.refusal() != null) {
             return admitted.refusal();
         }
@@ -390,8 +410,10 @@ public final class Switchboard {
             }
             Connection connection = found.get();
             if (!connection.userId().equals(tokenUserId)) {
-                return new ServerFrame.Error(ErrorCode.FORBIDDEN,
-                        "refresh refused: the token is for another user than this connection's", refresh.id());
+                return refusedRefresh(connection, refresh, "the token is for another user than this connection's");
+            }
+            if (grant.expiredAt(clock.instant())) {
+                return refusedRefresh(connection, refresh, "the token has already expired");
             }
             Map<String, Rights> kept = new HashMap<>();
             List<String> revoked = new ArrayList<>();
@@ -423,6 +445,37 @@ public final class Switchboard {
         }
     }
 
+    /**
+     * A {@code refresh} whose token failed verification: nothing changes, and a connection whose own token has
+     * expired meanwhile is closed (a refused refresh must not keep it alive).
+     */
+    public ServerFrame refuseRefresh(String connectionId, ClientFrame.Refresh refresh, String reason) {
+        Checked admitted = admitFrame(connectionId, refresh.id());
+        if (admitted.refusal() != null) {
+            return admitted.refusal();
+        }
+        return refusedRefresh(admitted.connection(), refresh, reason);
+    }
+
+    private ServerFrame refusedRefresh(Connection connection, ClientFrame.Refresh refresh, String reason) {
+        if (connection.grant().expiredAt(clock.instant())) {
+            return expired(connection.connectionId(), connection.grant().expiresAt(), refresh.id());
+        }
+        return new ServerFrame.Error(ErrorCode.FORBIDDEN, "refresh refused: " + reason, refresh.id());
+    }
+
+    /**
+     * Answers a frame no route could serve (malformed, unknown action, wrong route) with {@code error}, once it has
+     * counted against its connection's quota and the connection's token was checked: such frames cost quota like any
+     * other, and one from a connection whose token expired closes it instead.
+     */
+    public ServerFrame refuse(String connectionId, ServerFrame.Error error) {
+        Checked checked = check(connectionId, error.id());
+        // An unknown connection learns more from what was wrong with its frame.
+        return checked.refusal() instanceof ServerFrame.Error refusal && refusal.code() != ErrorCode.UNKNOWN_CONNECTION
+                ? refusal : error;
+    }
+
     /** Serves any decoded client frame by its route; used where one entry point receives every action. */
     public ServerFrame dispatch(String connectionId, String userId, ClientFrame frame) {
         return switch (frame) {
@@ -444,35 +497,35 @@ public final class Switchboard {
     }
 
     /** The frame's connection, admitted within its quota and with a token still valid; an expired one is closed. */
-    private Checked check(String connectionId, ClientFrame frame) {
-        Checked admitted = admitFrame(connectionId, frame);
+    private Checked check(String connectionId, String frameId) {
+        Checked admitted = admitFrame(connectionId, frameId);
         if (admitted.refusal() != null) {
             return admitted;
         }
         Grant grant = admitted.connection().grant();
         if (grant.expiredAt(clock.instant())) {
-            return new Checked(admitted.connection(), expired(connectionId, grant.expiresAt(), frame));
+            return new Checked(admitted.connection(), expired(connectionId, grant.expiresAt(), frameId));
         }
         return admitted;
     }
 
     /** The frame's connection, known and within its frame quota (its token not checked). */
-    private Checked admitFrame(String connectionId, ClientFrame frame) {
+    private Checked admitFrame(String connectionId, String frameId) {
         Instant now = clock.instant();
-        ServerFrame limited = limitedEarlier(connectionId, frame, now);
+        ServerFrame limited = limitedEarlier(connectionId, frameId, now);
         if (limited != null) {
             return new Checked(null, limited);
         }
         return switch (store.admit(connectionId, now, quotas)) {
-            case Admission.Unknown unknown -> new Checked(null, unknownConnection(frame));
-            case Admission.Limited over -> new Checked(null, limited(connectionId, frame, now, over.retryAfter()));
+            case Admission.Unknown unknown -> new Checked(null, unknownConnection(frameId));
+            case Admission.Limited over -> new Checked(null, limited(connectionId, frameId, now, over.retryAfter()));
             case Admission.Admitted admitted -> new Checked(admitted.connection(), null);
         };
     }
 
     /** As {@link #check}, and the connection is in the room with the right to do {@code action} there. */
     private Checked checkIn(String connectionId, ClientFrame frame, String room, RoomAction action) {
-        Checked checked = check(connectionId, frame);
+        Checked checked = check(connectionId, frame.id());
         if (checked.refusal() != null) {
             return checked;
         }
@@ -486,42 +539,46 @@ public final class Switchboard {
     }
 
     /** The refusal for a connection this process already refused in the current window, without a store call. */
-    private ServerFrame limitedEarlier(String connectionId, ClientFrame frame, Instant now) {
+    private ServerFrame limitedEarlier(String connectionId, String frameId, Instant now) {
         if (!guard.refusedIn(connectionId, quotas.frameWindowOf(now))) {
             return null;
         }
-        return limited(connectionId, frame, now, quotas.untilNextWindow(now));
+        return limited(connectionId, frameId, now, quotas.untilNextWindow(now));
     }
 
     /**
      * The refusal of a frame over the connection's quota. One refused a whole burst's worth of times in one window
      * keeps sending regardless: it is told why and disconnected.
      */
-    private ServerFrame limited(String connectionId, ClientFrame frame, Instant now, Duration retryAfter) {
+    private ServerFrame limited(String connectionId, String frameId, Instant now, Duration retryAfter) {
         int refused = guard.refuse(connectionId, quotas.frameWindowOf(now));
         if (refused >= quotas.frameBurst()) {
             guard.forget(connectionId);
             return closeWith(connectionId, new ServerFrame.Error(ErrorCode.RATE_LIMITED,
                     "closing the connection: it kept sending past its quota of " + quotas.frameBurst()
-                            + " frames per " + quotas.frameWindow().toMillis() + " ms", frame.id(),
+                            + " frames per " + quotas.frameWindow().toMillis() + " ms", frameId,
                     retryAfter.toMillis()));
         }
         return new ServerFrame.Error(ErrorCode.RATE_LIMITED, "more than " + quotas.frameBurst() + " frames in "
-                + quotas.frameWindow().toMillis() + " ms; retry after the window", frame.id(), retryAfter.toMillis());
+                + quotas.frameWindow().toMillis() + " ms; retry after the window", frameId, retryAfter.toMillis());
     }
 
     /**
      * The reply to a frame that came after the connection's token expired. The connection is closed, so the reply
      * is posted before the close: the route's own reply would find the socket gone.
      */
-    private ServerFrame expired(String connectionId, Instant expiredAt, ClientFrame frame) {
+    private ServerFrame expired(String connectionId, Instant expiredAt, String frameId) {
         return closeWith(connectionId, new ServerFrame.Error(ErrorCode.TOKEN_EXPIRED,
-                "the connection's token expired at " + expiredAt + "; reconnect with a fresh token", frame.id()));
+                "the connection's token expired at " + expiredAt + "; reconnect with a fresh token", frameId));
     }
 
-    /** Posts the error to the connection, then closes it. */
+    /**
+     * Posts the error to the connection, takes it out of its rooms (telling them, as a disconnect does), then closes
+     * it: should the close fail, the connection is still gone from every room and gets nothing more.
+     */
     private ServerFrame closeWith(String connectionId, ServerFrame.Error error) {
         broadcaster.broadcast(List.of(connectionId), FrameCodec.encodeBytes(error));
+        disconnect(connectionId);
         closer.close(connectionId);
         return error;
     }
@@ -532,8 +589,12 @@ public final class Switchboard {
     }
 
     private static ServerFrame unknownConnection(ClientFrame frame) {
+        return unknownConnection(frame.id());
+    }
+
+    private static ServerFrame unknownConnection(String frameId) {
         return new ServerFrame.Error(ErrorCode.UNKNOWN_CONNECTION, "connection is not registered; reconnect",
-                frame.id());
+                frameId);
     }
 
     /** The connection kept changing under a read-decide-write: rare, and worth a retry. */
@@ -603,8 +664,8 @@ public final class Switchboard {
         long sameUser = members.stream().filter(member -> member.userId().equals(userId)).count();
         boolean firstOrLast = event.equals(ServerFrame.PresenceChange.JOINED) ? sameUser == 1 : sameUser == 0;
         if (firstOrLast) {
-            List<String> watchers = members.stream().filter(member -> member.rights().allows(RoomAction.PRESENCE))
-                    .map(RoomMember::connectionId).toList();
+            List<String> watchers = live(members.stream()
+                    .filter(member -> member.rights().allows(RoomAction.PRESENCE)).toList());
             broadcaster.broadcast(watchers,
                     FrameCodec.encodeBytes(new ServerFrame.PresenceChange(room, event, userId)));
         }
@@ -638,8 +699,9 @@ public final class Switchboard {
         }
 
         /**
-         * Closes connections whose token expired (API Gateway: {@code DELETE @connections}). Without one, such a
-         * connection is only forgotten by the store, so its later frames are refused as from an unknown connection.
+         * Closes connections whose token expired or that keep flooding (API Gateway: {@code DELETE @connections}).
+         * Without one, such a connection is still taken out of its rooms and gets nothing more, but its socket stays
+         * open until it idles out (its frames are refused as from an unknown connection).
          */
         public Builder closer(ConnectionCloser value) {
             this.closer = Objects.requireNonNull(value, "closer");

@@ -1,5 +1,7 @@
 package dev.switchboard.protocol;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -36,6 +38,13 @@ public final class Limits {
     /** Deepest JSON nesting accepted in a frame. */
     public static final int MAX_JSON_DEPTH = 32;
 
+    /**
+     * Prefixes of the user ids Switchboard gives out itself: {@code anonymous:} for connections of a stack without
+     * authentication, {@code server:} for messages published from the server side. No token's {@code sub} may start
+     * with one, so nobody can pass for either.
+     */
+    public static final List<String> RESERVED_USER_PREFIXES = List.of("anonymous:", "server:");
+
     private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.:~\\-]{1," + MAX_ROOM_LENGTH + "}");
     private static final Pattern ID = Pattern.compile("[\\x21-\\x7E]{1," + MAX_ID_LENGTH + "}");
 
@@ -57,10 +66,22 @@ public final class Limits {
         return marker < 0 ? Optional.empty() : Optional.of(room.substring(marker + 1));
     }
 
-    /** User ids: 1–128 characters, none of them control characters. */
+    /**
+     * User ids: 1–128 characters, none of them control characters, and well-formed UTF-16 (a lone surrogate is no
+     * character: stores would replace it and two different ids could meet).
+     */
     public static boolean isValidUser(String user) {
         return user != null && !user.isEmpty() && user.length() <= MAX_USER_LENGTH
-                && user.chars().noneMatch(Character::isISOControl);
+                && user.chars().noneMatch(Character::isISOControl)
+                && StandardCharsets.UTF_8.newEncoder().canEncode(user);
+    }
+
+    /**
+     * Whether a user id is one Switchboard gives out itself (anonymous connections, server-side publishers) and a
+     * token may not claim: {@link #RESERVED_USER_PREFIXES}.
+     */
+    public static boolean isReservedUser(String user) {
+        return RESERVED_USER_PREFIXES.stream().anyMatch(user::startsWith);
     }
 
     /** Frame ids: 1–64 printable ASCII characters without spaces. */

@@ -185,6 +185,10 @@ class AuthorizationTest {
                 .isInstanceOf(ServerFrame.History.class);
         assertForbidden(switchboard.join("m-1", new ClientFrame.Join("2", "inbox~alice")), "inbox~alice");
         assertForbidden(switchboard.join("m-1", new ClientFrame.Join("3", "inbox~")), "inbox~");
+        assertForbidden(switchboard.join("m-1", new ClientFrame.Join("4", "x~alice~mallory")), "x~alice~mallory");
+        switchboard.connect("odd-1", "alice~mallory", "", Grant.NONE);
+        assertThat(switchboard.join("odd-1", new ClientFrame.Join("5", "x~alice~mallory")))
+                .as("the owner is everything after the first marker").isInstanceOf(ServerFrame.Ack.class);
 
         switchboard.publish("inbox~alice", "system", "\"your order shipped\"", "evt-1");
         assertThat(inbox("alice-1")).filteredOn(ServerFrame.Message.class::isInstance).singleElement()
@@ -208,12 +212,13 @@ class AuthorizationTest {
     }
 
     @Test
-    void aFrameAfterTheTokenExpiredIsRefusedPostedAndTheConnectionClosed() {
+    void aFrameAfterTheTokenExpiredIsRefusedPostedAndTheConnectionClosedAndGone() {
         teamRoom();
         inboxes.clear();
         clock.now = NOW.plus(Duration.ofMinutes(15));
 
-        ServerFrame reply = switchboard.send("alice-1", "alice", new ClientFrame.Send("9", "team-42:general", "1")).reply();
+        ServerFrame reply = switchboard.send("alice-1", "alice", new ClientFrame.Send("9", "team-42:general", "1"))
+                .reply();
 
         assertThat(reply).isInstanceOfSatisfying(ServerFrame.Error.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED);
@@ -223,15 +228,83 @@ class AuthorizationTest {
                 .containsExactly(reply);
         assertThat(closed).containsExactly("alice-1");
         assertThat(history.latestSeq("team-42:general")).isZero();
-        for (ClientFrame frame : List.of(new ClientFrame.Ping("p"), new ClientFrame.Join("j", "team-42:b"),
+        assertThat(store.find("alice-1")).as("out of every room even if the close fails").isEmpty();
+        assertThat(store.members("team-42:general")).containsExactly("bob-1");
+    }
+
+    @Test
+    void everyKindOfFrameAfterTheTokenExpiredIsRefused() {
+        List<ClientFrame> frames = List.of(new ClientFrame.Ping("p"), new ClientFrame.Join("j", "team-42:b"),
                 new ClientFrame.Leave("l", "team-42:general"), new ClientFrame.Presence("q", "team-42:general"),
-                new ClientFrame.Resume("r", "team-42:general", 0), new ClientFrame.Direct("d", "bob", "1"))) {
-            assertThat(switchboard.dispatch("alice-1", "alice", frame)).as(frame.toString())
+                new ClientFrame.Resume("r", "team-42:general", 0), new ClientFrame.Direct("d", "bob", "1"),
+                new ClientFrame.Send("s", "team-42:general", "1"));
+        for (int i = 0; i < frames.size(); i++) {
+            String id = "alice-" + i;
+            clock.now = NOW;
+            switchboard.connect(id, "alice", "", grant("team-42:*=jhps|bob"));
+            switchboard.join(id, new ClientFrame.Join(null, "team-42:general"));
+            clock.now = NOW.plus(Duration.ofMinutes(15));
+
+            assertThat(switchboard.dispatch(id, "alice", frames.get(i))).as(frames.get(i).toString())
                     .isInstanceOfSatisfying(ServerFrame.Error.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED));
+            assertThat(store.find(id)).isEmpty();
         }
-        assertThat(store.find("alice-1").orElseThrow().rooms()).as("the refused leave left nothing")
-                .containsKey("team-42:general");
+        assertThat(closed).hasSize(frames.size());
+    }
+
+    @Test
+    void aConnectionWhoseTokenExpiredGetsNothingMoreEvenIfItNeverSendsAFrame() {
+        switchboard.connect("m-1", "mallory", "", new Grant(Capabilities.fromCompact("news=jp|"),
+                NOW.plus(Duration.ofMinutes(5))));
+        switchboard.connect("s-1", "sam", "", new Grant(Capabilities.fromCompact("news=jps|*"),
+                NOW.plus(Duration.ofHours(2))));
+        switchboard.join("m-1", new ClientFrame.Join(null, "news"));
+        switchboard.join("s-1", new ClientFrame.Join(null, "news"));
+        inboxes.clear();
+        clock.now = NOW.plus(Duration.ofMinutes(75));
+
+        switchboard.send("s-1", "sam", new ClientFrame.Send(null, "news", "\"after her expiry\""));
+        switchboard.direct("s-1", new ClientFrame.Direct(null, "mallory", "\"psst\""));
+        switchboard.connect("c-1", "carol", "", new Grant(Capabilities.fromCompact("news=j|"),
+                NOW.plus(Duration.ofHours(2))));
+        switchboard.join("c-1", new ClientFrame.Join(null, "news"));
+        switchboard.publish("news", "server:desk", "\"from the desk\"", null);
+
+        assertThat(inbox("m-1")).as("no message, direct or presence change after her token's expiry").isEmpty();
+        assertThat(inbox("s-1")).filteredOn(ServerFrame.Message.class::isInstance).hasSize(2);
+        assertThat(switchboard.presence("s-1", new ClientFrame.Presence("p", "news")))
+                .isInstanceOfSatisfying(ServerFrame.Presence.class, p -> assertThat(p.members())
+                        .extracting(ServerFrame.Member::user).containsExactly("carol", "sam"));
+    }
+
+    @Test
+    void aRefusedRefreshDoesNotKeepAnExpiredConnectionAlive() {
+        teamRoom();
+        clock.now = NOW.plus(Duration.ofMinutes(20));
+
+        assertThat(switchboard.refuseRefresh("bob-1", new ClientFrame.Refresh("r", "t"), "token rejected (forged)"))
+                .isInstanceOfSatisfying(ServerFrame.Error.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED));
+        assertThat(closed).containsExactly("bob-1");
+        assertThat(switchboard.refresh("alice-1", new ClientFrame.Refresh("r", "t"), "alice",
+                new Grant(Capabilities.NONE, NOW.plus(Duration.ofMinutes(19)))))
+                .as("a token that has already expired is no refresh")
+                .isInstanceOfSatisfying(ServerFrame.Error.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED));
+    }
+
+    @Test
+    void aMalformedFrameCountsAndClosesAnExpiredConnection() {
+        teamRoom();
+        ServerFrame.Error malformed = new ServerFrame.Error(ErrorCode.MALFORMED_JSON, "not json", null);
+
+        assertThat(switchboard.refuse("bob-1", malformed)).isEqualTo(malformed);
+        assertThat(switchboard.refuse("nobody", malformed)).isEqualTo(malformed);
+        clock.now = NOW.plus(Duration.ofMinutes(20));
+        assertThat(switchboard.refuse("bob-1", malformed)).isInstanceOfSatisfying(ServerFrame.Error.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED));
+        assertThat(closed).containsExactly("bob-1");
     }
 
     @Test

@@ -43,6 +43,9 @@ public final class JwtVerifier {
 
     static final int MAX_CONTEXT_CLAIMS = 20;
     static final int MAX_CLAIM_LENGTH = 256;
+    static final int MAX_CLAIM_NAME_LENGTH = 64;
+    /** Characters of names and values of the copied claims together. */
+    static final int MAX_CONTEXT_CLAIMS_SIZE = 3 * 1024;
     private static final int MAX_CLOCK_SKEW_SECONDS = 60;
     private static final String CLIENT_ID = "client_id";
     private static final String TOKEN_USE = "token_use";
@@ -132,16 +135,17 @@ public final class JwtVerifier {
         } catch (ParseException e) {
             throw new TokenRejectedException("not a JWT");
         } catch (BadJOSEException e) {
-            // Nimbus's messages name the failed check (expired, bad signature, audience) without token contents.
-            throw new TokenRejectedException(e.getMessage());
+            throw new TokenRejectedException(reasonOf(e));
         } catch (JOSEException e) {
             throw new TokenRejectedException("signature could not be checked");
         }
         String subject = claims.getSubject();
-        if (!Limits.isValidUser(subject)) {
-            // A subject Switchboard cannot use as a user id identifies nobody: the caller is unauthenticated.
+        if (!Limits.isValidUser(subject) || Limits.isReservedUser(subject)) {
+            // A subject Switchboard cannot use as a user id, or one it gives out itself, identifies nobody this
+            // stack can serve: the caller is unauthenticated.
             throw TokenRejectedException.unauthenticated("subject must be 1-" + Limits.MAX_USER_LENGTH
-                    + " characters without control characters");
+                    + " characters without control characters, not starting with "
+                    + String.join(" or ", Limits.RESERVED_USER_PREFIXES));
         }
         checkClient(claims);
         Capabilities capabilities;
@@ -153,6 +157,33 @@ public final class JwtVerifier {
         }
         return new VerifiedIdentity(subject, contextClaims(claims),
                 new Grant(capabilities, claims.getExpirationTime().toInstant()));
+    }
+
+    /**
+     * A short, fixed reason for a failed check: Nimbus's own messages can quote claim values (the audience or issuer
+     * a token carries), which have no place in logs or in what a client is told.
+     */
+    private static String reasonOf(BadJOSEException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        if (message.contains("expired")) {
+            return "expired";
+        }
+        if (message.contains("before use time") || message.contains("nbf")) {
+            return "not yet valid";
+        }
+        if (message.contains("signature") || message.contains("key")) {
+            return "signature not valid for a known key";
+        }
+        if (message.contains("aud")) {
+            return "not for this audience";
+        }
+        if (message.contains("iss")) {
+            return "not from the expected issuer";
+        }
+        if (message.contains("missing") || message.contains("required")) {
+            return "a required claim is missing";
+        }
+        return "claims not accepted";
     }
 
     private void checkClient(JWTClaimsSet claims) throws TokenRejectedException {
@@ -168,20 +199,28 @@ public final class JwtVerifier {
         }
     }
 
-    /** Claims as strings for the authorizer context: scalars and string lists only, bounded in count and size. */
+    /**
+     * Claims as strings for the authorizer context: scalars and string lists only, bounded in count, in each name's
+     * and value's length and in total, so a large token cannot push the authorizer's answer past what API Gateway
+     * takes (the capabilities travel beside them, at most {@link Capabilities#MAX_COMPACT_LENGTH}).
+     */
     private Map<String, String> contextClaims(JWTClaimsSet claims) {
         Map<String, String> context = new LinkedHashMap<>();
+        int size = 0;
         for (Map.Entry<String, Object> claim : claims.getClaims().entrySet()) {
             if (context.size() == MAX_CONTEXT_CLAIMS) {
                 break;
             }
-            if (NOT_FOR_CONTEXT.contains(claim.getKey()) || claim.getKey().equals(rules.roomsClaim())
-                    || claim.getKey().equals(rules.directClaim())) {
+            String name = claim.getKey();
+            if (NOT_FOR_CONTEXT.contains(name) || name.equals(rules.roomsClaim()) || name.equals(rules.directClaim())
+                    || name.length() > MAX_CLAIM_NAME_LENGTH) {
                 continue;
             }
             String value = asString(claim.getValue());
-            if (value != null && value.length() <= MAX_CLAIM_LENGTH) {
-                context.put(claim.getKey(), value);
+            if (value != null && value.length() <= MAX_CLAIM_LENGTH
+                    && size + name.length() + value.length() <= MAX_CONTEXT_CLAIMS_SIZE) {
+                context.put(name, value);
+                size += name.length() + value.length();
             }
         }
         return context;

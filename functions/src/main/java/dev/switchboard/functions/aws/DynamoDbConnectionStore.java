@@ -61,6 +61,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public final class DynamoDbConnectionStore implements ConnectionStore {
 
     private static final int BATCH_LIMIT = 25;
+    private static final String MEMBER_PROJECTION = String.join(", ", SwitchboardTable.SORT_KEY,
+            ConnectionItem.USER_ID, MemberItem.RIGHTS, ConnectionItem.TOKEN_EXP);
     private static final int MAX_BATCH_ROUNDS = 8;
     private static final String CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailed";
     private static final String TRANSACTION_CONFLICT = "TransactionConflict";
@@ -110,7 +112,7 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
                 connection.sourceIp().isEmpty() ? null : connection.sourceIp(), expiresAt,
                 grant.capabilities().compact(), epochSeconds(grant.expiresAt()), Map.of(), 0L, null, null);
         MemberItem byUser = new MemberItem(userKey(connection.userId()), connectionKey(connection.connectionId()),
-                connection.userId(), null, expiresAt);
+                connection.userId(), null, expiresAt, epochSeconds(grant.expiresAt()));
         dynamoDb.transactWriteItems(r -> r.transactItems(
                 TransactWriteItem.builder().put(p -> p.tableName(table)
                         .item(ConnectionItem.SCHEMA.itemToMap(meta, true))).build(),
@@ -270,17 +272,22 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
                 .build();
     }
 
+    /**
+     * Deletes the connection's row first and takes its rooms from the image that delete returns: a join that
+     * commits before the delete is in that image, and one after it finds no row and writes nothing, so no membership
+     * can outlive its connection. Then the memberships and the user's entry go in batches.
+     */
     @Override
     public Set<String> remove(String connectionId) {
         String connectionKey = connectionKey(connectionId);
-        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table)
-                .key(key(connectionKey, META)).consistentRead(true)).item();
+        Map<String, AttributeValue> item = dynamoDb.deleteItem(r -> r.tableName(table).key(key(connectionKey, META))
+                .returnValues(ReturnValue.ALL_OLD)).attributes();
         if (item == null || item.isEmpty()) {
             return Set.of();
         }
+        windows.forget(connectionId);
         ConnectionItem meta = ConnectionItem.SCHEMA.mapToItem(item);
         List<Map<String, AttributeValue>> deletes = new ArrayList<>();
-        deletes.add(key(connectionKey, META));
         if (meta.userId() != null) {
             deletes.add(key(userKey(meta.userId()), connectionKey));
         }
@@ -308,7 +315,7 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
                 .expressionValues(Map.of(":seen", number(seen.revision()), ":max", number(maxRooms)))
                 .build();
         MemberItem member = new MemberItem(memberPartition(room, seen.connectionId()), connectionKey, seen.userId(),
-                rights.code(), seen.expiresAt().getEpochSecond());
+                rights.code(), seen.expiresAt().getEpochSecond(), epochSeconds(seen.grant().expiresAt()));
         try {
             dynamoDb.transactWriteItems(r -> r.transactItems(
                     TransactWriteItem.builder().update(update(key(connectionKey, META), update, condition)).build(),
@@ -419,13 +426,12 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
             Rights now = rooms.get(room);
             if (now == null) {
                 writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(member)).build());
-            } else if (!now.equals(old)) {
-                writes.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(member)
-                        .updateExpression("SET #rights = :rights")
-                        .expressionAttributeNames(Map.of("#rights", MemberItem.RIGHTS))
-                        .expressionAttributeValues(Map.of(":rights", AttributeValue.fromS(now.code())))).build());
+            } else {
+                writes.add(TransactWriteItem.builder().update(regranted(member, now, grant)).build());
             }
         });
+        writes.add(TransactWriteItem.builder().update(regranted(key(userKey(seen.userId()), connectionKey), null,
+                grant)).build());
         try {
             dynamoDb.transactWriteItems(r -> r.transactItems(writes));
             return JoinResult.JOINED;
@@ -440,39 +446,78 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
         }
     }
 
+    /**
+     * The update of one of the connection's listings (a membership, or its user's entry when {@code rights} is null)
+     * for a new grant, on the condition that the row is still there: a row the connection's removal deleted meanwhile
+     * must not come back half written, so the refresh's transaction fails and it reads again.
+     */
+    private Update regranted(Map<String, AttributeValue> listing, Rights rights, Grant grant) {
+        Map<String, String> names = new HashMap<>(Map.of("#pk", SwitchboardTable.PARTITION_KEY,
+                "#tokenExp", ConnectionItem.TOKEN_EXP));
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> set = new ArrayList<>();
+        if (rights != null) {
+            names.put("#rights", MemberItem.RIGHTS);
+            values.put(":rights", AttributeValue.fromS(rights.code()));
+            set.add("#rights = :rights");
+        }
+        if (grant.expiresAt() != null) {
+            values.put(":tokenExp", number(grant.expiresAt().getEpochSecond()));
+            set.add("#tokenExp = :tokenExp");
+        }
+        String expression = (set.isEmpty() ? "" : "SET " + String.join(", ", set))
+                + (grant.expiresAt() == null ? " REMOVE #tokenExp" : "");
+        return Update.builder().tableName(table).key(listing)
+                .updateExpression(expression.trim())
+                .conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values.isEmpty() ? null : values)
+                .build();
+    }
+
     @Override
     public int shards() {
         return shards;
     }
 
     @Override
-    public List<String> members(String room, int shard) {
-        List<String> ids = new ArrayList<>();
-        queryConnections(roomKey(room, shard), Integer.MAX_VALUE, SwitchboardTable.SORT_KEY,
-                item -> ids.add(connectionIdOf(item.get(SwitchboardTable.SORT_KEY).s())));
-        return ids;
+    public List<RoomMember> shardMembers(String room, int shard) {
+        List<RoomMember> members = new ArrayList<>();
+        queryConnections(roomKey(room, shard), Integer.MAX_VALUE, MEMBER_PROJECTION, item -> member(item, true)
+                .ifPresent(members::add));
+        return members;
     }
 
     @Override
     public List<RoomMember> roomMembers(String room, int limit) {
         List<RoomMember> members = new ArrayList<>();
         for (int shard = 0; shard < shards && members.size() < limit; shard++) {
-            queryConnections(roomKey(room, shard), limit - members.size(),
-                    SwitchboardTable.SORT_KEY + ", " + ConnectionItem.USER_ID + ", " + MemberItem.RIGHTS, item -> {
-                        MemberItem member = MemberItem.SCHEMA.mapToItem(item);
-                        members.add(new RoomMember(connectionIdOf(member.sk()), member.userId(),
-                                member.rights() == null ? Rights.NONE : Rights.fromCode(member.rights())));
-                    });
+            queryConnections(roomKey(room, shard), limit - members.size(), MEMBER_PROJECTION,
+                    item -> member(item, true).ifPresent(members::add));
         }
         return members;
     }
 
     @Override
-    public List<String> connectionsOf(String userId) {
-        List<String> ids = new ArrayList<>();
-        queryConnections(userKey(userId), Integer.MAX_VALUE, SwitchboardTable.SORT_KEY,
-                item -> ids.add(connectionIdOf(item.get(SwitchboardTable.SORT_KEY).s())));
-        return ids;
+    public List<RoomMember> userConnections(String userId) {
+        List<RoomMember> connections = new ArrayList<>();
+        queryConnections(userKey(userId), Integer.MAX_VALUE, MEMBER_PROJECTION, item -> member(item, false)
+                .ifPresent(connections::add));
+        return connections;
+    }
+
+    /**
+     * A listing row as a member. A room's row without rights (or without a user) was written before rows carried
+     * them, by a connection whose own row now reads as unknown: it is not a member any more.
+     */
+    private static Optional<RoomMember> member(Map<String, AttributeValue> item, boolean inRoom) {
+        MemberItem row = MemberItem.SCHEMA.mapToItem(item);
+        if (row.userId() == null || inRoom && row.rights() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new RoomMember(connectionIdOf(row.sk()), row.userId(),
+                row.rights() == null ? Rights.NONE : Rights.fromCode(row.rights()),
+                row.tokenExp() == null ? null : Instant.ofEpochSecond(row.tokenExp())));
     }
 
     /**

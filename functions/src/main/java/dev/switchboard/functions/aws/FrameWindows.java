@@ -27,4 +27,8 @@ final class FrameWindows {
     synchronized void counted(String connectionId, long window) {
         lastCounted.put(connectionId, window);
     }
+
+    synchronized void forget(String connectionId) {
+        lastCounted.remove(connectionId);
+    }
 }

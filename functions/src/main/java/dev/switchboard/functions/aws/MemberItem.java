@@ -15,8 +15,9 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchem
  * @param userId    the user the connection connected as
  * @param rights    rights code in the room; null in a user's list
  * @param expiresAt TTL, epoch seconds: the connection's
+ * @param tokenExp  the connection's token expiry, epoch seconds, or null for none: nothing is delivered after it
  */
-record MemberItem(String pk, String sk, String userId, String rights, Long expiresAt) {
+record MemberItem(String pk, String sk, String userId, String rights, Long expiresAt, Long tokenExp) {
 
     static final String RIGHTS = "rights";
 
@@ -31,6 +32,8 @@ record MemberItem(String pk, String sk, String userId, String rights, Long expir
             .addAttribute(String.class, a -> a.name(RIGHTS).getter(MemberItem::rights).setter(Builder::rights))
             .addAttribute(Long.class, a -> a.name(SwitchboardTable.TTL_ATTRIBUTE)
                     .getter(MemberItem::expiresAt).setter(Builder::expiresAt))
+            .addAttribute(Long.class, a -> a.name(ConnectionItem.TOKEN_EXP)
+                    .getter(MemberItem::tokenExp).setter(Builder::tokenExp))
             .build();
 
     /** What the immutable schema fills while it reads a row. */
@@ -40,6 +43,7 @@ record MemberItem(String pk, String sk, String userId, String rights, Long expir
         private String userId;
         private String rights;
         private Long expiresAt;
+        private Long tokenExp;
 
         Builder pk(String value) {
             pk = value;
@@ -66,8 +70,13 @@ record MemberItem(String pk, String sk, String userId, String rights, Long expir
             return this;
         }
 
+        Builder tokenExp(Long value) {
+            tokenExp = value;
+            return this;
+        }
+
         MemberItem build() {
-            return new MemberItem(pk, sk, userId, rights, expiresAt);
+            return new MemberItem(pk, sk, userId, rights, expiresAt, tokenExp);
         }
     }
 }

@@ -49,4 +49,36 @@ class AuthConfigTest {
 
         assertThat(verifier.verify(Tokens.hs256(Tokens.claims("carol").build())).userId()).isEqualTo("carol");
     }
+
+    @Test
+    void aJwksUrlNeedsAnIssuerAndAnAudienceOrClientIdsAndHttps() {
+        String jwks = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc/.well-known/jwks.json";
+        String issuer = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc";
+        assertThatThrownBy(() -> AuthConfig.from(Map.of(EnvNames.JWT_JWKS_URL, jwks)))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(EnvNames.JWT_ISSUER);
+        assertThatThrownBy(() -> AuthConfig.from(Map.of(EnvNames.JWT_JWKS_URL, jwks, EnvNames.JWT_ISSUER, issuer)))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(EnvNames.JWT_CLIENT_IDS);
+        assertThatThrownBy(() -> AuthConfig.from(Map.of(EnvNames.JWT_JWKS_URL, "http://keys.example.com/jwks.json",
+                EnvNames.JWT_ISSUER, issuer, EnvNames.JWT_AUDIENCE, "app")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("https");
+
+        AuthConfig cognito = AuthConfig.from(Map.of(EnvNames.JWT_JWKS_URL, jwks, EnvNames.JWT_ISSUER, issuer,
+                EnvNames.JWT_CLIENT_IDS, " app-1 , app-2 ", EnvNames.JWT_TOKEN_USE, "access"));
+        assertThat(cognito.rules().clientIds()).containsExactlyInAnyOrder("app-1", "app-2");
+        assertThat(cognito.rules().tokenUse()).contains("access");
+        assertThat(AuthConfig.from(Map.of(EnvNames.JWT_JWKS_URL, "http://127.0.0.1:8080/jwks.json",
+                EnvNames.JWT_ISSUER, issuer, EnvNames.JWT_AUDIENCE, "app")).jwksUrl()).isPresent();
+    }
+
+    @Test
+    void theCapabilityClaimsAreNamedByTheEnvironment() {
+        AuthConfig config = AuthConfig.from(Map.of(EnvNames.JWT_SECRET, Tokens.SECRET,
+                EnvNames.CAPABILITY_CLAIM, "https://example.com/rooms", EnvNames.DIRECT_CLAIM, "dm"));
+
+        assertThat(config.rules().roomsClaim()).isEqualTo("https://example.com/rooms");
+        assertThat(config.rules().directClaim()).isEqualTo("dm");
+        assertThatThrownBy(() -> AuthConfig.from(Map.of(EnvNames.JWT_SECRET, Tokens.SECRET,
+                EnvNames.CAPABILITY_CLAIM, "x", EnvNames.DIRECT_CLAIM, "x")))
+                .isInstanceOf(ConfigurationException.class);
+    }
 }

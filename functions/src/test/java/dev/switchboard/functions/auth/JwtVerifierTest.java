@@ -111,7 +111,8 @@ class JwtVerifierTest {
 
     @Test
     void wrongAudienceAndWrongIssuerAreRejected() {
-        assertThat(rejection(hs, Tokens.hs256("alice", c -> c.audience("someone-else")))).containsIgnoringCase("aud");
+        assertThat(rejection(hs, Tokens.hs256("alice", c -> c.audience("someone-else"))))
+                .isEqualTo("not for this audience").as("never the token's own values").doesNotContain("someone-else");
         assertThat(rejection(hs, Tokens.hs256("alice", c -> c.issuer("https://evil.example")))).isNotBlank();
     }
 
@@ -192,7 +193,7 @@ class JwtVerifierTest {
                 TokenRules.issuedBy(Tokens.ISSUER).withAudience(Optional.of(Tokens.AUDIENCE)));
 
         assertThat(rejection(byAudience, Tokens.rs256(rsa, Tokens.claims("bob").audience("other-app").build())))
-                .containsIgnoringCase("aud");
+                .isEqualTo("not for this audience");
         assertThat(rejection(byAudience, Tokens.rs256(rsa, Tokens.claims("bob").audience((String) null).build())))
                 .isNotBlank();
     }

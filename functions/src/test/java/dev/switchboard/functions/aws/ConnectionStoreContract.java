@@ -230,8 +230,10 @@ abstract class ConnectionStoreContract {
         assertThat(found.grant()).isEqualTo(grant);
         assertThat(found.rooms()).containsOnly(Map.entry("lobby", Rights.of(RoomAction.JOIN, RoomAction.SEND)),
                 Map.entry("team-42:a", Rights.ALL));
-        assertThat(store.roomMembers("lobby", 10)).containsExactly(
-                new RoomMember("c1", "alice", Rights.of(RoomAction.JOIN, RoomAction.SEND)));
+        assertThat(store.roomMembers("lobby", 10)).containsExactly(new RoomMember("c1", "alice",
+                Rights.of(RoomAction.JOIN, RoomAction.SEND), NOW.plus(Duration.ofMinutes(15))));
+        assertThat(store.userConnections("alice")).containsExactly(new RoomMember("c1", "alice", Rights.NONE,
+                NOW.plus(Duration.ofMinutes(15))));
         assertThat(store.find("c2")).isEmpty();
     }
 
@@ -297,8 +299,13 @@ abstract class ConnectionStoreContract {
         assertThat(after.rooms()).containsOnly(Map.entry("keep", Rights.ALL),
                 Map.entry("narrow", Rights.of(RoomAction.JOIN)));
         assertThat(store.members("drop")).isEmpty();
-        assertThat(store.roomMembers("narrow", 10)).singleElement()
-                .satisfies(m -> assertThat(m.rights()).isEqualTo(Rights.of(RoomAction.JOIN)));
+        assertThat(store.roomMembers("narrow", 10)).singleElement().satisfies(m -> {
+            assertThat(m.rights()).isEqualTo(Rights.of(RoomAction.JOIN));
+            assertThat(m.tokenExpiresAt()).as("the new token's expiry, where deliveries look").isEqualTo(
+                    NOW.plus(Duration.ofHours(1)));
+        });
+        assertThat(store.userConnections("alice")).singleElement()
+                .satisfies(m -> assertThat(m.tokenExpiresAt()).isEqualTo(NOW.plus(Duration.ofHours(1))));
         assertThat(store.regrant(seen, Grant.NONE, Map.of())).as("decided from the read before")
                 .isEqualTo(JoinResult.CHANGED);
         assertThat(store.regrant(after, new Grant(Capabilities.NONE, null), Map.of()))
@@ -415,5 +422,29 @@ abstract class ConnectionStoreContract {
 
         assertThat(store.admitSend("c1", "r", window.plusMillis(250), quotas, idempotency(), null)).isEqualTo(
                 new SendAdmission.Refused(SendAdmission.Refusal.RATE_LIMITED, null, Duration.ofMillis(1_750)));
+    }
+
+    @Test
+    void aJoinDecidedBeforeTheConnectionWasRemovedLeavesNoMembership() {
+        store.register(connection("c1", "alice"));
+        Connection seen = store.find("c1").orElseThrow();
+        store.remove("c1");
+
+        assertThat(store.join(seen, "late", Rights.ALL, 10)).isEqualTo(JoinResult.UNKNOWN_CONNECTION);
+        assertThat(store.members("late")).isEmpty();
+    }
+
+    @Test
+    void aRefreshDecidedBeforeTheConnectionWasRemovedBringsNothingBack() {
+        store.register(connection("c1", "alice"));
+        store.join("c1", "r", Rights.ALL, 10);
+        Connection seen = store.find("c1").orElseThrow();
+        store.remove("c1");
+
+        assertThat(store.regrant(seen, new Grant(Capabilities.NONE, NOW.plus(Duration.ofHours(1))),
+                Map.of("r", Rights.of(RoomAction.JOIN)))).isEqualTo(JoinResult.UNKNOWN_CONNECTION);
+        assertThat(store.members("r")).isEmpty();
+        assertThat(store.roomMembers("r", 10)).isEmpty();
+        assertThat(store.connectionsOf("alice")).isEmpty();
     }
 }

@@ -7,6 +7,7 @@ import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.IdempotencyStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -72,5 +73,27 @@ class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
         // The only Scan allowed is the one removeLeavesNoRowBehind issues to inspect the table.
         assertThat(LocalDynamoDb.operations().stream().filter("Scan"::equals).count()).isLessThanOrEqualTo(1);
         assertThat(LocalDynamoDb.operations()).contains("Query", "TransactWriteItems", "BatchWriteItem");
+    }
+
+    @Test
+    void rowsWrittenBeforeConnectionsKeptTheirRoomsAreNeitherConnectionsNorMembers() {
+        long expires = NOW.plus(Duration.ofHours(1)).getEpochSecond();
+        // As an earlier layout left them: a connection row without rooms, a membership without rights, and the
+        // connection's reverse entry for the room.
+        for (Map<String, AttributeValue> legacy : List.of(
+                Map.of("pk", AttributeValue.fromS("CONN#old"), "sk", AttributeValue.fromS("META"),
+                        "userId", AttributeValue.fromS("oldie"), "expiresAt", AttributeValue.fromN(Long.toString(expires))),
+                Map.of("pk", AttributeValue.fromS("ROOM#lobby"), "sk", AttributeValue.fromS("CONN#old"),
+                        "userId", AttributeValue.fromS("oldie"), "expiresAt", AttributeValue.fromN(Long.toString(expires))),
+                Map.of("pk", AttributeValue.fromS("CONN#old"), "sk", AttributeValue.fromS("ROOM#lobby"),
+                        "userId", AttributeValue.fromS("oldie"), "expiresAt", AttributeValue.fromN(Long.toString(expires))))) {
+            LocalDynamoDb.client().putItem(r -> r.tableName(table).item(legacy));
+        }
+        store.register(connection("new", "alice"));
+        store.join("new", "lobby", Rights.ALL, 10);
+
+        assertThat(store.find("old")).isEmpty();
+        assertThat(store.members("lobby")).containsExactly("new");
+        assertThat(store.roomMembers("lobby", 10)).extracting(m -> m.connectionId()).containsExactly("new");
     }
 }
