@@ -104,6 +104,8 @@ public final class SwitchboardClient implements AutoCloseable {
     private boolean closing;
     private CompletableFuture<Void> firstOpen = new CompletableFuture<>();
     private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
+    /** Completes when a network held down by {@link #dropConnection(CompletionStage)} is back. */
+    private CompletableFuture<Void> network = CompletableFuture.completedFuture(null);
 
     /** A request awaiting its reply. */
     private static final class Pending {
@@ -221,7 +223,26 @@ public final class SwitchboardClient implements AutoCloseable {
      * reconnect and resume at work. The client reconnects by itself.
      */
     public void dropConnection() {
+        dropConnection(CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * Cuts the connection as {@link #dropConnection()} does, and keeps the network "down" until {@code networkBack}
+     * completes: the client stays {@link State#RECONNECTING}, its next attempt waits for that, then it reconnects
+     * and resumes by itself. Shows a resume for certain, whatever the backoff draws:
+     *
+     * <pre>{@code
+     * CompletableFuture<Void> networkBack = new CompletableFuture<>();
+     * bob.dropConnection(networkBack);
+     * alice.sendText("lobby", "while you were away").join();   // stored while bob is offline
+     * networkBack.complete(null);                                // bob reconnects and gets it by resume
+     * }</pre>
+     */
+    public void dropConnection(CompletionStage<?> networkBack) {
+        CompletableFuture<Void> back = new CompletableFuture<>();
+        networkBack.whenComplete((result, error) -> back.complete(null));
         loop.execute(() -> {
+            network = back;
             if (socket != null) {
                 // abort() tells the listener nothing: report the loss as the socket would.
                 socket.abort();
@@ -354,6 +375,17 @@ public final class SwitchboardClient implements AutoCloseable {
     }
 
     private void open() {
+        if (!network.isDone()) {
+            // Held offline by dropConnection(networkBack): this attempt goes out once the network is back.
+            network.whenComplete((r, e) -> {
+                try {
+                    loop.execute(this::open);
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    // The client was closed meanwhile: nothing to reconnect.
+                }
+            });
+            return;
+        }
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(requestTimeout);
         headers.forEach(builder::header);
         builder.buildAsync(url, new SocketListener()).whenComplete((ws, error) -> loop.execute(() -> {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.protocol.Route;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,36 +17,15 @@ import software.amazon.awscdk.assertions.Match;
  */
 class SwitchboardStackOptionsTest {
 
-    private static final String SECRET_ARN =
-            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:switchboard/jwt-AbC123";
-
     private static Synthesized dev;
     private static Synthesized existingSecret;
     private static Synthesized withoutFanout;
 
     @BeforeAll
     static void synthesize() {
-        dev = Synthesized.of(SwitchboardProps.builder()
-                .stackName("SwitchboardDev")
-                .stageName("dev")
-                .memorySize(2048)
-                .throttlingRateLimit(50)
-                .throttlingBurstLimit(100)
-                .auth(AuthSettings.jwks(URI.create("https://issuer.example/.well-known/jwks.json"))
-                        .withIssuer("https://issuer.example")
-                        .withAudience("switchboard")
-                        .withTokenSource(AuthSettings.TokenSource.QUERY))
-                .alarmEmail("oncall@example.com")
-                .tracing(true)
-                .logRetention(SwitchboardProps.retention(7))
-                .dataRemoval(SwitchboardProps.DataRemoval.DESTROY)
-                .apiGatewayLoggingRole(false)
-                .roomShards(8)
-                .fanoutThreshold(500)
-                .fanoutMaxConcurrency(50)
-                .build());
-        existingSecret = Synthesized.of(SwitchboardProps.builder().auth(AuthSettings.secret(SECRET_ARN)).build());
-        withoutFanout = Synthesized.of(SwitchboardProps.builder().fanoutEnabled(false).roomShards(4).build());
+        dev = Synthesized.of(Deployments.everyOption());
+        existingSecret = Synthesized.of(Deployments.existingSecret());
+        withoutFanout = Synthesized.of(Deployments.withoutFanout());
     }
 
     @Test
@@ -154,12 +132,13 @@ class SwitchboardStackOptionsTest {
         existingSecret.template().hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Handler", Route.AUTHORIZER_CLASS + "::handleRequest",
                 "Environment", Map.of("Variables", Map.of(
-                        EnvNames.AUTH_MODE, "jwt", EnvNames.JWT_SECRET_ARN, SECRET_ARN)))));
+                        EnvNames.AUTH_MODE, "jwt", EnvNames.JWT_SECRET_ARN, Deployments.SECRET_ARN)))));
         List<Map<String, Object>> readers = existingSecret.resources("AWS::IAM::Policy").values().stream()
                 .flatMap(p -> SwitchboardStackTest.statements(p).stream())
                 .filter(s -> SwitchboardStackTest.strings(s.get("Action")).contains("secretsmanager:GetSecretValue"))
                 .toList();
-        assertThat(readers).singleElement().satisfies(s -> assertThat(s.get("Resource")).isEqualTo(SECRET_ARN));
+        assertThat(readers).singleElement()
+                .satisfies(s -> assertThat(s.get("Resource")).isEqualTo(Deployments.SECRET_ARN));
     }
 
     @Test

@@ -26,7 +26,7 @@ class SwitchboardStackTest {
 
     @BeforeAll
     static void synthesize() {
-        synth = Synthesized.of(SwitchboardProps.builder().build());
+        synth = Synthesized.of(Deployments.defaults());
     }
 
     @Test

@@ -1,0 +1,55 @@
+package dev.switchboard.infra;
+
+import java.net.URI;
+
+/**
+ * The deployments the tests synthesize: the one {@code cdk deploy} makes with no settings, and variants that between
+ * them turn every option. Shared, so the lint covers what the assertions cover.
+ */
+final class Deployments {
+
+    static final String SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:switchboard/jwt-AbC123";
+
+    private Deployments() {
+    }
+
+    static SwitchboardProps defaults() {
+        return SwitchboardProps.builder().build();
+    }
+
+    /**
+     * Development-style, every option turned: JWKS auth with issuer and audience, query-string tokens, alarm
+     * e-mails, tracing, data destroyed with the stack, eight room shards, a tuned fan-out.
+     */
+    static SwitchboardProps everyOption() {
+        return SwitchboardProps.builder()
+                .stackName("SwitchboardDev")
+                .stageName("dev")
+                .memorySize(2048)
+                .throttlingRateLimit(50)
+                .throttlingBurstLimit(100)
+                .auth(AuthSettings.jwks(URI.create("https://issuer.example/.well-known/jwks.json"))
+                        .withIssuer("https://issuer.example")
+                        .withAudience("switchboard")
+                        .withTokenSource(AuthSettings.TokenSource.QUERY))
+                .alarmEmail("oncall@example.com")
+                .tracing(true)
+                .logRetention(SwitchboardProps.retention(7))
+                .dataRemoval(SwitchboardProps.DataRemoval.DESTROY)
+                .apiGatewayLoggingRole(false)
+                .roomShards(8)
+                .fanoutThreshold(500)
+                .fanoutMaxConcurrency(50)
+                .build();
+    }
+
+    /** HS256 tokens checked against an existing Secrets Manager secret. */
+    static SwitchboardProps existingSecret() {
+        return SwitchboardProps.builder().auth(AuthSettings.secret(SECRET_ARN)).build();
+    }
+
+    /** No fan-out queue: big rooms are posted to by one invocation. */
+    static SwitchboardProps withoutFanout() {
+        return SwitchboardProps.builder().fanoutEnabled(false).roomShards(4).build();
+    }
+}
