@@ -3,6 +3,7 @@ package dev.switchboard.functions.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.ConnectionStore;
+import dev.switchboard.core.IdempotencyStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -11,10 +12,18 @@ import org.junit.jupiter.api.Test;
 @MotoServer.RequiresMoto
 class MotoConnectionStoreTest extends ConnectionStoreContract {
 
+    private String table;
+
     @Override
     ConnectionStore newStore() {
         MotoServer moto = MotoServer.shared();
-        return DynamoDbConnectionStore.create(moto.dynamoDb(), moto.newTable());
+        table = moto.newTable();
+        return DynamoDbConnectionStore.create(moto.dynamoDb(), table);
+    }
+
+    @Override
+    IdempotencyStore idempotency() {
+        return new DynamoDbIdempotencyStore(MotoServer.shared().dynamoDb(), table);
     }
 
     @AfterAll

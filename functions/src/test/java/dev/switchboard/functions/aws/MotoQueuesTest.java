@@ -10,6 +10,8 @@ import dev.switchboard.core.Connection;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.FanoutQueue;
 import dev.switchboard.core.RetryPolicy;
+import dev.switchboard.core.Rights;
+import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.functions.FanoutHandler;
@@ -133,13 +135,13 @@ class MotoQueuesTest {
     private static void member(ConnectionStore store, String connectionId, String room) {
         Instant now = Instant.now();
         store.register(new Connection(connectionId, "user-" + connectionId, now, "", now.plus(Duration.ofHours(3))));
-        store.join(connectionId, room, 10);
+        store.join(connectionId, room, Rights.ALL, 10);
     }
 
     /** The core over moto's DynamoDB, posting into {@link #posted}; with a fan-out queue when one is given. */
     private Switchboard switchboard(ConnectionStore store, FanoutQueue fanout) {
         String table = moto.newTable();
-        Switchboard.Builder builder = Switchboard.builder()
+        Switchboard.Builder builder = Switchboard.builder().policy(RoomPolicy.open())
                 .store(store)
                 .history(new DynamoDbRoomHistory(moto.dynamoDb(), table))
                 .idempotency(new DynamoDbIdempotencyStore(moto.dynamoDb(), table))
