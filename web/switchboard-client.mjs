@@ -171,6 +171,7 @@ export class SwitchboardClient {
     this.refreshTimer = null;
     this.refreshFailures = 0;
     this.expiryReported = false;
+    this.expiredInARow = 0; // connections closed for an expired token since the last successful reply
   }
 
   /** Opens the connection; resolves once open (later reconnects are automatic). */
@@ -437,7 +438,12 @@ export class SwitchboardClient {
     if (!request) return;
     this.pending.delete(id);
     clearTimeout(request.timer);
-    if (error) request.reject(error); else request.resolve(reply);
+    if (error) {
+      request.reject(error);
+    } else {
+      this.expiredInARow = 0;
+      request.resolve(reply);
+    }
   }
 
   #failAll(error) {
@@ -553,6 +559,9 @@ export class SwitchboardClient {
         clearTimeout(request.timer);
       }
     }
+    // Back off if connections keep expiring before they do anything (a provider handing out a token the handshake
+    // still accepts but the server already counts as expired).
+    this.attempt = this.expiredInARow++;
     this.dropConnection();
   }
 

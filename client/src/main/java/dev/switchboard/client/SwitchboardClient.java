@@ -148,6 +148,8 @@ public final class SwitchboardClient implements AutoCloseable {
     private boolean refusedOnce;
     /** TOKEN_EXPIRED was reported for the current connection. */
     private boolean expiryReported;
+    /** Connections closed for an expired token since the last successful reply: reconnects back off on these. */
+    private int expiredInARow;
 
     /** A request awaiting its reply. */
     private static final class Pending {
@@ -421,6 +423,7 @@ public final class SwitchboardClient implements AutoCloseable {
         if (error != null) {
             request.reply.completeExceptionally(error);
         } else {
+            expiredInARow = 0;
             request.reply.complete(reply);
         }
     }
@@ -730,6 +733,9 @@ public final class SwitchboardClient implements AutoCloseable {
             }
         }
         if (socket != null) {
+            // Back off if connections keep expiring before they do anything (a provider handing out a token the
+            // handshake still accepts but the server already counts as expired).
+            attempt = expiredInARow++;
             cut();
         }
     }
