@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.local.LocalStack;
 import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalTokens;
 import dev.switchboard.protocol.ServerFrame;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,7 +76,7 @@ class AnonymousExactlyOnceTest {
             Thread dropper = Thread.ofVirtual().start(() -> {
                 while (sending.get()) {
                     try {
-                        Thread.sleep(5 + random.nextInt(60));
+                        Thread.sleep(20 + random.nextInt(180));
                     } catch (InterruptedException e) {
                         return;
                     }
@@ -97,12 +100,42 @@ class AnonymousExactlyOnceTest {
             sender.sendText(room, "end").join();
             sent.add("\"end\"");
             await().atMost(Duration.ofSeconds(30)).until(() -> received.getLast().data().equals("\"end\""));
+            System.out.printf("%d sends, the sender's socket dropped %d times%n", MESSAGES, senderReconnects.get());
             assertThat(senderReconnects.get()).as("the sender's socket dropped").isGreaterThan(10);
             assertThat(received).extracting(ServerFrame.Message::data).as("each send once, in order")
                     .containsExactlyElementsOf(sent);
             assertThat(received).extracting(ServerFrame.Message::seq).as("no gaps, no duplicates")
                     .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, MESSAGES + 1).boxed()
                             .toList());
+        }
+    }
+
+    @Test
+    void aRefreshOnAStackWithoutAuthenticationIsAcknowledgedAndNotRepeated() {
+        // The stack ignores tokens; the client cannot know that until its first refresh is acked without an exp.
+        String secret = LocalTokens.newSecret();
+        List<String> issued = new CopyOnWriteArrayList<>();
+        List<SwitchboardException> errors = new CopyOnWriteArrayList<>();
+        try (SwitchboardClient client = SwitchboardClient.builder(stack.webSocketUrl())
+                .tokenProvider(() -> {
+                    String token = LocalTokens.mint(secret, "nobody", Duration.ofSeconds(3));
+                    issued.add(token);
+                    return CompletableFuture.completedFuture(token);
+                })
+                .listener(new SwitchboardClient.Listener() {
+                    @Override
+                    public void onError(SwitchboardException error) {
+                        errors.add(error);
+                    }
+                }).build()) {
+            client.connect().join();
+            Instant firstExpiry = TokenLifetime.expiry(issued.getFirst()).orElseThrow();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(firstExpiry.plusSeconds(1)));
+
+            assertThat(issued).as("one token to connect, one refresh").hasSize(2);
+            assertThat(client.ping().join().ts()).isPositive();
+            assertThat(client.state()).isEqualTo(SwitchboardClient.State.OPEN);
+            assertThat(errors).isEmpty();
         }
     }
 }
