@@ -9,8 +9,9 @@ import { SwitchboardClient, SwitchboardError, State, tokenExpiry } from '../swit
 const WS_URL = process.env.SWITCHBOARD_AUTH_WS_URL;
 const SECRET = process.env.SWITCHBOARD_JWT_SECRET;
 const ISSUER = process.env.SWITCHBOARD_JWT_ISSUER;
-const stack = WS_URL && SECRET && ISSUER ? {}
-  : { skip: 'needs SWITCHBOARD_AUTH_WS_URL, SWITCHBOARD_JWT_SECRET and SWITCHBOARD_JWT_ISSUER: a local stack with --auth' };
+const stack = WS_URL && SECRET && ISSUER ? {} : {
+  skip: 'needs SWITCHBOARD_AUTH_WS_URL, SWITCHBOARD_JWT_SECRET and SWITCHBOARD_JWT_ISSUER: a local stack with --auth',
+};
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const room = () => `js-auth-${Math.random().toString(36).slice(2, 10)}`;
 const EVERYTHING = { '*': ['join', 'history', 'presence', 'send'] };
@@ -75,11 +76,14 @@ async function client(options) {
 
 const data = (c, r) => c.seen.messages.filter((m) => m.room === r).sort((a, b) => a.seq - b.seq).map((m) => m.data);
 
-async function withClients(body) {
-  try { await body(); } finally { while (clients.length) clients.pop().close(); }
+/** A test against the stack; the clients it made are closed after it, whatever happens. */
+function authTest(name, body) {
+  test(name, stack, async () => {
+    try { await body(); } finally { while (clients.length) clients.pop().close(); }
+  });
 }
 
-test('both clients refresh their short-lived tokens and stay connected past the first expiry', stack, () => withClients(async () => {
+authTest('both clients refresh their short-lived tokens and stay connected past the first expiry', async () => {
   const r = room();
   const aliceTokens = minter('alice', 5);
   const bobTokens = minter('bob', 5);
@@ -102,9 +106,9 @@ test('both clients refresh their short-lived tokens and stay connected past the 
   assert.deepEqual(alice.seen.states, [State.CONNECTING, State.OPEN], 'alice never lost her connection');
   assert.deepEqual(bob.seen.states, [State.CONNECTING, State.OPEN], 'bob never lost his connection');
   assert.deepEqual([...alice.seen.errors, ...bob.seen.errors], []);
-}));
+});
 
-test('a connection whose token expired reconnects with a fresh token and loses nothing', stack, () => withClients(async () => {
+authTest('a connection whose token expired reconnects with a fresh token and loses nothing', async () => {
   const r = room();
   const alice = await client({ tokenProvider: minter('alice', 3600) });
   // Bob's provider hands out one short-lived token until it has expired (a cache that renews too late), so the
@@ -138,9 +142,9 @@ test('a connection whose token expired reconnects with a fresh token and loses n
   assert.deepEqual(bob.seen.messages.map((m) => m.seq), [1, 2, 3, 4]);
   assert.ok(fresh.issued.length >= 1, 'bob reconnected with a fresh token');
   assert.equal(bob.state, State.OPEN);
-}));
+});
 
-test('what the token does not grant fails with FORBIDDEN and the connection stays usable', stack, () => withClients(async () => {
+authTest('what the token does not grant fails with FORBIDDEN and the connection stays usable', async () => {
   const open = room();
   const readOnly = room();
   const dave = await client({
@@ -159,12 +163,13 @@ test('what the token does not grant fails with FORBIDDEN and the connection stay
   assert.equal((await dave.send(open, 'this is allowed')).seq, 1);
   assert.deepEqual((await dave.presence(readOnly)).members.map((m) => m.user), ['dave']);
   assert.deepEqual(dave.seen.states, [State.CONNECTING, State.OPEN]);
-}));
+});
 
-test('rooms a refreshed token no longer grants are reported lost and the others carry on', stack, () => withClients(async () => {
+authTest('rooms a refreshed token no longer grants are reported lost and the others carry on', async () => {
   const kept = room();
   const revoked = room();
-  const bobTokens = minter('bob', 3, { [kept]: ['join', 'history', 'send'], [revoked]: ['join', 'history', 'send'] }, []);
+  const rights = ['join', 'history', 'send'];
+  const bobTokens = minter('bob', 3, { [kept]: rights, [revoked]: rights }, []);
   const bob = await client({ tokenProvider: bobTokens });
   const alice = await client({ tokenProvider: minter('alice', 3600) });
   await bob.join(kept);
@@ -172,7 +177,7 @@ test('rooms a refreshed token no longer grants are reported lost and the others 
   await alice.join(kept);
   await alice.join(revoked);
   bobTokens.lifetimeSeconds = 3600;
-  bobTokens.rooms = { [kept]: ['join', 'history', 'send'] };
+  bobTokens.rooms = { [kept]: rights };
 
   await eventually(() => assert.ok(bob.seen.lost.has(revoked)), 10_000);
   assert.equal(bob.seen.lost.get(revoked).code, 'FORBIDDEN');
@@ -183,18 +188,19 @@ test('rooms a refreshed token no longer grants are reported lost and the others 
   await eventually(() => assert.deepEqual(data(bob, kept), ['still here']));
   assert.deepEqual(bob.seen.states, [State.CONNECTING, State.OPEN]);
   assert.deepEqual(bob.seen.errors, []);
-}));
+});
 
-test('a room refused at automatic rejoin is dropped with a callback and the others resume', stack, () => withClients(async () => {
+authTest('a room refused at automatic rejoin is dropped with a callback and the others resume', async () => {
   const kept = room();
   const refused = room();
-  const bobTokens = minter('bob', 3600, { [kept]: ['join', 'history', 'send'], [refused]: ['join', 'history', 'send'] }, []);
+  const rights = ['join', 'history', 'send'];
+  const bobTokens = minter('bob', 3600, { [kept]: rights, [refused]: rights }, []);
   const bob = await client({ tokenProvider: bobTokens });
   const alice = await client({ tokenProvider: minter('alice', 3600) });
   await bob.join(kept);
   await bob.join(refused);
   await alice.join(kept);
-  bobTokens.rooms = { [kept]: ['join', 'history', 'send'] };
+  bobTokens.rooms = { [kept]: rights };
   bobTokens.gate = gate();
 
   bob.dropConnection();
@@ -206,9 +212,9 @@ test('a room refused at automatic rejoin is dropped with a callback and the othe
   await eventually(() => assert.deepEqual(data(bob, kept), ['while bob was away']));
   assert.equal(bob.position(refused), -1);
   assert.equal((await bob.ping()).type, 'pong');
-}));
+});
 
-test('without the history right a rejoin falls back to a plain join and reports what may be missing', stack, () => withClients(async () => {
+authTest('without the history right a rejoin falls back to a plain join and reports what may be missing', async () => {
   const r = room();
   const bobTokens = minter('bob', 3600, { [r]: ['join', 'send'] }, []);
   const bob = await client({ tokenProvider: bobTokens });
@@ -238,9 +244,9 @@ test('without the history right a rejoin falls back to a plain join and reports 
   assert.equal(bob.seen.resets.length, 1);
   assert.equal(bob.seen.lost.size, 0);
   assert.equal(bob.state, State.OPEN);
-}));
+});
 
-test('two clients of one user never share a request id', stack, () => withClients(async () => {
+authTest('two clients of one user never share a request id', async () => {
   const r = room();
   const phone = await client({ tokenProvider: minter('frank', 3600) });
   const laptop = await client({ tokenProvider: minter('frank', 3600) });
@@ -250,4 +256,4 @@ test('two clients of one user never share a request id', stack, () => withClient
   const second = await laptop.send(r, 'from the laptop');
   assert.notEqual(second.messageId, first.messageId, 'the server took the second send for a repeat of the first');
   assert.deepEqual([first.seq, second.seq], [1, 2]);
-}));
+});

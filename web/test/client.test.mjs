@@ -131,7 +131,7 @@ test('a refused request rejects with the server error code; oversize frames fail
   }
 });
 
-test('after a dropped connection the client reconnects, re-joins and gets what it missed, in order', stack, async () => {
+test('after a dropped connection the client reconnects, re-joins and gets what it missed in order', stack, async () => {
   const r = room();
   const bobInbox = [];
   const alice = client();
@@ -182,7 +182,7 @@ test('many random drops: nothing lost, nothing duplicated, order kept', stack, a
   }
 });
 
-test('anonymous sends retried across random drops of both sockets arrive exactly once and in order', stack, async () => {
+test('anonymous sends retried across random drops of both sockets arrive once each, in order', stack, async () => {
   // Without authentication the server derives the sender from the client's instance id, which the client presents
   // at every reconnect: a send retried on a new connection is recognised as the one already stored.
   const r = room();

@@ -107,7 +107,7 @@ public final class SwitchboardClient implements AutoCloseable {
     private static final int MAX_GAP_DOUBLINGS = 4;
     /** Random bytes in the instance id: 128 bits, 22 characters of base64url. */
     private static final int INSTANCE_BYTES = 16;
-    /** Random bytes before each request id, so two clients of one user never reuse an id within the server's window. */
+    /** Random bytes before each request id: two clients of one user never reuse an id in the server's window. */
     private static final int ID_PREFIX_BYTES = 6;
 
     private final URI url;

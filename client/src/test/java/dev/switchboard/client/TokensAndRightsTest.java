@@ -184,8 +184,9 @@ class TokensAndRightsTest {
 
         aliceClient.sendText(room, "after").join();
         bobClient.sendText(room, "reply").join();
-        await().untilAsserted(() -> assertThat(bob.data(room)).containsExactly("\"before\"", "\"after\"", "\"reply\""));
-        await().untilAsserted(() -> assertThat(alice.data(room)).containsExactly("\"before\"", "\"after\"", "\"reply\""));
+        List<String> all = List.of("\"before\"", "\"after\"", "\"reply\"");
+        await().untilAsserted(() -> assertThat(bob.data(room)).isEqualTo(all));
+        await().untilAsserted(() -> assertThat(alice.data(room)).isEqualTo(all));
         assertThat(aliceTokens.issued).as("tokens alice's provider gave").hasSizeGreaterThanOrEqualTo(2);
         assertThat(bobTokens.issued).as("tokens bob's provider gave").hasSizeGreaterThanOrEqualTo(2);
         assertThat(alice.states).as("alice never lost her connection").containsExactly(
