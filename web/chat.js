@@ -72,6 +72,16 @@ const client = new SwitchboardClient(wsUrl, {
   onPresence(change) {
     if (change.room === current) renderMembers();
   },
+  onRoomLost(room, error) {
+    messagesByRoom.delete(room);
+    if (room === current) {
+      current = null;
+      renderMessages();
+      $('members').replaceChildren();
+    }
+    renderRooms();
+    show(`no longer in ${room}: ${error.message}`);
+  },
   onError(error) { show(`${error.code}: ${error.message}`); },
 });
 window.switchboard = client; // for the browser test and the curious
@@ -80,8 +90,9 @@ $('url').textContent = wsUrl;
 $('join-form').onsubmit = async (event) => {
   event.preventDefault();
   const room = $('room').value.trim();
+  const known = messagesByRoom.has(room);
   try {
-    if (!messagesByRoom.has(room)) messagesByRoom.set(room, []);
+    if (!known) messagesByRoom.set(room, []);
     await client.join(room);
     current = room;
     renderRooms();
@@ -89,6 +100,7 @@ $('join-form').onsubmit = async (event) => {
     renderMembers();
     show('');
   } catch (error) {
+    if (!known) messagesByRoom.delete(room);
     show(`${error.code}: ${error.message}`);
   }
 };

@@ -6,10 +6,16 @@ export declare const MAX_FRAME_BYTES: number;
 
 export type ErrorCode =
   | 'MALFORMED_JSON' | 'UNKNOWN_ACTION' | 'MISSING_FIELD' | 'INVALID_FIELD' | 'PAYLOAD_TOO_LARGE' | 'NOT_IN_ROOM'
-  | 'TOO_MANY_ROOMS' | 'UNKNOWN_CONNECTION' | 'IN_PROGRESS' | 'THROTTLED' | 'INTERNAL';
+  | 'TOO_MANY_ROOMS' | 'FORBIDDEN' | 'TOKEN_EXPIRED' | 'UNKNOWN_CONNECTION' | 'IN_PROGRESS' | 'THROTTLED' | 'INTERNAL';
 
 export interface Message { type: 'message'; id: string; room: string; from: string; data: unknown; ts: number; seq: number }
-export interface Ack { type: 'ack'; id?: string; action: string; messageId?: string; seq?: number }
+export interface Ack {
+  type: 'ack'; id?: string; action: string; messageId?: string; seq?: number;
+  /** For `refresh`: when the connection's new token expires (epoch seconds). */
+  exp?: number;
+  /** For `refresh`: rooms the new token no longer grants, which the server has left. */
+  revoked?: string[];
+}
 export interface History { type: 'history'; id?: string; room: string; messages: Message[]; more: boolean; seq: number }
 export interface Reset { type: 'reset'; id?: string; room: string; seq: number; reason: string }
 export interface Presence { type: 'presence'; id?: string; room: string; members: { user: string; connections: number }[] }
@@ -24,12 +30,30 @@ export declare class SwitchboardError extends Error {
 }
 
 export interface ClientOptions {
-  /** JWT for $connect, sent as the `token` query parameter. */
+  /** One JWT for every $connect, sent as the `token` query parameter. Never refreshed: see `tokenProvider`. */
   token?: string;
+  /**
+   * Returns a token valid now: asked at every connect and reconnect, and ahead of each token's expiry (at 80 % of
+   * its remaining lifetime, at least 5 s before) to refresh the connection. Not together with `token`.
+   */
+  tokenProvider?: () => Promise<string> | string;
   onMessage?(message: Message): void;
   onDirect?(message: Direct): void;
   onPresence?(change: PresenceChange): void;
+  /**
+   * Messages up to `reset.seq` cannot be delivered: expired while away, or the token does not grant the room's
+   * history. Delivery continues after `seq`.
+   */
   onReset?(reset: Reset): void;
+  /**
+   * The client is no longer in a room it did not leave: a refreshed token no longer grants it, or the server
+   * refused to re-join it after a reconnect (FORBIDDEN). Join it again to retry.
+   */
+  onRoomLost?(room: string, error: SwitchboardError): void;
+  /**
+   * Errors outside the application's requests: a refused refresh or failed token provider (retried until the token
+   * expires), TOKEN_EXPIRED (the client reconnects with a fresh token), or a close with 1008 (the client stops).
+   */
   onError?(error: SwitchboardError): void;
   onStateChange?(state: State): void;
   requestTimeoutMs?: number;
@@ -47,6 +71,7 @@ export declare class SwitchboardClient {
   constructor(url: string, options?: ClientOptions);
   readonly state: State;
   connect(): Promise<void>;
+  /** Rejects with FORBIDDEN when the token does not grant the room (the client then forgets it). */
   join(room: string): Promise<Ack | History | Reset>;
   leave(room: string): Promise<Ack>;
   send(room: string, data: unknown): Promise<Ack>;
@@ -65,10 +90,17 @@ export declare class RoomSequencer {
   readonly delivered: number;
   readonly knowsPosition: boolean;
   readonly hasGap: boolean;
+  readonly firstWaiting: number;
   start(position: number): Message[];
   accept(message: Message): Message[];
   reset(seq: number): Message[];
 }
+
+/** A JWT's `exp` in epoch milliseconds, or null (no `exp`, or not a JWT). The signature is not checked. */
+export declare function tokenExpiry(token: string): number | null;
+/** Delay before refreshing a token that expires in `remainingMs`: at 80 %, at least 5 s before, at least half. */
+export declare function refreshDelay(remainingMs: number): number;
+export declare const MIN_REFRESH_LEAD_MS: number;
 
 export declare function backoffDelay(attempt: number, baseMs: number, capMs: number, random?: () => number): number;
 /** Delay before the next resume for a gap that `resumes` resumes have not filled: doubling, 16x at most. */

@@ -4,7 +4,8 @@
 // Same protocol and guarantees as the Java client: requests resolve with the server's reply, a heartbeat keeps
 // the socket under API Gateway's idle timeout, a lost connection comes back with exponential backoff and full
 // jitter, every joined room is re-joined and resumed from the last seq seen, and each room's messages reach the
-// application once and in seq order.
+// application once and in seq order. Tokens come from a provider asked at every (re)connect, and the connection is
+// refreshed with a fresh one ahead of the current token's expiry.
 
 export const State = Object.freeze({
   CONNECTING: 'CONNECTING', OPEN: 'OPEN', RECONNECTING: 'RECONNECTING', CLOSED: 'CLOSED',
@@ -34,6 +35,9 @@ export class RoomSequencer {
   get knowsPosition() { return this.delivered !== UNKNOWN; }
 
   get hasGap() { return this.knowsPosition && this.waiting.size > 0; }
+
+  /** The seq of the first message waiting behind the gap (only while hasGap). */
+  get firstWaiting() { return Math.min(...this.waiting.keys()); }
 
   start(position) {
     if (!this.knowsPosition) this.delivered = position;
@@ -76,13 +80,63 @@ export function backoffDelay(attempt, baseMs, capMs, random = Math.random) {
   return Math.floor(random() * (ceiling + 1));
 }
 
+/** A refresh goes out at least this long before expiry (unless the token lives less than twice as long). */
+export const MIN_REFRESH_LEAD_MS = 5_000;
+
+/**
+ * How long to wait before refreshing a token that expires in `remainingMs`: at 80 % of it, but at least
+ * MIN_REFRESH_LEAD_MS before expiry, and never in less than half of it (no tight loop for short-lived tokens).
+ */
+export function refreshDelay(remainingMs) {
+  if (!(remainingMs > 0)) return 0;
+  const lead = Math.max(remainingMs / 5, Math.min(MIN_REFRESH_LEAD_MS, remainingMs / 2));
+  return Math.floor(remainingMs - lead);
+}
+
+/**
+ * A JWT's `exp` in epoch milliseconds, or null when it has none or is not a JWT. Read only to schedule the refresh:
+ * the server verifies every token, so no signature is checked here.
+ */
+export function tokenExpiry(token) {
+  if (typeof token !== 'string') return null;
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  try {
+    const base64 = parts[1].replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(parts[1].length / 4) * 4, '=');
+    const payload = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))));
+    const exp = payload?.exp;
+    return typeof exp === 'number' && Number.isFinite(exp) ? Math.floor(exp) * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+function randomBase64Url(bytes) {
+  const value = globalThis.crypto.getRandomValues(new Uint8Array(bytes));
+  return btoa(String.fromCharCode(...value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function describe(error) {
+  return error?.message ?? String(error);
+}
+
+/** Query parameters of the handshake, as named in dev.switchboard.protocol.Handshake. */
+const TOKEN_PARAMETER = 'token';
+const INSTANCE_PARAMETER = 'instance';
+
 const encoder = new TextEncoder();
 
 export class SwitchboardClient {
+  /** Random secret presented at every connect: a stack without authentication derives the user id from it. */
+  #instanceId = randomBase64Url(16);
+  /** Random prefix of request ids, so two clients of one user never reuse an id within the server's window. */
+  #idPrefix = randomBase64Url(6);
+
   /**
    * @param {string} url  the API's wss:// URL (locally ws://localhost:3001/local)
-   * @param {object} [options]  token, listeners (onMessage, onDirect, onPresence, onReset, onError,
-   *   onStateChange) and tuning (requestTimeoutMs, heartbeatMs, backoffBaseMs, backoffCapMs, gapTimeoutMs)
+   * @param {object} [options]  token or tokenProvider, listeners (onMessage, onDirect, onPresence, onReset,
+   *   onRoomLost, onError, onStateChange) and tuning (requestTimeoutMs, heartbeatMs, backoffBaseMs, backoffCapMs,
+   *   gapTimeoutMs, maxSendAttempts)
    */
   constructor(url, options = {}) {
     this.options = {
@@ -92,9 +146,15 @@ export class SwitchboardClient {
     if (this.options.heartbeatMs >= 10 * 60_000) {
       throw new Error("heartbeatMs must stay under API Gateway's 10-minute idle timeout");
     }
-    const target = new URL(url);
-    if (options.token) target.searchParams.set('token', options.token);
-    this.url = target.toString();
+    if (options.token && options.tokenProvider) throw new TypeError('give either token or tokenProvider, not both');
+    if (options.tokenProvider !== undefined && typeof options.tokenProvider !== 'function') {
+      throw new TypeError('tokenProvider must be a function returning a token (or a promise of one)');
+    }
+    const fixed = options.token;
+    this.tokens = options.tokenProvider ?? (fixed ? () => fixed : null);
+    // A fixed token cannot be refreshed: there is nothing fresher to refresh with.
+    this.refreshes = typeof options.tokenProvider === 'function';
+    this.url = new URL(url).toString();
     this.state = State.CLOSED;
     this.socket = null;
     this.pending = new Map();
@@ -106,6 +166,12 @@ export class SwitchboardClient {
     this.nextId = 0;
     this.heartbeat = null;
     this.firstOpen = null;
+    this.token = undefined;
+    this.tokenExpiry = null;
+    this.refreshTimer = null;
+    this.refreshFailures = 0;
+    this.expiryReported = false;
+    this.expiredInARow = 0; // connections closed for an expired token since the last successful reply
   }
 
   /** Opens the connection; resolves once open (later reconnects are automatic). */
@@ -125,17 +191,25 @@ export class SwitchboardClient {
     return this.firstOpen.promise;
   }
 
-  /** Joins a room; resolves with the ack (or a history page when resuming). */
+  /**
+   * Joins a room; resolves with the ack (or a history page when resuming). A refusal (e.g. FORBIDDEN when the
+   * token does not grant the room) rejects, and the client forgets the room.
+   */
   join(room) {
     if (!this.rooms.has(room)) this.rooms.set(room, new RoomSequencer());
     const sequencer = this.rooms.get(room);
-    const frame = { action: 'join', room };
-    if (sequencer.knowsPosition) frame.after = sequencer.delivered;
-    return this.#request(frame);
+    const confirmed = sequencer.knowsPosition;
+    return this.#enter(room, sequencer, false).catch((error) => {
+      if (error instanceof SwitchboardError && !error.temporary && this.rooms.get(room) === sequencer
+          && (!confirmed || error.code === 'FORBIDDEN')) {
+        this.#forget(room);
+      }
+      throw error;
+    });
   }
 
   leave(room) {
-    this.rooms.delete(room);
+    this.#forget(room);
     return this.#request({ action: 'leave', room });
   }
 
@@ -174,6 +248,7 @@ export class SwitchboardClient {
   close() {
     this.closing = true;
     clearInterval(this.heartbeat);
+    this.#cancelRefresh();
     this.#failAll(new SwitchboardError('INTERNAL', 'client closed', false));
     if (this.socket) this.socket.close(1000, 'bye');
     this.socket = null;
@@ -182,10 +257,10 @@ export class SwitchboardClient {
 
   // ---- internals -------------------------------------------------------------------------------------------
 
-  #emit(name, value) {
+  #emit(name, ...values) {
     const listener = this.options[name];
     if (typeof listener === 'function') {
-      try { listener(value); } catch (error) { queueMicrotask(() => { throw error; }); }
+      try { listener(...values); } catch (error) { queueMicrotask(() => { throw error; }); }
     }
   }
 
@@ -196,17 +271,50 @@ export class SwitchboardClient {
     }
   }
 
+  /** A token from the provider (undefined without one); a provider that never answers times out. */
+  #freshToken() {
+    if (!this.tokens) return Promise.resolve(undefined);
+    let timer;
+    const timeout = new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no token within ${this.options.requestTimeoutMs} ms`)),
+        this.options.requestTimeoutMs);
+    });
+    const token = Promise.resolve().then(() => this.tokens()).then((value) => {
+      if (typeof value !== 'string' || value.trim() === '') throw new Error('the token provider returned no token');
+      return value;
+    });
+    return Promise.race([token, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /**
+   * Fetches a token, then opens a socket with it and this client's instance id. Browsers hide the handshake's HTTP
+   * status, so a refused token looks like any failed connect: the client keeps trying with backoff, asking the
+   * provider each time.
+   */
   #open() {
+    this.#freshToken().then((token) => {
+      if (!this.closing) this.#openWith(token);
+    }, (error) => {
+      if (this.closing) return;
+      this.#emit('onError', new SwitchboardError('INTERNAL', `the token provider failed: ${describe(error)}`, true));
+      this.#scheduleReconnect();
+    });
+  }
+
+  #openWith(token) {
+    const target = new URL(this.url);
+    if (token) target.searchParams.set(TOKEN_PARAMETER, token);
+    target.searchParams.set(INSTANCE_PARAMETER, this.#instanceId);
     let socket;
     try {
-      socket = new this.options.WebSocket(this.url);
+      socket = new this.options.WebSocket(target.toString());
     } catch (error) {
       this.#scheduleReconnect();
       return;
     }
     this.socket = socket;
     let opened = false;
-    socket.onopen = () => { opened = true; this.#opened(socket); };
+    socket.onopen = () => { opened = true; this.#opened(socket, token); };
     socket.onmessage = (event) => { if (this.socket === socket) this.#received(String(event.data)); };
     socket.onclose = (event) => {
       if (!opened && !this.closing && this.socket === socket) {
@@ -220,24 +328,34 @@ export class SwitchboardClient {
     socket.onerror = () => {};
   }
 
-  #opened(socket) {
+  #opened(socket, token) {
     if (this.closing || this.socket !== socket) { socket.close(); return; }
     this.attempt = 0;
+    this.expiryReported = false;
+    this.token = token;
+    this.tokenExpiry = tokenExpiry(token);
     this.#setState(State.OPEN);
-    for (const [room, sequencer] of this.rooms) {
-      const frame = { action: 'join', room };
-      if (sequencer.knowsPosition) frame.after = sequencer.delivered;
-      this.#request(frame, { internal: true }).catch(() => {});
-    }
-    for (const request of this.pending.values()) {
-      if (!request.sent) this.#transmit(request);
-    }
+    this.#planRefresh();
+    const carried = [...this.pending.values()];
+    const rejoins = [...this.rooms].map(([room, sequencer]) => this.#rejoin(room, sequencer));
+    for (const request of carried) if (request.frame.action === 'join' && !request.sent) this.#transmit(request);
+    // The gateway may hand frames to concurrent invocations: a request that needs a room goes out again only once
+    // the room is joined, or the server could see it first and answer NOT_IN_ROOM.
+    Promise.allSettled(rejoins).then(() => {
+      for (const request of carried) {
+        if (this.socket === socket && request.frame.action !== 'join' && !request.sent
+            && this.pending.get(request.frame.id) === request) {
+          this.#transmit(request);
+        }
+      }
+    });
     this.firstOpen?.resolve();
   }
 
   #closed(socket, code) {
     if (this.socket !== socket) return;
     this.socket = null;
+    this.#cancelRefresh();
     if (this.closing) return;
     if (code === 1008) {
       this.#stop(new SwitchboardError('INTERNAL', 'closed by the server with 1008', false));
@@ -246,6 +364,7 @@ export class SwitchboardClient {
     for (const request of [...this.pending.values()]) {
       request.sent = false;
       const frame = request.frame;
+      if (request.unprocessed) continue;
       if (frame.action === 'leave' || frame.action === 'direct') {
         this.#settle(frame.id, null, new SwitchboardError('INTERNAL', 'connection lost before the reply', true));
       } else if (request.internal && frame.action !== 'send') {
@@ -265,6 +384,7 @@ export class SwitchboardClient {
   #stop(error) {
     this.closing = true;
     clearInterval(this.heartbeat);
+    this.#cancelRefresh();
     this.#failAll(error);
     this.#setState(State.CLOSED);
     this.firstOpen?.reject(error);
@@ -272,7 +392,7 @@ export class SwitchboardClient {
   }
 
   #request(frame, { internal = false } = {}) {
-    frame.id = `c${++this.nextId}`;
+    frame.id = `${this.#idPrefix}-${++this.nextId}`;
     const text = JSON.stringify(frame);
     if (encoder.encode(text).length > MAX_FRAME_BYTES) {
       return Promise.reject(new SwitchboardError('PAYLOAD_TOO_LARGE',
@@ -280,7 +400,9 @@ export class SwitchboardClient {
     }
     if (this.closing) return Promise.reject(new SwitchboardError('INTERNAL', 'client closed', false));
     return new Promise((resolve, reject) => {
-      const request = { frame, text, resolve, reject, internal, attempts: 0, sent: false, timer: null };
+      const request = {
+        frame, text, resolve, reject, internal, attempts: 0, sent: false, unprocessed: false, timer: null,
+      };
       this.pending.set(frame.id, request);
       if (this.state === State.OPEN) this.#transmit(request);
     });
@@ -289,6 +411,7 @@ export class SwitchboardClient {
   #transmit(request) {
     request.attempts += 1;
     request.sent = true;
+    request.unprocessed = false;
     clearTimeout(request.timer);
     request.timer = setTimeout(() => this.#timedOut(request), this.options.requestTimeoutMs);
     try {
@@ -315,7 +438,12 @@ export class SwitchboardClient {
     if (!request) return;
     this.pending.delete(id);
     clearTimeout(request.timer);
-    if (error) request.reject(error); else request.resolve(reply);
+    if (error) {
+      request.reject(error);
+    } else {
+      this.expiredInARow = 0;
+      request.resolve(reply);
+    }
   }
 
   #failAll(error) {
@@ -325,6 +453,179 @@ export class SwitchboardClient {
   #deliver(messages) {
     for (const message of messages) this.#emit('onMessage', message);
   }
+
+  // ---- token refresh -----------------------------------------------------------------------------------------
+
+  /** Schedules the refresh of the token the connection holds, from its expiry. */
+  #planRefresh() {
+    this.refreshFailures = 0;
+    this.#cancelRefresh();
+    if (this.refreshes && this.tokenExpiry !== null) this.#scheduleRefresh(refreshDelay(this.tokenExpiry - Date.now()));
+  }
+
+  #scheduleRefresh(delayMs) {
+    const socket = this.socket;
+    this.refreshTimer = setTimeout(() => this.#refresh(socket), delayMs);
+  }
+
+  #cancelRefresh() {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+  }
+
+  /** Replaces the connection's token with a fresh one from the provider; dropped if the socket was replaced. */
+  async #refresh(socket) {
+    this.refreshTimer = null;
+    if (socket !== this.socket || this.state !== State.OPEN) return;
+    let fresh;
+    try {
+      fresh = await this.#freshToken();
+    } catch (error) {
+      if (socket === this.socket) {
+        this.#refreshFailed(new SwitchboardError('INTERNAL',
+          `token refresh failed: the token provider failed: ${describe(error)}`, true));
+      }
+      return;
+    }
+    if (socket !== this.socket) return;
+    if (fresh === this.token) {
+      this.#refreshFailed(new SwitchboardError('INTERNAL',
+        'token refresh failed: the token provider returned the token the connection holds', true));
+      return;
+    }
+    let ack;
+    try {
+      ack = await this.#request({ action: 'refresh', token: fresh }, { internal: true });
+    } catch (error) {
+      if (socket === this.socket) {
+        this.#refreshFailed(new SwitchboardError(error?.code ?? 'INTERNAL', `token refresh failed: ${describe(error)}`,
+          error?.temporary ?? true));
+      }
+      return;
+    }
+    if (socket === this.socket) this.#refreshed(ack, fresh);
+  }
+
+  #refreshed(ack, fresh) {
+    this.token = fresh;
+    for (const room of ack.revoked ?? []) {
+      if (this.rooms.has(room)) {
+        this.#roomLost(room, new SwitchboardError('FORBIDDEN',
+          `the refreshed token no longer grants room '${room}'; the server has left it`, false));
+      }
+    }
+    if (typeof ack.exp !== 'number') {
+      // A stack without authentication: the connection does not expire.
+      this.tokenExpiry = null;
+      return;
+    }
+    const previous = this.tokenExpiry;
+    this.tokenExpiry = ack.exp * 1000;
+    if (previous !== null && this.tokenExpiry <= previous) {
+      this.#refreshFailed(new SwitchboardError('INTERNAL',
+        'token refresh failed: the fresh token expires no later than the one it replaced', true));
+      return;
+    }
+    this.#planRefresh();
+  }
+
+  // Reports a failed refresh and tries again with backoff while the token is still valid. Past its expiry the
+  // server answers the next frame with TOKEN_EXPIRED and closes the connection; the client then reconnects with a
+  // fresh token.
+  #refreshFailed(error) {
+    this.#emit('onError', error);
+    if (this.tokenExpiry === null) return;
+    const wait = backoffDelay(this.refreshFailures++, this.options.backoffBaseMs, this.options.backoffCapMs);
+    if (Date.now() + wait < this.tokenExpiry) this.#scheduleRefresh(wait);
+  }
+
+  // The server refused a frame because the connection's token had expired, and closes the connection. The frame
+  // was not acted on, so it goes out again (a leave is done: the connection leaves every room as it closes). The
+  // client does not wait for the close: it reconnects now, with a fresh token from the provider.
+  #tokenExpired(frame, request) {
+    if (!this.expiryReported) {
+      this.expiryReported = true;
+      this.#emit('onError', new SwitchboardError('TOKEN_EXPIRED', frame.message, false));
+    }
+    if (request) {
+      const { id, action } = request.frame;
+      if (action === 'leave') {
+        this.#settle(id, { type: 'ack', id, action: 'leave' }, null);
+      } else if (request.internal && action !== 'send') {
+        this.#settle(id, null, new SwitchboardError('INTERNAL', 'superseded', true));
+      } else {
+        request.unprocessed = true;
+        request.attempts -= 1;
+        clearTimeout(request.timer);
+      }
+    }
+    // Back off if connections keep expiring before they do anything (a provider handing out a token the handshake
+    // still accepts but the server already counts as expired).
+    this.attempt = this.expiredInARow++;
+    this.dropConnection();
+  }
+
+  // ---- rooms -------------------------------------------------------------------------------------------------
+
+  // Joins a room, resuming after the last delivered seq when there is one. Resuming needs the history right:
+  // without it the server refuses (FORBIDDEN) and the client joins without resuming, telling the application
+  // through onReset that it may have missed messages. Two tries at most.
+  async #enter(room, sequencer, internal) {
+    if (!sequencer.knowsPosition) return this.#request({ action: 'join', room }, { internal });
+    try {
+      return await this.#request({ action: 'join', room, after: sequencer.delivered }, { internal });
+    } catch (error) {
+      if (error?.code !== 'FORBIDDEN' || this.rooms.get(room) !== sequencer) throw error;
+    }
+    const ack = await this.#request({ action: 'join', room }, { internal });
+    if (typeof ack.seq === 'number' && this.rooms.get(room) === sequencer) {
+      this.#skipUnreadable(room, sequencer, ack.seq, 'messages sent while this client was away');
+    }
+    return ack;
+  }
+
+  #rejoin(room, sequencer) {
+    return this.#enter(room, sequencer, true).catch((error) => {
+      if (error?.code === 'FORBIDDEN' && this.rooms.get(room) === sequencer) this.#roomLost(room, error);
+    });
+  }
+
+  /** Asks for the messages of a room after its position; without the history right, skips what is missing. */
+  #resume(room, sequencer) {
+    this.#request({ action: 'resume', room, after: sequencer.delivered }, { internal: true }).catch((error) => {
+      if (error?.code === 'FORBIDDEN' && this.rooms.get(room) === sequencer && sequencer.hasGap) {
+        this.#skipUnreadable(room, sequencer, sequencer.firstWaiting - 1, 'messages that did not arrive live');
+      }
+    });
+  }
+
+  // Continues a room after `seq` when the messages up to it cannot be read from history (the token does not
+  // grant it), and tells the application as a reset.
+  #skipUnreadable(room, sequencer, seq, what) {
+    const position = sequencer.delivered;
+    if (seq <= position) return;
+    const range = seq > position + 1 ? `${position + 1}-${seq}` : `${seq}`;
+    this.#emit('onReset', {
+      type: 'reset', room, seq,
+      reason: `messages ${range} (${what}) may have been missed: this connection may not read the room's history`,
+    });
+    this.#deliver(sequencer.reset(seq));
+    this.#watchGap(room, sequencer);
+  }
+
+  #roomLost(room, error) {
+    this.#forget(room);
+    this.#emit('onRoomLost', room, error);
+  }
+
+  #forget(room) {
+    this.rooms.delete(room);
+    this.gapWaits.delete(room);
+    clearTimeout(this.gapChecks.get(room));
+    this.gapChecks.delete(room);
+  }
+
+  // ---- frames from the server --------------------------------------------------------------------------------
 
   #received(text) {
     let frame;
@@ -357,8 +658,7 @@ export class SwitchboardClient {
           this.#emit('onReset', frame);
           this.#deliver(sequencer.reset(frame.seq));
           // What follows the skipped seqs may still be in history.
-          this.#request({ action: 'resume', room: frame.room, after: sequencer.delivered }, { internal: true })
-            .catch(() => {});
+          this.#resume(frame.room, sequencer);
         }
         this.#settle(frame.id, frame, null);
         break;
@@ -379,16 +679,16 @@ export class SwitchboardClient {
       this.#deliver(sequencer.start(first ? first.seq - 1 : frame.seq));
     }
     if (frame.more) {
-      this.#request({ action: 'resume', room: frame.room, after: sequencer.delivered }, { internal: true })
-        .catch(() => {});
+      this.#resume(frame.room, sequencer);
     } else {
       this.#watchGap(frame.room, sequencer);
     }
   }
 
   #error(frame) {
-    const error = new SwitchboardError(frame.code, frame.message, frame.temporary === true);
     const request = frame.id ? this.pending.get(frame.id) : undefined;
+    if (frame.code === 'TOKEN_EXPIRED') { this.#tokenExpired(frame, request); return; }
+    const error = new SwitchboardError(frame.code, frame.message, frame.temporary === true);
     if (!request) { this.#emit('onError', error); return; }
     if (error.temporary && request.frame.action === 'send' && request.attempts < this.options.maxSendAttempts) {
       clearTimeout(request.timer);
@@ -412,7 +712,7 @@ export class SwitchboardClient {
       if (current?.hasGap && this.state === State.OPEN) {
         const resumes = this.#resumesAt(room, current.delivered) + 1;
         this.gapWaits.set(room, { position: current.delivered, resumes });
-        this.#request({ action: 'resume', room, after: current.delivered }, { internal: true }).catch(() => {});
+        this.#resume(room, current);
       }
     }, gapDelay(this.options.gapTimeoutMs, this.#resumesAt(room, sequencer.delivered))));
   }

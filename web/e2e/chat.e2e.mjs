@@ -2,12 +2,15 @@
 // two pages chat in one room; one page's socket drops, the other keeps sending, the first recovers and shows
 // every message once, in order. Saves a screenshot. Exits non-zero on failure.
 // Environment: SWITCHBOARD_HTTP_URL (where the local stack serves the page), CHROMIUM (default /usr/bin/chromium),
-// SCREENSHOT (default target/chat.png).
+// SCREENSHOT (default target/chat.png); against a stack with --auth, ALICE_TOKEN and BOB_TOKEN, which each page
+// gets as ?token= (and the test checks that messages show who sent them).
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const base = process.env.SWITCHBOARD_HTTP_URL;
+const tokens = { alice: process.env.ALICE_TOKEN, bob: process.env.BOB_TOKEN };
+const withAuth = Boolean(tokens.alice && tokens.bob);
 const screenshot = process.env.SCREENSHOT ?? 'target/chat.png';
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -41,8 +44,8 @@ try {
   const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
   const alice = await context.newPage();
   const bob = await context.newPage();
-  for (const page of [alice, bob]) {
-    await page.goto(`${base}/`);
+  for (const [name, page] of [['alice', alice], ['bob', bob]]) {
+    await page.goto(withAuth ? `${base}/?token=${encodeURIComponent(tokens[name])}` : `${base}/`);
     await page.waitForSelector('[data-testid=state].OPEN');
     await page.fill('#room', room);
     await page.click('#join-form button');
@@ -69,6 +72,11 @@ try {
   }
   await waitForTexts(alice, ['hello bob', ...missed]);
   console.log(`ok - after its socket dropped, bob shows all ${shown.length} messages once, in order`);
+  if (withAuth) {
+    const senders = await bob.$$eval('#messages li[data-seq] .from', (items) => items.map((i) => i.textContent));
+    if (senders.some((sender) => sender !== 'alice')) fail(`messages should show alice as their sender: ${senders}`);
+    else console.log('ok - messages show their senders, the users the tokens name');
+  }
   mkdirSync(dirname(screenshot), { recursive: true });
   await bob.screenshot({ path: screenshot });
   console.log(`ok - screenshot saved to ${screenshot}`);

@@ -1,10 +1,13 @@
-// The JavaScript client against the real local stack (started by the Maven test that runs these; its URLs come in
-// SWITCHBOARD_WS_URL). Run: node --experimental-websocket --test test/
+// The JavaScript client against the real local stack without authentication (started by the Maven test that runs
+// these; its URL comes in SWITCHBOARD_WS_URL). Run: node --experimental-websocket --test test/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SwitchboardClient, RoomSequencer, backoffDelay, gapDelay, State } from '../switchboard-client.mjs';
+import {
+  SwitchboardClient, RoomSequencer, backoffDelay, gapDelay, refreshDelay, tokenExpiry, State,
+} from '../switchboard-client.mjs';
 
 const WS_URL = process.env.SWITCHBOARD_WS_URL;
+const stack = WS_URL ? {} : { skip: 'needs SWITCHBOARD_WS_URL: a local stack without --auth' };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const room = () => `js-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -77,7 +80,24 @@ test('backoff is full jitter under the exponential ceiling and the cap', () => {
   assert.equal(backoffDelay(3, 100, 2000, () => 0.999999), 800);
 });
 
-test('two clients exchange a message; the send resolves with its ack', async () => {
+const jwt = (payload) => ['{"alg":"HS256"}', JSON.stringify(payload)]
+  .map((part) => Buffer.from(part).toString('base64url')).join('.') + '.c2lnbmF0dXJl';
+
+test("a token's expiry is read from its payload; anything else has none", () => {
+  assert.equal(tokenExpiry(jwt({ sub: 'a', rooms: { x: ['join'] }, exp: 1795514460 })), 1795514460_000);
+  assert.equal(tokenExpiry(jwt({ sub: 'ünïcode', exp: 1795514460.75 })), 1795514460_000);
+  assert.equal(tokenExpiry(jwt({ sub: 'no expiry' })), null);
+  assert.equal(tokenExpiry(jwt({ exp: 'tomorrow' })), null);
+  assert.equal(tokenExpiry('opaque-token'), null);
+  assert.equal(tokenExpiry('a.%%%.c'), null);
+  assert.equal(tokenExpiry(undefined), null);
+});
+
+test('a token is refreshed at 80 % of its lifetime, at least 5 s before expiry, never in a tight loop', () => {
+  assert.deepEqual([3_600_000, 20_000, 8_000, 2_000, -3_000].map(refreshDelay), [2_880_000, 15_000, 4_000, 1_000, 0]);
+});
+
+test('two clients exchange a message; the send resolves with its ack', stack, async () => {
   const r = room();
   const bobInbox = [];
   const alice = client();
@@ -98,7 +118,7 @@ test('two clients exchange a message; the send resolves with its ack', async () 
   }
 });
 
-test('a refused request rejects with the server error code; oversize frames fail locally', async () => {
+test('a refused request rejects with the server error code; oversize frames fail locally', stack, async () => {
   const alice = client();
   try {
     await alice.connect();
@@ -111,7 +131,7 @@ test('a refused request rejects with the server error code; oversize frames fail
   }
 });
 
-test('after a dropped connection the client reconnects, re-joins and gets what it missed, in order', async () => {
+test('after a dropped connection the client reconnects, re-joins and gets what it missed in order', stack, async () => {
   const r = room();
   const bobInbox = [];
   const alice = client();
@@ -134,7 +154,7 @@ test('after a dropped connection the client reconnects, re-joins and gets what i
   }
 });
 
-test('many random drops: nothing lost, nothing duplicated, order kept', async () => {
+test('many random drops: nothing lost, nothing duplicated, order kept', stack, async () => {
   const r = room();
   const bobInbox = [];
   const alice = client();
@@ -159,5 +179,74 @@ test('many random drops: nothing lost, nothing duplicated, order kept', async ()
   } finally {
     alice.close();
     bob.close();
+  }
+});
+
+test('anonymous sends retried across random drops of both sockets arrive once each, in order', stack, async () => {
+  // Without authentication the server derives the sender from the client's instance id, which the client presents
+  // at every reconnect: a send retried on a new connection is recognised as the one already stored.
+  const r = room();
+  const received = [];
+  let senderReconnects = 0;
+  const sender = client([], { backoffBaseMs: 10, backoffCapMs: 100,
+    onStateChange: (s) => { if (s === State.RECONNECTING) senderReconnects += 1; } });
+  const receiver = client(received, { backoffBaseMs: 10, backoffCapMs: 100, gapTimeoutMs: 200 });
+  const sent = [];
+  let sending = true;
+  try {
+    await sender.connect();
+    await receiver.connect();
+    await sender.join(r);
+    await receiver.join(r);
+    const dropping = (async () => {
+      while (sending) {
+        await sleep(20 + Math.random() * 180);
+        (Math.random() < 0.5 ? sender : receiver).dropConnection();
+      }
+    })();
+    try {
+      for (let i = 0; i < 200; i++) { const text = `m${i}`; await sender.send(r, text); sent.push(text); }
+    } finally {
+      sending = false;
+      await dropping;
+    }
+    await eventually(() => assert.ok(received.length >= sent.length), 60_000);
+    // A duplicate would arrive under a seq after the last original one: send a last message and wait for it.
+    await sender.send(r, 'end');
+    sent.push('end');
+    await eventually(() => assert.equal(received.at(-1)?.data, 'end'), 30_000);
+    console.log(`${sent.length - 1} sends, the sender's socket dropped ${senderReconnects} times`);
+    assert.ok(senderReconnects > 10, `the sender's socket dropped (${senderReconnects} reconnects)`);
+    assert.deepEqual(received.map((x) => x.data), sent, 'each send once, in order');
+    assert.deepEqual(received.map((x) => x.seq), sent.map((_, i) => i + 1), 'no gaps, no duplicates');
+  } finally {
+    sending = false;
+    sender.close();
+    receiver.close();
+  }
+});
+
+test('a refresh on a stack without authentication is acknowledged and not repeated', stack, async () => {
+  // The stack ignores tokens; the client cannot know that until its first refresh is acked without an exp.
+  const issued = [];
+  const errors = [];
+  const c = client([], {
+    tokenProvider: () => {
+      const token = jwt({ sub: 'nobody', exp: Math.floor(Date.now() / 1000) + 3 });
+      issued.push(token);
+      return token;
+    },
+    onError: (e) => errors.push(e),
+  });
+  try {
+    await c.connect();
+    const firstExpiry = tokenExpiry(issued[0]);
+    await eventually(() => assert.ok(Date.now() > firstExpiry + 1000), 10_000);
+    assert.equal(issued.length, 2, 'one token to connect, one refresh');
+    assert.equal((await c.ping()).type, 'pong');
+    assert.equal(c.state, State.OPEN);
+    assert.deepEqual(errors, []);
+  } finally {
+    c.close();
   }
 });

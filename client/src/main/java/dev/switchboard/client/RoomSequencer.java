@@ -37,6 +37,11 @@ final class RoomSequencer {
         return !waiting.isEmpty() && knowsPosition();
     }
 
+    /** The seq of the first message waiting behind the gap; only while {@link #hasGap()}. */
+    long firstWaiting() {
+        return waiting.firstKey();
+    }
+
     /** Sets the starting position (a join's ack); returns the waiting messages now deliverable. */
     List<ServerFrame.Message> start(long position) {
         if (!knowsPosition()) {

@@ -3,6 +3,7 @@ package dev.switchboard.client;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
+import dev.switchboard.protocol.Handshake;
 import dev.switchboard.protocol.Limits;
 import dev.switchboard.protocol.ProtocolException;
 import dev.switchboard.protocol.ServerFrame;
@@ -12,31 +13,39 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
  * A Switchboard client on the JDK's {@code java.net.http.WebSocket}: requests complete with the server's reply,
  * the socket is kept alive with {@code ping}, and a lost connection is re-opened with exponential backoff and full
  * jitter, re-joining every room and resuming from the last message seen, so the application gets every message
- * of a room exactly once and in order.
+ * of a room exactly once and in order. Tokens come from a {@link TokenProvider}, asked at every (re)connect; the
+ * connection is refreshed with a fresh token ahead of the current one's expiry.
  *
  * <pre>{@code
  * SwitchboardClient client = SwitchboardClient.builder(URI.create("ws://localhost:3001/local"))
+ *         .tokenProvider(() -> auth.freshToken())          // CompletionStage<String>; or .token(jwt)
  *         .listener(new SwitchboardClient.Listener() {
  *             public void onMessage(ServerFrame.Message m) { System.out.println(m.from() + ": " + m.data()); }
  *         })
@@ -65,11 +74,28 @@ public final class SwitchboardClient implements AutoCloseable {
         default void onPresence(ServerFrame.PresenceChange change) {
         }
 
-        /** Messages of a room were lost to retention while this client was away; it continues from {@code seq}. */
+        /**
+         * Messages of a room up to {@code reset.seq()} cannot be delivered: they expired while this client was away,
+         * or the token does not grant reading the room's history (so what was sent while the connection was down
+         * cannot be fetched). The client continues after {@code seq}; the application may reload its view.
+         */
         default void onReset(ServerFrame.Reset reset) {
         }
 
-        /** An error not tied to a request of this client (or a refused reconnect). */
+        /**
+         * The client is no longer in a room it did not leave: a refreshed token no longer grants it (the server
+         * has left it), or the server refused to re-join it after a reconnect ({@link ErrorCode#FORBIDDEN}). The
+         * client has forgotten the room; {@link #join} it again to retry.
+         */
+        default void onRoomLost(String room, SwitchboardException reason) {
+        }
+
+        /**
+         * Something went wrong outside any request of the application: a token refresh was refused or the token
+         * provider failed (the client retries until the token expires), the token expired before it was refreshed
+         * ({@link ErrorCode#TOKEN_EXPIRED}: the client reconnects with a fresh token), or a reconnect was refused
+         * (the client stops).
+         */
         default void onError(SwitchboardException error) {
         }
 
@@ -77,13 +103,21 @@ public final class SwitchboardClient implements AutoCloseable {
         }
     }
 
-    private final URI url;
-    private final Map<String, String> headers;
-    private final Listener listener;
-    private final Duration requestTimeout;
     /** A gap that resumes do not fill is asked about at most every 2^4 = 16 gap timeouts. */
     private static final int MAX_GAP_DOUBLINGS = 4;
+    /** Random bytes in the instance id: 128 bits, 22 characters of base64url. */
+    private static final int INSTANCE_BYTES = 16;
+    /** Random bytes before each request id: two clients of one user never reuse an id in the server's window. */
+    private static final int ID_PREFIX_BYTES = 6;
 
+    private final URI url;
+    private final TokenProvider tokens;
+    private final boolean tokenInHeader;
+    private final boolean refreshes;
+    private final String instanceId;
+    private final String idPrefix;
+    private final Listener listener;
+    private final Duration requestTimeout;
     private final Duration gapTimeout;
     private final Backoff backoff;
     private final int maxSendAttempts;
@@ -106,6 +140,18 @@ public final class SwitchboardClient implements AutoCloseable {
     private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
     /** Completes when a network held down by {@link #dropConnection(CompletionStage)} is back. */
     private CompletableFuture<Void> network = CompletableFuture.completedFuture(null);
+    /** The token the open connection holds (presented at connect, or its last refresh); null without one. */
+    private String token;
+    /** When {@link #token} expires; null when it does not (or cannot be read). */
+    private Instant tokenExpiry;
+    private ScheduledFuture<?> refreshTimer;
+    private int refreshFailures;
+    /** The last handshake was refused (401/403): one more refusal and the client stops. */
+    private boolean refusedOnce;
+    /** TOKEN_EXPIRED was reported for the current connection. */
+    private boolean expiryReported;
+    /** Connections closed for an expired token since the last successful reply: reconnects back off on these. */
+    private int expiredInARow;
 
     /** A request awaiting its reply. */
     private static final class Pending {
@@ -114,6 +160,8 @@ public final class SwitchboardClient implements AutoCloseable {
         final boolean internal;
         ScheduledFuture<?> timeout;
         int attempts;
+        /** Refused unseen (TOKEN_EXPIRED): the server did nothing with it, so it goes out again after reconnect. */
+        boolean unprocessed;
 
         Pending(ClientFrame frame, boolean internal) {
             this.frame = frame;
@@ -122,15 +170,18 @@ public final class SwitchboardClient implements AutoCloseable {
 
         /** Requests that are safe to send again after a reconnect (send is idempotent by its id). */
         boolean resendable() {
-            return !(frame instanceof ClientFrame.Leave) && !(frame instanceof ClientFrame.Direct);
+            return unprocessed || !(frame instanceof ClientFrame.Leave) && !(frame instanceof ClientFrame.Direct);
         }
     }
 
     private SwitchboardClient(Builder builder) {
-        String token = builder.token;
-        boolean header = builder.tokenInHeader;
-        this.url = token != null && !header ? withQuery(builder.url, "token", token) : builder.url;
-        this.headers = token != null && header ? Map.of("Authorization", "Bearer " + token) : Map.of();
+        this.url = builder.url;
+        this.tokens = builder.tokens;
+        this.tokenInHeader = builder.tokenInHeader;
+        this.refreshes = builder.tokens != null && !(builder.tokens instanceof FixedToken);
+        SecureRandom secure = new SecureRandom();
+        this.instanceId = randomBase64Url(secure, INSTANCE_BYTES);
+        this.idPrefix = randomBase64Url(secure, ID_PREFIX_BYTES);
         this.listener = builder.listener;
         this.requestTimeout = builder.requestTimeout;
         this.gapTimeout = builder.gapTimeout;
@@ -156,6 +207,12 @@ public final class SwitchboardClient implements AutoCloseable {
         return thread;
     }
 
+    private static String randomBase64Url(SecureRandom random, int bytes) {
+        byte[] value = new byte[bytes];
+        random.nextBytes(value);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
+    }
+
     private static URI withQuery(URI url, String name, String value) {
         String separator = url.getRawQuery() == null ? "?" : "&";
         return URI.create(url + separator + name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
@@ -174,21 +231,28 @@ public final class SwitchboardClient implements AutoCloseable {
 
     /**
      * Joins a room. Completes with the {@code ack} (or a {@code history} page when resuming). After a reconnect
-     * the client re-joins by itself and resumes from the last message it delivered.
+     * the client re-joins by itself and resumes from the last message it delivered. A refusal (for instance
+     * {@link ErrorCode#FORBIDDEN} when the token does not grant the room) fails the future and the client forgets
+     * the room.
      */
     public CompletableFuture<ServerFrame> join(String room) {
-        ClientFrame.Join frame = new ClientFrame.Join(nextId(), room);
+        String id = new ClientFrame.Join(nextId(), room).id();
         return onLoop(() -> {
             RoomSequencer sequencer = rooms.computeIfAbsent(room, r -> new RoomSequencer(RoomSequencer.UNKNOWN));
-            ClientFrame.Join join = sequencer.knowsPosition()
-                    ? new ClientFrame.Join(frame.id(), room, sequencer.position()) : frame;
-            return request(join, false);
+            boolean confirmed = sequencer.knowsPosition();
+            return enter(id, room, sequencer, false).whenComplete((reply, error) -> {
+                SwitchboardException refusal = refusal(error);
+                if (refusal != null && !refusal.temporary() && rooms.get(room) == sequencer
+                        && (!confirmed || refusal.code() == ErrorCode.FORBIDDEN)) {
+                    forget(room);
+                }
+            });
         });
     }
 
     public CompletableFuture<ServerFrame.Ack> leave(String room) {
         return onLoop(() -> {
-            rooms.remove(room);
+            forget(room);
             return request(new ClientFrame.Leave(nextId(), room), false);
         }).thenApply(ServerFrame.Ack.class::cast);
     }
@@ -244,9 +308,7 @@ public final class SwitchboardClient implements AutoCloseable {
         loop.execute(() -> {
             network = back;
             if (socket != null) {
-                // abort() tells the listener nothing: report the loss as the socket would.
-                socket.abort();
-                closed(1006);
+                cut();
             }
         });
     }
@@ -267,9 +329,11 @@ public final class SwitchboardClient implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
             closing = true;
+            cancelRefresh();
             failAll(new SwitchboardException(ErrorCode.INTERNAL, "client closed", false));
             if (socket != null) {
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").whenComplete((r, e) -> socket.abort());
+                WebSocket closed = socket;
+                closed.sendClose(WebSocket.NORMAL_CLOSURE, "bye").whenComplete((r, e) -> closed.abort());
             }
             changeState(State.CLOSED);
             firstOpen.completeExceptionally(new SwitchboardException(ErrorCode.INTERNAL, "client closed", false));
@@ -284,10 +348,10 @@ public final class SwitchboardClient implements AutoCloseable {
     // ---- loop-thread internals -------------------------------------------------------------------------------
 
     private String nextId() {
-        return "c" + ids.incrementAndGet();
+        return idPrefix + "-" + ids.incrementAndGet();
     }
 
-    private <T> CompletableFuture<T> onLoop(java.util.function.Supplier<CompletableFuture<T>> work) {
+    private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
             loop.execute(() -> {
@@ -303,10 +367,19 @@ public final class SwitchboardClient implements AutoCloseable {
                     result.completeExceptionally(e);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             result.completeExceptionally(new SwitchboardException(ErrorCode.INTERNAL, "client closed", false));
         }
         return result;
+    }
+
+    /** Runs work on the loop thread later; after {@link #close()} there is nothing left to do. */
+    private void post(Runnable work) {
+        try {
+            loop.execute(work);
+        } catch (RejectedExecutionException closed) {
+            // The client was closed meanwhile.
+        }
     }
 
     private CompletableFuture<ServerFrame> request(ClientFrame frame, boolean internal) {
@@ -324,6 +397,7 @@ public final class SwitchboardClient implements AutoCloseable {
 
     private void transmit(Pending request) {
         request.attempts++;
+        request.unprocessed = false;
         if (request.timeout != null) {
             request.timeout.cancel(false);
         }
@@ -370,10 +444,37 @@ public final class SwitchboardClient implements AutoCloseable {
         if (error != null) {
             request.reply.completeExceptionally(error);
         } else {
+            expiredInARow = 0;
             request.reply.complete(reply);
         }
     }
 
+    /** Asks the provider for a token (none without a provider); a provider that never answers times out. */
+    private CompletableFuture<String> freshToken() {
+        if (tokens == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletionStage<String> stage;
+        try {
+            stage = Objects.requireNonNull(tokens.token(), "the token provider returned no stage");
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return stage.toCompletableFuture().copy().orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(value -> {
+                    if (value == null || value.isBlank()) {
+                        throw new IllegalStateException("the token provider returned no token");
+                    }
+                    return value;
+                });
+    }
+
+    private static String describe(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    }
+
+    /** Fetches a token, then opens a socket with it and this client's instance id. */
     private void open() {
         if (!network.isDone()) {
             // Held offline by dropConnection(networkBack): this attempt goes out once the network is back.
@@ -386,54 +487,104 @@ public final class SwitchboardClient implements AutoCloseable {
             });
             return;
         }
+        freshToken().whenComplete((fresh, error) -> post(() -> {
+            if (closing) {
+                return;
+            }
+            if (error != null) {
+                report(new SwitchboardException(ErrorCode.INTERNAL,
+                        "the token provider failed: " + describe(error), true));
+                scheduleReconnect();
+                return;
+            }
+            try {
+                openWith(fresh);
+            } catch (RuntimeException e) {
+                // E.g. a token or URL the WebSocket builder refuses: report it rather than stall the reconnects.
+                report(new SwitchboardException(ErrorCode.INTERNAL, "cannot open the connection: " + describe(e),
+                        true));
+                scheduleReconnect();
+            }
+        }));
+    }
+
+    private void openWith(String connectToken) {
+        URI target = url;
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(requestTimeout);
-        headers.forEach(builder::header);
-        builder.buildAsync(url, new SocketListener()).whenComplete((ws, error) -> loop.execute(() -> {
+        if (connectToken != null && tokenInHeader) {
+            builder.header(Handshake.AUTHORIZATION_HEADER, "Bearer " + connectToken);
+        } else if (connectToken != null) {
+            target = withQuery(target, Handshake.TOKEN_PARAMETER, connectToken);
+        }
+        target = withQuery(target, Handshake.INSTANCE_PARAMETER, instanceId);
+        builder.buildAsync(target, new SocketListener()).whenComplete((ws, error) -> post(() -> {
             if (error != null) {
                 handshakeFailed(error);
             } else if (closing) {
                 ws.abort();
             } else {
-                opened(ws);
+                opened(ws, connectToken);
             }
         }));
     }
 
-    private void opened(WebSocket ws) {
+    private void opened(WebSocket ws, String connectToken) {
         socket = ws;
         attempt = 0;
+        refusedOnce = false;
+        expiryReported = false;
         sendChain = CompletableFuture.completedFuture(null);
+        token = connectToken;
+        tokenExpiry = TokenLifetime.expiry(connectToken).orElse(null);
         changeState(State.OPEN);
-        for (Map.Entry<String, RoomSequencer> room : rooms.entrySet()) {
-            RoomSequencer sequencer = room.getValue();
-            request(new ClientFrame.Join(nextId(), room.getKey(),
-                    sequencer.knowsPosition() ? sequencer.position() : null), true)
-                    .whenComplete((reply, error) -> { });
+        planRefresh();
+        List<Pending> carried = new ArrayList<>(pending.values());
+        List<CompletableFuture<ServerFrame>> rejoins = new ArrayList<>();
+        for (Map.Entry<String, RoomSequencer> room : new ArrayList<>(rooms.entrySet())) {
+            rejoins.add(rejoin(room.getKey(), room.getValue()));
         }
-        for (Pending request : new ArrayList<>(pending.values())) {
-            if (!(request.frame instanceof ClientFrame.Join && request.internal)
-                    || request.attempts == 0) {
-                transmit(request);
+        carried.stream().filter(request -> request.frame instanceof ClientFrame.Join).forEach(this::transmit);
+        // The gateway may hand frames to concurrent invocations: a request that needs a room goes out again only
+        // once the room is joined, or the server could see it first and answer NOT_IN_ROOM.
+        CompletableFuture.allOf(rejoins.toArray(CompletableFuture[]::new)).handle((done, error) -> {
+            for (Pending request : carried) {
+                if (socket == ws && !(request.frame instanceof ClientFrame.Join)
+                        && pending.get(request.frame.id()) == request) {
+                    transmit(request);
+                }
             }
-        }
+            return null;
+        });
         firstOpen.complete(null);
     }
 
     private void handshakeFailed(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+        Throwable cause = error instanceof CompletionException ? error.getCause() : error;
         if (cause instanceof WebSocketHandshakeException refused) {
             int status = refused.getResponse().statusCode();
             if (status == 401 || status == 403) {
+                if (!refusedOnce && tokens != null) {
+                    // The token may have expired while the client waited to reconnect: ask for a fresh one, once.
+                    refusedOnce = true;
+                    open();
+                    return;
+                }
                 stop(new SwitchboardException(ErrorCode.INTERNAL, "connection refused with " + status
                         + (status == 401 ? ": no token" : ": token rejected"), false));
                 return;
             }
         }
+        refusedOnce = false;
         scheduleReconnect();
     }
 
-    private void closed(int statusCode) {
+    /** The socket is gone (closed by either side, or failed). Events of a socket that was replaced are ignored. */
+    private void closed(WebSocket ws, int statusCode) {
+        if (ws != socket) {
+            return;
+        }
         socket = null;
+        cancelRefresh();
         if (closing) {
             return;
         }
@@ -453,6 +604,13 @@ public final class SwitchboardClient implements AutoCloseable {
         scheduleReconnect();
     }
 
+    /** Drops the current socket without a close handshake (which would tell the listener nothing) and recovers. */
+    private void cut() {
+        WebSocket ws = socket;
+        ws.abort();
+        closed(ws, 1006);
+    }
+
     private void scheduleReconnect() {
         if (closing) {
             return;
@@ -464,10 +622,15 @@ public final class SwitchboardClient implements AutoCloseable {
 
     private void stop(SwitchboardException reason) {
         closing = true;
+        cancelRefresh();
         failAll(reason);
         changeState(State.CLOSED);
         firstOpen.completeExceptionally(reason);
-        callbacks.execute(() -> listener.onError(reason));
+        report(reason);
+    }
+
+    private void report(SwitchboardException error) {
+        callbacks.execute(() -> listener.onError(error));
     }
 
     private void failAll(SwitchboardException reason) {
@@ -482,6 +645,223 @@ public final class SwitchboardClient implements AutoCloseable {
             callbacks.execute(() -> listener.onStateChange(next));
         }
     }
+
+    // ---- token refresh ---------------------------------------------------------------------------------------
+
+    /** Schedules the refresh of the token the connection holds, from its expiry. */
+    private void planRefresh() {
+        refreshFailures = 0;
+        cancelRefresh();
+        if (refreshes && tokenExpiry != null) {
+            scheduleRefresh(TokenLifetime.refreshDelay(Duration.between(Instant.now(), tokenExpiry)));
+        }
+    }
+
+    private void scheduleRefresh(Duration delay) {
+        WebSocket ws = socket;
+        refreshTimer = loop.schedule(() -> refresh(ws), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelRefresh() {
+        if (refreshTimer != null) {
+            refreshTimer.cancel(false);
+            refreshTimer = null;
+        }
+    }
+
+    /** Replaces the connection's token with a fresh one from the provider; everything is dropped if the socket was. */
+    private void refresh(WebSocket ws) {
+        refreshTimer = null;
+        if (ws != socket || state != State.OPEN) {
+            return;
+        }
+        freshToken().whenComplete((fresh, error) -> post(() -> {
+            if (ws != socket) {
+                return;
+            }
+            if (error != null) {
+                refreshFailed(new SwitchboardException(ErrorCode.INTERNAL,
+                        "token refresh failed: the token provider failed: " + describe(error), true));
+            } else if (fresh.equals(token)) {
+                refreshFailed(new SwitchboardException(ErrorCode.INTERNAL,
+                        "token refresh failed: the token provider returned the token the connection holds", true));
+            } else if (fresh.length() > Limits.MAX_TOKEN_LENGTH) {
+                refreshFailed(new SwitchboardException(ErrorCode.INVALID_FIELD, "token refresh failed: the token "
+                        + "provider returned a token over " + Limits.MAX_TOKEN_LENGTH + " characters", false));
+            } else {
+                request(new ClientFrame.Refresh(nextId(), fresh), true).whenComplete((reply, failure) -> {
+                    if (ws != socket) {
+                        return;
+                    }
+                    if (failure != null) {
+                        SwitchboardException refused = refusal(failure);
+                        refreshFailed(new SwitchboardException(refused.code(),
+                                "token refresh failed: " + refused.getMessage(), refused.temporary()));
+                    } else {
+                        refreshed((ServerFrame.Ack) reply, fresh);
+                    }
+                });
+            }
+        }));
+    }
+
+    private void refreshed(ServerFrame.Ack ack, String fresh) {
+        token = fresh;
+        for (String room : ack.revoked()) {
+            if (rooms.containsKey(room)) {
+                roomLost(room, new SwitchboardException(ErrorCode.FORBIDDEN,
+                        "the refreshed token no longer grants room '" + room + "'; the server has left it", false));
+            }
+        }
+        if (ack.exp() == null) {
+            // A stack without authentication: the connection does not expire.
+            tokenExpiry = null;
+            return;
+        }
+        Instant previous = tokenExpiry;
+        tokenExpiry = Instant.ofEpochSecond(ack.exp());
+        if (previous != null && !tokenExpiry.isAfter(previous)) {
+            refreshFailed(new SwitchboardException(ErrorCode.INTERNAL,
+                    "token refresh failed: the fresh token expires no later than the one it replaced", true));
+            return;
+        }
+        planRefresh();
+    }
+
+    /**
+     * Reports a failed refresh and tries again with backoff while the token is still valid. Past its expiry the
+     * server answers the next frame with TOKEN_EXPIRED and closes the connection; the client then reconnects with a
+     * fresh token.
+     */
+    private void refreshFailed(SwitchboardException reason) {
+        report(reason);
+        if (tokenExpiry == null) {
+            return;
+        }
+        Duration wait = backoff.delay(refreshFailures++, random);
+        if (Instant.now().plus(wait).isBefore(tokenExpiry)) {
+            scheduleRefresh(wait);
+        }
+    }
+
+    /**
+     * The server refused a frame because the connection's token had expired, and closes the connection. The frame
+     * was not acted on, so it goes out again (a leave is done: the connection leaves every room as it closes).
+     * The client does not wait for the close: it reconnects now, with a fresh token from the provider.
+     */
+    private void tokenExpired(ServerFrame.Error error, Pending request) {
+        if (!expiryReported) {
+            expiryReported = true;
+            report(new SwitchboardException(ErrorCode.TOKEN_EXPIRED, error.message(), false));
+        }
+        if (request != null) {
+            if (request.frame instanceof ClientFrame.Leave leave) {
+                settle(leave.id(), new ServerFrame.Ack(leave.id(), "leave", null), null);
+            } else if (request.internal && !(request.frame instanceof ClientFrame.Send)) {
+                settle(request.frame.id(), null, new SwitchboardException(ErrorCode.INTERNAL, "superseded", true));
+            } else {
+                request.unprocessed = true;
+                request.attempts--;
+            }
+        }
+        if (socket != null) {
+            // Back off if connections keep expiring before they do anything (a provider handing out a token the
+            // handshake still accepts but the server already counts as expired).
+            attempt = expiredInARow++;
+            cut();
+        }
+    }
+
+    // ---- rooms -----------------------------------------------------------------------------------------------
+
+    /**
+     * Joins a room, resuming after the last delivered seq when there is one. Resuming needs the history right:
+     * without it the server refuses ({@link ErrorCode#FORBIDDEN}) and the client joins without resuming, telling
+     * the application through {@link Listener#onReset} that it may have missed messages. Two tries at most.
+     */
+    private CompletableFuture<ServerFrame> enter(String id, String room, RoomSequencer sequencer, boolean internal) {
+        if (!sequencer.knowsPosition()) {
+            return request(new ClientFrame.Join(id, room), internal);
+        }
+        return request(new ClientFrame.Join(id, room, sequencer.position()), internal).handle((reply, error) -> {
+            SwitchboardException refusal = refusal(error);
+            if (refusal == null) {
+                return CompletableFuture.completedFuture(reply);
+            }
+            if (refusal.code() != ErrorCode.FORBIDDEN || rooms.get(room) != sequencer) {
+                return CompletableFuture.<ServerFrame>failedFuture(refusal);
+            }
+            return request(new ClientFrame.Join(nextId(), room), internal).thenApply(ack -> {
+                if (ack instanceof ServerFrame.Ack joined && joined.seq() != null && rooms.get(room) == sequencer) {
+                    skipUnreadable(room, sequencer, joined.seq(), "messages sent while this client was away");
+                }
+                return ack;
+            });
+        }).thenCompose(next -> next);
+    }
+
+    private CompletableFuture<ServerFrame> rejoin(String room, RoomSequencer sequencer) {
+        return enter(nextId(), room, sequencer, true).whenComplete((reply, error) -> {
+            SwitchboardException refusal = refusal(error);
+            if (refusal != null && refusal.code() == ErrorCode.FORBIDDEN && rooms.get(room) == sequencer) {
+                roomLost(room, refusal);
+            }
+        });
+    }
+
+    /** Asks for the messages of a room after its position; without the history right, skips what is missing. */
+    private void resume(String room, RoomSequencer sequencer) {
+        request(new ClientFrame.Resume(nextId(), room, sequencer.position()), true).whenComplete((reply, error) -> {
+            SwitchboardException refusal = refusal(error);
+            if (refusal != null && refusal.code() == ErrorCode.FORBIDDEN && rooms.get(room) == sequencer
+                    && sequencer.hasGap()) {
+                skipUnreadable(room, sequencer, sequencer.firstWaiting() - 1, "messages that did not arrive live");
+            }
+        });
+    }
+
+    /**
+     * Continues a room after {@code seq} when the messages up to it cannot be read from history (the token does
+     * not grant it), and tells the application as a reset.
+     */
+    private void skipUnreadable(String room, RoomSequencer sequencer, long seq, String what) {
+        long position = sequencer.position();
+        if (seq <= position) {
+            return;
+        }
+        String range = seq > position + 1 ? (position + 1) + "-" + seq : Long.toString(seq);
+        ServerFrame.Reset reset = new ServerFrame.Reset(null, room, seq, "messages " + range + " (" + what
+                + ") may have been missed: this connection may not read the room's history");
+        callbacks.execute(() -> listener.onReset(reset));
+        deliver(sequencer.reset(seq));
+        watchGap(room, sequencer);
+    }
+
+    private void roomLost(String room, SwitchboardException reason) {
+        forget(room);
+        callbacks.execute(() -> listener.onRoomLost(room, reason));
+    }
+
+    private void forget(String room) {
+        rooms.remove(room);
+        gapWaits.remove(room);
+        ScheduledFuture<?> check = gapChecks.remove(room);
+        if (check != null) {
+            check.cancel(false);
+        }
+    }
+
+    /** The SwitchboardException a request failed with (unwrapped), or null if it did not fail. */
+    private static SwitchboardException refusal(Throwable error) {
+        if (error == null) {
+            return null;
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof SwitchboardException e ? e
+                : new SwitchboardException(ErrorCode.INTERNAL, describe(cause), true);
+    }
+
+    // ---- frames from the server ------------------------------------------------------------------------------
 
     private void received(String text) {
         ServerFrame frame;
@@ -523,7 +903,7 @@ public final class SwitchboardClient implements AutoCloseable {
                     callbacks.execute(() -> listener.onReset(reset));
                     deliver(sequencer.reset(reset.seq()));
                     // What follows the skipped seqs may still be in history.
-                    request(new ClientFrame.Resume(nextId(), reset.room(), sequencer.position()), true);
+                    resume(reset.room(), sequencer);
                 }
                 settle(reset.id(), reset, null);
             }
@@ -550,17 +930,21 @@ public final class SwitchboardClient implements AutoCloseable {
                     : history.messages().getFirst().seq() - 1));
         }
         if (history.more()) {
-            request(new ClientFrame.Resume(nextId(), history.room(), sequencer.position()), true);
+            resume(history.room(), sequencer);
         } else {
             watchGap(history.room(), sequencer);
         }
     }
 
     private void errorReceived(ServerFrame.Error error) {
-        SwitchboardException failure = new SwitchboardException(error.code(), error.message(), error.temporary());
         Pending request = error.id() == null ? null : pending.get(error.id());
+        if (error.code() == ErrorCode.TOKEN_EXPIRED) {
+            tokenExpired(error, request);
+            return;
+        }
+        SwitchboardException failure = new SwitchboardException(error.code(), error.message(), error.temporary());
         if (request == null) {
-            callbacks.execute(() -> listener.onError(failure));
+            report(failure);
             return;
         }
         if (error.temporary() && request.frame instanceof ClientFrame.Send
@@ -595,7 +979,7 @@ public final class SwitchboardClient implements AutoCloseable {
             RoomSequencer current = rooms.get(room);
             if (current != null && current.hasGap() && state == State.OPEN) {
                 gapWaits.put(room, new GapWait(current.position(), resumesAt(room, current.position()) + 1));
-                request(new ClientFrame.Resume(nextId(), room, current.position()), true);
+                resume(room, current);
             }
         }, gapDelay(gapTimeout, resumesAt(room, sequencer.position())).toMillis(), TimeUnit.MILLISECONDS));
     }
@@ -646,7 +1030,7 @@ public final class SwitchboardClient implements AutoCloseable {
             if (last) {
                 String text = partial.toString();
                 partial.setLength(0);
-                loop.execute(() -> received(text));
+                post(() -> received(text));
             }
             ws.request(1);
             return null;
@@ -654,20 +1038,20 @@ public final class SwitchboardClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            loop.execute(() -> closed(statusCode));
+            post(() -> closed(ws, statusCode));
             return null;
         }
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
-            loop.execute(() -> closed(1006));
+            post(() -> closed(ws, 1006));
         }
     }
 
     /** Settings of a {@link SwitchboardClient}. */
     public static final class Builder {
         private final URI url;
-        private String token;
+        private TokenProvider tokens;
         private boolean tokenInHeader;
         private Listener listener = new Listener() {
         };
@@ -682,9 +1066,21 @@ public final class SwitchboardClient implements AutoCloseable {
             this.url = Objects.requireNonNull(url, "url");
         }
 
-        /** A JWT for {@code $connect}, sent as the {@code token} query parameter (what browsers can do too). */
+        /**
+         * One JWT for every {@code $connect}, sent as the {@code token} query parameter (what browsers can do too).
+         * It is never refreshed: for connections that outlive a token, use {@link #tokenProvider}.
+         */
         public Builder token(String value) {
-            this.token = value;
+            this.tokens = TokenProvider.fixed(value);
+            return this;
+        }
+
+        /**
+         * Where fresh tokens come from: asked at every connect and reconnect, and ahead of each token's expiry to
+         * refresh the connection (at 80 % of its remaining lifetime, and at least 5 seconds before it expires).
+         */
+        public Builder tokenProvider(TokenProvider value) {
+            this.tokens = Objects.requireNonNull(value, "tokenProvider");
             return this;
         }
 
@@ -719,6 +1115,7 @@ public final class SwitchboardClient implements AutoCloseable {
             return this;
         }
 
+        /** Backoff of reconnects, and of retries of a failed token refresh. */
         public Builder reconnectBackoff(Duration base, Duration cap) {
             this.backoffBase = base;
             this.backoffCap = cap;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -48,5 +50,34 @@ class ClientPiecesTest {
         assertThat(joined.toString()).isEqualTo(text);
         assertThat(chunks).hasSize(5);
         assertThat(FrameChunks.split("small", 32 * 1024)).hasSize(1);
+    }
+
+    private static String jwt(String payloadJson) {
+        Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+        return encoder.encodeToString("{\"alg\":\"HS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + encoder.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJl";
+    }
+
+    @Test
+    void theTokensExpiryIsReadFromItsPayloadAndAnythingElseHasNone() {
+        assertThat(TokenLifetime.expiry(jwt("{\"sub\":\"a\",\"rooms\":{\"x\":[\"join\"]},\"exp\":1795514460}")))
+                .contains(Instant.ofEpochSecond(1795514460));
+        assertThat(TokenLifetime.expiry(jwt("{\"exp\":1795514460.75}"))).contains(Instant.ofEpochSecond(1795514460));
+        assertThat(TokenLifetime.expiry(jwt("{\"sub\":\"no expiry\"}"))).isEmpty();
+        assertThat(TokenLifetime.expiry(jwt("{\"exp\":\"tomorrow\"}"))).isEmpty();
+        assertThat(TokenLifetime.expiry(jwt("[1,2]"))).isEmpty();
+        assertThat(TokenLifetime.expiry(jwt("{\"exp\":"))).isEmpty();
+        assertThat(TokenLifetime.expiry("opaque-token")).isEmpty();
+        assertThat(TokenLifetime.expiry("a.%%%.c")).isEmpty();
+        assertThat(TokenLifetime.expiry(null)).isEmpty();
+    }
+
+    @Test
+    void aTokenIsRefreshedAt80PercentOfItsLifetimeAtLeastFiveSecondsBeforeExpiryButNotInATightLoop() {
+        assertThat(TokenLifetime.refreshDelay(Duration.ofHours(1))).isEqualTo(Duration.ofMinutes(48));
+        assertThat(TokenLifetime.refreshDelay(Duration.ofSeconds(20))).isEqualTo(Duration.ofSeconds(15));
+        assertThat(TokenLifetime.refreshDelay(Duration.ofSeconds(8))).isEqualTo(Duration.ofSeconds(4));
+        assertThat(TokenLifetime.refreshDelay(Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(TokenLifetime.refreshDelay(Duration.ofSeconds(-3))).isZero();
     }
 }

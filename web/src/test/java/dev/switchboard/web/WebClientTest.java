@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.local.DemoPage;
 import dev.switchboard.local.LocalStack;
 import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalTokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,18 +20,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the JavaScript client's Node tests and the Chromium end-to-end test of the demo page against a local stack
- * started here (serving the page at its root), so {@code ./mvnw verify} covers the web client too.
+ * Runs the JavaScript client's Node tests and the Chromium end-to-end test of the demo page against two local stacks
+ * started here (each serving the page at its root): one without authentication, as {@code ./switchboard local}
+ * runs, and one with {@code --auth}. So {@code ./mvnw verify} covers the web client too.
  */
 class WebClientTest {
 
     private static final Path WEB = Path.of("").toAbsolutePath();
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     private static LocalStack stack;
+    private static LocalStack authStack;
 
     @BeforeAll
     static void start() throws Exception {
         stack = LocalStack.start(LocalStackOptions.defaults().withPort(0), DemoPage.fromClasspath());
+        authStack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withAuth(true),
+                DemoPage.fromClasspath());
         if (!Files.isDirectory(WEB.resolve("node_modules/playwright-core"))) {
             run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
         }
@@ -38,10 +44,11 @@ class WebClientTest {
     @AfterAll
     static void stop() {
         stack.close();
+        authStack.close();
     }
 
-    private static String httpBase() {
-        return "http://localhost:" + stack.gateway().port();
+    private static String httpBase(LocalStack target) {
+        return "http://localhost:" + target.gateway().port();
     }
 
     private static String run(List<String> command, Map<String, String> env, int timeoutSeconds)
@@ -61,31 +68,65 @@ class WebClientTest {
 
     @Test
     void javaScriptClientTestsPassAgainstTheLocalStack() throws Exception {
-        String output = run(List.of("node", "--experimental-websocket", "--test", "test/"),
+        String output = run(List.of("node", "--experimental-websocket", "--test", "test/client.test.mjs"),
                 Map.of("SWITCHBOARD_WS_URL", stack.webSocketUrl().toString()), 300);
-        assertThat(output).contains("# fail 0").doesNotContain("# pass 0");
+        assertThat(output).contains("# fail 0", "# skipped 0").doesNotContain("# pass 0");
+    }
+
+    @Test
+    void javaScriptClientTokenTestsPassAgainstTheLocalStackWithAuth() throws Exception {
+        String output = run(List.of("node", "--experimental-websocket", "--test", "test/auth.test.mjs"), Map.of(
+                "SWITCHBOARD_AUTH_WS_URL", authStack.webSocketUrl().toString(),
+                "SWITCHBOARD_JWT_SECRET", authStack.jwtSecret().orElseThrow(),
+                "SWITCHBOARD_JWT_ISSUER", LocalTokens.ISSUER), 300);
+        assertThat(output).contains("# fail 0", "# skipped 0").doesNotContain("# pass 0");
     }
 
     @Test
     void theDemoPageIsServedWithTheClient() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
-        var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(httpBase() + "/")).build(),
+        var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(httpBase(stack) + "/")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
         assertThat(page.body()).contains("Switchboard chat");
         var script = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(httpBase() + "/switchboard-client.mjs")).build(),
+                java.net.URI.create(httpBase(stack) + "/switchboard-client.mjs")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(script.headers().firstValue("content-type")).hasValueSatisfying(
                 t -> assertThat(t).startsWith("text/javascript"));
         assertThat(http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(httpBase() + "/../pom.xml")).build(),
+                java.net.URI.create(httpBase(stack) + "/../pom.xml")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isNotEqualTo(200);
     }
 
     @Test
     void twoBrowserPagesChatAndADroppedPageRecoversEveryMessageInChromium() throws Exception {
+        skipWithoutChromium();
+        String output = run(List.of("node", "e2e/chat.e2e.mjs"), Map.of(
+                "SWITCHBOARD_HTTP_URL", httpBase(stack),
+                "CHROMIUM", CHROMIUM.toString(),
+                "SCREENSHOT", "target/chat.png"), 180);
+        assertThat(output).contains("bob shows all 4 messages once, in order").doesNotContain("FAIL");
+        assertThat(WEB.resolve("target/chat.png")).isNotEmptyFile();
+    }
+
+    @Test
+    void theDemoPageWorksWithAuthenticationThroughATokenInItsUrl() throws Exception {
+        skipWithoutChromium();
+        String secret = authStack.jwtSecret().orElseThrow();
+        String output = run(List.of("node", "e2e/chat.e2e.mjs"), Map.of(
+                "SWITCHBOARD_HTTP_URL", httpBase(authStack),
+                "ALICE_TOKEN", LocalTokens.mint(secret, "alice", Duration.ofHours(1)),
+                "BOB_TOKEN", LocalTokens.mint(secret, "bob", Duration.ofHours(1)),
+                "CHROMIUM", CHROMIUM.toString(),
+                "SCREENSHOT", "target/chat-auth.png"), 180);
+        assertThat(output).contains("bob shows all 4 messages once, in order", "messages show their senders")
+                .doesNotContain("FAIL");
+        assertThat(WEB.resolve("target/chat-auth.png")).isNotEmptyFile();
+    }
+
+    private static void skipWithoutChromium() {
         if (!Files.isExecutable(CHROMIUM)) {
             System.err.println("""
                     ****************************************************************************
@@ -95,11 +136,5 @@ class WebClientTest {
                     .formatted(CHROMIUM));
             Assumptions.abort("Chromium is not installed at " + CHROMIUM);
         }
-        String output = run(List.of("node", "e2e/chat.e2e.mjs"), Map.of(
-                "SWITCHBOARD_HTTP_URL", httpBase(),
-                "CHROMIUM", CHROMIUM.toString(),
-                "SCREENSHOT", "target/chat.png"), 180);
-        assertThat(output).contains("bob shows all 4 messages once, in order").doesNotContain("FAIL");
-        assertThat(WEB.resolve("target/chat.png")).isNotEmptyFile();
     }
 }
