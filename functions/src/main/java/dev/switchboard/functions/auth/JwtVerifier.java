@@ -18,6 +18,7 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,8 @@ import java.util.Set;
 
 /**
  * Verifies JWTs with Nimbus JOSE+JWT: signature (HS256 with a shared secret, or RS256/ES256 with keys from a
- * cached JWKS document, as Cognito user pools publish), {@code exp} (required) and {@code nbf} with 60 s skew,
+ * cached JWKS document, as Cognito user pools publish), {@code exp} (required, and in the future: no skew, since the
+ * connection expires at exactly that instant) and {@code nbf} with 60 s skew,
  * {@code sub} (required: 1–128 characters, no control characters), the {@link TokenRules} (issuer, audience or
  * client id, {@code token_use}), and the capability claims (well-formed, or the token is refused). Unsigned
  * ({@code alg: none}) tokens and tokens signed with an algorithm other than the configured ones are rejected.
@@ -53,6 +55,7 @@ public final class JwtVerifier {
 
     private final DefaultJWTProcessor<SecurityContext> processor;
     private final TokenRules rules;
+    private final Clock clock = Clock.systemUTC();
 
     private JwtVerifier(JWSVerificationKeySelector<SecurityContext> keys, TokenRules rules) {
         this.rules = rules;
@@ -138,6 +141,11 @@ public final class JwtVerifier {
             throw new TokenRejectedException(reasonOf(e));
         } catch (JOSEException e) {
             throw new TokenRejectedException("signature could not be checked");
+        }
+        if (!claims.getExpirationTime().toInstant().isAfter(clock.instant())) {
+            // The clock skew allowed for nbf and iat does not stretch exp: a connection is refused from exp on, so a
+            // token at or past it must not open or refresh one either.
+            throw new TokenRejectedException("expired");
         }
         String subject = claims.getSubject();
         if (!Limits.isValidUser(subject) || Limits.isReservedUser(subject)) {

@@ -78,6 +78,15 @@ class JwtVerifierTest {
     }
 
     @Test
+    void aTokenSecondsPastItsExpiryIsRejectedThoughNbfHasSkew() throws Exception {
+        String token = Tokens.hs256("alice", c -> c.expirationTime(Date.from(Instant.now().minusSeconds(10))));
+        assertThat(rejection(hs, token)).isEqualTo("expired");
+        String early = Tokens.hs256("alice", c -> c.notBeforeTime(Date.from(Instant.now().plusSeconds(20))));
+        assertThat(hs.verify(early).userId()).as("a clock a little ahead at the issuer is tolerated for nbf")
+                .isEqualTo("alice");
+    }
+
+    @Test
     void notYetValidTokenIsRejected() {
         String token = Tokens.hs256("alice", c -> c.notBeforeTime(Date.from(Instant.now().plus(Duration.ofMinutes(10)))));
         assertThat(rejection(hs, token)).isNotBlank();
