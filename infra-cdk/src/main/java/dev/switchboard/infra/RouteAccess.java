@@ -11,8 +11,9 @@ import java.util.Set;
 
 /**
  * What each route's function may do, in one place: the DynamoDB actions its use case issues, the
- * {@code @connections} methods it calls, and whether it hands large rooms' broadcasts to the fan-out queue. The
- * stack grants exactly this, on the one table, the one stage and the one fan-out queue.
+ * {@code @connections} methods it calls, whether it hands large rooms' broadcasts to the fan-out queue, and whether
+ * it verifies tokens as the authorizer does. The stack grants exactly this, on the one table, the one stage, the one
+ * fan-out queue and the one signing key.
  *
  * <p>IAM names the operations inside a transaction, not the transaction: {@code TransactWriteItems} needs
  * {@code PutItem}/{@code DeleteItem} for its puts and deletes and {@code ConditionCheckItem} for its checks.
@@ -32,8 +33,11 @@ public final class RouteAccess {
      * @param connectionMethods management API methods on this stage's {@code @connections/*}
      * @param enqueuesFanout    publishes to rooms, so sends one message per shard to the fan-out queue when a room
      *                          is large (the queue's URL and threshold come with the grant)
+     * @param verifiesTokens    verifies tokens exactly as the {@code $connect} authorizer does, so it gets the
+     *                          authorizer's settings and may read the HS256 key when there is one
      */
-    public record Access(Set<String> tableActions, Set<ConnectionMethod> connectionMethods, boolean enqueuesFanout) {
+    public record Access(Set<String> tableActions, Set<ConnectionMethod> connectionMethods, boolean enqueuesFanout,
+                         boolean verifiesTokens) {
         public Access {
             tableActions = Set.copyOf(tableActions);
             connectionMethods = connectionMethods.isEmpty() ? Set.of()
@@ -47,7 +51,17 @@ public final class RouteAccess {
 
         /** Access that never touches the fan-out queue. */
         public Access(Set<String> tableActions, Set<ConnectionMethod> connectionMethods) {
-            this(tableActions, connectionMethods, false);
+            this(tableActions, connectionMethods, false, false);
+        }
+
+        /** Access that may hand broadcasts to the fan-out queue. */
+        static Access enqueuingFanout(Set<String> tableActions, Set<ConnectionMethod> connectionMethods) {
+            return new Access(tableActions, connectionMethods, true, false);
+        }
+
+        /** The same access, for a function that also verifies tokens. */
+        Access verifyingTokens() {
+            return new Access(tableActions, connectionMethods, enqueuesFanout, true);
         }
 
         public boolean usesTable() {
@@ -79,7 +93,13 @@ public final class RouteAccess {
      * The queue publisher (not a route): publishes to rooms and users exactly as {@code send} and {@code direct}
      * do.
      */
-    public static final Access PUBLISHER = new Access(PUBLISH_ACTIONS, POST, true);
+    public static final Access PUBLISHER = Access.enqueuingFanout(PUBLISH_ACTIONS, POST);
+
+    /**
+     * The {@code $connect} authorizer (not a route): verifies tokens, and touches neither the table nor any
+     * connection.
+     */
+    public static final Access AUTHORIZER = new Access(Set.of(), Set.of()).verifyingTokens();
 
     /**
      * The fan-out consumer (not a route): delivers one shard of a large room's broadcast. A member query on the
@@ -108,7 +128,7 @@ public final class RouteAccess {
                 "dynamodb:Query", "dynamodb:BatchWriteItem"), ANSWER));
         // send: read the connection (membership and rights), idempotency claim, seq counter, history, member query,
         // posts, pruning; a large room's broadcast goes to the fan-out queue instead.
-        ACCESS.put(Route.SEND, new Access(PUBLISH_ACTIONS, ANSWER, true));
+        ACCESS.put(Route.SEND, Access.enqueuingFanout(PUBLISH_ACTIONS, ANSWER));
         // ping: read the connection (known, token not expired), answer pong.
         ACCESS.put(Route.PING, new Access(Set.of("dynamodb:GetItem", "dynamodb:BatchWriteItem"), ANSWER));
         // resume: read the connection, the room's latest seq, a history query.
@@ -120,10 +140,11 @@ public final class RouteAccess {
         // direct: read the connection, the user's connections, posts, pruning.
         ACCESS.put(Route.DIRECT, new Access(Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"),
                 ANSWER));
-        // refresh: read the connection, a transaction replacing its grant and rewriting or deleting memberships,
-        // then announcing the rooms it left (member query, posts, pruning). Never closes a connection.
+        // refresh: verify the fresh token as the authorizer does, read the connection, a transaction replacing its
+        // grant and rewriting or deleting memberships, then announcing the rooms it left (member query, posts,
+        // pruning). Never closes a connection.
         ACCESS.put(Route.REFRESH, new Access(Set.of("dynamodb:GetItem", "dynamodb:UpdateItem",
-                "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem"), POST));
+                "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem"), POST).verifyingTokens());
 
         Route[] missing = Arrays.stream(Route.values()).filter(r -> !ACCESS.containsKey(r)).toArray(Route[]::new);
         if (missing.length > 0) {
