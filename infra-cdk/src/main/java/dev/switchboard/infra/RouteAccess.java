@@ -11,8 +11,9 @@ import java.util.Set;
 
 /**
  * What each route's function may do, in one place: the DynamoDB actions its use case issues, the
- * {@code @connections} methods it calls, and whether it hands large rooms' broadcasts to the fan-out queue. The
- * stack grants exactly this, on the one table, the one stage and the one fan-out queue.
+ * {@code @connections} methods it calls, whether it hands large rooms' broadcasts to the fan-out queue, and whether
+ * it verifies tokens as the authorizer does. The stack grants exactly this, on the one table, the one stage, the one
+ * fan-out queue and the one signing key.
  *
  * <p>IAM names the operations inside a transaction, not the transaction: {@code TransactWriteItems} needs
  * {@code PutItem}/{@code DeleteItem} for its puts and deletes and {@code ConditionCheckItem} for its checks.
@@ -32,8 +33,11 @@ public final class RouteAccess {
      * @param connectionMethods management API methods on this stage's {@code @connections/*}
      * @param enqueuesFanout    publishes to rooms, so sends one message per shard to the fan-out queue when a room
      *                          is large (the queue's URL and threshold come with the grant)
+     * @param verifiesTokens    verifies tokens exactly as the {@code $connect} authorizer does, so it gets the
+     *                          authorizer's settings and may read the HS256 key when there is one
      */
-    public record Access(Set<String> tableActions, Set<ConnectionMethod> connectionMethods, boolean enqueuesFanout) {
+    public record Access(Set<String> tableActions, Set<ConnectionMethod> connectionMethods, boolean enqueuesFanout,
+                         boolean verifiesTokens) {
         public Access {
             tableActions = Set.copyOf(tableActions);
             connectionMethods = connectionMethods.isEmpty() ? Set.of()
@@ -47,7 +51,17 @@ public final class RouteAccess {
 
         /** Access that never touches the fan-out queue. */
         public Access(Set<String> tableActions, Set<ConnectionMethod> connectionMethods) {
-            this(tableActions, connectionMethods, false);
+            this(tableActions, connectionMethods, false, false);
+        }
+
+        /** Access that may hand broadcasts to the fan-out queue. */
+        static Access enqueuingFanout(Set<String> tableActions, Set<ConnectionMethod> connectionMethods) {
+            return new Access(tableActions, connectionMethods, true, false);
+        }
+
+        /** The same access, for a function that also verifies tokens. */
+        Access verifyingTokens() {
+            return new Access(tableActions, connectionMethods, enqueuesFanout, true);
         }
 
         public boolean usesTable() {
@@ -66,11 +80,11 @@ public final class RouteAccess {
     /**
      * What every route that answers a client does with the table besides its own work: counting the frame on the
      * connection's row (UpdateItem, which returns the row), and, for a connection it closes (token expired, kept
-     * flooding) or finds gone (410), removing it (DeleteItem of its row, BatchWriteItem of its listings) and telling
-     * its rooms (member Query, posts).
+     * flooding), disconnecting it as {@code $disconnect} would (its user from its row, GetItem; its row deleted,
+     * DeleteItem; its listings, BatchWriteItem; its rooms told, member Query and posts), and pruning one found gone.
      */
-    private static final Set<String> ANSWERING = Set.of("dynamodb:UpdateItem", "dynamodb:DeleteItem",
-            "dynamodb:BatchWriteItem", "dynamodb:Query");
+    private static final Set<String> ANSWERING = Set.of("dynamodb:UpdateItem", "dynamodb:GetItem",
+            "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:Query");
     /** Pruning a connection found gone (410) like a $disconnect, and announcing it. */
     private static final Set<String> PRUNING = Set.of("dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
             "dynamodb:Query");
@@ -81,11 +95,17 @@ public final class RouteAccess {
 
     /**
      * The queue publisher (not a route): publishes to rooms and users exactly as {@code send} and {@code direct} do,
-     * claiming ids on its own (PutItem, and GetItem where a refused claim's row is not returned), counting seqs and
-     * writing history with the claim's completion (UpdateItem, PutItem).
+     * claiming ids on its own (PutItem), counting seqs and writing history with the claim's completion (UpdateItem,
+     * PutItem), querying members, posting and pruning.
      */
-    public static final Access PUBLISHER = new Access(union(PRUNING, Set.of("dynamodb:GetItem", "dynamodb:PutItem",
-            "dynamodb:UpdateItem")), POST, true);
+    public static final Access PUBLISHER = Access.enqueuingFanout(union(PRUNING, Set.of("dynamodb:PutItem",
+            "dynamodb:UpdateItem")), POST);
+
+    /**
+     * The {@code $connect} authorizer (not a route): verifies tokens, and touches neither the table nor any
+     * connection.
+     */
+    public static final Access AUTHORIZER = new Access(Set.of(), Set.of()).verifyingTokens();
 
     /**
      * The fan-out consumer (not a route): delivers one shard of a large room's broadcast. A member query on the
@@ -105,24 +125,25 @@ public final class RouteAccess {
         // join: count (the read), a transaction updating the connection and putting the membership, re-reading the
         // connection when it changed meanwhile, the room's latest seq (or its history when resuming), and the
         // presence announcement.
-        ACCESS.put(Route.JOIN, new Access(union(ANSWERING, Set.of("dynamodb:PutItem", "dynamodb:GetItem")), ANSWER));
+        ACCESS.put(Route.JOIN, new Access(union(ANSWERING, Set.of("dynamodb:PutItem")), ANSWER));
         // leave: count, a transaction updating the connection and deleting the membership, the announcement.
         ACCESS.put(Route.LEAVE, new Access(ANSWERING, ANSWER));
         // send: one transaction counting the frame (with its membership, right and token as conditions) and
         // claiming its id (PutItem), the seq counter, a transaction writing the message and completing the claim,
         // the member query, posts; a large room's broadcast goes to the fan-out queue instead.
-        ACCESS.put(Route.SEND, new Access(union(ANSWERING, Set.of("dynamodb:PutItem")), ANSWER, true));
+        ACCESS.put(Route.SEND, Access.enqueuingFanout(union(ANSWERING, Set.of("dynamodb:PutItem")), ANSWER));
         // ping: count, answer pong.
         ACCESS.put(Route.PING, new Access(ANSWERING, ANSWER));
         // resume: count, the room's latest seq, a history query.
-        ACCESS.put(Route.RESUME, new Access(union(ANSWERING, Set.of("dynamodb:GetItem")), ANSWER));
+        ACCESS.put(Route.RESUME, new Access(ANSWERING, ANSWER));
         // presence: count and a member query.
         ACCESS.put(Route.PRESENCE, new Access(ANSWERING, ANSWER));
         // direct: count, the user's connections, posts.
         ACCESS.put(Route.DIRECT, new Access(ANSWERING, ANSWER));
-        // refresh: count, a transaction replacing the grant and rewriting or deleting memberships (re-reading the
-        // connection when it changed meanwhile), then announcing the rooms it left.
-        ACCESS.put(Route.REFRESH, new Access(union(ANSWERING, Set.of("dynamodb:GetItem")), ANSWER));
+        // refresh: verify the fresh token as the authorizer does, count, a transaction replacing the grant and
+        // rewriting or deleting memberships (re-reading the connection when it changed meanwhile), then announcing
+        // the rooms it left; a connection whose own token expired while its refresh was refused is closed.
+        ACCESS.put(Route.REFRESH, new Access(ANSWERING, ANSWER).verifyingTokens());
 
         Route[] missing = Arrays.stream(Route.values()).filter(r -> !ACCESS.containsKey(r)).toArray(Route[]::new);
         if (missing.length > 0) {

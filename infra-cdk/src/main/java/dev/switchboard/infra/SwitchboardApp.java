@@ -19,7 +19,15 @@ public final class SwitchboardApp {
 
     public static void main(String[] args) {
         App app = new App();
-        SwitchboardProps props = SwitchboardProps.fromContext(app.getNode()::tryGetContext, Path.of(""));
+        SwitchboardProps props;
+        try {
+            props = SwitchboardProps.fromContext(app.getNode()::tryGetContext, Path.of(""));
+        } catch (IllegalArgumentException e) {
+            // A setting the stack refuses: say which and why, without a stack trace around it.
+            System.err.println("Switchboard cannot be synthesized: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         StackProps.Builder stackProps = StackProps.builder()
                 .stackName(props.stackName())
                 .description("Switchboard: serverless WebSockets (API Gateway, Lambda, DynamoDB)");

@@ -1,18 +1,23 @@
 package dev.switchboard.infra;
 
+import dev.switchboard.core.RoomPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -26,9 +31,13 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * SwitchboardProps props = SwitchboardProps.builder()
  *         .stageName("dev")
  *         .dataRemoval(SwitchboardProps.DataRemoval.DESTROY)
- *         .auth(AuthSettings.jwks(URI.create("https://issuer.example/.well-known/jwks.json")))
+ *         .auth(AuthSettings.cognito("eu-west-1_AbCdEf123", Set.of("4b1n2o3c4l5i6e7n8t9i0d1x2y")))
  *         .build();
  * }</pre>
+ *
+ * <p>Nothing open reaches production by accident: authentication off ({@link AuthSettings#off()}) or the open
+ * policy ({@link RoomPolicy#open()}) on a stage that is not a development stage ({@link #isDevelopmentStage}) is
+ * refused unless the flag named for that risk is set.
  *
  * @param stackName            CloudFormation stack name (deploy several stages side by side under different names)
  * @param stageName            API Gateway stage, part of every URL
@@ -36,7 +45,11 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param memorySize           MB per function (CPU scales with it; Java starts faster with more)
  * @param throttlingRateLimit  steady requests per second allowed per route (stage default)
  * @param throttlingBurstLimit burst allowed per route (stage default)
- * @param auth                 how the {@code $connect} authorizer verifies tokens
+ * @param auth                 how the {@code $connect} authorizer (and {@code refresh}) verify tokens
+ * @param policy               who may do what in which room: {@code claims} (only what the token grants) or
+ *                             {@code open} (every connection may do everything)
+ * @param allowUnauthenticatedProduction accept authentication off on a stage that is not a development stage
+ * @param allowOpenPolicyProduction      accept the open policy on a stage that is not a development stage
  * @param logRetention         retention of function and access logs
  * @param dataRemoval          what {@code cdk destroy} does to the table and log groups
  * @param deletionProtection   DynamoDB deletion protection on the table
@@ -54,8 +67,10 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  */
 public record SwitchboardProps(String stackName, String stageName, Path functionsJar, int memorySize,
                                double throttlingRateLimit, int throttlingBurstLimit, AuthSettings auth,
-                               RetentionDays logRetention, DataRemoval dataRemoval, boolean deletionProtection,
-                               boolean tracing, Optional<String> alarmEmail, boolean apiGatewayLoggingRole,
+                               RoomPolicy policy, boolean allowUnauthenticatedProduction,
+                               boolean allowOpenPolicyProduction, RetentionDays logRetention,
+                               DataRemoval dataRemoval, boolean deletionProtection, boolean tracing,
+                               Optional<String> alarmEmail, boolean apiGatewayLoggingRole,
                                int roomShards, boolean fanoutEnabled, int fanoutThreshold,
                                int fanoutMaxConcurrency) {
 
@@ -70,6 +85,11 @@ public record SwitchboardProps(String stackName, String stageName, Path function
     private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    /** Stage names that are development stages, whatever their case; so are names starting with a prefix below. */
+    private static final Set<String> DEVELOPMENT_STAGES = Set.of("local", "dev", "test");
+    private static final List<String> DEVELOPMENT_STAGE_PREFIXES = List.of("dev-", "test-");
+    /** The development stages, as the refusal to deploy an open stack elsewhere names them. */
+    private static final String DEVELOPMENT_STAGE_NAMES = "local, dev, test, or a name starting with dev- or test-";
 
     /** The functions spread a room's membership over at most 64 partitions (a query per shard per broadcast). */
     private static final int MAX_ROOM_SHARDS = 64;
@@ -83,6 +103,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
     public SwitchboardProps {
         Objects.requireNonNull(functionsJar, "functionsJar");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(logRetention, "logRetention");
         Objects.requireNonNull(dataRemoval, "dataRemoval");
         Objects.requireNonNull(alarmEmail, "alarmEmail");
@@ -93,6 +114,26 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         if (stageName == null || !STAGE_NAME.matcher(stageName).matches()) {
             throw new IllegalArgumentException("stageName must be 1-128 letters, digits, '-' or '_', was '"
                     + stageName + "'");
+        }
+        if (!auth.bindsToOneApplication()) {
+            throw new IllegalArgumentException("with " + ContextKeys.JWT_JWKS_URL + " set " + ContextKeys.JWT_ISSUER
+                    + " and " + ContextKeys.JWT_AUDIENCE + " too (or use the Cognito preset: "
+                    + ContextKeys.COGNITO_USER_POOL_ID + " and " + ContextKeys.COGNITO_CLIENT_IDS + "): the issuer"
+                    + " also mints tokens for other applications, whose users must not get in");
+        }
+        if (!isDevelopmentStage(stageName)) {
+            if (!auth.enabled() && !allowUnauthenticatedProduction) {
+                throw new IllegalArgumentException(ContextKeys.AUTH_MODE + "=off lets anyone connect without a"
+                        + " token, and stage '" + stageName + "' is not a development stage ("
+                        + DEVELOPMENT_STAGE_NAMES + "). Deploy under such a stage, or set "
+                        + ContextKeys.ALLOW_UNAUTHENTICATED_PRODUCTION + "=true to accept the risk.");
+            }
+            if (isOpen(policy) && !allowOpenPolicyProduction) {
+                throw new IllegalArgumentException(ContextKeys.POLICY + "=open lets every connection join, read and"
+                        + " send in any room but other users' personal rooms, and message any user, and stage '"
+                        + stageName + "' is not a development stage (" + DEVELOPMENT_STAGE_NAMES + "). Deploy under such a stage, or set "
+                        + ContextKeys.ALLOW_OPEN_POLICY_PRODUCTION + "=true to accept the risk.");
+            }
         }
         if (memorySize < 128 || memorySize > 10_240) {
             throw new IllegalArgumentException("memorySize must be between 128 and 10240 MB, was " + memorySize);
@@ -134,6 +175,19 @@ public record SwitchboardProps(String stackName, String stageName, Path function
     }
 
     /**
+     * Whether a stage is for development, where authentication may be off and the policy open without a flag:
+     * {@code local}, {@code dev}, {@code test}, or a name starting with {@code dev-} or {@code test-}, in any case.
+     */
+    public static boolean isDevelopmentStage(String stageName) {
+        String name = stageName.toLowerCase(Locale.ROOT);
+        return DEVELOPMENT_STAGES.contains(name) || DEVELOPMENT_STAGE_PREFIXES.stream().anyMatch(name::startsWith);
+    }
+
+    private static boolean isOpen(RoomPolicy policy) {
+        return policy.mode().equals(RoomPolicy.open().mode());
+    }
+
+    /**
      * Reads the properties from CDK context values (strings from {@code -c key=value}, or JSON values from
      * {@code cdk.json}); an absent key keeps the default.
      *
@@ -144,8 +198,12 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         Map<String, String> values = new LinkedHashMap<>();
         for (String key : ContextKeys.ALL) {
             Object value = context.apply(key);
-            if (value != null && !value.toString().isBlank()) {
-                values.put(key, value.toString().trim());
+            // A list from cdk.json (e.g. client ids) reads as the comma-separated value given with -c.
+            String text = value instanceof Collection<?> list
+                    ? list.stream().map(String::valueOf).collect(Collectors.joining(","))
+                    : value == null ? null : value.toString();
+            if (text != null && !text.isBlank()) {
+                values.put(key, text.trim());
             }
         }
         Builder builder = builder().workingDir(workingDir);
@@ -167,37 +225,28 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         integer(values, ContextKeys.FANOUT_THRESHOLD).ifPresent(builder::fanoutThreshold);
         integer(values, ContextKeys.FANOUT_MAX_CONCURRENCY).ifPresent(builder::fanoutMaxConcurrency);
         builder.auth(authFrom(values));
+        text(values, ContextKeys.POLICY).ifPresent(value -> builder.policy(policy(value)));
+        bool(values, ContextKeys.ALLOW_UNAUTHENTICATED_PRODUCTION).ifPresent(builder::allowUnauthenticatedProduction);
+        bool(values, ContextKeys.ALLOW_OPEN_POLICY_PRODUCTION).ifPresent(builder::allowOpenPolicyProduction);
         return builder.build();
     }
 
     private static AuthSettings authFrom(Map<String, String> values) {
         String mode = text(values, ContextKeys.AUTH_MODE).map(m -> m.toLowerCase(Locale.ROOT)).orElse("jwt");
         AuthSettings auth = switch (mode) {
-            case "off" -> AuthSettings.off();
-            case "jwt" -> {
-                Optional<String> jwks = text(values, ContextKeys.JWT_JWKS_URL);
-                Optional<String> secret = text(values, ContextKeys.JWT_SECRET_ARN);
-                if (jwks.isPresent() && secret.isPresent()) {
-                    throw new IllegalArgumentException("configure either " + ContextKeys.JWT_JWKS_URL + " or "
-                            + ContextKeys.JWT_SECRET_ARN + ", not both");
+            case "off" -> {
+                for (String key : ContextKeys.TOKEN_SETTINGS) {
+                    if (values.containsKey(key)) {
+                        throw new IllegalArgumentException(ContextKeys.AUTH_MODE + "=off cannot be combined with "
+                                + key);
+                    }
                 }
-                if (jwks.isPresent()) {
-                    yield AuthSettings.jwks(uri(ContextKeys.JWT_JWKS_URL, jwks.get()));
-                }
-                yield secret.map(AuthSettings::secret).orElseGet(AuthSettings::generatedSecret);
+                yield AuthSettings.off();
             }
+            case "jwt" -> keySource(values);
             default -> throw new IllegalArgumentException(ContextKeys.AUTH_MODE + " must be 'jwt' or 'off', was '"
                     + mode + "'");
         };
-        if (!auth.enabled()) {
-            for (String key : List.of(ContextKeys.JWT_JWKS_URL, ContextKeys.JWT_SECRET_ARN, ContextKeys.JWT_ISSUER,
-                    ContextKeys.JWT_AUDIENCE)) {
-                if (values.containsKey(key)) {
-                    throw new IllegalArgumentException(ContextKeys.AUTH_MODE + "=off cannot be combined with "
-                            + key);
-                }
-            }
-        }
         Optional<String> issuer = text(values, ContextKeys.JWT_ISSUER);
         if (issuer.isPresent()) {
             auth = auth.withIssuer(issuer.get());
@@ -206,11 +255,64 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         if (audience.isPresent()) {
             auth = auth.withAudience(audience.get());
         }
+        Optional<String> roomsClaim = text(values, ContextKeys.CAPABILITY_CLAIM);
+        Optional<String> directClaim = text(values, ContextKeys.DIRECT_CLAIM);
+        if (roomsClaim.isPresent() != directClaim.isPresent()) {
+            throw new IllegalArgumentException("set " + ContextKeys.CAPABILITY_CLAIM + " and "
+                    + ContextKeys.DIRECT_CLAIM + " together (the defaults are 'rooms' and 'direct')");
+        }
+        if (roomsClaim.isPresent()) {
+            auth = auth.withClaims(roomsClaim.get(), directClaim.get());
+        }
         Optional<String> tokenSource = text(values, ContextKeys.TOKEN_SOURCE);
         if (tokenSource.isPresent()) {
             auth = auth.withTokenSource(tokenSource(tokenSource.get()));
         }
         return auth;
+    }
+
+    /** Where the keys come from: a Cognito user pool, a JWKS URL, an existing secret, or a generated secret. */
+    private static AuthSettings keySource(Map<String, String> values) {
+        Optional<String> pool = text(values, ContextKeys.COGNITO_USER_POOL_ID);
+        if (pool.isPresent()) {
+            for (String key : List.of(ContextKeys.JWT_JWKS_URL, ContextKeys.JWT_SECRET_ARN, ContextKeys.JWT_ISSUER,
+                    ContextKeys.JWT_AUDIENCE)) {
+                if (values.containsKey(key)) {
+                    throw new IllegalArgumentException(ContextKeys.COGNITO_USER_POOL_ID + " sets the JWKS URL,"
+                            + " issuer and client check itself; it cannot be combined with " + key);
+                }
+            }
+            Set<String> clientIds = text(values, ContextKeys.COGNITO_CLIENT_IDS)
+                    .map(ids -> Arrays.stream(ids.split(",", -1)).map(String::trim)
+                            .collect(Collectors.toCollection(LinkedHashSet::new)))
+                    .orElse(new LinkedHashSet<>());
+            AuthSettings cognito = AuthSettings.cognito(pool.get(), clientIds);
+            Optional<String> tokenUse = text(values, ContextKeys.COGNITO_TOKEN_USE)
+                    .map(use -> use.toLowerCase(Locale.ROOT));
+            if (tokenUse.isPresent()) {
+                if (!AuthSettings.isCognitoTokenUse(tokenUse.get())) {
+                    throw new IllegalArgumentException(ContextKeys.COGNITO_TOKEN_USE + " must be 'access' or 'id',"
+                            + " was '" + tokenUse.get() + "'");
+                }
+                cognito = cognito.withTokenUse(tokenUse.get());
+            }
+            return cognito;
+        }
+        for (String key : List.of(ContextKeys.COGNITO_CLIENT_IDS, ContextKeys.COGNITO_TOKEN_USE)) {
+            if (values.containsKey(key)) {
+                throw new IllegalArgumentException(key + " needs " + ContextKeys.COGNITO_USER_POOL_ID);
+            }
+        }
+        Optional<String> jwks = text(values, ContextKeys.JWT_JWKS_URL);
+        Optional<String> secret = text(values, ContextKeys.JWT_SECRET_ARN);
+        if (jwks.isPresent() && secret.isPresent()) {
+            throw new IllegalArgumentException("configure either " + ContextKeys.JWT_JWKS_URL + " or "
+                    + ContextKeys.JWT_SECRET_ARN + ", not both");
+        }
+        if (jwks.isPresent()) {
+            return AuthSettings.jwks(uri(ContextKeys.JWT_JWKS_URL, jwks.get()));
+        }
+        return secret.map(AuthSettings::secret).orElseGet(AuthSettings::generatedSecret);
     }
 
     /**
@@ -320,6 +422,16 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         };
     }
 
+    /** A policy by the name the functions read ({@code claims} or {@code open}), checked where it is defined. */
+    private static RoomPolicy policy(String value) {
+        try {
+            return RoomPolicy.named(value.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ContextKeys.POLICY + " must be 'claims' or 'open', was '" + value
+                    + "'");
+        }
+    }
+
     private static AuthSettings.TokenSource tokenSource(String value) {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "header-or-query" -> AuthSettings.TokenSource.HEADER_OR_QUERY;
@@ -343,7 +455,15 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         public static final String JWT_SECRET_ARN = "jwtSecretArn";
         public static final String JWT_ISSUER = "jwtIssuer";
         public static final String JWT_AUDIENCE = "jwtAudience";
+        public static final String COGNITO_USER_POOL_ID = "cognitoUserPoolId";
+        public static final String COGNITO_CLIENT_IDS = "cognitoClientIds";
+        public static final String COGNITO_TOKEN_USE = "cognitoTokenUse";
+        public static final String CAPABILITY_CLAIM = "capabilityClaim";
+        public static final String DIRECT_CLAIM = "directClaim";
         public static final String TOKEN_SOURCE = "tokenSource";
+        public static final String POLICY = "policy";
+        public static final String ALLOW_UNAUTHENTICATED_PRODUCTION = "allowUnauthenticatedProduction";
+        public static final String ALLOW_OPEN_POLICY_PRODUCTION = "allowOpenPolicyProduction";
         public static final String LOG_RETENTION_DAYS = "logRetentionDays";
         public static final String REMOVAL_POLICY = "removalPolicy";
         public static final String DELETION_PROTECTION = "deletionProtection";
@@ -357,9 +477,14 @@ public record SwitchboardProps(String stackName, String stageName, Path function
 
         static final List<String> ALL = List.of(STACK_NAME, STAGE_NAME, FUNCTIONS_JAR, MEMORY_SIZE,
                 THROTTLING_RATE_LIMIT, THROTTLING_BURST_LIMIT, AUTH_MODE, JWT_JWKS_URL, JWT_SECRET_ARN, JWT_ISSUER,
-                JWT_AUDIENCE, TOKEN_SOURCE, LOG_RETENTION_DAYS, REMOVAL_POLICY, DELETION_PROTECTION, TRACING,
-                ALARM_EMAIL, API_GATEWAY_LOGGING_ROLE, ROOM_SHARDS, FANOUT_ENABLED, FANOUT_THRESHOLD,
-                FANOUT_MAX_CONCURRENCY);
+                JWT_AUDIENCE, COGNITO_USER_POOL_ID, COGNITO_CLIENT_IDS, COGNITO_TOKEN_USE, CAPABILITY_CLAIM,
+                DIRECT_CLAIM, TOKEN_SOURCE, POLICY, ALLOW_UNAUTHENTICATED_PRODUCTION, ALLOW_OPEN_POLICY_PRODUCTION,
+                LOG_RETENTION_DAYS, REMOVAL_POLICY, DELETION_PROTECTION, TRACING, ALARM_EMAIL,
+                API_GATEWAY_LOGGING_ROLE, ROOM_SHARDS, FANOUT_ENABLED, FANOUT_THRESHOLD, FANOUT_MAX_CONCURRENCY);
+
+        /** Settings of token verification, which authentication off has no use for. */
+        static final List<String> TOKEN_SETTINGS = List.of(JWT_JWKS_URL, JWT_SECRET_ARN, JWT_ISSUER, JWT_AUDIENCE,
+                COGNITO_USER_POOL_ID, COGNITO_CLIENT_IDS, COGNITO_TOKEN_USE, CAPABILITY_CLAIM, DIRECT_CLAIM);
 
         private ContextKeys() {
         }
@@ -375,6 +500,9 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         private double throttlingRateLimit = 500;
         private int throttlingBurstLimit = 1000;
         private AuthSettings auth = AuthSettings.generatedSecret();
+        private RoomPolicy policy = RoomPolicy.claims();
+        private boolean allowUnauthenticatedProduction;
+        private boolean allowOpenPolicyProduction;
         private RetentionDays logRetention = RetentionDays.ONE_MONTH;
         private DataRemoval dataRemoval = DataRemoval.RETAIN;
         private Boolean deletionProtection;
@@ -427,6 +555,24 @@ public record SwitchboardProps(String stackName, String stageName, Path function
 
         public Builder auth(AuthSettings value) {
             this.auth = value;
+            return this;
+        }
+
+        /** {@link RoomPolicy#claims()} (the default) or {@link RoomPolicy#open()}. */
+        public Builder policy(RoomPolicy value) {
+            this.policy = value;
+            return this;
+        }
+
+        /** Accept authentication off on a stage that is not a development stage. */
+        public Builder allowUnauthenticatedProduction(boolean value) {
+            this.allowUnauthenticatedProduction = value;
+            return this;
+        }
+
+        /** Accept the open policy on a stage that is not a development stage. */
+        public Builder allowOpenPolicyProduction(boolean value) {
+            this.allowOpenPolicyProduction = value;
             return this;
         }
 
@@ -486,7 +632,8 @@ public record SwitchboardProps(String stackName, String stageName, Path function
             Path jar = functionsJar != null ? functionsJar : defaultFunctionsJar(workingDir);
             boolean protect = deletionProtection != null ? deletionProtection : dataRemoval == DataRemoval.RETAIN;
             return new SwitchboardProps(stackName, stageName, jar.toAbsolutePath().normalize(), memorySize,
-                    throttlingRateLimit, throttlingBurstLimit, auth, logRetention, dataRemoval, protect, tracing,
+                    throttlingRateLimit, throttlingBurstLimit, auth, policy, allowUnauthenticatedProduction,
+                    allowOpenPolicyProduction, logRetention, dataRemoval, protect, tracing,
                     alarmEmail, apiGatewayLoggingRole, roomShards, fanoutEnabled, fanoutThreshold,
                     fanoutMaxConcurrency);
         }

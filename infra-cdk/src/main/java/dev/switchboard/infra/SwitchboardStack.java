@@ -109,6 +109,8 @@ public final class SwitchboardStack extends Stack {
     private final Optional<QueuePair> fanout;
     private final Optional<Function> fanoutFunction;
     private final Optional<Secret> generatedSecret;
+    /** The secret holding the HS256 key tokens are signed with: the existing one, or the generated one. */
+    private final Optional<ISecret> signingKey;
     private final Monitoring monitoring;
 
     public SwitchboardStack(Construct scope, String id, StackProps stackProps, SwitchboardProps props) {
@@ -157,6 +159,9 @@ public final class SwitchboardStack extends Stack {
                 EnvNames.TABLE_NAME, table.getTableName(),
                 EnvNames.MANAGEMENT_ENDPOINT, stage.getCallbackUrl(),
                 EnvNames.ROOM_SHARDS, Integer.toString(props.roomShards()),
+                // Who may do what in which room: decided by the route functions; the publisher and the fan-out
+                // function are trusted and never ask, but read the same environment.
+                EnvNames.POLICY, props.policy().mode(),
                 // Keep as many @connections connections alive as the broadcaster keeps posts in flight (64).
                 "JAVA_TOOL_OPTIONS", "-Dhttp.maxConnections=64",
                 "POWERTOOLS_SERVICE_NAME", props.stackName(),
@@ -165,6 +170,11 @@ public final class SwitchboardStack extends Stack {
         // function delivers each shard. Made before the functions, whose environment and grants name it.
         fanout = props.fanoutEnabled()
                 ? Optional.of(queueWithDeadLetterQueue("Fanout", "fan-out queue")) : Optional.empty();
+        // The HS256 key, when tokens are signed with one: made before the functions that verify tokens, which read it.
+        generatedSecret = props.auth().generatesSecret() ? Optional.of(jwtSecret()) : Optional.empty();
+        signingKey = props.auth().secretArn()
+                .map(arn -> Secret.fromSecretCompleteArn(this, "JwtSecret", arn))
+                .or(() -> generatedSecret.map(ISecret.class::cast));
 
         for (Route route : Route.values()) {
             String name = constructName(route);
@@ -176,13 +186,10 @@ public final class SwitchboardStack extends Stack {
             routeAliases.put(route, alias(name, function));
         }
 
-        generatedSecret = props.auth().generatesSecret() ? Optional.of(jwtSecret()) : Optional.empty();
-        Optional<ISecret> secret = props.auth().secretArn()
-                .map(arn -> Secret.fromSecretCompleteArn(this, "JwtSecret", arn))
-                .or(() -> generatedSecret.map(ISecret.class::cast));
         authorizerFunction = javaFunction("Authorizer", Route.AUTHORIZER_CLASS + "::handleRequest",
-                authorizerEnvironment(secret), AUTHORIZER_TIMEOUT, removal, "Switchboard $connect JWT authorizer");
-        secret.ifPresent(s -> s.grantRead(authorizerFunction));
+                environment(RouteAccess.AUTHORIZER, Map.of()), AUTHORIZER_TIMEOUT, removal,
+                "Switchboard $connect JWT authorizer");
+        grantAccess(RouteAccess.AUTHORIZER, authorizerFunction);
         Alias authorizerAlias = alias("Authorizer", authorizerFunction);
         WebSocketLambdaAuthorizer authorizer = new WebSocketLambdaAuthorizer("JwtAuthorizer", authorizerAlias,
                 WebSocketLambdaAuthorizerProps.builder()
@@ -382,16 +389,21 @@ public final class SwitchboardStack extends Stack {
     }
 
     /**
-     * The route environment, plus the fan-out queue's URL and threshold for functions that may enqueue shards; the
-     * matching grant is in {@link #grantAccess}.
+     * The base environment (the route environment, or nothing for the authorizer), plus the fan-out queue's URL and
+     * threshold for functions that may enqueue shards, and the token settings for functions that verify tokens; the
+     * matching grants are in {@link #grantAccess}.
      */
-    private Map<String, String> environment(RouteAccess.Access access, Map<String, String> routeEnvironment) {
-        if (!access.enqueuesFanout() || fanout.isEmpty()) {
-            return routeEnvironment;
+    private Map<String, String> environment(RouteAccess.Access access, Map<String, String> base) {
+        Map<String, String> environment = new LinkedHashMap<>(base);
+        if (access.enqueuesFanout()) {
+            fanout.ifPresent(queues -> {
+                environment.put(EnvNames.FANOUT_QUEUE_URL, queues.queue().getQueueUrl());
+                environment.put(EnvNames.FANOUT_THRESHOLD, Integer.toString(props.fanoutThreshold()));
+            });
         }
-        Map<String, String> environment = new LinkedHashMap<>(routeEnvironment);
-        environment.put(EnvNames.FANOUT_QUEUE_URL, fanout.get().queue().getQueueUrl());
-        environment.put(EnvNames.FANOUT_THRESHOLD, Integer.toString(props.fanoutThreshold()));
+        if (access.verifiesTokens()) {
+            environment.putAll(props.auth().environment(signingKey.map(ISecret::getSecretArn)));
+        }
         return environment;
     }
 
@@ -428,6 +440,9 @@ public final class SwitchboardStack extends Stack {
                             .build()))
                     .build()), true);
         }
+        if (access.verifiesTokens()) {
+            signingKey.ifPresent(key -> key.grantRead(function));
+        }
         if (access.enqueuesFanout()) {
             // Only SendMessage (it also covers SendMessageBatch). The queue's grantSendMessages would add
             // GetQueueAttributes and GetQueueUrl, which the functions never call (they have the URL), and, were the
@@ -439,17 +454,6 @@ public final class SwitchboardStack extends Stack {
                     .resources(List.of(queues.queue().getQueueArn()))
                     .build()));
         }
-    }
-
-    private Map<String, String> authorizerEnvironment(Optional<ISecret> secret) {
-        AuthSettings auth = props.auth();
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put(EnvNames.AUTH_MODE, auth.enabled() ? "jwt" : "off");
-        auth.jwksUrl().ifPresent(url -> environment.put(EnvNames.JWT_JWKS_URL, url.toString()));
-        secret.ifPresent(s -> environment.put(EnvNames.JWT_SECRET_ARN, s.getSecretArn()));
-        auth.issuer().ifPresent(issuer -> environment.put(EnvNames.JWT_ISSUER, issuer));
-        auth.audience().ifPresent(audience -> environment.put(EnvNames.JWT_AUDIENCE, audience));
-        return environment;
     }
 
     private Secret jwtSecret() {

@@ -3,15 +3,21 @@ package dev.switchboard.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.core.RoomPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awscdk.services.logs.RetentionDays;
 
 class SwitchboardPropsTest {
@@ -52,6 +58,10 @@ class SwitchboardPropsTest {
         assertThat(props.fanoutEnabled()).isTrue();
         assertThat(props.fanoutThreshold()).isEqualTo(2000);
         assertThat(props.fanoutMaxConcurrency()).isEqualTo(20);
+        assertThat(props.policy()).isEqualTo(RoomPolicy.claims());
+        assertThat(props.allowUnauthenticatedProduction()).isFalse();
+        assertThat(props.allowOpenPolicyProduction()).isFalse();
+        assertThat(props.auth().claims()).isEmpty();
     }
 
     @Test
@@ -110,10 +120,12 @@ class SwitchboardPropsTest {
     @Test
     void jsonValuesFromCdkJsonAreAcceptedAsWell() {
         SwitchboardProps props = fromContext(Map.of("memorySize", 512, "deletionProtection", false,
-                "authMode", "off", "roomShards", 8, "fanoutEnabled", true, "fanoutMaxConcurrency", 2));
+                "authMode", "off", "allowUnauthenticatedProduction", true, "roomShards", 8, "fanoutEnabled", true,
+                "fanoutMaxConcurrency", 2));
         assertThat(props.memorySize()).isEqualTo(512);
         assertThat(props.deletionProtection()).isFalse();
         assertThat(props.auth().enabled()).isFalse();
+        assertThat(props.allowUnauthenticatedProduction()).isTrue();
         assertThat(props.roomShards()).isEqualTo(8);
         assertThat(props.fanoutEnabled()).isTrue();
         assertThat(props.fanoutMaxConcurrency()).isEqualTo(2);
@@ -182,8 +194,173 @@ class SwitchboardPropsTest {
                 .hasMessageContaining("not both");
         assertThatThrownBy(() -> fromContext(Map.of("authMode", "off", "jwtIssuer", "https://issuer.example")))
                 .hasMessageContaining("authMode=off cannot be combined with jwtIssuer");
-        assertThatThrownBy(() -> fromContext(Map.of("jwtJwksUrl", "http://issuer.example/jwks.json")))
+        assertThatThrownBy(() -> fromContext(Map.of("jwtJwksUrl", "http://issuer.example/jwks.json",
+                "jwtIssuer", "https://issuer.example", "jwtAudience", "switchboard")))
                 .hasMessageContaining("https");
+        assertThatThrownBy(() -> fromContext(Map.of("authMode", "off", "stageName", "dev",
+                "cognitoUserPoolId", "eu-west-1_AbCdEf123")))
+                .hasMessage("authMode=off cannot be combined with cognitoUserPoolId");
+        assertThatThrownBy(() -> fromContext(Map.of("authMode", "off", "stageName", "dev",
+                "capabilityClaim", "r", "directClaim", "d")))
+                .hasMessage("authMode=off cannot be combined with capabilityClaim");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            // stage, authMode, policy, allowUnauthenticatedProduction, allowOpenPolicyProduction, refused because
+            "prod,       off, claims, false, false, authMode=off",
+            "prod,       jwt, open,   false, false, policy=open",
+            "prod,       off, open,   true,  false, policy=open",
+            "prod,       off, open,   false, true,  authMode=off",
+            "staging,    off, claims, false, false, authMode=off",
+            "develop,    jwt, open,   false, false, policy=open",
+            "devtools,   off, claims, false, false, authMode=off",
+            "prod-dev,   jwt, open,   false, false, policy=open",
+            "dev_alice,  off, claims, false, false, authMode=off",
+            "testing,    jwt, open,   false, false, policy=open",
+            "localhost,  off, claims, false, false, authMode=off"})
+    void anOpenStackOnAStageThatIsNotForDevelopmentIsRefusedUnlessItsRiskIsAccepted(
+            String stage, String authMode, String policy, boolean allowUnauthenticated, boolean allowOpenPolicy,
+            String refused) {
+        Map<String, Object> context = Map.of("stageName", stage, "authMode", authMode, "policy", policy,
+                "allowUnauthenticatedProduction", Boolean.toString(allowUnauthenticated),
+                "allowOpenPolicyProduction", Boolean.toString(allowOpenPolicy));
+        String flag = refused.startsWith("authMode") ? "allowUnauthenticatedProduction=true"
+                : "allowOpenPolicyProduction=true";
+        assertThatThrownBy(() -> fromContext(context))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(refused + " lets ")
+                .hasMessageContaining("stage '" + stage + "' is not a development stage")
+                .hasMessageContaining(flag + " to accept the risk");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            // stage, authMode, policy, allowUnauthenticatedProduction, allowOpenPolicyProduction
+            "dev,        off, open,   false, false",
+            "test,       off, open,   false, false",
+            "local,      off, claims, false, false",
+            "dev-alice,  jwt, open,   false, false",
+            "test-pr-42, off, open,   false, false",
+            "DEV,        off, claims, false, false",
+            "Test-Bob,   jwt, open,   false, false",
+            "prod,       off, claims, true,  false",
+            "prod,       jwt, open,   false, true",
+            "prod,       off, open,   true,  true",
+            "prod,       jwt, claims, false, false"})
+    void anOpenStackIsAllowedOnADevelopmentStageOrWithItsRiskAccepted(
+            String stage, String authMode, String policy, boolean allowUnauthenticated, boolean allowOpenPolicy) {
+        SwitchboardProps props = fromContext(Map.of("stageName", stage, "authMode", authMode, "policy", policy,
+                "allowUnauthenticatedProduction", Boolean.toString(allowUnauthenticated),
+                "allowOpenPolicyProduction", Boolean.toString(allowOpenPolicy)));
+        assertThat(props.auth().enabled()).isEqualTo(authMode.equals("jwt"));
+        assertThat(props.policy().mode()).isEqualTo(policy);
+    }
+
+    @Test
+    void theProductionGuardHoldsForPropsBuiltInCodeToo() {
+        assertThatThrownBy(() -> SwitchboardProps.builder().functionsJar(jar).auth(AuthSettings.off()).build())
+                .hasMessageContaining("allowUnauthenticatedProduction=true");
+        assertThatThrownBy(() -> SwitchboardProps.builder().functionsJar(jar).policy(RoomPolicy.open()).build())
+                .hasMessageContaining("allowOpenPolicyProduction=true");
+        assertThat(SwitchboardProps.builder().functionsJar(jar).stageName("test-7").auth(AuthSettings.off())
+                .policy(RoomPolicy.open()).build().stageName()).isEqualTo("test-7");
+    }
+
+    @Test
+    void aPolicyIsClaimsOrOpen() {
+        assertThat(fromContext(Map.of("policy", "CLAIMS")).policy()).isEqualTo(RoomPolicy.claims());
+        assertThatThrownBy(() -> fromContext(Map.of("policy", "everyone")))
+                .hasMessage("policy must be 'claims' or 'open', was 'everyone'");
+        assertThatThrownBy(() -> fromContext(Map.of("allowOpenPolicyProduction", "yes")))
+                .hasMessage("allowOpenPolicyProduction must be true or false, was 'yes'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jwtIssuer", "jwtAudience", "neither"})
+    void aJwksUrlWithoutAnIssuerAndAnAudienceIsRefused(String only) {
+        Map<String, Object> context = new HashMap<>(Map.of("jwtJwksUrl", "https://issuer.example/jwks.json"));
+        if (!only.equals("neither")) {
+            context.put(only, only.equals("jwtIssuer") ? "https://issuer.example" : "switchboard");
+        }
+        assertThatThrownBy(() -> fromContext(context))
+                .hasMessageStartingWith("with jwtJwksUrl set jwtIssuer and jwtAudience too (or use the Cognito"
+                        + " preset: cognitoUserPoolId and cognitoClientIds)")
+                .hasMessageContaining("other applications");
+        assertThatThrownBy(() -> SwitchboardProps.builder().functionsJar(jar)
+                .auth(AuthSettings.jwks(URI.create("https://issuer.example/jwks.json"))
+                        .withClientIds(Set.of("app")))
+                .build())
+                .hasMessageContaining("set jwtIssuer");
+        assertThat(SwitchboardProps.builder().functionsJar(jar)
+                .auth(AuthSettings.jwks(URI.create("https://issuer.example/jwks.json"))
+                        .withIssuer("https://issuer.example").withClientIds(Set.of("app")))
+                .build().auth().clientIds()).containsExactly("app");
+    }
+
+    @Test
+    void theCognitoPresetFromContext() {
+        SwitchboardProps props = fromContext(Map.of("cognitoUserPoolId", "eu-central-1_Q1w2E3r4",
+                "cognitoClientIds", "abc123, def456"));
+        assertThat(props.auth().jwksUrl()).contains(URI.create(
+                "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Q1w2E3r4/.well-known/jwks.json"));
+        assertThat(props.auth().issuer())
+                .contains("https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Q1w2E3r4");
+        assertThat(props.auth().clientIds()).containsExactlyInAnyOrder("abc123", "def456");
+        assertThat(props.auth().tokenUse()).contains("access");
+        assertThat(props.auth().audience()).isEmpty();
+
+        // From cdk.json, the client ids may be a list; ID tokens instead of access tokens.
+        SwitchboardProps idTokens = fromContext(Map.of("cognitoUserPoolId", "us-west-2_a1B2c3",
+                "cognitoClientIds", List.of("abc123"), "cognitoTokenUse", "id"));
+        assertThat(idTokens.auth().clientIds()).containsExactly("abc123");
+        assertThat(idTokens.auth().tokenUse()).contains("id");
+    }
+
+    @Test
+    void cognitoSettingsThatCannotWorkAreRefused() {
+        assertThatThrownBy(() -> fromContext(Map.of("cognitoUserPoolId", "eu-west-1_AbC")))
+                .hasMessageContaining("cognitoClientIds must name at least one app client of pool eu-west-1_AbC");
+        assertThatThrownBy(() -> fromContext(Map.of("cognitoUserPoolId", "eu-west-1_AbC", "cognitoClientIds", "a,,b")))
+                .hasMessageContaining("'' is not an app client id");
+        assertThatThrownBy(() -> fromContext(Map.of("cognitoUserPoolId", "eu-west-1_AbC", "cognitoClientIds", "a",
+                "cognitoTokenUse", "refresh")))
+                .hasMessage("cognitoTokenUse must be 'access' or 'id', was 'refresh'");
+        assertThatThrownBy(() -> fromContext(Map.of("cognitoUserPoolId", "eu-west-1_AbC", "cognitoClientIds", "a",
+                "jwtAudience", "a")))
+                .hasMessageContaining("cannot be combined with jwtAudience");
+        assertThatThrownBy(() -> fromContext(Map.of("cognitoUserPoolId", "eu-west-1_AbC", "cognitoClientIds", "a",
+                "jwtJwksUrl", "https://issuer.example/jwks.json")))
+                .hasMessageContaining("cannot be combined with jwtJwksUrl");
+        assertThatThrownBy(() -> fromContext(Map.of("cognitoClientIds", "a")))
+                .hasMessage("cognitoClientIds needs cognitoUserPoolId");
+        assertThatThrownBy(() -> fromContext(Map.of("cognitoTokenUse", "id")))
+                .hasMessage("cognitoTokenUse needs cognitoUserPoolId");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"AbCdEf123", "eu-west-1", "eu-west-1_", "_AbC", "eu-west-1_Ab-C", "eu-west-1:AbC",
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC", "EU-WEST-1_AbC"})
+    void aUserPoolIdThatIsNotOneIsRefused(String poolId) {
+        assertThatThrownBy(() -> fromContext(Map.of("cognitoUserPoolId", poolId, "cognitoClientIds", "a")))
+                .hasMessage("cognitoUserPoolId must be a user pool id such as 'eu-west-1_AbCdEf123' (its region, '_',"
+                        + " letters and digits), was '" + poolId + "'");
+    }
+
+    @Test
+    void capabilityClaimNamesAreSetTogetherAndDiffer() {
+        SwitchboardProps props = fromContext(Map.of("capabilityClaim", "https://example.com/rooms",
+                "directClaim", "https://example.com/direct"));
+        assertThat(props.auth().claims()).contains(new AuthSettings.ClaimNames("https://example.com/rooms",
+                "https://example.com/direct"));
+        assertThatThrownBy(() -> fromContext(Map.of("capabilityClaim", "custom:rooms")))
+                .hasMessage("set capabilityClaim and directClaim together (the defaults are 'rooms' and 'direct')");
+        assertThatThrownBy(() -> fromContext(Map.of("capabilityClaim", "caps", "directClaim", "caps")))
+                .hasMessageContaining("two different claims");
+        assertThatThrownBy(() -> fromContext(Map.of("capabilityClaim", "sub", "directClaim", "direct")))
+                .hasMessageContaining("capabilityClaim cannot be 'sub'");
+        assertThatThrownBy(() -> fromContext(Map.of("capabilityClaim", "my rooms", "directClaim", "direct")))
+                .hasMessageContaining("capabilityClaim must be 1-256 printable characters without spaces");
     }
 
     @Test

@@ -3,9 +3,11 @@ package dev.switchboard.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.config.EnvNames;
+import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.protocol.Route;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
@@ -13,19 +15,38 @@ import software.amazon.awscdk.assertions.Match;
 /**
  * A development-style deployment with every option turned: JWKS auth with issuer and audience, query-string tokens,
  * alarm e-mails, tracing, data destroyed with the stack, eight room shards, a tuned fan-out. One with an existing
- * HS256 secret, and one without the fan-out queue.
+ * HS256 secret, one without the fan-out queue, two on Cognito user pools, and an open development stack.
  */
 class SwitchboardStackOptionsTest {
 
     private static Synthesized dev;
     private static Synthesized existingSecret;
     private static Synthesized withoutFanout;
+    private static Synthesized cognito;
+    private static Synthesized cognitoIdTokens;
+    private static Synthesized openDevelopment;
 
     @BeforeAll
     static void synthesize() {
         dev = Synthesized.of(Deployments.everyOption());
         existingSecret = Synthesized.of(Deployments.existingSecret());
         withoutFanout = Synthesized.of(Deployments.withoutFanout());
+        cognito = Synthesized.of(SwitchboardProps.builder()
+                .auth(AuthSettings.cognito("eu-west-1_AbCdEf123", Set.of("web1client2id", "mobile3client4id")))
+                .build());
+        cognitoIdTokens = Synthesized.of(SwitchboardProps.builder()
+                .stackName("SwitchboardUs")
+                .auth(AuthSettings.cognito("us-east-2_Zy9x8W7v", Set.of("web1client2id"))
+                        .withTokenUse("id")
+                        .withClaims("custom:rooms", "custom:direct"))
+                .build());
+        openDevelopment = Synthesized.of(SwitchboardProps.builder()
+                .stackName("SwitchboardAlice")
+                .stageName("dev-alice")
+                .auth(AuthSettings.off())
+                .policy(RoomPolicy.open())
+                .dataRemoval(SwitchboardProps.DataRemoval.DESTROY)
+                .build());
     }
 
     @Test
@@ -42,6 +63,63 @@ class SwitchboardStackOptionsTest {
                         EnvNames.JWT_AUDIENCE, "switchboard")))));
         dev.template().resourceCountIs("AWS::SecretsManager::Secret", 0);
         assertThat(dev.template().findOutputs("JwtSecretArn")).isEmpty();
+        SwitchboardStackTest.assertRefreshVerifiesTokensAsTheAuthorizerDoes(dev);
+    }
+
+    @Test
+    void aCognitoUserPoolGivesTheAuthorizerAndRefreshItsKeysIssuerAppClientsAndAccessTokens() {
+        Map<String, Object> expected = Map.of(
+                EnvNames.AUTH_MODE, "jwt",
+                EnvNames.JWT_JWKS_URL, "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123"
+                        + "/.well-known/jwks.json",
+                EnvNames.JWT_ISSUER, "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+                EnvNames.JWT_CLIENT_IDS, "mobile3client4id,web1client2id",
+                EnvNames.JWT_TOKEN_USE, "access");
+        cognito.template().hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", Route.AUTHORIZER_CLASS + "::handleRequest",
+                "Environment", Map.of("Variables", expected))));
+        cognito.template().hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", Route.REFRESH.lambdaHandler(),
+                "Environment", Map.of("Variables", Match.objectLike(expected)))));
+        SwitchboardStackTest.assertRefreshVerifiesTokensAsTheAuthorizerDoes(cognito);
+        // Keys from the pool's JWKS: no signing secret, and nothing may read one.
+        cognito.template().resourceCountIs("AWS::SecretsManager::Secret", 0);
+        assertThat(cognito.template().findOutputs("JwtSecretArn")).isEmpty();
+        assertThat(cognito.nagErrors()).isEmpty();
+        assertThat(cognito.nagWarnings()).isEmpty();
+    }
+
+    @Test
+    void cognitoIdTokensWithCustomAttributeClaimsReachTheAuthorizerAndRefresh() {
+        Map<String, Object> expected = Map.of(
+                EnvNames.AUTH_MODE, "jwt",
+                EnvNames.JWT_JWKS_URL, "https://cognito-idp.us-east-2.amazonaws.com/us-east-2_Zy9x8W7v"
+                        + "/.well-known/jwks.json",
+                EnvNames.JWT_ISSUER, "https://cognito-idp.us-east-2.amazonaws.com/us-east-2_Zy9x8W7v",
+                EnvNames.JWT_CLIENT_IDS, "web1client2id",
+                EnvNames.JWT_TOKEN_USE, "id",
+                EnvNames.CAPABILITY_CLAIM, "custom:rooms",
+                EnvNames.DIRECT_CLAIM, "custom:direct");
+        for (String handler : List.of(Route.AUTHORIZER_CLASS + "::handleRequest", Route.REFRESH.lambdaHandler())) {
+            cognitoIdTokens.template().hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                    "Handler", handler,
+                    "Environment", Map.of("Variables", Match.objectLike(expected)))));
+        }
+        SwitchboardStackTest.assertRefreshVerifiesTokensAsTheAuthorizerDoes(cognitoIdTokens);
+    }
+
+    @Test
+    void anOpenDevelopmentStackLetsEveryoneInAndEveryRouteFunctionKnowsThePolicyIsOpen() {
+        Map<String, Map<String, Object>> environments = openDevelopment.environmentsByHandler();
+        assertThat(environments.get(Route.AUTHORIZER_CLASS + "::handleRequest"))
+                .isEqualTo(Map.of(EnvNames.AUTH_MODE, "off"));
+        // Refresh must know too: with authentication on by default it would look for a key and fail to start.
+        assertThat(environments.get(Route.REFRESH.lambdaHandler())).containsEntry(EnvNames.AUTH_MODE, "off");
+        SwitchboardStackTest.assertRefreshVerifiesTokensAsTheAuthorizerDoes(openDevelopment);
+        SwitchboardStackTest.assertPolicyEverywhere(openDevelopment, "open");
+        openDevelopment.template().resourceCountIs("AWS::SecretsManager::Secret", 0);
+        assertThat(openDevelopment.nagErrors()).isEmpty();
+        assertThat(openDevelopment.nagWarnings()).isEmpty();
     }
 
     @Test
@@ -127,7 +205,7 @@ class SwitchboardStackOptionsTest {
     }
 
     @Test
-    void anExistingSecretIsReadByTheAuthorizerAndNoOneElse() {
+    void anExistingSecretIsReadByTheAuthorizerAndRefreshAndNoOneElse() {
         existingSecret.template().resourceCountIs("AWS::SecretsManager::Secret", 0);
         existingSecret.template().hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Handler", Route.AUTHORIZER_CLASS + "::handleRequest",
@@ -137,8 +215,9 @@ class SwitchboardStackOptionsTest {
                 .flatMap(p -> SwitchboardStackTest.statements(p).stream())
                 .filter(s -> SwitchboardStackTest.strings(s.get("Action")).contains("secretsmanager:GetSecretValue"))
                 .toList();
-        assertThat(readers).singleElement()
-                .satisfies(s -> assertThat(s.get("Resource")).isEqualTo(Deployments.SECRET_ARN));
+        assertThat(readers).hasSize(2)
+                .allSatisfy(s -> assertThat(s.get("Resource")).isEqualTo(Deployments.SECRET_ARN));
+        SwitchboardStackTest.assertRefreshVerifiesTokensAsTheAuthorizerDoes(existingSecret);
     }
 
     @Test

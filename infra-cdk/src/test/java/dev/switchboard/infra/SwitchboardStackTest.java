@@ -170,6 +170,7 @@ class SwitchboardStackTest {
         Set<String> tableActions = new HashSet<>();
         Set<String> connectionResources = new HashSet<>();
         List<Map<String, Object>> queueStatements = new java.util.ArrayList<>();
+        List<Map<String, Object>> keyStatements = new java.util.ArrayList<>();
         for (Map<String, Object> statement : statements) {
             List<String> actions = strings(statement.get("Action"));
             assertThat(statement.get("Effect")).isEqualTo("Allow");
@@ -185,6 +186,8 @@ class SwitchboardStackTest {
                 }
             } else if (actions.stream().anyMatch(a -> a.startsWith("sqs:"))) {
                 queueStatements.add(statement);
+            } else if (actions.stream().anyMatch(a -> a.startsWith("secretsmanager:"))) {
+                keyStatements.add(statement);
             } else {
                 // Only its own log group besides.
                 assertThat(actions).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
@@ -193,6 +196,7 @@ class SwitchboardStackTest {
         }
         assertThat(tableActions).isEqualTo(access.tableActions());
         assertThat(queueStatements).isEqualTo(access.enqueuesFanout() ? List.of(sendToFanoutQueue()) : List.of());
+        assertThat(keyStatements).isEqualTo(access.verifiesTokens() ? List.of(readSigningKey()) : List.of());
         assertThat(connectionResources).hasSize(access.connectionMethods().size());
         for (RouteAccess.ConnectionMethod method : access.connectionMethods()) {
             assertThat(connectionResources).anySatisfy(arn -> assertThat(arn)
@@ -204,21 +208,21 @@ class SwitchboardStackTest {
     @Test
     void theGrantedTableActionsAreExactlyTheOperationsEachHandlerIssues() {
         // Written out on purpose, not derived from RouteAccess: a change to a grant must change this spec too.
-        Set<String> answering = Set.of("dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
-                "dynamodb:Query");
+        Set<String> answering = Set.of("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:DeleteItem",
+                "dynamodb:BatchWriteItem", "dynamodb:Query");
         Map<Route, Set<String>> expected = new java.util.EnumMap<>(Route.class);
         expected.put(Route.CONNECT, Set.of("dynamodb:PutItem"));
         expected.put(Route.DISCONNECT, Set.of("dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:Query",
                 "dynamodb:BatchWriteItem"));
         expected.put(Route.DEFAULT, answering);
-        expected.put(Route.JOIN, plus(answering, "dynamodb:PutItem", "dynamodb:GetItem"));
+        expected.put(Route.JOIN, plus(answering, "dynamodb:PutItem"));
         expected.put(Route.LEAVE, answering);
         expected.put(Route.SEND, plus(answering, "dynamodb:PutItem"));
         expected.put(Route.PING, answering);
-        expected.put(Route.RESUME, plus(answering, "dynamodb:GetItem"));
+        expected.put(Route.RESUME, answering);
         expected.put(Route.PRESENCE, answering);
         expected.put(Route.DIRECT, answering);
-        expected.put(Route.REFRESH, plus(answering, "dynamodb:GetItem"));
+        expected.put(Route.REFRESH, answering);
         for (Route route : Route.values()) {
             Set<String> granted = statementsOfFunction(functionLogicalId(route.lambdaHandler())).stream()
                     .flatMap(s -> strings(s.get("Action")).stream())
@@ -256,6 +260,133 @@ class SwitchboardStackTest {
         assertThat(RouteAccess.PUBLISHER.enqueuesFanout()).isTrue();
         assertThat(RouteAccess.FANOUT.enqueuesFanout()).isFalse();
         assertThat(RouteAccess.FANOUT.connectionMethods()).containsExactly(RouteAccess.ConnectionMethod.POST);
+        // Tokens are verified at $connect and again by refresh, and nowhere else.
+        assertThat(Arrays.stream(Route.values()).filter(r -> RouteAccess.of(r).verifiesTokens()))
+                .containsExactly(Route.REFRESH);
+        assertThat(RouteAccess.AUTHORIZER.verifiesTokens()).isTrue();
+        assertThat(RouteAccess.AUTHORIZER.usesTable()).isFalse();
+        assertThat(RouteAccess.AUTHORIZER.managesConnections()).isFalse();
+        assertThat(RouteAccess.PUBLISHER.verifiesTokens()).isFalse();
+        assertThat(RouteAccess.FANOUT.verifiesTokens()).isFalse();
+    }
+
+    @Test
+    void eachFunctionMayCallExactlyTheseConnectionsMethods() {
+        // Written out on purpose, not derived from RouteAccess: a change to a grant must change this spec too. Every
+        // route that answers a client ($default and refresh included) posts its answer and closes a connection
+        // whose token expired or that keeps flooding; the lifecycle and the delivery functions only post; nobody
+        // reads a connection through GET.
+        Set<String> answer = Set.of("POST", "DELETE");
+        Map<String, Set<String>> expected = new java.util.TreeMap<>();
+        expected.put(Route.CONNECT.lambdaHandler(), Set.of());
+        expected.put(Route.DISCONNECT.lambdaHandler(), Set.of("POST"));
+        expected.put(Route.DEFAULT.lambdaHandler(), answer);
+        expected.put(Route.JOIN.lambdaHandler(), answer);
+        expected.put(Route.LEAVE.lambdaHandler(), answer);
+        expected.put(Route.SEND.lambdaHandler(), answer);
+        expected.put(Route.PING.lambdaHandler(), answer);
+        expected.put(Route.RESUME.lambdaHandler(), answer);
+        expected.put(Route.PRESENCE.lambdaHandler(), answer);
+        expected.put(Route.DIRECT.lambdaHandler(), answer);
+        expected.put(Route.REFRESH.lambdaHandler(), answer);
+        expected.put(Route.AUTHORIZER_CLASS + "::handleRequest", Set.of());
+        expected.put(Route.PUBLISHER_CLASS + "::handleRequest", Set.of("POST"));
+        expected.put(Route.FANOUT_CLASS + "::handleRequest", Set.of("POST"));
+
+        assertThat(connectionMethodsByHandler(synth)).isEqualTo(expected);
+    }
+
+    /**
+     * The {@code @connections} methods each function's role allows, by handler, read from the resources of its
+     * {@code execute-api:ManageConnections} statements (one ARN per method, on this stage only).
+     */
+    static Map<String, Set<String>> connectionMethodsByHandler(Synthesized synthesized) {
+        String stage = Synthesized.properties(synthesized.resources("AWS::ApiGatewayV2::Stage").values().iterator()
+                .next()).get("StageName").toString();
+        String api = synthesized.resources("AWS::ApiGatewayV2::Api").keySet().iterator().next();
+        // The whole ARN: this partition, region, account, API and stage, one method, any connection id.
+        java.util.regex.Pattern connectionsArn = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(
+                "{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"AWS::Partition\"},\":execute-api:\","
+                        + "{\"Ref\":\"AWS::Region\"},\":\",{\"Ref\":\"AWS::AccountId\"},\":\",{\"Ref\":\""
+                        + api + "\"},\"/" + stage + "/") + "([A-Z]+)" + java.util.regex.Pattern.quote(
+                "/@connections/*\"]]}"));
+        Map<String, Set<String>> methods = new java.util.TreeMap<>();
+        synthesized.statementsByHandler().forEach((handler, statements) -> {
+            Set<String> granted = new java.util.TreeSet<>();
+            for (Map<String, Object> statement : statements) {
+                if (strings(statement.get("Action")).stream().anyMatch(a -> a.startsWith("execute-api:"))) {
+                    assertThat(strings(statement.get("Action"))).containsExactly("execute-api:ManageConnections");
+                    Object resources = statement.get("Resource");
+                    for (Object resource : resources instanceof List<?> list ? list : List.of(resources)) {
+                        String arn = JSON.valueToTree(resource).toString();
+                        java.util.regex.Matcher matcher = connectionsArn.matcher(arn);
+                        assertThat(matcher.matches()).as(handler + " may manage connections on " + arn).isTrue();
+                        assertThat(granted.add(matcher.group(1))).as("granted once: " + arn).isTrue();
+                    }
+                }
+            }
+            methods.put(handler, granted);
+        });
+        return methods;
+    }
+
+    @Test
+    void refreshVerifiesTokensWithTheAuthorizersSettingsAndKey() {
+        assertRefreshVerifiesTokensAsTheAuthorizerDoes(synth);
+        Map<String, Object> authorizer = synth.environmentsByHandler().get(Route.AUTHORIZER_CLASS + "::handleRequest");
+        String secretId = synth.resources("AWS::SecretsManager::Secret").keySet().iterator().next();
+        assertThat(authorizer).isEqualTo(Map.of(
+                EnvNames.AUTH_MODE, "jwt",
+                EnvNames.JWT_SECRET_ARN, Map.of("Ref", secretId)));
+    }
+
+    /**
+     * The refresh function verifies tokens exactly as the authorizer does: its environment is the route environment
+     * plus every one of the authorizer's settings, the same values; it reads the signing key if the authorizer does,
+     * and no other route function may.
+     */
+    static void assertRefreshVerifiesTokensAsTheAuthorizerDoes(Synthesized synthesized) {
+        Map<String, Map<String, Object>> environments = synthesized.environmentsByHandler();
+        Map<String, Object> authorizer = environments.get(Route.AUTHORIZER_CLASS + "::handleRequest");
+        Map<String, Object> refresh = environments.get(Route.REFRESH.lambdaHandler());
+        // Ping takes the route environment and nothing else.
+        Map<String, Object> routeOnly = environments.get(Route.PING.lambdaHandler());
+        assertThat(authorizer).containsKey(EnvNames.AUTH_MODE);
+        Map<String, Object> expected = new java.util.HashMap<>(routeOnly);
+        expected.putAll(authorizer);
+        assertThat(refresh).isEqualTo(expected);
+        assertThat(routeOnly).doesNotContainKeys(authorizer.keySet().toArray(String[]::new));
+
+        Set<String> readers = synthesized.handlersAllowed("secretsmanager:");
+        boolean sharedKey = authorizer.containsKey(EnvNames.JWT_SECRET_ARN);
+        assertThat(readers).isEqualTo(sharedKey
+                ? Set.of(Route.AUTHORIZER_CLASS + "::handleRequest", Route.REFRESH.lambdaHandler()) : Set.of());
+        if (sharedKey) {
+            Map<String, List<Map<String, Object>>> statements = synthesized.statementsByHandler();
+            for (String reader : readers) {
+                assertThat(statements.get(reader)).filteredOn(s -> strings(s.get("Action")).stream()
+                        .anyMatch(a -> a.startsWith("secretsmanager:"))).singleElement().satisfies(s -> {
+                            assertThat(strings(s.get("Action"))).containsExactlyInAnyOrder(
+                                    "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue");
+                            assertThat(s.get("Resource")).isEqualTo(authorizer.get(EnvNames.JWT_SECRET_ARN));
+                        });
+            }
+        }
+    }
+
+    @Test
+    void everyFunctionThatDecidesAppliesTheClaimsPolicyByDefault() {
+        assertPolicyEverywhere(synth, "claims");
+    }
+
+    /** Every function but the authorizer (which decides nothing about rooms) runs under this policy. */
+    static void assertPolicyEverywhere(Synthesized synthesized, String policy) {
+        Map<String, Map<String, Object>> environments = synthesized.environmentsByHandler();
+        for (Route route : Route.values()) {
+            assertThat(environments.get(route.lambdaHandler())).as(route.key())
+                    .containsEntry(EnvNames.POLICY, policy);
+        }
+        assertThat(environments.get(Route.AUTHORIZER_CLASS + "::handleRequest")).doesNotContainKey(EnvNames.POLICY);
     }
 
     @Test
@@ -516,6 +647,13 @@ class SwitchboardStackTest {
                     throw new AssertionError("two functions with handler " + handler);
                 })
                 .orElseThrow(() -> new AssertionError("no function with handler " + handler));
+    }
+
+    /** The one statement that lets a function read the generated signing key. */
+    private static Map<String, Object> readSigningKey() {
+        return Map.of("Action", List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
+                "Effect", "Allow",
+                "Resource", Map.of("Ref", synth.resources("AWS::SecretsManager::Secret").keySet().iterator().next()));
     }
 
     /** The one statement that lets a function send to the fan-out queue. */

@@ -58,6 +58,41 @@ record Synthesized(SwitchboardStack stack, Template template, Annotations annota
         return byHandler;
     }
 
+    /** Every statement of every policy attached to each function's role, by the function's handler. */
+    @SuppressWarnings("unchecked")
+    Map<String, List<Map<String, Object>>> statementsByHandler() {
+        Map<String, List<Map<String, Object>>> byHandler = new java.util.TreeMap<>();
+        Map<String, Map<String, Object>> policies = resources("AWS::IAM::Policy");
+        for (Map<String, Object> function : resources("AWS::Lambda::Function").values()) {
+            Map<String, Object> properties = properties(function);
+            Object role = Map.of("Ref", ((List<?>) ((Map<?, ?>) properties.get("Role")).get("Fn::GetAtt")).get(0));
+            List<Map<String, Object>> statements = new java.util.ArrayList<>();
+            for (Map<String, Object> policy : policies.values()) {
+                if (((List<?>) properties(policy).get("Roles")).contains(role)) {
+                    Map<String, Object> document = (Map<String, Object>) properties(policy).get("PolicyDocument");
+                    statements.addAll((List<Map<String, Object>>) document.get("Statement"));
+                }
+            }
+            byHandler.put((String) properties.get("Handler"), statements);
+        }
+        return byHandler;
+    }
+
+    /** The handlers whose functions may do any action starting with {@code prefix}, e.g. {@code secretsmanager:}. */
+    java.util.Set<String> handlersAllowed(String prefix) {
+        java.util.Set<String> handlers = new java.util.TreeSet<>();
+        statementsByHandler().forEach((handler, statements) -> {
+            for (Map<String, Object> statement : statements) {
+                Object action = statement.get("Action");
+                List<?> actions = action instanceof List<?> list ? list : List.of(action);
+                if (actions.stream().anyMatch(a -> String.valueOf(a).startsWith(prefix))) {
+                    handlers.add(handler);
+                }
+            }
+        });
+        return handlers;
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> properties(Map<String, Object> resource) {
         return (Map<String, Object>) resource.get("Properties");

@@ -50,9 +50,8 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return new Claim.Claimed();
         } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> found = e.hasItem() ? e.item() : dynamoDb.getItem(r -> r.tableName(table)
-                    .key(key(key)).consistentRead(true)).item();
-            return outcomeOfTaken(found);
+            // The row as the refused put found it (a condition can only fail on a row that is there).
+            return outcomeOfTaken(e.hasItem() ? e.item() : null);
         }
     }
 
@@ -83,7 +82,10 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                 .build();
     }
 
-    /** What a claim found when its put was refused: the row as it was. */
+    /**
+     * What a claim found when its put was refused: the row as it was. Without it, the claim is treated as pending,
+     * which asks the sender to retry rather than guessing.
+     */
     static Claim outcomeOfTaken(Map<String, AttributeValue> row) {
         if (row != null && row.containsKey(MESSAGE_ID)) {
             return new Claim.Completed(row.get(MESSAGE_ID).s(), Long.parseLong(row.get(SEQ).n()));
