@@ -131,9 +131,16 @@ public record SwitchboardProps(String stackName, String stageName, Path function
             if (isOpen(policy) && !allowOpenPolicyProduction) {
                 throw new IllegalArgumentException(ContextKeys.POLICY + "=open lets every connection join, read and"
                         + " send in any room but other users' personal rooms, and message any user, and stage '"
-                        + stageName + "' is not a development stage (" + DEVELOPMENT_STAGE_NAMES + "). Deploy under such a stage, or set "
-                        + ContextKeys.ALLOW_OPEN_POLICY_PRODUCTION + "=true to accept the risk.");
+                        + stageName + "' is not a development stage (" + DEVELOPMENT_STAGE_NAMES
+                        + "). Deploy under such a stage, or set " + ContextKeys.ALLOW_OPEN_POLICY_PRODUCTION
+                        + "=true to accept the risk.");
             }
+        }
+        if (!auth.enabled() && !isOpen(policy)) {
+            // Anonymous connections carry no capabilities: under the claims policy they could only use their own
+            // personal rooms, which is never what someone turning authentication off wants.
+            throw new IllegalArgumentException(ContextKeys.AUTH_MODE + "=off leaves no token to grant rooms, so "
+                    + ContextKeys.POLICY + "=claims would refuse every room: set " + ContextKeys.POLICY + "=open too");
         }
         if (memorySize < 128 || memorySize > 10_240) {
             throw new IllegalArgumentException("memorySize must be between 128 and 10240 MB, was " + memorySize);

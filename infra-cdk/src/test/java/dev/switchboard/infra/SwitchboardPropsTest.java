@@ -120,8 +120,8 @@ class SwitchboardPropsTest {
     @Test
     void jsonValuesFromCdkJsonAreAcceptedAsWell() {
         SwitchboardProps props = fromContext(Map.of("memorySize", 512, "deletionProtection", false,
-                "authMode", "off", "allowUnauthenticatedProduction", true, "roomShards", 8, "fanoutEnabled", true,
-                "fanoutMaxConcurrency", 2));
+                "authMode", "off", "policy", "open", "allowUnauthenticatedProduction", true,
+                "allowOpenPolicyProduction", true, "roomShards", 8, "fanoutEnabled", true, "fanoutMaxConcurrency", 2));
         assertThat(props.memorySize()).isEqualTo(512);
         assertThat(props.deletionProtection()).isFalse();
         assertThat(props.auth().enabled()).isFalse();
@@ -239,12 +239,11 @@ class SwitchboardPropsTest {
             // stage, authMode, policy, allowUnauthenticatedProduction, allowOpenPolicyProduction
             "dev,        off, open,   false, false",
             "test,       off, open,   false, false",
-            "local,      off, claims, false, false",
+            "local,      off, open,   false, false",
             "dev-alice,  jwt, open,   false, false",
             "test-pr-42, off, open,   false, false",
-            "DEV,        off, claims, false, false",
+            "DEV,        off, open,   false, false",
             "Test-Bob,   jwt, open,   false, false",
-            "prod,       off, claims, true,  false",
             "prod,       jwt, open,   false, true",
             "prod,       off, open,   true,  true",
             "prod,       jwt, claims, false, false"})
@@ -265,6 +264,13 @@ class SwitchboardPropsTest {
                 .hasMessageContaining("allowOpenPolicyProduction=true");
         assertThat(SwitchboardProps.builder().functionsJar(jar).stageName("test-7").auth(AuthSettings.off())
                 .policy(RoomPolicy.open()).build().stageName()).isEqualTo("test-7");
+    }
+
+    @Test
+    void authenticationOffNeedsTheOpenPolicySinceNoTokenGrantsAnything() {
+        assertThatThrownBy(() -> fromContext(Map.of("stageName", "dev", "authMode", "off")))
+                .hasMessage("authMode=off leaves no token to grant rooms, so policy=claims would refuse every room:"
+                        + " set policy=open too");
     }
 
     @Test
