@@ -225,8 +225,8 @@ class TokensAndRightsTest {
         await().untilAsserted(() -> assertThat(bob.data(room)).containsExactly("\"m1\""));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(staleExpiry.plusMillis(300)));
+        // Nothing reaches a connection live after its token expired: m2 comes to bob by resume, once he is back.
         aliceClient.sendText(room, "m2").join();
-        await().untilAsserted(() -> assertThat(bob.data(room)).containsExactly("\"m1\"", "\"m2\""));
         CompletableFuture<ServerFrame.Ack> bobSend = bobClient.sendText(room, "from bob");
         await().untilAsserted(() -> {
             assertThat(bob.errorCodes()).contains(ErrorCode.TOKEN_EXPIRED);
