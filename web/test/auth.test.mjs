@@ -124,8 +124,8 @@ authTest('a connection whose token expired reconnects with a fresh token and los
   await eventually(() => assert.deepEqual(data(bob, r), ['m1']));
 
   await eventually(() => assert.ok(Date.now() > staleExpiry + 300), 10_000);
+  // Nothing reaches a connection live after its token expired: m2 comes to bob by resume, once he is back.
   await alice.send(r, 'm2');
-  await eventually(() => assert.deepEqual(data(bob, r), ['m1', 'm2']));
   const bobSend = bob.send(r, 'from bob');
   await eventually(() => {
     assert.ok(bob.seen.errors.some((e) => e.code === 'TOKEN_EXPIRED'), 'TOKEN_EXPIRED reported');
