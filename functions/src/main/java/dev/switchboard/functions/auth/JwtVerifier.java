@@ -103,6 +103,10 @@ public final class JwtVerifier {
             throw new TokenRejectedException(e.getMessage());
         } catch (JOSEException e) {
             throw new TokenRejectedException("signature could not be checked");
+        } catch (RuntimeException e) {
+            // Nimbus fails on some malformed tokens with an unchecked exception instead of a ParseException (a
+            // header that is the JSON literal null: NullPointerException); a token it cannot read is refused.
+            throw new TokenRejectedException("not a JWT");
         }
         return new VerifiedIdentity(claims.getSubject(), contextClaims(claims));
     }
