@@ -14,12 +14,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -34,7 +36,10 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.switchboard.local.Gateway");
 
-    private final GatewayServer gateway;
+    private final EmulatorConfig config;
+    private final URI webSocketUrl;
+    private final Connections connections;
+    private final Executor invocations;
     private final Integrations integrations;
     private final Clock clock;
     private final StaticContent content;
@@ -42,20 +47,30 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final ManagementApi management;
 
     GatewayHttpHandler(GatewayServer gateway, Integrations integrations, Clock clock, StaticContent content) {
-        this.gateway = gateway;
+        this(gateway.config(), gateway.webSocketUrl(), gateway.connections(), gateway.invocations(), integrations,
+                clock, content);
+    }
+
+    /** The gateway's parts one by one, so a test can drive the handler without a socket or a thread pool. */
+    GatewayHttpHandler(EmulatorConfig config, URI webSocketUrl, Connections connections, Executor invocations,
+                       Integrations integrations, Clock clock, StaticContent content) {
+        this.config = config;
+        this.webSocketUrl = webSocketUrl;
+        this.connections = connections;
+        this.invocations = invocations;
         this.integrations = integrations;
         this.clock = clock;
         this.content = content;
-        String domain = "localhost:" + gateway.port();
-        this.events = new EventFactory(gateway.config().stage(), domain, "local");
-        this.management = new ManagementApi(gateway.connections(), gateway.config(), clock);
+        String domain = "localhost:" + webSocketUrl.getPort();
+        this.events = new EventFactory(config.stage(), domain, "local");
+        this.management = new ManagementApi(connections, config, clock);
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
-        String stagePath = "/" + gateway.config().stage();
+        String stagePath = "/" + config.stage();
         if (path.equals(stagePath) && isUpgrade(request)) {
             handshake(ctx, request, uri.parameters());
         } else if (path.startsWith(stagePath + "/@connections/")) {
@@ -82,7 +97,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, Map<String, List<String>> query) {
         ctx.channel().config().setAutoRead(false);
         FullHttpRequest retained = request.retainedDuplicate();
-        gateway.invocations().execute(() -> {
+        invocations.execute(() -> {
             try {
                 admit(ctx, retained, query);
             } catch (RuntimeException e) {
@@ -133,7 +148,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         LocalConnection connection = new LocalConnection(connectionId, ctx.channel(), now, sourceIp, userAgent,
                 authorizerContext, new AtomicReference<>(now), new AtomicReference<>(),
-                new SerialExecutor(gateway.invocations()));
+                new SerialExecutor(invocations));
         FullHttpRequest forUpgrade = request.retain();
         ctx.channel().eventLoop().execute(() -> {
             try {
@@ -149,9 +164,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, LocalConnection connection) {
         try {
-            EmulatorConfig config = gateway.config();
             WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                    gateway.webSocketUrl().toString(), null, true, config.maxFrameBytes())
+                    webSocketUrl.toString(), null, true, config.maxFrameBytes())
                     .newHandshaker(request);
             if (handshaker == null) {
                 WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -160,11 +174,11 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             ctx.pipeline().remove("aggregator");
             // Usable from the moment the upgrade is answered: a post racing the client's read of the 101 is
             // written after the 101 on this same channel, as API Gateway would deliver it.
-            gateway.connections().add(connection);
+            connections.add(connection);
             handshaker.handshake(ctx.channel(), request).addListener(done -> {
                 if (!done.isSuccess()) {
                     LOG.warn("CONNECT    {} handshake failed: {}", connection.id(), done.cause().toString());
-                    gateway.connections().remove(connection);
+                    connections.remove(connection);
                     ctx.close();
                     return;
                 }
@@ -172,7 +186,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                         config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                 ctx.pipeline().addLast("frames", new GatewayFrameAggregator(config.maxMessageBytes()));
                 ctx.pipeline().addLast("socket", new WebSocketConnectionHandler(connection, handshaker,
-                        integrations, events, gateway.connections(), clock));
+                        integrations, events, connections, clock));
                 ctx.pipeline().remove(this);
                 ctx.channel().eventLoop().schedule(() -> {
                     connection.closing(1001, "Going away");
@@ -191,7 +205,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             HttpResponses.error(ctx, 404, null, "no publisher configured");
             return;
         }
-        gateway.invocations().execute(() -> {
+        invocations.execute(() -> {
             String messageId = java.util.UUID.randomUUID().toString();
             try {
                 JsonNode response = integrations.publish(
