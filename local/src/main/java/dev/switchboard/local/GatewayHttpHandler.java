@@ -68,14 +68,28 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            // Not HTTP the codec could read: the rest of the stream cannot be trusted either.
+            HttpResponses.refuse(ctx, 400, "Bad Request");
+            return;
+        }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        String path = uri.path();
+        String path;
+        Map<String, List<String>> query;
+        try {
+            path = uri.path();
+            query = uri.parameters();
+        } catch (IllegalArgumentException e) {
+            // A malformed %-escape (e.g. %zz) in the path or query string.
+            HttpResponses.error(ctx, 400, "BadRequestException", "Malformed request URI");
+            return;
+        }
         String stagePath = "/" + config.stage();
         if (path.equals(stagePath) && isUpgrade(request)) {
-            handshake(ctx, request, uri.parameters());
+            handshake(ctx, request, query);
         } else if (path.startsWith(stagePath + "/@connections/")) {
-            management.handle(ctx, request, QueryStringDecoder.decodeComponent(
-                    path.substring((stagePath + "/@connections/").length())));
+            // The path is decoded once, as API Gateway does: the SDKs escape the id once.
+            management.handle(ctx, request, path.substring((stagePath + "/@connections/").length()));
         } else if (path.equals("/publish") && request.method().equals(HttpMethod.POST)) {
             publish(ctx, request.content().toString(StandardCharsets.UTF_8));
         } else if (request.method().equals(HttpMethod.GET) && content.find(path).isPresent()) {

@@ -1,0 +1,57 @@
+package dev.switchboard.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The gateway's answers to malformed HTTP, on the embedded pipeline (each case was found by fuzzing). */
+class GatewayHttpHandlerTest {
+
+    @Test
+    void aMalformedEscapeInThePathOrQueryIsA400NotADroppedConnection() {
+        // QueryStringDecoder throws on %zz; the exception reached the channel, which closed without an answer.
+        for (String request : List.of(
+                "POST /local/@connections/nobody%zz HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi",
+                "GET /local/%zz HTTP/1.1\r\n\r\n",
+                "GET /local?token=%zz HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")) {
+            EmbeddedGateway gateway = new EmbeddedGateway(false);
+
+            EmbeddedGateway.Exchange exchange = gateway.send(request);
+
+            assertThat(exchange.only().status()).as(request).isEqualTo(400);
+            assertThat(exchange.only().headers().get("x-amzn-ErrorType")).isEqualTo("BadRequestException");
+            assertThat(exchange.closedByGateway()).isFalse();
+            gateway.hangUp();
+        }
+    }
+
+    @Test
+    void aRequestTheCodecCannotReadIsA400AndTheConnectionCloses() {
+        EmbeddedGateway gateway = new EmbeddedGateway(false);
+
+        EmbeddedGateway.Exchange exchange = gateway.send("GET / HTTP/1.1\r\nNo Colon Here\r\n\r\n");
+
+        assertThat(exchange.only().status()).isEqualTo(400);
+        assertThat(exchange.closedByGateway()).isTrue();
+    }
+
+    @Test
+    void aConnectionIdInTheManagementPathIsDecodedOnce() {
+        // As the SDKs send it: the id escaped once. It used to be decoded twice, so %253D also found "...=".
+        EmbeddedGateway gateway = new EmbeddedGateway(false);
+
+        EmbeddedGateway.Exchange once = gateway.send("POST /local/@connections/Conn%2DAlice-1%3D HTTP/1.1\r\n"
+                + "Content-Length: 4\r\n\r\n\"hi\"");
+        EmbeddedGateway.Exchange twice = gateway.send("POST /local/@connections/Conn-Alice-1%253D HTTP/1.1\r\n"
+                + "Content-Length: 4\r\n\r\n\"no\"");
+
+        assertThat(once.only().status()).isEqualTo(200);
+        assertThat(twice.only().status()).isEqualTo(410);
+        assertThat(gateway.sentToAlice()).singleElement().isInstanceOfSatisfying(TextWebSocketFrame.class,
+                frame -> assertThat(frame.text()).isEqualTo("\"hi\""));
+        gateway.hangUp();
+    }
+}
