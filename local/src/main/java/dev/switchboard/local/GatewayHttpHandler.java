@@ -7,6 +7,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -109,6 +110,20 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     /** Authorizer, then $connect, then the upgrade, in that order, off the event loop. */
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, Map<String, List<String>> query) {
+        // RFC 6455's handshake rules, checked before any integration runs, as API Gateway does: $connect must
+        // never register a connection that the upgrade then refuses.
+        HttpHeaders headers = request.headers();
+        if (!"13".equals(headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        String key = headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (key == null || key.isBlank()
+                || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                || !headers.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            HttpResponses.refuse(ctx, 400, "Bad Request: not a WebSocket handshake");
+            return;
+        }
         ctx.channel().config().setAutoRead(false);
         FullHttpRequest retained = request.retainedDuplicate();
         invocations.execute(() -> {

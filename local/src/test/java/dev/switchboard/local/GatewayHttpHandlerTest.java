@@ -54,4 +54,52 @@ class GatewayHttpHandlerTest {
                 frame -> assertThat(frame.text()).isEqualTo("\"hi\""));
         gateway.hangUp();
     }
+
+    private static final String UPGRADE_HEADERS = "Upgrade: websocket\r\nConnection: Upgrade\r\n";
+    private static final String KEY = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    private static final String VERSION = "Sec-WebSocket-Version: 13\r\n";
+
+    @Test
+    void aHandshakeThatCannotUpgradeIsRefusedBeforeConnectRegistersAnything() {
+        // The upgrade threw after $connect had stored the connection: the socket closed without an answer, and the
+        // connection stayed in the store and the gateway's list, with no $disconnect ever to come.
+        for (String headers : List.of(UPGRADE_HEADERS + VERSION, "Upgrade: websocket\r\n" + KEY + VERSION,
+                "Upgrade: websocket, h2c\r\nConnection: Upgrade\r\n" + KEY + VERSION)) {
+            EmbeddedGateway gateway = new EmbeddedGateway(false);
+
+            EmbeddedGateway.Exchange exchange = gateway.send("GET /local HTTP/1.1\r\n" + headers + "\r\n");
+
+            assertThat(exchange.only().status()).as(headers).isEqualTo(400);
+            assertThat(exchange.closedByGateway()).isTrue();
+            assertThat(gateway.leftInStore()).isEmpty();
+            assertThat(gateway.listed()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aHandshakeOfAnotherWebSocketVersionIsA426NamingVersion13() {
+        EmbeddedGateway gateway = new EmbeddedGateway(false);
+
+        EmbeddedGateway.Exchange exchange = gateway.send("GET /local HTTP/1.1\r\n" + UPGRADE_HEADERS + KEY
+                + "Sec-WebSocket-Version: 8\r\n\r\n");
+
+        assertThat(exchange.only().status()).isEqualTo(426);
+        assertThat(exchange.only().headers().get("Sec-WebSocket-Version")).isEqualTo("13");
+        assertThat(gateway.leftInStore()).isEmpty();
+    }
+
+    @Test
+    void aValidHandshakeUpgradesAndHangingUpRunsDisconnect() {
+        EmbeddedGateway gateway = new EmbeddedGateway(false);
+
+        EmbeddedGateway.Exchange exchange = gateway.send("GET /local HTTP/1.1\r\n" + UPGRADE_HEADERS + KEY + VERSION
+                + "\r\n");
+
+        assertThat(exchange.only().status()).isEqualTo(101);
+        assertThat(gateway.leftInStore()).hasSize(1);
+        assertThat(gateway.listed()).isEqualTo(2);
+        gateway.hangUp();
+        assertThat(gateway.leftInStore()).isEmpty();
+        assertThat(gateway.listed()).isEqualTo(1);
+    }
 }
