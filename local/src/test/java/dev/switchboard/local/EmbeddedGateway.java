@@ -16,10 +16,16 @@ import dev.switchboard.protocol.ClientFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
 import java.lang.reflect.InvocationTargetException;
@@ -33,10 +39,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -83,6 +91,8 @@ final class EmbeddedGateway {
     private final Connections connections = new Connections();
     private final EmbeddedChannel alice = new EmbeddedChannel();
     private final ClientChannel channel = new ClientChannel();
+    /** The methods of the requests the gateway read, in order: a client reads the answer to a HEAD differently. */
+    private final Queue<HttpMethod> methods = new ArrayDeque<>();
 
     EmbeddedGateway(boolean auth) {
         ConnectionStore store = tracking(new InMemoryConnectionStore(), registered);
@@ -106,6 +116,15 @@ final class EmbeddedGateway {
         channel.pipeline()
                 .addLast("http", new HttpServerCodec())
                 .addLast("aggregator", new GatewayRequestAggregator(1024 * 1024))
+                .addLast("methods", new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (msg instanceof HttpRequest request) {
+                            methods.add(request.method());
+                        }
+                        ctx.fireChannelRead(msg);
+                    }
+                })
                 .addLast("gateway", new GatewayHttpHandler(EmulatorConfig.builder().build(), WEBSOCKET_URL,
                         connections, Runnable::run, integrations, Clock.systemUTC(), PAGE));
     }
@@ -151,8 +170,12 @@ final class EmbeddedGateway {
     }
 
     private List<Answer> responses() {
-        // No aggregator on the client side: the answer to a HEAD has a Content-Length but no body.
-        EmbeddedChannel client = new EmbeddedChannel(new HttpResponseDecoder());
+        // A client codec that has "sent" the same requests, so it knows which answer belongs to a HEAD.
+        EmbeddedChannel client = new EmbeddedChannel(new HttpClientCodec());
+        for (HttpMethod method; (method = methods.poll()) != null; ) {
+            client.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, "/"));
+        }
+        client.releaseOutbound();
         for (Object out; (out = channel.readOutbound()) != null; ) {
             if (out instanceof ByteBuf bytes) {
                 client.writeInbound(bytes);
