@@ -102,4 +102,20 @@ class GatewayHttpHandlerTest {
         assertThat(gateway.leftInStore()).isEmpty();
         assertThat(gateway.listed()).isEqualTo(1);
     }
+
+    @Test
+    void aQueryParameterNamedLikeAPathReachesTheAuthorizerAndConnectAsSent() {
+        // The events were built with Jackson's withArray, which reads a name starting with '/' as a JSON Pointer:
+        // ?/local/x=1 became nested objects the Lambda runtime could not read, and the handshake a 500.
+        String token = LocalTokens.mint(EmbeddedGateway.SECRET, "fuzzer", java.time.Duration.ofHours(1));
+        for (boolean auth : List.of(false, true)) {
+            EmbeddedGateway gateway = new EmbeddedGateway(auth);
+
+            EmbeddedGateway.Exchange exchange = gateway.send("GET /local?/local/x=1&/local/x=2&token=" + token
+                    + " HTTP/1.1\r\n" + UPGRADE_HEADERS + KEY + VERSION + "\r\n");
+
+            assertThat(exchange.only().status()).as("auth %s", auth).isEqualTo(101);
+            gateway.hangUp();
+        }
+    }
 }
