@@ -46,6 +46,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final StaticContent content;
     private final EventFactory events;
     private final ManagementApi management;
+    /** Set once this connection sent a WebSocket handshake: whatever it sends before the answer is ignored. */
+    private boolean handshaking;
 
     GatewayHttpHandler(GatewayServer gateway, Integrations integrations, Clock clock, StaticContent content) {
         this(gateway.config(), gateway.webSocketUrl(), gateway.connections(), gateway.invocations(), integrations,
@@ -69,6 +71,11 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (handshaking) {
+            // Requests pipelined behind a handshake (a client must wait for its answer): serving them would run
+            // $connect again for a connection the first upgrade then leaves behind.
+            return;
+        }
         if (request.decoderResult().isFailure()) {
             // Not HTTP the codec could read: the rest of the stream cannot be trusted either.
             HttpResponses.refuse(ctx, 400, "Bad Request");
@@ -124,6 +131,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             HttpResponses.refuse(ctx, 400, "Bad Request: not a WebSocket handshake");
             return;
         }
+        handshaking = true;
         ctx.channel().config().setAutoRead(false);
         FullHttpRequest retained = request.retainedDuplicate();
         invocations.execute(() -> {

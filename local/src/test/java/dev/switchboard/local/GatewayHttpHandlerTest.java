@@ -118,4 +118,22 @@ class GatewayHttpHandlerTest {
             gateway.hangUp();
         }
     }
+
+    @Test
+    void requestsPipelinedBehindAHandshakeAreIgnored() {
+        // Found by fuzzing: two handshakes in one read both ran $connect; the second upgrade then failed (the
+        // first had already reshaped the pipeline), closing the socket and leaving its connection in the store.
+        EmbeddedGateway gateway = new EmbeddedGateway(false);
+        String handshake = "GET /local HTTP/1.1\r\n" + UPGRADE_HEADERS + KEY + VERSION + "\r\n";
+
+        EmbeddedGateway.Exchange exchange = gateway.send(handshake + "GET /local/@connections/"
+                + EmbeddedGateway.OPEN_CONNECTION + " HTTP/1.1\r\n\r\n" + handshake);
+
+        assertThat(exchange.only().status()).isEqualTo(101);
+        assertThat(exchange.closedByGateway()).isFalse();
+        assertThat(gateway.leftInStore()).hasSize(1);
+        gateway.hangUp();
+        assertThat(gateway.leftInStore()).isEmpty();
+        assertThat(gateway.listed()).isEqualTo(1);
+    }
 }
