@@ -71,9 +71,9 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (handshaking) {
-            // Requests pipelined behind a handshake (a client must wait for its answer): serving them would run
-            // $connect again for a connection the first upgrade then leaves behind.
+        if (handshaking || !ctx.channel().isActive()) {
+            // Requests pipelined behind a handshake (a client must wait for its answer), or behind an answer that
+            // closed the connection: serving them could run $connect for a connection no upgrade will follow.
             return;
         }
         if (request.decoderResult().isFailure()) {

@@ -136,4 +136,18 @@ class GatewayHttpHandlerTest {
         assertThat(gateway.leftInStore()).isEmpty();
         assertThat(gateway.listed()).isEqualTo(1);
     }
+
+    @Test
+    void requestsPipelinedBehindAnAnswerThatClosedTheConnectionAreIgnored() {
+        // Found by fuzzing: a refused handshake (400, connection closed) followed in the same read by a valid one;
+        // the second ran $connect on the closed channel and its connection stayed in the store.
+        EmbeddedGateway gateway = new EmbeddedGateway(false);
+
+        EmbeddedGateway.Exchange exchange = gateway.send("GET /local HTTP/1.1\r\nUpgrade: websocket\r\n" + KEY
+                + VERSION + "\r\n" + "GET /local HTTP/1.1\r\n" + UPGRADE_HEADERS + KEY + VERSION + "\r\n");
+
+        assertThat(exchange.only().status()).isEqualTo(400);
+        assertThat(exchange.closedByGateway()).isTrue();
+        assertThat(gateway.leftInStore()).isEmpty();
+    }
 }
