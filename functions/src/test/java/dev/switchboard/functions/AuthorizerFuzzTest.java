@@ -41,6 +41,8 @@ class AuthorizerFuzzTest {
             LambdaEventSerializers.serializerFor(IamPolicyResponseV1.class, AuthorizerFuzzTest.class.getClassLoader());
     private static final String METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/$connect";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    /** The context key that carries the identity into every later event of the connection. */
+    private static final String USER_ID = "userId";
 
     @FuzzTest
     void requestEvent(byte[] input) {
@@ -101,11 +103,11 @@ class AuthorizerFuzzTest {
         Map<String, Object> context = policy.getContext();
         if (effect.equals(IamPolicyResponseV1.ALLOW)) {
             assertThat(policy.getPrincipalId()).isNotBlank();
-            assertThat(context).containsEntry(Invocation.USER_ID_KEY, policy.getPrincipalId());
+            assertThat(context).containsEntry(USER_ID, policy.getPrincipalId());
             // API Gateway hands context values on as strings; anything else would fail the handshake with 500.
             assertThat(context.values()).allMatch(String.class::isInstance);
         } else {
-            assertThat(context).doesNotContainKey(Invocation.USER_ID_KEY);
+            assertThat(context).doesNotContainKey(USER_ID);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         POLICIES.toJson(policy, out);

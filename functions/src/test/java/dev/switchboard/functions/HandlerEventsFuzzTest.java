@@ -16,7 +16,6 @@ import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
-import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.Limits;
@@ -45,7 +44,8 @@ import java.util.stream.Collectors;
  *
  * <p>Each input runs against fresh in-memory stores holding two connections in room {@code lobby}
  * ({@code Conn-Alice-1=} of {@code alice}, {@code Conn-Bob-1=} of {@code bob}), one gone connection
- * ({@code Conn-Gone-1=}, which answers 410) and one message of history, so the use cases are reached.
+ * ({@code Conn-Gone-1=}, which answers 410) and one message of history, so the use cases are reached. Routes
+ * whose handler needs more than the {@link Switchboard} (ping's clock) are served by {@code $default} here.
  */
 class HandlerEventsFuzzTest {
 
@@ -55,6 +55,8 @@ class HandlerEventsFuzzTest {
     /** One input's world: the stores, the handlers over them, and what they posted. */
     private static final class World {
         final List<String> posted = new CopyOnWriteArrayList<>();
+        /** Once set, the gone connection answers 410, as a socket that vanished without $disconnect does. */
+        volatile boolean gone;
         final Switchboard switchboard;
         final Map<Route, RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse>> routes =
                 new EnumMap<>(Route.class);
@@ -67,29 +69,49 @@ class HandlerEventsFuzzTest {
                     .idempotency(new InMemoryIdempotencyStore())
                     .broadcaster(new Broadcaster((id, payload) -> {
                         posted.add(new String(payload, StandardCharsets.UTF_8));
-                        return id.startsWith("Conn-Gone") ? SendOutcome.GONE : SendOutcome.DELIVERED;
+                        return gone && id.startsWith("Conn-Gone") ? SendOutcome.GONE : SendOutcome.DELIVERED;
                     }, store, 2, new RetryPolicy(2, Duration.ZERO, Duration.ZERO)))
                     .clock(Clock.fixed(NOW, ZoneOffset.UTC))
                     .settings(CoreSettings.defaults())
                     .build();
-            for (String user : List.of("alice", "bob", "gone")) {
-                String id = "Conn-" + Character.toUpperCase(user.charAt(0)) + user.substring(1) + "-1=";
-                switchboard.connect(id, user, "203.0.113.9");
-                switchboard.join(id, user, new ClientFrame.Join(null, "lobby"));
-            }
-            switchboard.publish("lobby", "system", "{\"welcome\":true}", null);
-            posted.clear();
-
             routes.put(Route.CONNECT, new ConnectHandler(switchboard));
             routes.put(Route.DISCONNECT, new DisconnectHandler(switchboard));
             routes.put(Route.DEFAULT, new DefaultHandler(switchboard));
             routes.put(Route.JOIN, new JoinHandler(switchboard));
             routes.put(Route.LEAVE, new LeaveHandler(switchboard));
             routes.put(Route.SEND, new SendHandler(switchboard));
-            routes.put(Route.PING, new PingHandler(Clock.fixed(NOW, ZoneOffset.UTC)));
             routes.put(Route.RESUME, new ResumeHandler(switchboard));
             routes.put(Route.PRESENCE, new PresenceHandler(switchboard));
             routes.put(Route.DIRECT, new DirectHandler(switchboard));
+            // The world is set up as clients would set it up: through the handlers, with the authorizer's context.
+            for (String user : List.of("alice", "bob", "gone")) {
+                String id = "Conn-" + Character.toUpperCase(user.charAt(0)) + user.substring(1) + "-1=";
+                routes.get(Route.CONNECT).handleRequest(event(id, user, Route.CONNECT, null), null);
+                routes.get(Route.JOIN).handleRequest(event(id, user, Route.JOIN,
+                        "{\"action\":\"join\",\"room\":\"lobby\"}"), null);
+            }
+            posted.clear();
+            switchboard.publish("lobby", "system", "{\"welcome\":true}", null);
+            assertThat(posted).as("every member of the world's room got its first message").hasSize(3);
+            posted.clear();
+            gone = true;
+        }
+
+        /** The handler API Gateway would invoke for a route; a route without its own here is served by $default. */
+        RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handlerOf(Route route) {
+            return routes.getOrDefault(route, routes.get(Route.DEFAULT));
+        }
+
+        private static APIGatewayV2WebSocketEvent event(String connectionId, String userId, Route route, String body) {
+            APIGatewayV2WebSocketEvent.RequestContext context = new APIGatewayV2WebSocketEvent.RequestContext();
+            context.setConnectionId(connectionId);
+            context.setRouteKey(route.key());
+            context.setEventType(body == null ? "CONNECT" : "MESSAGE");
+            context.setAuthorizer(Map.of("userId", userId));
+            APIGatewayV2WebSocketEvent event = new APIGatewayV2WebSocketEvent();
+            event.setRequestContext(context);
+            event.setBody(body);
+            return event;
         }
     }
 
@@ -108,7 +130,7 @@ class HandlerEventsFuzzTest {
                 .flatMap(Route::byKey)
                 .orElse(Route.DEFAULT);
 
-        APIGatewayV2WebSocketResponse response = world.routes.get(route).handleRequest(event, null);
+        APIGatewayV2WebSocketResponse response = world.handlerOf(route).handleRequest(event, null);
 
         assertThat(response).isNotNull();
         assertThat(Events.toJson(response)).contains("\"statusCode\"");

@@ -12,7 +12,6 @@ import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
-import dev.switchboard.protocol.ClientFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -53,7 +52,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * The gateway's HTTP pipeline (HTTP codec, 1 MB aggregator, {@link GatewayHttpHandler}) on an
  * {@link EmbeddedChannel}, seen from a loopback client, with the real handlers over in-memory stores and every
  * integration run inline: a request's bytes go in, the gateway's answers come out, no socket, no thread. One open
- * connection, {@value #OPEN_CONNECTION} of alice, is in room {@code lobby} from the start.
+ * connection, {@value #OPEN_CONNECTION} of alice, exists from the start.
  */
 final class EmbeddedGateway {
 
@@ -106,7 +105,6 @@ final class EmbeddedGateway {
                 .settings(CoreSettings.defaults())
                 .build();
         switchboard.connect(OPEN_CONNECTION, "alice", "127.0.0.1");
-        switchboard.join(OPEN_CONNECTION, "alice", new ClientFrame.Join(null, "lobby"));
         preexisting = Set.copyOf(registered);
         connections.add(new LocalConnection(OPEN_CONNECTION, alice, NOW, "127.0.0.1", "test", Map.of(),
                 new AtomicReference<>(NOW), new AtomicReference<>(), Runnable::run));
