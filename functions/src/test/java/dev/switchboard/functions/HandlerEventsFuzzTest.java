@@ -107,7 +107,9 @@ class HandlerEventsFuzzTest {
             context.setConnectionId(connectionId);
             context.setRouteKey(route.key());
             context.setEventType(body == null ? "CONNECT" : "MESSAGE");
-            context.setAuthorizer(Map.of("userId", userId));
+            // Where rights are decided per room, "capabilities" (compact form) grants every action in every room,
+            // so the world's connections reach every use case; elsewhere it is just another context value.
+            context.setAuthorizer(Map.of("userId", userId, "capabilities", "*=jhps|*"));
             APIGatewayV2WebSocketEvent event = new APIGatewayV2WebSocketEvent();
             event.setRequestContext(context);
             event.setBody(body);
