@@ -133,7 +133,8 @@ final class EventFactory {
         for (String name : headers.names()) {
             List<String> values = headers.getAll(name);
             single.put(name, values.getLast());
-            values.forEach(multi.withArray(name)::add);
+            // putArray, not withArray: withArray reads a name starting with '/' as a JSON Pointer.
+            values.forEach(multi.putArray(name)::add);
         }
     }
 
@@ -145,7 +146,7 @@ final class EventFactory {
         ObjectNode multi = event.putObject("multiValueQueryStringParameters");
         query.forEach((name, values) -> {
             single.put(name, values.getLast());
-            values.forEach(multi.withArray(name)::add);
+            values.forEach(multi.putArray(name)::add);
         });
     }
 }

@@ -7,6 +7,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -14,12 +15,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -34,33 +37,67 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.switchboard.local.Gateway");
 
-    private final GatewayServer gateway;
+    private final EmulatorConfig config;
+    private final URI webSocketUrl;
+    private final Connections connections;
+    private final Executor invocations;
     private final Integrations integrations;
     private final Clock clock;
     private final StaticContent content;
     private final EventFactory events;
     private final ManagementApi management;
+    /** Set once this connection sent a WebSocket handshake: whatever it sends before the answer is ignored. */
+    private boolean handshaking;
 
     GatewayHttpHandler(GatewayServer gateway, Integrations integrations, Clock clock, StaticContent content) {
-        this.gateway = gateway;
+        this(gateway.config(), gateway.webSocketUrl(), gateway.connections(), gateway.invocations(), integrations,
+                clock, content);
+    }
+
+    /** The gateway's parts one by one, so a test can drive the handler without a socket or a thread pool. */
+    GatewayHttpHandler(EmulatorConfig config, URI webSocketUrl, Connections connections, Executor invocations,
+                       Integrations integrations, Clock clock, StaticContent content) {
+        this.config = config;
+        this.webSocketUrl = webSocketUrl;
+        this.connections = connections;
+        this.invocations = invocations;
         this.integrations = integrations;
         this.clock = clock;
         this.content = content;
-        String domain = "localhost:" + gateway.port();
-        this.events = new EventFactory(gateway.config().stage(), domain, "local");
-        this.management = new ManagementApi(gateway.connections(), gateway.config(), clock);
+        String domain = "localhost:" + webSocketUrl.getPort();
+        this.events = new EventFactory(config.stage(), domain, "local");
+        this.management = new ManagementApi(connections, config, clock);
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (handshaking || !ctx.channel().isActive()) {
+            // Requests pipelined behind a handshake (a client must wait for its answer), or behind an answer that
+            // closed the connection: serving them could run $connect for a connection no upgrade will follow.
+            return;
+        }
+        if (request.decoderResult().isFailure()) {
+            // Not HTTP the codec could read: the rest of the stream cannot be trusted either.
+            HttpResponses.refuse(ctx, 400, "Bad Request");
+            return;
+        }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        String path = uri.path();
-        String stagePath = "/" + gateway.config().stage();
+        String path;
+        Map<String, List<String>> query;
+        try {
+            path = uri.path();
+            query = uri.parameters();
+        } catch (IllegalArgumentException e) {
+            // A malformed %-escape (e.g. %zz) in the path or query string.
+            HttpResponses.error(ctx, 400, "BadRequestException", "Malformed request URI");
+            return;
+        }
+        String stagePath = "/" + config.stage();
         if (path.equals(stagePath) && isUpgrade(request)) {
-            handshake(ctx, request, uri.parameters());
+            handshake(ctx, request, query);
         } else if (path.startsWith(stagePath + "/@connections/")) {
-            management.handle(ctx, request, QueryStringDecoder.decodeComponent(
-                    path.substring((stagePath + "/@connections/").length())));
+            // The path is decoded once, as API Gateway does: the SDKs escape the id once.
+            management.handle(ctx, request, path.substring((stagePath + "/@connections/").length()));
         } else if (path.equals("/publish") && request.method().equals(HttpMethod.POST)) {
             publish(ctx, request.content().toString(StandardCharsets.UTF_8));
         } else if (request.method().equals(HttpMethod.GET) && content.find(path).isPresent()) {
@@ -80,9 +117,24 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     /** Authorizer, then $connect, then the upgrade, in that order, off the event loop. */
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, Map<String, List<String>> query) {
+        // RFC 6455's handshake rules, checked before any integration runs, as API Gateway does: $connect must
+        // never register a connection that the upgrade then refuses.
+        HttpHeaders headers = request.headers();
+        if (!"13".equals(headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        String key = headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (key == null || key.isBlank()
+                || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                || !headers.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            HttpResponses.refuse(ctx, 400, "Bad Request: not a WebSocket handshake");
+            return;
+        }
+        handshaking = true;
         ctx.channel().config().setAutoRead(false);
         FullHttpRequest retained = request.retainedDuplicate();
-        gateway.invocations().execute(() -> {
+        invocations.execute(() -> {
             try {
                 admit(ctx, retained, query);
             } catch (RuntimeException e) {
@@ -133,7 +185,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         LocalConnection connection = new LocalConnection(connectionId, ctx.channel(), now, sourceIp, userAgent,
                 authorizerContext, new AtomicReference<>(now), new AtomicReference<>(),
-                new SerialExecutor(gateway.invocations()));
+                new SerialExecutor(invocations));
         FullHttpRequest forUpgrade = request.retain();
         ctx.channel().eventLoop().execute(() -> {
             try {
@@ -149,9 +201,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, LocalConnection connection) {
         try {
-            EmulatorConfig config = gateway.config();
             WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                    gateway.webSocketUrl().toString(), null, true, config.maxFrameBytes())
+                    webSocketUrl.toString(), null, true, config.maxFrameBytes())
                     .newHandshaker(request);
             if (handshaker == null) {
                 WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -160,11 +211,11 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             ctx.pipeline().remove("aggregator");
             // Usable from the moment the upgrade is answered: a post racing the client's read of the 101 is
             // written after the 101 on this same channel, as API Gateway would deliver it.
-            gateway.connections().add(connection);
+            connections.add(connection);
             handshaker.handshake(ctx.channel(), request).addListener(done -> {
                 if (!done.isSuccess()) {
                     LOG.warn("CONNECT    {} handshake failed: {}", connection.id(), done.cause().toString());
-                    gateway.connections().remove(connection);
+                    connections.remove(connection);
                     ctx.close();
                     return;
                 }
@@ -172,7 +223,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                         config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                 ctx.pipeline().addLast("frames", new GatewayFrameAggregator(config.maxMessageBytes()));
                 ctx.pipeline().addLast("socket", new WebSocketConnectionHandler(connection, handshaker,
-                        integrations, events, gateway.connections(), clock));
+                        integrations, events, connections, clock));
                 ctx.pipeline().remove(this);
                 ctx.channel().eventLoop().schedule(() -> {
                     connection.closing(1001, "Going away");
@@ -191,7 +242,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             HttpResponses.error(ctx, 404, null, "no publisher configured");
             return;
         }
-        gateway.invocations().execute(() -> {
+        invocations.execute(() -> {
             String messageId = java.util.UUID.randomUUID().toString();
             try {
                 JsonNode response = integrations.publish(

@@ -271,14 +271,22 @@ public final class FrameCodec {
                 }
             }
             if (p.nextToken() != null) {
-                throw new ProtocolException(ErrorCode.MALFORMED_JSON, "trailing content after the JSON object", id);
+                throw new ProtocolException(ErrorCode.MALFORMED_JSON, "trailing content after the JSON object",
+                        validIdOrNull(id));
             }
         } catch (StreamConstraintsException e) {
-            throw new ProtocolException(ErrorCode.PAYLOAD_TOO_LARGE, "publish request is too deeply nested", id);
+            throw new ProtocolException(ErrorCode.PAYLOAD_TOO_LARGE, "publish request is too deeply nested",
+                    validIdOrNull(id));
         } catch (IOException e) {
-            throw new ProtocolException(ErrorCode.MALFORMED_JSON, "publish request is not valid JSON", id);
+            throw new ProtocolException(ErrorCode.MALFORMED_JSON, "publish request is not valid JSON",
+                    validIdOrNull(id));
         }
-        return new PublishRequest(room, user, data, from, id != null && Limits.isValidId(id) ? id : null);
+        return new PublishRequest(room, user, data, from, validIdOrNull(id));
+    }
+
+    /** An error names the request by its id only when that id is valid, as a decoded request would carry it. */
+    private static String validIdOrNull(String id) {
+        return Limits.isValidId(id) ? id : null;
     }
 
     /** Encodes a publish request (for backends that send to the queue). */

@@ -174,6 +174,18 @@ class FrameCodecTest {
     }
 
     @Test
+    void aMalformedPublishRequestNamesItsIdOnlyWhenTheIdIsValid() {
+        // Found by fuzzing: the id read before the JSON broke off went into the error unchecked.
+        assertThatThrownBy(() -> FrameCodec.decodePublish("{\"id\":\"evt 42\\n\",\"room\":"))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_JSON);
+                    assertThat(e.frameId()).isNull();
+                });
+        assertThatThrownBy(() -> FrameCodec.decodePublish("{\"id\":\"evt-42\",\"room\":\"a\"} []"))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.frameId()).isEqualTo("evt-42"));
+    }
+
+    @Test
     void utf8LengthCountsBytes() {
         assertThat(FrameCodec.utf8Length("aé€😀")).isEqualTo(1 + 2 + 3 + 4);
     }

@@ -141,6 +141,10 @@ public final class JwtVerifier {
             throw new TokenRejectedException(reasonOf(e));
         } catch (JOSEException e) {
             throw new TokenRejectedException("signature could not be checked");
+        } catch (RuntimeException e) {
+            // Nimbus fails on some malformed tokens with an unchecked exception instead of a ParseException (a
+            // header that is the JSON literal null: NullPointerException); a token it cannot read is refused.
+            throw new TokenRejectedException("not a JWT");
         }
         if (!claims.getExpirationTime().toInstant().isAfter(clock.instant())) {
             // The clock skew allowed for nbf and iat does not stretch exp: a connection is refused from exp on, so a

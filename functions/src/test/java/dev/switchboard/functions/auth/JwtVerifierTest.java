@@ -251,4 +251,16 @@ class JwtVerifierTest {
 
         assertThat(renamed.verify(token).grant().capabilities().compact()).isEqualTo("lobby=j|bob");
     }
+
+    @Test
+    void aTokenWhoseHeaderOrClaimsAreJsonNullIsRejectedNotAnError() {
+        // Found by fuzzing: Nimbus threw NullPointerException for a header of "null", which escaped the
+        // authorizer, so API Gateway answered 500 to anyone sending it, without a valid signature.
+        String nullJson = "bnVsbA";
+        String emptyObject = "e30";
+        for (String token : List.of(nullJson + "." + emptyObject + ".x", nullJson + "..",
+                Tokens.hs256(Tokens.claims("alice").build()).replaceFirst("\\.[^.]*\\.", "." + nullJson + "."))) {
+            assertThatThrownBy(() -> hs.verify(token)).as(token).isInstanceOf(TokenRejectedException.class);
+        }
+    }
 }
