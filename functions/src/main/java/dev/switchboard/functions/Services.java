@@ -90,7 +90,14 @@ public final class Services {
 
         /** The single DynamoDB table named by the configuration, with its room shards. */
         public static Stores dynamoDb(FunctionConfig config, AwsCredentialsProvider credentials) {
-            DynamoDbClient dynamoDb = AwsClients.dynamoDb(config, credentials);
+            return dynamoDb(AwsClients.dynamoDb(config, credentials), config);
+        }
+
+        /**
+         * The same table through a given client: the local stack passes DynamoDB Local's in-process client, so
+         * its handlers keep these adapters without HTTP in between.
+         */
+        public static Stores dynamoDb(DynamoDbClient dynamoDb, FunctionConfig config) {
             return new Stores(DynamoDbConnectionStore.create(dynamoDb, config.tableName(), config.roomShards()),
                     new DynamoDbRoomHistory(dynamoDb, config.tableName()),
                     new DynamoDbIdempotencyStore(dynamoDb, config.tableName()));
