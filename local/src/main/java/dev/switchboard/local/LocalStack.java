@@ -42,9 +42,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
- * The whole Switchboard stack on one machine: DynamoDB Local, the real Lambda handlers wired exactly as in AWS
- * (same adapters, same environment variables), and the API Gateway emulator in front of them. No Docker, no
- * AWS account.
+ * The whole Switchboard stack on one machine: DynamoDB Local, the real Lambda handlers wired as in AWS (same
+ * adapters, same environment variables; the DynamoDB adapters reach DynamoDB Local through its in-process client
+ * unless HTTP is asked for), and the API Gateway emulator in front of them. No Docker, no AWS account.
  *
  * <pre>{@code
  * try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0))) {
@@ -105,11 +105,14 @@ public final class LocalStack implements AutoCloseable {
             if (dynamoDb == null) {
                 stores = new Services.Stores(new InMemoryConnectionStore(options.roomShards()),
                         new InMemoryRoomHistory(), new InMemoryIdempotencyStore());
-            } else {
+            } else if (options.dynamoDbOverHttp()) {
                 try (DynamoDbClient admin = AwsClients.dynamoDb(config, LOCAL_CREDENTIALS)) {
                     SwitchboardTable.createIfMissing(admin, options.table());
                 }
                 stores = Services.Stores.dynamoDb(config, LOCAL_CREDENTIALS);
+            } else {
+                SwitchboardTable.createIfMissing(dynamoDb.inProcessClient(), options.table());
+                stores = Services.Stores.dynamoDb(dynamoDb.inProcessClient(), config);
             }
             // As deployed: with one shard per room there is nothing to spread, so no fan-out queue.
             fanout = options.roomShards() > 1 ? new LocalFanoutQueue(options.fanoutWorkers()) : null;
