@@ -2,6 +2,7 @@ package dev.switchboard.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.protocol.Route;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -16,6 +17,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +50,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         this.content = content;
         String domain = "localhost:" + gateway.port();
         this.events = new EventFactory(gateway.config().stage(), domain, "local");
-        this.management = new ManagementApi(gateway.connections(), gateway.config(), clock);
+        this.management = gateway.managementApi();
     }
 
     @Override
@@ -59,8 +61,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (path.equals(stagePath) && isUpgrade(request)) {
             handshake(ctx, request, uri.parameters());
         } else if (path.startsWith(stagePath + "/@connections/")) {
-            management.handle(ctx, request, QueryStringDecoder.decodeComponent(
-                    path.substring((stagePath + "/@connections/").length())));
+            manage(ctx, request.method(), QueryStringDecoder.decodeComponent(
+                    path.substring((stagePath + "/@connections/").length())), request.content());
         } else if (path.equals("/publish") && request.method().equals(HttpMethod.POST)) {
             publish(ctx, request.content().toString(StandardCharsets.UTF_8));
         } else if (request.method().equals(HttpMethod.GET) && content.find(path).isPresent()) {
@@ -70,6 +72,17 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             HttpResponses.error(ctx, 426, null, "Upgrade Required: connect with a WebSocket client");
         } else {
             HttpResponses.error(ctx, 403, "ForbiddenException", "Forbidden");
+        }
+    }
+
+    /** A management API request over HTTP; a delivered post is answered after the configured latency. */
+    private void manage(ChannelHandlerContext ctx, HttpMethod method, String connectionId, ByteBuf body) {
+        ManagementApi.Answer answer = management.handle(method, connectionId, body);
+        Duration latency = management.postLatency();
+        if (method.equals(HttpMethod.POST) && answer.status() == 200 && !latency.isZero()) {
+            ctx.executor().schedule(() -> HttpResponses.answer(ctx, answer), latency.toNanos(), TimeUnit.NANOSECONDS);
+        } else {
+            HttpResponses.answer(ctx, answer);
         }
     }
 

@@ -38,6 +38,7 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final ExecutorService invocations;
     private final Connections connections;
+    private final ManagementApi managementApi;
     private final Channel serverChannel;
     private final int port;
 
@@ -51,6 +52,7 @@ public final class GatewayServer implements AutoCloseable {
         this.invocations = new BoundedExecutor(Executors.newVirtualThreadPerTaskExecutor(),
                 MAX_CONCURRENT_INVOCATIONS);
         this.connections = new Connections();
+        this.managementApi = new ManagementApi(connections, config);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -116,6 +118,11 @@ public final class GatewayServer implements AutoCloseable {
 
     Connections connections() {
         return connections;
+    }
+
+    /** The {@code @connections} API of this stage, whichever way its requests come. */
+    ManagementApi managementApi() {
+        return managementApi;
     }
 
     ExecutorService invocations() {

@@ -38,13 +38,15 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
  * The whole Switchboard stack on one machine: DynamoDB Local, the real Lambda handlers wired as in AWS (same
- * adapters, same environment variables; the DynamoDB adapters reach DynamoDB Local through its in-process client
- * unless HTTP is asked for), and the API Gateway emulator in front of them. No Docker, no AWS account.
+ * adapters, same SDK clients, same environment variables), and the API Gateway emulator in front of them. No
+ * Docker, no AWS account. The SDK clients reach DynamoDB Local and the emulator's {@code @connections} API
+ * in-process (no HTTP per call) unless {@link LocalStackOptions#overHttp} asks for the loopback HTTP path.
  *
  * <pre>{@code
  * try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0))) {
@@ -105,7 +107,7 @@ public final class LocalStack implements AutoCloseable {
             if (dynamoDb == null) {
                 stores = new Services.Stores(new InMemoryConnectionStore(options.roomShards()),
                         new InMemoryRoomHistory(), new InMemoryIdempotencyStore());
-            } else if (options.dynamoDbOverHttp()) {
+            } else if (options.overHttp()) {
                 try (DynamoDbClient admin = AwsClients.dynamoDb(config, LOCAL_CREDENTIALS)) {
                     SwitchboardTable.createIfMissing(admin, options.table());
                 }
@@ -116,7 +118,12 @@ public final class LocalStack implements AutoCloseable {
             }
             // As deployed: with one shard per room there is nothing to spread, so no fan-out queue.
             fanout = options.roomShards() > 1 ? new LocalFanoutQueue(options.fanoutWorkers()) : null;
-            Switchboard switchboard = Services.create(config, LOCAL_CREDENTIALS, stores, fanout);
+            InProcessManagementApi managementTransport = options.overHttp() ? null
+                    : new InProcessManagementApi(options.stage());
+            Switchboard switchboard = managementTransport == null
+                    ? Services.create(config, LOCAL_CREDENTIALS, stores, fanout)
+                    : Services.create(config, stores, AwsClients.managementApi(config.requireManagementEndpoint(),
+                            Region.of(config.region()), LOCAL_CREDENTIALS, managementTransport), fanout);
             Optional<String> secret = options.auth()
                     ? Optional.of(options.jwtSecret().orElseGet(LocalTokens::newSecret)) : Optional.empty();
             Integrations integrations = integrations(switchboard, secret);
@@ -131,6 +138,9 @@ public final class LocalStack implements AutoCloseable {
                     .maxLifetime(options.maxLifetime())
                     .postLatency(options.postLatency())
                     .build(), integrations, Clock.systemUTC(), content);
+            if (managementTransport != null) {
+                managementTransport.attach(gateway.managementApi());
+            }
             return new LocalStack(options, dynamoDb, gateway, secret, fanout);
         } catch (RuntimeException e) {
             if (fanout != null) {

@@ -23,20 +23,20 @@ import java.util.Optional;
  *                        and takes more messages per second, but leaves the DynamoDB adapters out
  * @param policy          {@code claims} (deny unless the token grants it) or {@code open}; by default claims with
  *                        {@code auth} and open without (there are no tokens to grant anything then)
- * @param dynamoDbOverHttp the handlers reach DynamoDB Local through the SDK's HTTP client at its endpoint, as they
- *                        reach DynamoDB in AWS, instead of through its in-process client (same adapters, same
- *                        database; slower, and the way to exercise the SDK's own transport locally)
+ * @param overHttp        the handlers' SDK clients reach DynamoDB Local and the {@code @connections} API over HTTP,
+ *                        as they reach DynamoDB and API Gateway in AWS, instead of in-process (same adapters and
+ *                        SDK clients either way; HTTP is slower, and the way to exercise the SDK's transport)
  */
 public record LocalStackOptions(String host, int port, String stage, Optional<Path> dataDirectory, boolean auth,
                                 Optional<String> jwtSecret, String table, Duration idleTimeout,
                                 Duration maxLifetime, int roomShards, int fanoutWorkers, int fanoutThreshold,
-                                Duration postLatency, boolean memoryStore, String policy, boolean dynamoDbOverHttp) {
+                                Duration postLatency, boolean memoryStore, String policy, boolean overHttp) {
 
     public static final String USAGE = """
             usage: ./switchboard local [--port N] [--stage NAME] [--host ADDRESS] [--db-file DIR] [--auth]
                                        [--policy claims|open] [--jwt-secret SECRET] [--table NAME] [--room-shards N]
                                        [--fanout-workers N] [--fanout-threshold N] [--post-latency-ms N]
-                                       [--store dynamodb|memory] [--dynamodb-transport in-process|http]
+                                       [--store dynamodb|memory] [--transport in-process|http]
               --port              WebSocket and management API port (default 3001; 0 picks a free one)
               --stage             stage name in the URLs (default local)
               --host              address to listen on (default 127.0.0.1)
@@ -51,9 +51,8 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
               --fanout-threshold  room size from which the fan-out workers deliver (default 2000)
               --post-latency-ms   delay every @connections answer, like the network in AWS (default 0)
               --store             dynamodb (DynamoDB Local, as deployed; default) or memory (faster, no DynamoDB)
-              --dynamodb-transport
-                                  in-process (default: the handlers call DynamoDB Local in this JVM) or http
-                                  (the SDK's HTTP client against DynamoDB Local's endpoint, as in AWS; slower)
+              --transport         how the handlers' SDK clients reach DynamoDB Local and @connections:
+                                  in-process (default) or http (over loopback, as in AWS; slower)
             """;
 
     public LocalStackOptions {
@@ -115,11 +114,10 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
                     case "dynamodb" -> false;
                     default -> throw new IllegalArgumentException("--store must be 'dynamodb' or 'memory'");
                 });
-                case "--dynamodb-transport" -> o.withDynamoDbOverHttp(switch (value(args, ++i, flag)) {
+                case "--transport" -> o.withOverHttp(switch (value(args, ++i, flag)) {
                     case "http" -> true;
                     case "in-process" -> false;
-                    default -> throw new IllegalArgumentException(
-                            "--dynamodb-transport must be 'in-process' or 'http'");
+                    default -> throw new IllegalArgumentException("--transport must be 'in-process' or 'http'");
                 });
                 default -> throw new IllegalArgumentException("unknown flag '" + flag + "'");
             };
@@ -129,70 +127,70 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
 
     public LocalStackOptions withPort(int value) {
         return new LocalStackOptions(host, value, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, dynamoDbOverHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withStage(String value) {
         return new LocalStackOptions(host, port, value, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, dynamoDbOverHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withHost(String value) {
         return new LocalStackOptions(value, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, dynamoDbOverHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withDataDirectory(Path value) {
         return new LocalStackOptions(host, port, stage, Optional.of(value), auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, dynamoDbOverHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withAuth(boolean value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, value, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, dynamoDbOverHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withJwtSecret(String value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, true, Optional.of(value), table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, dynamoDbOverHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withTable(String value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, value, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, dynamoDbOverHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withTimeouts(Duration idle, Duration lifetime) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idle, lifetime,
-                roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, dynamoDbOverHttp);
+                roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withRoomShards(int value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, value, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, dynamoDbOverHttp);
+                maxLifetime, value, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withFanout(int workers, int threshold) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, workers, threshold, postLatency, memoryStore, policy, dynamoDbOverHttp);
+                maxLifetime, roomShards, workers, threshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withPostLatency(Duration value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, value, memoryStore, policy, dynamoDbOverHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, value, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withMemoryStore(boolean value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, value, policy, dynamoDbOverHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, value, policy, overHttp);
     }
 
     public LocalStackOptions withPolicy(String value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, value, dynamoDbOverHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, value, overHttp);
     }
 
-    public LocalStackOptions withDynamoDbOverHttp(boolean value) {
+    public LocalStackOptions withOverHttp(boolean value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, value);
     }

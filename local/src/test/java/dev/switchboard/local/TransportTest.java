@@ -18,12 +18,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * endpoint shows (the AWS CLI and the tests read the table there). The HTTP run keeps the SDK's real transport
  * covered end to end.
  */
-class DynamoDbTransportTest {
+class TransportTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"in-process", "http"})
     void connectJoinSendPresenceAndDisconnectWorkTheSameWayOverEitherTransport(String transport) {
-        try (LocalStack stack = LocalStack.start(LocalStackOptions.parse("--port", "0", "--dynamodb-transport",
+        try (LocalStack stack = LocalStack.start(LocalStackOptions.parse("--port", "0", "--transport",
                 transport));
              DynamoDbClient table = DynamoDbClient.builder().endpointOverride(stack.dynamoDbEndpoint())
                      .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
