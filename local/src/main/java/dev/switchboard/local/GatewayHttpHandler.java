@@ -185,7 +185,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                         config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                 ctx.pipeline().addLast("frames", new GatewayFrameAggregator(config.maxMessageBytes()));
                 ctx.pipeline().addLast("socket", new WebSocketConnectionHandler(connection, handshaker,
-                        integrations, events, gateway.connections(), clock));
+                        integrations, events, gateway.connections(), clock, gateway.disconnects()));
                 ctx.pipeline().remove(this);
                 ctx.channel().eventLoop().schedule(() -> {
                     connection.closing(1001, "Going away");

@@ -34,9 +34,18 @@ public final class GatewayServer implements AutoCloseable {
     /** Integrations running at once; more wait their turn (Lambda's account concurrency plays this role). */
     static final int MAX_CONCURRENT_INVOCATIONS = 256;
 
+    /**
+     * {@code $disconnect}s running at once, in a lane of their own: when thousands of sockets close together their
+     * {@code $disconnect}s queue here, and new handshakes and messages do not wait behind them, as in AWS, where
+     * Lambda scales out instead of queueing. Enough to keep the store busy: every invocation's store calls go
+     * through the store's own bound, so more would only lengthen the queue the others' calls wait in.
+     */
+    static final int MAX_CONCURRENT_DISCONNECTS = 16;
+
     private final EmulatorConfig config;
     private final EventLoopGroup group;
     private final ExecutorService invocations;
+    private final ExecutorService disconnects;
     private final Connections connections;
     private final ManagementApi managementApi;
     private final Channel serverChannel;
@@ -51,6 +60,8 @@ public final class GatewayServer implements AutoCloseable {
         // sockets closing together would otherwise start 10,000 $disconnects at once).
         this.invocations = new BoundedExecutor(Executors.newVirtualThreadPerTaskExecutor(),
                 MAX_CONCURRENT_INVOCATIONS);
+        this.disconnects = new BoundedExecutor(Executors.newVirtualThreadPerTaskExecutor(),
+                MAX_CONCURRENT_DISCONNECTS);
         this.connections = new Connections();
         this.managementApi = new ManagementApi(connections, config);
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -129,6 +140,11 @@ public final class GatewayServer implements AutoCloseable {
         return invocations;
     }
 
+    /** Where {@code $disconnect}s run, apart from everything else. */
+    ExecutorService disconnects() {
+        return disconnects;
+    }
+
     /** Number of open WebSocket connections. */
     public int openConnections() {
         return connections.size();
@@ -141,8 +157,11 @@ public final class GatewayServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         invocations.shutdown();
         try {
-            // Let the $disconnect of every closed socket finish before the store behind it goes away.
+            // Let the $disconnect of every closed socket finish before the store behind it goes away (the last
+            // invocations may still hand theirs over).
             invocations.awaitTermination(60, TimeUnit.SECONDS);
+            disconnects.shutdown();
+            disconnects.awaitTermination(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
