@@ -37,10 +37,10 @@ public final class GatewayServer implements AutoCloseable {
     /**
      * {@code $disconnect}s running at once, in a lane of their own: when thousands of sockets close together their
      * {@code $disconnect}s queue here, and new handshakes and messages do not wait behind them, as in AWS, where
-     * Lambda scales out instead of queueing. Enough to keep the store busy: every invocation's store calls go
-     * through the store's own bound, so more would only lengthen the queue the others' calls wait in.
+     * Lambda scales out instead of queueing. Four keep two cores and the store busy; more would only lengthen the
+     * queues that other invocations' store calls and threads wait in.
      */
-    static final int MAX_CONCURRENT_DISCONNECTS = 16;
+    static final int MAX_CONCURRENT_DISCONNECTS = 4;
 
     private final EmulatorConfig config;
     private final EventLoopGroup group;
@@ -55,13 +55,15 @@ public final class GatewayServer implements AutoCloseable {
             throws InterruptedException {
         this.config = Objects.requireNonNull(config, "config");
         this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        // Integrations block (DynamoDB, @connections over HTTP): they run on virtual threads, never on Netty's,
-        // and at most MAX_CONCURRENT_INVOCATIONS at once, as Lambda's concurrency limit would have it (10,000
-        // sockets closing together would otherwise start 10,000 $disconnects at once).
-        this.invocations = new BoundedExecutor(Executors.newVirtualThreadPerTaskExecutor(),
-                MAX_CONCURRENT_INVOCATIONS);
-        this.disconnects = new BoundedExecutor(Executors.newVirtualThreadPerTaskExecutor(),
-                MAX_CONCURRENT_DISCONNECTS);
+        // Integrations block (on the store, on @connections): they run on virtual threads, never on Netty's, and
+        // at most MAX_CONCURRENT_INVOCATIONS at once, as Lambda's concurrency limit would have it (10,000 sockets
+        // closing together would otherwise start 10,000 $disconnects at once). A fixed set of workers takes the
+        // waiting ones from a queue in arrival order: a backlog is a queue entry each, not a parked thread each
+        // that the scheduler wakes one by one.
+        this.invocations = Executors.newFixedThreadPool(MAX_CONCURRENT_INVOCATIONS,
+                Thread.ofVirtual().name("integration-", 0).factory());
+        this.disconnects = Executors.newFixedThreadPool(MAX_CONCURRENT_DISCONNECTS,
+                Thread.ofVirtual().name("disconnect-", 0).factory());
         this.connections = new Connections();
         this.managementApi = new ManagementApi(connections, config);
         ServerBootstrap bootstrap = new ServerBootstrap()

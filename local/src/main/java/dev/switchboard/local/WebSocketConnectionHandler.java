@@ -153,6 +153,10 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
                 LOG.info("DISCONNECT {} {} {}", connection.id(), status, text);
             } catch (Integrations.InvocationFailed e) {
                 LOG.warn("DISCONNECT {} integration failed: {}", connection.id(), e.getMessage());
+            } finally {
+                // Virtual threads are not time-sliced: a lane worker with a backlog would keep its carrier from one
+                // $disconnect to the next. Between two, the handshakes and messages waiting for a carrier go first.
+                Thread.yield();
             }
         }));
     }
