@@ -31,13 +31,6 @@ import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler
  */
 public final class DynamoDbLocalServer implements AutoCloseable {
 
-    /**
-     * Calls the in-process client lets into the engine at once. One: DynamoDB Local executes every statement on a
-     * single SQLite thread, so more callers only queue inside it, and measured on two cores one caller at a time
-     * moved more work per second than two, four or sixteen.
-     */
-    static final int IN_PROCESS_CONCURRENCY = 1;
-
     private final DynamoDBProxyServer server;
     private final URI endpoint;
     private final InProcessDynamoDbClient inProcess;
@@ -45,7 +38,7 @@ public final class DynamoDbLocalServer implements AutoCloseable {
     private DynamoDbLocalServer(LocalDynamoDBRequestHandler engine, DynamoDBProxyServer server, URI endpoint) {
         this.server = server;
         this.endpoint = endpoint;
-        this.inProcess = new InProcessDynamoDbClient(engine, IN_PROCESS_CONCURRENCY);
+        this.inProcess = new InProcessDynamoDbClient(engine);
     }
 
     /** Starts it; {@code dataDirectory} empty means in memory. */
@@ -95,6 +88,7 @@ public final class DynamoDbLocalServer implements AutoCloseable {
     /** Stops the HTTP endpoint and the engine behind it (and so the in-process client). */
     @Override
     public void close() {
+        inProcess.close();
         try {
             server.stop();
         } catch (Exception e) {
