@@ -36,6 +36,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -123,7 +124,7 @@ public final class LocalStack implements AutoCloseable {
             Switchboard switchboard = managementTransport == null
                     ? Services.create(config, LOCAL_CREDENTIALS, stores, fanout)
                     : Services.create(config, stores, AwsClients.managementApi(config.requireManagementEndpoint(),
-                            Region.of(config.region()), LOCAL_CREDENTIALS, managementTransport), fanout);
+                            Region.of(config.region()), AnonymousCredentialsProvider.create(), managementTransport), fanout);
             Optional<String> secret = options.auth()
                     ? Optional.of(options.jwtSecret().orElseGet(LocalTokens::newSecret)) : Optional.empty();
             Integrations integrations = integrations(switchboard, secret);
