@@ -111,7 +111,9 @@ public final class FanoutBenchmark {
     public static Result run(int connections, int warmup, int rounds, java.util.function.Consumer<String> progress)
             throws Exception {
         String room = "fanout";
-        try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0))) {
+        // Over HTTP, as the baseline posts: both paths then reach @connections the same way and the difference is
+        // the broadcaster (the stack's default hands its posts over in-process, unsigned).
+        try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withOverHttp(true))) {
             progress.accept("opening " + connections + " connections in a client process...");
             try (ClientProcess clients = ClientProcess.start(stack.webSocketUrl(), room, connections)) {
                 progress.accept("clients: " + clients.ready());
