@@ -18,6 +18,7 @@ import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -90,7 +91,14 @@ public final class Services {
 
         /** The single DynamoDB table named by the configuration, with its room shards. */
         public static Stores dynamoDb(FunctionConfig config, AwsCredentialsProvider credentials) {
-            DynamoDbClient dynamoDb = AwsClients.dynamoDb(config, credentials);
+            return dynamoDb(AwsClients.dynamoDb(config, credentials), config);
+        }
+
+        /**
+         * The same table through a given client: the local stack passes DynamoDB Local's in-process client, so
+         * its handlers keep these adapters without HTTP in between.
+         */
+        public static Stores dynamoDb(DynamoDbClient dynamoDb, FunctionConfig config) {
             return new Stores(DynamoDbConnectionStore.create(dynamoDb, config.tableName(), config.roomShards()),
                     new DynamoDbRoomHistory(dynamoDb, config.tableName()),
                     new DynamoDbIdempotencyStore(dynamoDb, config.tableName()));
@@ -108,8 +116,17 @@ public final class Services {
     /** Wires the management API around the given stores, with the given fan-out queue (null for none). */
     public static Switchboard create(FunctionConfig config, AwsCredentialsProvider credentials, Stores stores,
                                      FanoutQueue fanout) {
-        ManagementApiSender sender = new ManagementApiSender(AwsClients.managementApi(
-                config.requireManagementEndpoint(), Region.of(config.region()), credentials));
+        return create(config, stores, AwsClients.managementApi(config.requireManagementEndpoint(),
+                Region.of(config.region()), credentials), fanout);
+    }
+
+    /**
+     * Wires a given management API client around the given stores: the local stack passes one whose HTTP client
+     * hands requests to its emulator in-process.
+     */
+    public static Switchboard create(FunctionConfig config, Stores stores, ApiGatewayManagementApiClient managementApi,
+                                     FanoutQueue fanout) {
+        ManagementApiSender sender = new ManagementApiSender(managementApi);
         Switchboard.Builder builder = Switchboard.builder();
         if (fanout != null) {
             builder.fanout(fanout, config.fanoutThreshold());

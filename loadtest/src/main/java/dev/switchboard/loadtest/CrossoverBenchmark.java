@@ -86,7 +86,8 @@ public final class CrossoverBenchmark {
         if (shards < 2) {
             throw new IllegalArgumentException("spreading needs at least 2 shards");
         }
-        LocalStackOptions base = LocalStackOptions.defaults().withPort(0)
+        // Posts over HTTP, signed, as a Lambda makes them (the stack's default hands them over in-process).
+        LocalStackOptions base = LocalStackOptions.defaults().withPort(0).withOverHttp(true)
                 .withPostLatency(Duration.ofMillis(latencyMillis));
         // The spread stack sends every room to the workers (threshold 1): the crossover is what is measured.
         LocalStackOptions spread = base.withRoomShards(shards).withFanout(shards - 1, 1);

@@ -72,6 +72,10 @@ public final class FanoutBenchmark {
             CrossoverBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("local-capacity")) {
+            CapacityBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         int connections = 10_000;
         int warmup = 5;
         int rounds = 7;
@@ -84,7 +88,7 @@ public final class FanoutBenchmark {
                 rounds = Integer.parseInt(args[++i]);
             } else if (!args[i].equals("fanout")) {
                 System.err.println("usage: ./switchboard bench fanout [--connections N] [--warmup W] [--rounds R]"
-                        + " | bench crossover [...]");
+                        + " | bench crossover [...] | bench local-capacity [...]");
                 System.exit(2);
             }
         }
@@ -107,7 +111,9 @@ public final class FanoutBenchmark {
     public static Result run(int connections, int warmup, int rounds, java.util.function.Consumer<String> progress)
             throws Exception {
         String room = "fanout";
-        try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0))) {
+        // Over HTTP, as the baseline posts: both paths then reach @connections the same way and the difference is
+        // the broadcaster (the stack's default hands its posts over in-process, unsigned).
+        try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withOverHttp(true))) {
             progress.accept("opening " + connections + " connections in a client process...");
             try (ClientProcess clients = ClientProcess.start(stack.webSocketUrl(), room, connections)) {
                 progress.accept("clients: " + clients.ready());

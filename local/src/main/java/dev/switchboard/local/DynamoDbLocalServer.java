@@ -6,24 +6,39 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import software.amazon.dynamodb.services.local.main.ServerRunner;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
+import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
+import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
 
 /**
- * DynamoDB Local, in this JVM, on a loopback port: in memory by default, or kept in a directory so data survives
- * restarts. The handlers reach it through the real SDK client over HTTP, as they reach DynamoDB in AWS.
+ * DynamoDB Local in this JVM: one database (in memory by default, or kept in a directory so data survives
+ * restarts) served two ways at once. Its HTTP endpoint on a loopback port is for anything outside the stack's
+ * handlers — the AWS CLI, a test peeking at the table, the handlers themselves when asked to go over HTTP — and
+ * {@link #inProcessClient} hands the handlers the SDK's {@link DynamoDbClient} interface on the same engine without
+ * the network in between. Both see the same rows whatever credentials and region a caller signs with.
+ *
+ * <pre>{@code
+ * try (DynamoDbLocalServer dynamoDb = DynamoDbLocalServer.start(Optional.empty())) {
+ *     DynamoDbClient client = dynamoDb.inProcessClient();   // or the SDK's client at dynamoDb.endpoint()
+ * }
+ * }</pre>
+ *
+ * <p>The server is assembled here rather than from DynamoDB Local's command line, whose parser builds the engine
+ * out of reach; what the command line would add is left out on purpose: telemetry (left on, every start calls
+ * Cognito and Pinpoint in AWS, and no AWS endpoint should be reached by the local stack) and CORS headers.
  */
 public final class DynamoDbLocalServer implements AutoCloseable {
 
     private final DynamoDBProxyServer server;
     private final URI endpoint;
+    private final InProcessDynamoDbClient inProcess;
 
-    private DynamoDbLocalServer(DynamoDBProxyServer server, URI endpoint) {
+    private DynamoDbLocalServer(LocalDynamoDBRequestHandler engine, DynamoDBProxyServer server, URI endpoint) {
         this.server = server;
         this.endpoint = endpoint;
+        this.inProcess = new InProcessDynamoDbClient(engine);
     }
 
     /** Starts it; {@code dataDirectory} empty means in memory. */
@@ -36,29 +51,20 @@ public final class DynamoDbLocalServer implements AutoCloseable {
                 throw new UncheckedIOException("cannot create " + dataDirectory.get(), e);
             }
         }
+        LocalDynamoDBRequestHandler engine = null;
         try {
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
-                    arguments(port, dataDirectory).toArray(String[]::new));
+            // One shared database (as -sharedDb does): every caller sees the same table, however it signs.
+            engine = new LocalDynamoDBRequestHandler(0, dataDirectory.isEmpty(),
+                    dataDirectory.map(Path::toString).orElse(null), true, false);
+            DynamoDBProxyServer server = new DynamoDBProxyServer(port, new LocalDynamoDBServerHandler(engine, null));
             server.start();
-            return new DynamoDbLocalServer(server, URI.create("http://127.0.0.1:" + port));
+            return new DynamoDbLocalServer(engine, server, URI.create("http://127.0.0.1:" + port));
         } catch (Exception e) {
+            if (engine != null) {
+                engine.shutdown();
+            }
             throw new IllegalStateException("DynamoDB Local did not start: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * DynamoDB Local's command line. Telemetry is off: left on, every start calls Cognito and Pinpoint in AWS
-     * (about 1.5 s of the first start here, and no AWS endpoint should be reached by the local stack) and writes
-     * {@code dynamodb-local-metadata.json} into the working directory.
-     */
-    static List<String> arguments(int port, Optional<Path> dataDirectory) {
-        List<String> args = new ArrayList<>(List.of("-port", Integer.toString(port), "-disableTelemetry"));
-        if (dataDirectory.isPresent()) {
-            args.addAll(List.of("-dbPath", dataDirectory.get().toString(), "-sharedDb"));
-        } else {
-            args.add("-inMemory");
-        }
-        return args;
     }
 
     static int freePort() {
@@ -69,12 +75,20 @@ public final class DynamoDbLocalServer implements AutoCloseable {
         }
     }
 
+    /** The HTTP endpoint, for the SDK's own client (any credentials, any region) and the AWS CLI. */
     public URI endpoint() {
         return endpoint;
     }
 
+    /** The same database through the SDK's client interface, without HTTP; closing it is not needed. */
+    public DynamoDbClient inProcessClient() {
+        return inProcess;
+    }
+
+    /** Stops the HTTP endpoint and the engine behind it (and so the in-process client). */
     @Override
     public void close() {
+        inProcess.close();
         try {
             server.stop();
         } catch (Exception e) {

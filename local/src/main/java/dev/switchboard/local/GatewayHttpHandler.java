@@ -2,6 +2,7 @@ package dev.switchboard.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.protocol.Route;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -18,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final URI webSocketUrl;
     private final Connections connections;
     private final Executor invocations;
+    /** Where $disconnects run: a lane of their own, so a storm of them does not hold up new connections. */
+    private final Executor disconnects;
     private final Integrations integrations;
     private final Clock clock;
     private final StaticContent content;
@@ -50,23 +54,25 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private boolean handshaking;
 
     GatewayHttpHandler(GatewayServer gateway, Integrations integrations, Clock clock, StaticContent content) {
-        this(gateway.config(), gateway.webSocketUrl(), gateway.connections(), gateway.invocations(), integrations,
-                clock, content);
+        this(gateway.config(), gateway.webSocketUrl(), gateway.connections(), gateway.invocations(),
+                gateway.disconnects(), gateway.managementApi(), integrations, clock, content);
     }
 
     /** The gateway's parts one by one, so a test can drive the handler without a socket or a thread pool. */
     GatewayHttpHandler(EmulatorConfig config, URI webSocketUrl, Connections connections, Executor invocations,
-                       Integrations integrations, Clock clock, StaticContent content) {
+                       Executor disconnects, ManagementApi management, Integrations integrations, Clock clock,
+                       StaticContent content) {
         this.config = config;
         this.webSocketUrl = webSocketUrl;
         this.connections = connections;
         this.invocations = invocations;
+        this.disconnects = disconnects;
         this.integrations = integrations;
         this.clock = clock;
         this.content = content;
         String domain = "localhost:" + webSocketUrl.getPort();
         this.events = new EventFactory(config.stage(), domain, "local");
-        this.management = new ManagementApi(connections, config, clock);
+        this.management = management;
     }
 
     @Override
@@ -97,7 +103,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             handshake(ctx, request, query);
         } else if (path.startsWith(stagePath + "/@connections/")) {
             // The path is decoded once, as API Gateway does: the SDKs escape the id once.
-            management.handle(ctx, request, path.substring((stagePath + "/@connections/").length()));
+            manage(ctx, request.method(), path.substring((stagePath + "/@connections/").length()),
+                    request.content());
         } else if (path.equals("/publish") && request.method().equals(HttpMethod.POST)) {
             publish(ctx, request.content().toString(StandardCharsets.UTF_8));
         } else if (request.method().equals(HttpMethod.GET) && content.find(path).isPresent()) {
@@ -107,6 +114,17 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             HttpResponses.error(ctx, 426, null, "Upgrade Required: connect with a WebSocket client");
         } else {
             HttpResponses.error(ctx, 403, "ForbiddenException", "Forbidden");
+        }
+    }
+
+    /** A management API request over HTTP; a delivered post is answered after the configured latency. */
+    private void manage(ChannelHandlerContext ctx, HttpMethod method, String connectionId, ByteBuf body) {
+        ManagementApi.Answer answer = management.handle(method, connectionId, body);
+        Duration latency = management.postLatency();
+        if (method.equals(HttpMethod.POST) && answer.status() == 200 && !latency.isZero()) {
+            ctx.executor().schedule(() -> HttpResponses.answer(ctx, answer), latency.toNanos(), TimeUnit.NANOSECONDS);
+        } else {
+            HttpResponses.answer(ctx, answer);
         }
     }
 
@@ -223,7 +241,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                         config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                 ctx.pipeline().addLast("frames", new GatewayFrameAggregator(config.maxMessageBytes()));
                 ctx.pipeline().addLast("socket", new WebSocketConnectionHandler(connection, handshaker,
-                        integrations, events, connections, clock));
+                        integrations, events, connections, clock, disconnects));
                 ctx.pipeline().remove(this);
                 ctx.channel().eventLoop().schedule(() -> {
                     connection.closing(1001, "Going away");

@@ -34,10 +34,20 @@ public final class GatewayServer implements AutoCloseable {
     /** Integrations running at once; more wait their turn (Lambda's account concurrency plays this role). */
     static final int MAX_CONCURRENT_INVOCATIONS = 256;
 
+    /**
+     * {@code $disconnect}s running at once, in a lane of their own: when thousands of sockets close together their
+     * {@code $disconnect}s queue here, and new handshakes and messages do not wait behind them, as in AWS, where
+     * Lambda scales out instead of queueing. Four keep two cores and the store busy; more would only lengthen the
+     * queues that other invocations' store calls and threads wait in.
+     */
+    static final int MAX_CONCURRENT_DISCONNECTS = 4;
+
     private final EmulatorConfig config;
     private final EventLoopGroup group;
     private final ExecutorService invocations;
+    private final ExecutorService disconnects;
     private final Connections connections;
+    private final ManagementApi managementApi;
     private final Channel serverChannel;
     private final int port;
 
@@ -45,12 +55,17 @@ public final class GatewayServer implements AutoCloseable {
             throws InterruptedException {
         this.config = Objects.requireNonNull(config, "config");
         this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        // Integrations block (DynamoDB, @connections over HTTP): they run on virtual threads, never on Netty's,
-        // and at most MAX_CONCURRENT_INVOCATIONS at once, as Lambda's concurrency limit would have it (10,000
-        // sockets closing together would otherwise start 10,000 $disconnects at once).
-        this.invocations = new BoundedExecutor(Executors.newVirtualThreadPerTaskExecutor(),
-                MAX_CONCURRENT_INVOCATIONS);
+        // Integrations block (on the store, on @connections): they run on virtual threads, never on Netty's, and
+        // at most MAX_CONCURRENT_INVOCATIONS at once, as Lambda's concurrency limit would have it (10,000 sockets
+        // closing together would otherwise start 10,000 $disconnects at once). A fixed set of workers takes the
+        // waiting ones from a queue in arrival order: a backlog is a queue entry each, not a parked thread each
+        // that the scheduler wakes one by one.
+        this.invocations = Executors.newFixedThreadPool(MAX_CONCURRENT_INVOCATIONS,
+                Thread.ofVirtual().name("integration-", 0).factory());
+        this.disconnects = Executors.newFixedThreadPool(MAX_CONCURRENT_DISCONNECTS,
+                Thread.ofVirtual().name("disconnect-", 0).factory());
         this.connections = new Connections();
+        this.managementApi = new ManagementApi(connections, config);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -118,8 +133,18 @@ public final class GatewayServer implements AutoCloseable {
         return connections;
     }
 
+    /** The {@code @connections} API of this stage, whichever way its requests come. */
+    ManagementApi managementApi() {
+        return managementApi;
+    }
+
     ExecutorService invocations() {
         return invocations;
+    }
+
+    /** Where {@code $disconnect}s run, apart from everything else. */
+    ExecutorService disconnects() {
+        return disconnects;
     }
 
     /** Number of open WebSocket connections. */
@@ -134,8 +159,11 @@ public final class GatewayServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         invocations.shutdown();
         try {
-            // Let the $disconnect of every closed socket finish before the store behind it goes away.
+            // Let the $disconnect of every closed socket finish before the store behind it goes away (the last
+            // invocations may still hand theirs over).
             invocations.awaitTermination(60, TimeUnit.SECONDS);
+            disconnects.shutdown();
+            disconnects.awaitTermination(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -35,6 +35,12 @@ final class HttpResponses {
         send(ctx, status, new byte[0], null, null, false);
     }
 
+    /** The management API's answer, as API Gateway sends it. */
+    static void answer(ChannelHandlerContext ctx, ManagementApi.Answer answer) {
+        send(ctx, answer.status(), answer.body().getBytes(StandardCharsets.UTF_8),
+                answer.body().isEmpty() ? null : "application/json", answer.errorType(), false);
+    }
+
     static void bytes(ChannelHandlerContext ctx, byte[] body, String contentType) {
         send(ctx, 200, body, contentType, null, false);
     }

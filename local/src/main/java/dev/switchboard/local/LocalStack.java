@@ -36,15 +36,18 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
- * The whole Switchboard stack on one machine: DynamoDB Local, the real Lambda handlers wired exactly as in AWS
- * (same adapters, same environment variables), and the API Gateway emulator in front of them. No Docker, no
- * AWS account.
+ * The whole Switchboard stack on one machine: DynamoDB Local, the real Lambda handlers wired as in AWS (same
+ * adapters, same SDK clients, same environment variables), and the API Gateway emulator in front of them. No
+ * Docker, no AWS account. The SDK clients reach DynamoDB Local and the emulator's {@code @connections} API
+ * in-process (no HTTP per call) unless {@link LocalStackOptions#overHttp} asks for the loopback HTTP path.
  *
  * <pre>{@code
  * try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0))) {
@@ -105,15 +108,23 @@ public final class LocalStack implements AutoCloseable {
             if (dynamoDb == null) {
                 stores = new Services.Stores(new InMemoryConnectionStore(options.roomShards()),
                         new InMemoryRoomHistory(), new InMemoryIdempotencyStore());
-            } else {
+            } else if (options.overHttp()) {
                 try (DynamoDbClient admin = AwsClients.dynamoDb(config, LOCAL_CREDENTIALS)) {
                     SwitchboardTable.createIfMissing(admin, options.table());
                 }
                 stores = Services.Stores.dynamoDb(config, LOCAL_CREDENTIALS);
+            } else {
+                SwitchboardTable.createIfMissing(dynamoDb.inProcessClient(), options.table());
+                stores = Services.Stores.dynamoDb(dynamoDb.inProcessClient(), config);
             }
             // As deployed: with one shard per room there is nothing to spread, so no fan-out queue.
             fanout = options.roomShards() > 1 ? new LocalFanoutQueue(options.fanoutWorkers()) : null;
-            Switchboard switchboard = Services.create(config, LOCAL_CREDENTIALS, stores, fanout);
+            InProcessManagementApi managementTransport = options.overHttp() ? null
+                    : new InProcessManagementApi(options.stage());
+            Switchboard switchboard = managementTransport == null
+                    ? Services.create(config, LOCAL_CREDENTIALS, stores, fanout)
+                    : Services.create(config, stores, AwsClients.managementApi(config.requireManagementEndpoint(),
+                            Region.of(config.region()), AnonymousCredentialsProvider.create(), managementTransport), fanout);
             Optional<String> secret = options.auth()
                     ? Optional.of(options.jwtSecret().orElseGet(LocalTokens::newSecret)) : Optional.empty();
             Integrations integrations = integrations(switchboard, secret);
@@ -128,6 +139,9 @@ public final class LocalStack implements AutoCloseable {
                     .maxLifetime(options.maxLifetime())
                     .postLatency(options.postLatency())
                     .build(), integrations, Clock.systemUTC(), content);
+            if (managementTransport != null) {
+                managementTransport.attach(gateway.managementApi());
+            }
             return new LocalStack(options, dynamoDb, gateway, secret, fanout);
         } catch (RuntimeException e) {
             if (fanout != null) {

@@ -20,20 +20,23 @@ import java.util.Optional;
  * @param postLatency     added to every {@code @connections} answer, standing in for the network round trip to
  *                        API Gateway in AWS (zero by default)
  * @param memoryStore     keep connections, rooms and history in memory instead of DynamoDB Local: starts faster
- *                        and takes about five times the messages per second, but leaves the DynamoDB adapters out
+ *                        and takes more messages per second, but leaves the DynamoDB adapters out
  * @param policy          {@code claims} (deny unless the token grants it) or {@code open}; by default claims with
  *                        {@code auth} and open without (there are no tokens to grant anything then)
+ * @param overHttp        the handlers' SDK clients reach DynamoDB Local and the {@code @connections} API over HTTP,
+ *                        as they reach DynamoDB and API Gateway in AWS, instead of in-process (same adapters and
+ *                        SDK clients either way; HTTP is slower, and the way to exercise the SDK's transport)
  */
 public record LocalStackOptions(String host, int port, String stage, Optional<Path> dataDirectory, boolean auth,
                                 Optional<String> jwtSecret, String table, Duration idleTimeout,
                                 Duration maxLifetime, int roomShards, int fanoutWorkers, int fanoutThreshold,
-                                Duration postLatency, boolean memoryStore, String policy) {
+                                Duration postLatency, boolean memoryStore, String policy, boolean overHttp) {
 
     public static final String USAGE = """
             usage: ./switchboard local [--port N] [--stage NAME] [--host ADDRESS] [--db-file DIR] [--auth]
                                        [--policy claims|open] [--jwt-secret SECRET] [--table NAME] [--room-shards N]
                                        [--fanout-workers N] [--fanout-threshold N] [--post-latency-ms N]
-                                       [--store dynamodb|memory]
+                                       [--store dynamodb|memory] [--transport in-process|http]
               --port              WebSocket and management API port (default 3001; 0 picks a free one)
               --stage             stage name in the URLs (default local)
               --host              address to listen on (default 127.0.0.1)
@@ -48,6 +51,8 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
               --fanout-threshold  room size from which the fan-out workers deliver (default 2000)
               --post-latency-ms   delay every @connections answer, like the network in AWS (default 0)
               --store             dynamodb (DynamoDB Local, as deployed; default) or memory (faster, no DynamoDB)
+              --transport         how the handlers' SDK clients reach DynamoDB Local and @connections:
+                                  in-process (default) or http (over loopback, as in AWS; slower)
             """;
 
     public LocalStackOptions {
@@ -82,7 +87,7 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
     public static LocalStackOptions defaults() {
         return new LocalStackOptions("127.0.0.1", 3001, "local", Optional.empty(), false, Optional.empty(),
                 "switchboard-local", Duration.ofMinutes(10), Duration.ofHours(2), 1, 4, 2_000, Duration.ZERO, false,
-                null);
+                null, false);
     }
 
     /** Parses flags; throws {@link IllegalArgumentException} with a message naming the bad flag. */
@@ -109,6 +114,11 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
                     case "dynamodb" -> false;
                     default -> throw new IllegalArgumentException("--store must be 'dynamodb' or 'memory'");
                 });
+                case "--transport" -> o.withOverHttp(switch (value(args, ++i, flag)) {
+                    case "http" -> true;
+                    case "in-process" -> false;
+                    default -> throw new IllegalArgumentException("--transport must be 'in-process' or 'http'");
+                });
                 default -> throw new IllegalArgumentException("unknown flag '" + flag + "'");
             };
         }
@@ -117,67 +127,72 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
 
     public LocalStackOptions withPort(int value) {
         return new LocalStackOptions(host, value, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withStage(String value) {
         return new LocalStackOptions(host, port, value, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withHost(String value) {
         return new LocalStackOptions(value, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withDataDirectory(Path value) {
         return new LocalStackOptions(host, port, stage, Optional.of(value), auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withAuth(boolean value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, value, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withJwtSecret(String value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, true, Optional.of(value), table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withTable(String value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, value, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withTimeouts(Duration idle, Duration lifetime) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idle, lifetime,
-                roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
+                roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withRoomShards(int value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, value, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy);
+                maxLifetime, value, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withFanout(int workers, int threshold) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, workers, threshold, postLatency, memoryStore, policy);
+                maxLifetime, roomShards, workers, threshold, postLatency, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withPostLatency(Duration value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, value, memoryStore, policy);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, value, memoryStore, policy, overHttp);
     }
 
     public LocalStackOptions withMemoryStore(boolean value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, value, policy);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, value, policy, overHttp);
     }
 
     public LocalStackOptions withPolicy(String value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, value);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, value, overHttp);
+    }
+
+    public LocalStackOptions withOverHttp(boolean value) {
+        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, value);
     }
 
     /** The policy in force: as set, else claims with authentication and open without. */

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,15 +36,18 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
     private final EventFactory events;
     private final Connections connections;
     private final Clock clock;
+    private final Executor disconnects;
 
     WebSocketConnectionHandler(LocalConnection connection, WebSocketServerHandshaker handshaker,
-                               Integrations integrations, EventFactory events, Connections connections, Clock clock) {
+                               Integrations integrations, EventFactory events, Connections connections, Clock clock,
+                               Executor disconnects) {
         this.connection = connection;
         this.handshaker = handshaker;
         this.integrations = integrations;
         this.events = events;
         this.connections = connections;
         this.clock = clock;
+        this.disconnects = disconnects;
     }
 
     @Override
@@ -139,7 +143,9 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
         LocalConnection.CloseReason reason = connection.closeReason().get();
         int status = reason == null ? 1006 : reason.statusCode();
         String text = reason == null ? "Connection closed abnormally" : reason.reason();
-        connection.invocations().execute(() -> {
+        // After the connection's messages still in its queue (order kept), then in the $disconnect lane, so a storm
+        // of them does not hold up other connections' handshakes and messages.
+        connection.invocations().execute(() -> disconnects.execute(() -> {
             try {
                 if (integrations.hasRoute(Route.DISCONNECT)) {
                     integrations.invoke(Route.DISCONNECT, events.disconnect(connection, status, text, clock.instant()));
@@ -147,7 +153,11 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
                 LOG.info("DISCONNECT {} {} {}", connection.id(), status, text);
             } catch (Integrations.InvocationFailed e) {
                 LOG.warn("DISCONNECT {} integration failed: {}", connection.id(), e.getMessage());
+            } finally {
+                // Virtual threads are not time-sliced: a lane worker with a backlog would keep its carrier from one
+                // $disconnect to the next. Between two, the handshakes and messages waiting for a carrier go first.
+                Thread.yield();
             }
-        });
+        }));
     }
 }

@@ -123,9 +123,12 @@ final class EmbeddedGateway {
                         ctx.fireChannelRead(msg);
                     }
                 })
-                .addLast("gateway", new GatewayHttpHandler(EmulatorConfig.builder().build(), WEBSOCKET_URL,
-                        connections, Runnable::run, integrations, Clock.systemUTC(), PAGE));
+                .addLast("gateway", new GatewayHttpHandler(CONFIG, WEBSOCKET_URL, connections, Runnable::run,
+                        Runnable::run, new ManagementApi(connections, CONFIG), integrations, Clock.systemUTC(),
+                        PAGE));
     }
+
+    private static final EmulatorConfig CONFIG = EmulatorConfig.builder().build();
 
     /** Sends bytes as the client and returns what the gateway answered (a 101 ends the HTTP part). */
     Exchange send(byte[] bytes) {

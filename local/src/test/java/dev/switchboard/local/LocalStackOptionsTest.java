@@ -34,6 +34,9 @@ class LocalStackOptionsTest {
         assertThat(LocalStackOptions.parse("--store", "memory").memoryStore()).isTrue();
         assertThat(LocalStackOptions.parse("--store", "dynamodb").memoryStore()).isFalse();
         assertThat(LocalStackOptions.parse("--jwt-secret", "s".repeat(32)).auth()).isTrue();
+        assertThat(defaults.overHttp()).as("in-process unless asked").isFalse();
+        assertThat(LocalStackOptions.parse("--transport", "http").overHttp()).isTrue();
+        assertThat(LocalStackOptions.parse("--transport", "in-process").overHttp()).isFalse();
     }
 
     @Test
@@ -45,6 +48,8 @@ class LocalStackOptionsTest {
                 .hasMessageContaining("--post-latency-ms");
         assertThatThrownBy(() -> LocalStackOptions.parse("--port")).hasMessageContaining("--port needs a value");
         assertThatThrownBy(() -> LocalStackOptions.parse("--store", "redis")).hasMessageContaining("--store");
+        assertThatThrownBy(() -> LocalStackOptions.parse("--transport", "carrier-pigeon"))
+                .hasMessageContaining("--transport");
         assertThatThrownBy(() -> LocalStackOptions.parse("--colour")).hasMessageContaining("unknown flag '--colour'");
         assertThatThrownBy(() -> LocalStackOptions.parse("--policy", "anything-goes")).hasMessageContaining("--policy");
     }

@@ -56,8 +56,15 @@ public final class AwsClients {
      */
     public static ApiGatewayManagementApiClient managementApi(URI endpoint, Region region,
                                                               AwsCredentialsProvider credentials) {
+        return managementApi(endpoint, region, credentials, httpClient());
+    }
+
+    /** The same over a given HTTP client (the local stack's, which hands requests to its emulator in-process). */
+    public static ApiGatewayManagementApiClient managementApi(URI endpoint, Region region,
+                                                              AwsCredentialsProvider credentials,
+                                                              SdkHttpClient httpClient) {
         return ApiGatewayManagementApiClient.builder()
-                .httpClient(httpClient())
+                .httpClient(httpClient)
                 .endpointOverride(endpoint)
                 .region(region)
                 .credentialsProvider(credentials)
