@@ -8,6 +8,7 @@ import dev.switchboard.core.BroadcastResult;
 import dev.switchboard.core.FanoutQueue;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.functions.aws.SqsFanoutQueue;
+import dev.switchboard.protocol.Limits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -70,6 +71,10 @@ public final class FanoutHandler implements RequestHandler<SQSEvent, SQSBatchRes
         String shard = attribute(attributes, SqsFanoutQueue.SHARD_ATTRIBUTE);
         if (record.getBody() == null || record.getBody().isEmpty()) {
             throw new IllegalArgumentException("no body");
+        }
+        if (!Limits.isValidRoom(room)) {
+            // Keys are built from it: a room no client could name (say one with a shard suffix) is refused.
+            throw new IllegalArgumentException("not a room name");
         }
         try {
             return new FanoutQueue.Job(room, Integer.parseInt(shard), record.getBody().getBytes(StandardCharsets.UTF_8));

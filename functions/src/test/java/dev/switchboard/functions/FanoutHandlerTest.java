@@ -67,4 +67,27 @@ class FanoutHandlerTest {
                 .isEmpty();
         assertThat(new FanoutHandler(switchboard).handleRequest(null, null).getBatchItemFailures()).isEmpty();
     }
+
+    @Test
+    void aJobNamingNoRoomAClientCouldNameGoesToTheDeadLetterQueue() {
+        for (String room : List.of("stadium#3", "a b", "")) {
+            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+            record.setMessageId("bad-" + room);
+            record.setBody("{\"type\":\"message\"}");
+            SQSEvent.MessageAttribute roomAttribute = new SQSEvent.MessageAttribute();
+            roomAttribute.setDataType("String");
+            roomAttribute.setStringValue(room);
+            SQSEvent.MessageAttribute shard = new SQSEvent.MessageAttribute();
+            shard.setDataType("Number");
+            shard.setStringValue("1");
+            record.setMessageAttributes(java.util.Map.of("room", roomAttribute, "shard", shard));
+            SQSEvent event = new SQSEvent();
+            event.setRecords(List.of(record));
+
+            assertThat(new FanoutHandler(switchboard).handleRequest(event, null).getBatchItemFailures())
+                    .as(room).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                    .containsExactly("bad-" + room);
+        }
+        assertThat(received).isEmpty();
+    }
 }

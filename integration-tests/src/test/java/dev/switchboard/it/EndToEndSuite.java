@@ -320,7 +320,7 @@ abstract class EndToEndSuite {
                     HttpResponse.BodyHandlers.ofString()).join();
             assertThat(accepted.statusCode()).isEqualTo(202);
             assertThat(frame(reader.next("\"type\":\"message\""))).isInstanceOfSatisfying(ServerFrame.Message.class,
-                    m -> assertThat(m.from()).isEqualTo("newsroom"));
+                    m -> assertThat(m.from()).isEqualTo("server:newsroom"));
 
             HttpResponse<String> poison = http.sendAsync(HttpRequest.newBuilder(publish)
                     .POST(HttpRequest.BodyPublishers.ofString("{not json")).build(),

@@ -56,6 +56,12 @@ public final class Switchboard {
      */
     static final Duration STORE_BUDGET = Duration.ofSeconds(10);
 
+    /**
+     * Marks a direct message's target in its idempotency key: {@code @} cannot start a room name, so a user's key
+     * never meets a room's.
+     */
+    private static final String DIRECT_TARGET = "@";
+
     /** Tries of a read-decide-write (join, refresh) that found the connection changed under it. */
     private static final int MAX_ATTEMPTS = 3;
 
@@ -375,11 +381,33 @@ public final class Switchboard {
         return publishToUser(direct.user(), connection.userId(), direct.data(), direct.id());
     }
 
-    /** Delivers a direct message to every open connection of {@code user} (the SQS path uses this too). */
+    /**
+     * Delivers a direct message to every open connection of {@code user} (the SQS path uses this too). With a
+     * {@code clientId}, a repeat within the idempotency window delivers nothing new and gets the first ack.
+     */
     public Sent publishToUser(String user, String from, String data, String clientId) {
+        IdempotencyStore.SendKey key = clientId == null ? null
+                : new IdempotencyStore.SendKey(DIRECT_TARGET + user, from, clientId);
+        if (key != null) {
+            switch (idempotency.claim(claiming(key, clock.instant()))) {
+                case IdempotencyStore.Claim.Completed done -> {
+                    return Sent.of(new ServerFrame.Ack(clientId, "direct", done.messageId()));
+                }
+                case IdempotencyStore.Claim.Pending pending -> {
+                    return Sent.of(new ServerFrame.Error(ErrorCode.IN_PROGRESS,
+                            "a direct message with this id is still in progress; retry", clientId));
+                }
+                case IdempotencyStore.Claim.Claimed claimed -> {
+                    // Ours: deliver it below.
+                }
+            }
+        }
         ServerFrame.Direct message = new ServerFrame.Direct(messageIds.get(), from, data, clock.millis());
         BroadcastResult result = broadcaster.broadcast(live(store.userConnections(user)),
                 FrameCodec.encodeBytes(message));
+        if (key != null) {
+            idempotency.complete(key, message.id(), 0);
+        }
         return new Sent(new ServerFrame.Ack(clientId, "direct", message.id()), result);
     }
 
