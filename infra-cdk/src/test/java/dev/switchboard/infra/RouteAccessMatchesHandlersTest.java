@@ -31,7 +31,7 @@ import dev.switchboard.functions.auth.TokenRules;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
 import dev.switchboard.functions.aws.DynamoDbIdempotencyStore;
 import dev.switchboard.functions.aws.DynamoDbRoomHistory;
-import dev.switchboard.functions.aws.SqsFanoutQueue;
+import dev.switchboard.functions.aws.FanoutMessages;
 import dev.switchboard.functions.aws.SwitchboardTable;
 import dev.switchboard.functions.config.FunctionConfig;
 import dev.switchboard.protocol.ErrorCode;
@@ -217,27 +217,29 @@ class RouteAccessMatchesHandlersTest {
             SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
             message.setMessageId(UUID.randomUUID().toString());
             message.setBody(new String(job.payload(), StandardCharsets.UTF_8));
-            message.setMessageAttributes(Map.of(
-                    SqsFanoutQueue.ROOM_ATTRIBUTE, stringAttribute(job.room()),
-                    SqsFanoutQueue.SHARD_ATTRIBUTE, stringAttribute(Integer.toString(job.shard()))));
+            Map<String, SQSEvent.MessageAttribute> attributes = new HashMap<>();
+            FanoutMessages.attributes(job).forEach(a -> attributes.put(a.name(), stringAttribute(a.value())));
+            message.setMessageAttributes(attributes);
             messages.add(message);
         }
         shards.setRecords(messages);
         enqueued.clear();
 
-        Observed observed = record(() -> assertThat(new FanoutHandler(switchboard).handleRequest(shards, null)
+        // Gina, throttled past every retry, is handed back to the queue once more.
+        Observed observed = record(() -> assertThat(new FanoutHandler(fanningOut).handleRequest(shards, null)
                 .getBatchItemFailures()).isEmpty());
 
         assertThat(observed.tableActions()).isEqualTo(new TreeSet<>(RouteAccess.FANOUT.tableActions()));
         assertThat(observed.connectionMethods()).isEqualTo(RouteAccess.FANOUT.connectionMethods());
-        assertThat(observed.enqueued()).isEqualTo(RouteAccess.FANOUT.enqueuesFanout()).isFalse();
+        assertThat(observed.enqueued()).isEqualTo(RouteAccess.FANOUT.enqueuesFanout()).isTrue();
     }
 
     /**
      * A fresh table (rooms spread over four shards) with connected users, every one allowed everything: alice (who
      * acts; in {@code lobby} and {@code lobby2}), bob (a member who receives) and carol (a member whose connection
      * is gone: posts to her answer 410), both in those rooms and in {@code side}, each room with a message in its
-     * history; and two connections in {@code side} whose tokens expired, dave (reachable) and erin (gone). {@code lobby} and
+     * history; gina, in {@code lobby} and {@code lobby2}, whose posts are throttled (429) past every retry; and two
+     * connections in {@code side} whose tokens expired, dave (reachable) and erin (gone). {@code lobby} and
      * {@code lobby2} have a member in their first shard, so that their broadcasts can go through the fan-out queue.
      */
     private void world() {
@@ -261,10 +263,10 @@ class RouteAccessMatchesHandlersTest {
         });
 
         RouteHandlers handlers = new RouteHandlers();
-        for (String user : List.of("alice", "bob", "carol")) {
+        for (String user : List.of("alice", "bob", "carol", "gina")) {
             handlers.connect(user, authorize(token(user, EVERYTHING, Instant.now().plus(Duration.ofHours(1)))));
             for (String room : List.of("lobby", "lobby2", "side")) {
-                if (!(user.equals("alice") && room.equals("side"))) {
+                if (!room.equals("side") || user.equals("bob") || user.equals("carol")) {
                     handlers.message(user, "{\"action\":\"join\",\"room\":\"" + room + "\"}", switchboard);
                 }
             }
@@ -292,6 +294,7 @@ class RouteAccessMatchesHandlersTest {
                     Instant.now().minus(Duration.ofMinutes(1))), seen.rooms())).isEqualTo(JoinResult.JOINED);
         }
         connections.gone("carol", "erin");
+        connections.throttled("gina");
         connections.received.clear();
         enqueued.clear();
     }
@@ -331,6 +334,9 @@ class RouteAccessMatchesHandlersTest {
                             switchboard);
                     handlers.served("alice", "{\"action\":\"direct\",\"user\":\"carol\",\"id\":\"d2\",\"data\":1}",
                             switchboard);
+                    // Posts to gina are throttled past every retry: she is handed to the queue for later.
+                    handlers.served("alice", "{\"action\":\"direct\",\"user\":\"gina\",\"id\":\"d3\",\"data\":1}",
+                            fanningOut);
                 }
                 case REFRESH -> {
                     // A fresh token that no longer grants lobby: alice leaves it, and its members are told.
@@ -513,6 +519,7 @@ class RouteAccessMatchesHandlersTest {
     private static final class Connections implements AutoCloseable {
         private final HttpServer server;
         private final Set<String> gone = ConcurrentHashMap.newKeySet();
+        private final Set<String> throttled = ConcurrentHashMap.newKeySet();
         final List<String> received = new CopyOnWriteArrayList<>();
 
         Connections() {
@@ -535,6 +542,12 @@ class RouteAccessMatchesHandlersTest {
             }
         }
 
+        void throttled(String... users) {
+            for (String user : users) {
+                throttled.add(user + "-connection");
+            }
+        }
+
         private void answer(HttpExchange exchange) throws IOException {
             try (exchange) {
                 exchange.getRequestBody().readAllBytes();
@@ -548,6 +561,11 @@ class RouteAccessMatchesHandlersTest {
                     byte[] error = "{\"message\":\"GoneException\"}".getBytes(StandardCharsets.UTF_8);
                     exchange.getResponseHeaders().add("x-amzn-ErrorType", "GoneException");
                     exchange.sendResponseHeaders(410, error.length);
+                    exchange.getResponseBody().write(error);
+                } else if (throttled.contains(connectionId) && "POST".equals(method)) {
+                    byte[] error = "{\"message\":\"LimitExceededException\"}".getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("x-amzn-ErrorType", "LimitExceededException");
+                    exchange.sendResponseHeaders(429, error.length);
                     exchange.getResponseBody().write(error);
                 } else {
                     exchange.sendResponseHeaders("DELETE".equals(method) ? 204 : 200, -1);

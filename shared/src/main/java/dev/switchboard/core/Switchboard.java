@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Switchboard's use cases, one method each: the Lambda handlers (and anything else that holds an event) parse
@@ -65,10 +67,18 @@ public final class Switchboard {
     /** Tries of a read-decide-write (join, refresh) that found the connection changed under it. */
     private static final int MAX_ATTEMPTS = 3;
 
+    private static final Logger LOG = Logger.getLogger(Switchboard.class.getName());
+
     private final ConnectionStore store;
     private final RoomHistory history;
     private final IdempotencyStore idempotency;
+    /** Posts to rooms and users; hands recipients it cannot reach now to the fan-out queue when there is one. */
     private final Broadcaster broadcaster;
+    /**
+     * Posts what is not a message: presence events (a member who misses one can ask for presence) and a last notice
+     * to a connection about to be closed. What still fails after the retries is counted, not tried again later.
+     */
+    private final Broadcaster notices;
     private final Clock clock;
     private final CoreSettings settings;
     private final Supplier<String> messageIds;
@@ -83,7 +93,8 @@ public final class Switchboard {
         this.store = Objects.requireNonNull(builder.store, "store");
         this.history = Objects.requireNonNull(builder.history, "history");
         this.idempotency = Objects.requireNonNull(builder.idempotency, "idempotency");
-        this.broadcaster = Objects.requireNonNull(builder.broadcaster, "broadcaster");
+        this.notices = Objects.requireNonNull(builder.broadcaster, "broadcaster");
+        this.broadcaster = builder.fanout == null ? notices : notices.deferringTo(builder.fanout);
         this.clock = builder.clock;
         this.settings = builder.settings;
         this.messageIds = builder.messageIds;
@@ -280,17 +291,20 @@ public final class Switchboard {
                     "message exceeds the gateway's size limit for " + result.tooLarge() + " recipient(s)", clientId),
                     result);
         }
-        return new Sent(new ServerFrame.Ack(clientId, "send", message.id(), seq), result);
+        return new Sent(new ServerFrame.Ack(clientId, "send", message.id(), seq, null, List.of(), result.deferred()),
+                result);
     }
 
     /**
-     * Posts a payload to every member of a room. With a fan-out queue and a sharded store, a room whose first
-     * shard suggests at least the fan-out threshold of members is spread over workers: this call delivers shard
-     * 0 itself and queues one job for each other shard; the shards the queue refuses go out from here too.
+     * Posts a payload to every member of a room. With a fan-out queue, a room of at least the fan-out threshold of
+     * members is spread over workers: with a sharded store this call delivers shard 0 itself and queues one job for
+     * each other shard (the first shard stands for all, as connection ids spread evenly by their hash); with one
+     * shard it delivers the first {@link Broadcaster#JOB_SIZE} members itself and queues the rest in jobs of that
+     * size. Whatever the queue refuses goes out from here too.
      */
     private BroadcastResult deliverToRoom(String room, byte[] payload) {
         int shards = store.shards();
-        if (fanout == null || shards == 1) {
+        if (fanout == null) {
             List<String> members = new ArrayList<>();
             for (int shard = 0; shard < shards; shard++) {
                 members.addAll(liveMembers(room, shard));
@@ -298,18 +312,33 @@ public final class Switchboard {
             return broadcaster.broadcast(members, payload);
         }
         List<String> members = new ArrayList<>(liveMembers(room, 0));
-        List<FanoutQueue.Job> others = new ArrayList<>();
-        for (int shard = 1; shard < shards; shard++) {
-            others.add(new FanoutQueue.Job(room, shard, payload));
+        if (shards > 1) {
+            List<FanoutQueue.Job> others = new ArrayList<>();
+            for (int shard = 1; shard < shards; shard++) {
+                others.add(new FanoutQueue.Job.Shard(room, shard, payload));
+            }
+            if ((long) members.size() * shards >= fanoutThreshold) {
+                others = enqueue(others);
+            }
+            for (FanoutQueue.Job job : others) {
+                members.addAll(liveMembers(room, ((FanoutQueue.Job.Shard) job).shard()));
+            }
+            return broadcaster.broadcast(members, payload);
         }
-        // Connection ids spread evenly over the shards by their hash, so the first shard stands for all of them.
-        if ((long) members.size() * shards >= fanoutThreshold) {
-            others = enqueue(others);
+        if (members.size() < fanoutThreshold) {
+            return broadcaster.broadcast(members, payload);
         }
-        for (FanoutQueue.Job job : others) {
-            members.addAll(liveMembers(room, job.shard()));
+        List<String> here = new ArrayList<>(members.subList(0, Math.min(members.size(), Broadcaster.JOB_SIZE)));
+        List<FanoutQueue.Job> chunks = new ArrayList<>();
+        for (int start = Broadcaster.JOB_SIZE; start < members.size(); start += Broadcaster.JOB_SIZE) {
+            chunks.add(new FanoutQueue.Job.Connections(
+                    members.subList(start, Math.min(members.size(), start + Broadcaster.JOB_SIZE)), payload, 0,
+                    Duration.ZERO));
         }
-        return broadcaster.broadcast(members, payload);
+        for (FanoutQueue.Job refused : enqueue(chunks)) {
+            here.addAll(((FanoutQueue.Job.Connections) refused).connectionIds());
+        }
+        return broadcaster.broadcast(here, payload);
     }
 
     /**
@@ -335,12 +364,21 @@ public final class Switchboard {
         }
     }
 
-    /** Delivers one shard of a room's broadcast (what a fan-out worker does with a {@link FanoutQueue.Job}). */
-    public BroadcastResult deliverShard(FanoutQueue.Job job) {
-        if (job.shard() >= store.shards()) {
-            throw new IllegalArgumentException("shard " + job.shard() + " of " + store.shards());
-        }
-        return broadcaster.broadcast(liveMembers(job.room(), job.shard()), job.payload());
+    /**
+     * Does one job of the fan-out queue (what a fan-out worker does): posts to the live members of a shard, or to
+     * named connections, handing on to the queue once more those it cannot reach yet.
+     */
+    public BroadcastResult deliver(FanoutQueue.Job job) {
+        return switch (job) {
+            case FanoutQueue.Job.Shard shard -> {
+                if (shard.shard() >= store.shards()) {
+                    throw new IllegalArgumentException("shard " + shard.shard() + " of " + store.shards());
+                }
+                yield broadcaster.broadcast(liveMembers(shard.room(), shard.shard()), shard.payload());
+            }
+            case FanoutQueue.Job.Connections named ->
+                    broadcaster.broadcast(named.connectionIds(), named.payload(), named.attempt());
+        };
     }
 
     /** Messages of a joined room after a position (history right): one page, or a reset when that position is gone. */
@@ -406,9 +444,29 @@ public final class Switchboard {
         BroadcastResult result = broadcaster.broadcast(live(store.userConnections(user)),
                 FrameCodec.encodeBytes(message));
         if (key != null) {
-            idempotency.complete(key, message.id(), 0);
+            complete(key, message.id());
         }
-        return new Sent(new ServerFrame.Ack(clientId, "direct", message.id()), result);
+        return new Sent(new ServerFrame.Ack(clientId, "direct", message.id(), null, null, List.of(),
+                result.deferred()), result);
+    }
+
+    /**
+     * Records a delivered direct message under its idempotency key, trying a few times: the message is out, so a
+     * failure here must not become an error (the client would send it again). Should every try fail, the claim
+     * stays pending until it is stale, and only a retry after that could deliver the message twice.
+     */
+    private void complete(IdempotencyStore.SendKey key, String messageId) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                idempotency.complete(key, messageId, 0);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == MAX_ATTEMPTS) {
+                    LOG.log(Level.WARNING, "could not record direct message " + messageId + " as sent: " + e);
+                    return;
+                }
+            }
+        }
     }
 
     /** Answers with server time, once the connection is known and its token still valid. */
@@ -605,7 +663,7 @@ public final class Switchboard {
      * it: should the close fail, the connection is still gone from every room and gets nothing more.
      */
     private ServerFrame closeWith(String connectionId, ServerFrame.Error error) {
-        broadcaster.broadcast(List.of(connectionId), FrameCodec.encodeBytes(error));
+        notices.broadcast(List.of(connectionId), FrameCodec.encodeBytes(error));
         disconnect(connectionId);
         closer.close(connectionId);
         return error;
@@ -694,7 +752,7 @@ public final class Switchboard {
         if (firstOrLast) {
             List<String> watchers = live(members.stream()
                     .filter(member -> member.rights().allows(RoomAction.PRESENCE)).toList());
-            broadcaster.broadcast(watchers,
+            notices.broadcast(watchers,
                     FrameCodec.encodeBytes(new ServerFrame.PresenceChange(room, event, userId)));
         }
     }
@@ -772,8 +830,9 @@ public final class Switchboard {
         }
 
         /**
-         * Spreads broadcasts to rooms of at least {@code threshold} members over fan-out workers, one job per
-         * shard of the store (so only with a store of more than one shard).
+         * Spreads broadcasts to rooms of at least {@code threshold} members over fan-out workers (one job per shard
+         * of a sharded store, else per {@link Broadcaster#JOB_SIZE} members), and hands the queue the recipients a
+         * broadcast cannot reach now, for a later attempt.
          */
         public Builder fanout(FanoutQueue queue, int threshold) {
             if (threshold < 1) {
