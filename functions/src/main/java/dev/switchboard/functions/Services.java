@@ -144,6 +144,7 @@ public final class Services {
                 .settings(config.core())
                 .policy(config.policy())
                 .closer(sender)
+                .probe(sender)
                 .build();
     }
 }

@@ -86,8 +86,17 @@ final class Telemetry {
         metrics().addMetric(MetricNames.CONNECTIONS_OPENED, 1, MetricUnit.COUNT);
     }
 
-    static void connectionClosed() {
-        metrics().addMetric(MetricNames.CONNECTIONS_CLOSED, 1, MetricUnit.COUNT);
+    static void connectionRefused() {
+        metrics().addMetric(MetricNames.CONNECTIONS_REFUSED, 1, MetricUnit.COUNT);
+    }
+
+    /** A closed connection, and the rooms its leaving was not announced in (past the presence budget). */
+    static void connectionClosed(int roomsNotTold) {
+        Metrics metrics = metrics();
+        metrics.addMetric(MetricNames.CONNECTIONS_CLOSED, 1, MetricUnit.COUNT);
+        if (roomsNotTold > 0) {
+            metrics.addMetric(MetricNames.PRESENCE_NOT_SENT, roomsNotTold, MetricUnit.COUNT);
+        }
     }
 
     static void messageIn(String routeKey, ServerFrame reply) {

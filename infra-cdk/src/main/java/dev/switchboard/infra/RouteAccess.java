@@ -116,8 +116,11 @@ public final class RouteAccess {
     public static final Access FANOUT = Access.enqueuingFanout(PRUNING, POST);
 
     static {
-        // $connect: one transaction putting the connection record and the user index entry.
-        ACCESS.put(Route.CONNECT, new Access(Set.of("dynamodb:PutItem"), Set.of()));
+        // $connect: the user's connections (a Query) against the per-user limit; at the limit each listed one is looked
+        // up (GET) and one found gone is pruned (its row deleted, its listings batch-deleted); then one transaction
+        // putting the connection record and the user index entry.
+        ACCESS.put(Route.CONNECT, new Access(Set.of("dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem",
+                "dynamodb:BatchWriteItem"), Set.of(ConnectionMethod.GET)));
         // $disconnect: read the connection (its user), delete its row, batch-delete its listings, then announce the
         // leave to each room (member query, posts, pruning).
         ACCESS.put(Route.DISCONNECT, new Access(union(PRUNING, Set.of("dynamodb:GetItem")), POST));

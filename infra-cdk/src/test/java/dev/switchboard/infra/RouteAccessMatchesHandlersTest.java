@@ -251,7 +251,9 @@ class RouteAccessMatchesHandlersTest {
                 EnvNames.REGION, "us-east-1",
                 // Shards, so that a room can be spread over the fan-out queue; every room counts as large.
                 EnvNames.ROOM_SHARDS, "4",
-                EnvNames.FANOUT_THRESHOLD, "1");
+                EnvNames.FANOUT_THRESHOLD, "1",
+                // Small, so that $connect's path at the limit is driven too.
+                EnvNames.CONNECTIONS_PER_USER, "2");
         FunctionConfig config = FunctionConfig.from(environment);
         Services.Stores stores = new Services.Stores(
                 DynamoDbConnectionStore.create(dynamoDb, table, config.roomShards()),
@@ -305,8 +307,17 @@ class RouteAccessMatchesHandlersTest {
         RouteHandlers handlers = new RouteHandlers();
         return record(() -> {
             switch (route) {
-                case CONNECT -> handlers.connect("frank",
-                        authorize(token("frank", EVERYTHING, Instant.now().plus(Duration.ofHours(1)))));
+                case CONNECT -> {
+                    // Frank reaches the limit of two connections; one of them is closed without its $disconnect,
+                    // so the third is let in after the look that finds it gone; a fourth is refused.
+                    Map<String, Object> frank = authorize(token("frank", EVERYTHING,
+                            Instant.now().plus(Duration.ofHours(1))));
+                    handlers.connect("frank1", frank);
+                    handlers.connect("frank2", frank);
+                    connections.gone("frank1");
+                    handlers.connect("frank3", frank);
+                    assertThat(handlers.connectStatus("frank4", frank)).isEqualTo(429);
+                }
                 case DISCONNECT -> handlers.disconnect("alice");
                 case DEFAULT -> assertError(handlers.message("alice", "{\"action\":\"no-such-action\",\"id\":\"x\"}",
                         switchboard), ErrorCode.UNKNOWN_ACTION);
@@ -458,8 +469,12 @@ class RouteAccessMatchesHandlersTest {
         private final Map<String, Map<String, Object>> contexts = new ConcurrentHashMap<>();
 
         void connect(String user, Map<String, Object> context) {
+            assertThat(connectStatus(user, context)).isEqualTo(200);
+        }
+
+        int connectStatus(String user, Map<String, Object> context) {
             contexts.put(user, context);
-            assertThat(invoke(Route.CONNECT, user, null, switchboard).getStatusCode()).isEqualTo(200);
+            return invoke(Route.CONNECT, user, null, switchboard).getStatusCode();
         }
 
         void disconnect(String user) {
@@ -514,7 +529,8 @@ class RouteAccessMatchesHandlersTest {
 
     /**
      * API Gateway's {@code @connections} API for one stage on a loopback port: POST 200 (410 GoneException for
-     * connections marked gone), DELETE 204; records each request's method.
+     * connections marked gone, 429 for those marked throttled), GET 200 with the connection's details (410 when
+     * gone), DELETE 204; records each request's method.
      */
     private static final class Connections implements AutoCloseable {
         private final HttpServer server;
@@ -567,6 +583,12 @@ class RouteAccessMatchesHandlersTest {
                     exchange.getResponseHeaders().add("x-amzn-ErrorType", "LimitExceededException");
                     exchange.sendResponseHeaders(429, error.length);
                     exchange.getResponseBody().write(error);
+                } else if ("GET".equals(method)) {
+                    byte[] info = ("{\"connectedAt\":\"2026-12-03T10:00:00.000Z\",\"lastActiveAt\":"
+                            + "\"2026-12-03T10:05:00.000Z\",\"identity\":{\"sourceIp\":\"203.0.113.9\","
+                            + "\"userAgent\":\"test\"}}").getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(200, info.length);
+                    exchange.getResponseBody().write(info);
                 } else {
                     exchange.sendResponseHeaders("DELETE".equals(method) ? 204 : 200, -1);
                 }

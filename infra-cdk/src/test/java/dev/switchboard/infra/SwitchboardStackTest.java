@@ -212,7 +212,8 @@ class SwitchboardStackTest {
         Set<String> answering = Set.of("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:DeleteItem",
                 "dynamodb:BatchWriteItem", "dynamodb:Query");
         Map<Route, Set<String>> expected = new java.util.EnumMap<>(Route.class);
-        expected.put(Route.CONNECT, Set.of("dynamodb:PutItem"));
+        expected.put(Route.CONNECT, Set.of("dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem",
+                "dynamodb:BatchWriteItem"));
         expected.put(Route.DISCONNECT, Set.of("dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:Query",
                 "dynamodb:BatchWriteItem"));
         expected.put(Route.DEFAULT, answering);
@@ -242,10 +243,11 @@ class SwitchboardStackTest {
     @Test
     void theRouteTableDecidesWhoWritesAndWhoPosts() {
         // Every route that answers a client counts its frame on the connection's row, and closes the connection
-        // (DELETE) after posting the answer when its token expired or it keeps flooding; $connect posts nothing,
-        // $disconnect only announces (POST).
+        // (DELETE) after posting the answer when its token expired or it keeps flooding; $connect only asks
+        // whether a user's older connections are still open (GET) when the user is at the limit, and $disconnect
+        // only announces (POST).
         assertThat(Arrays.stream(Route.values()).filter(r -> RouteAccess.of(r).managesConnections()))
-                .containsExactlyInAnyOrder(Route.DISCONNECT, Route.DEFAULT, Route.JOIN, Route.LEAVE, Route.SEND,
+                .containsExactlyInAnyOrder(Route.CONNECT, Route.DISCONNECT, Route.DEFAULT, Route.JOIN, Route.LEAVE, Route.SEND,
                         Route.DIRECT, Route.PING, Route.RESUME, Route.PRESENCE, Route.REFRESH);
         for (Route answering : List.of(Route.DEFAULT, Route.JOIN, Route.LEAVE, Route.SEND, Route.PING, Route.RESUME,
                 Route.PRESENCE, Route.DIRECT, Route.REFRESH)) {
@@ -254,6 +256,8 @@ class SwitchboardStackTest {
         }
         assertThat(RouteAccess.of(Route.DISCONNECT).connectionMethods())
                 .containsExactly(RouteAccess.ConnectionMethod.POST);
+        assertThat(RouteAccess.of(Route.CONNECT).connectionMethods())
+                .containsExactly(RouteAccess.ConnectionMethod.GET);
         assertThat(RouteAccess.PUBLISHER.connectionMethods()).containsExactly(RouteAccess.ConnectionMethod.POST);
         // Only what publishes to rooms hands large rooms to the fan-out queue; the fan-out function only delivers.
         // Whatever delivers messages hands the queue what it cannot deliver now; presence events are not deferred.
@@ -276,11 +280,11 @@ class SwitchboardStackTest {
     void eachFunctionMayCallExactlyTheseConnectionsMethods() {
         // Written out on purpose, not derived from RouteAccess: a change to a grant must change this spec too. Every
         // route that answers a client ($default and refresh included) posts its answer and closes a connection
-        // whose token expired or that keeps flooding; the lifecycle and the delivery functions only post; nobody
-        // reads a connection through GET.
+        // whose token expired or that keeps flooding; $disconnect and the delivery functions only post; only
+        // $connect reads a connection (GET), to tell whether a user at the connection limit holds one that is gone.
         Set<String> answer = Set.of("POST", "DELETE");
         Map<String, Set<String>> expected = new java.util.TreeMap<>();
-        expected.put(Route.CONNECT.lambdaHandler(), Set.of());
+        expected.put(Route.CONNECT.lambdaHandler(), Set.of("GET"));
         expected.put(Route.DISCONNECT.lambdaHandler(), Set.of("POST"));
         expected.put(Route.DEFAULT.lambdaHandler(), answer);
         expected.put(Route.JOIN.lambdaHandler(), answer);

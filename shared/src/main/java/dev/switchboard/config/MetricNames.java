@@ -14,6 +14,10 @@ public final class MetricNames {
 
     public static final String CONNECTIONS_OPENED = "ConnectionsOpened";
     public static final String CONNECTIONS_CLOSED = "ConnectionsClosed";
+    /** Handshakes refused because the user already held the most connections a user may. */
+    public static final String CONNECTIONS_REFUSED = "ConnectionsRefused";
+    /** Rooms a disconnect's leaving was not announced in, past the presence posts one disconnect may cause. */
+    public static final String PRESENCE_NOT_SENT = "PresenceEventsNotSent";
     public static final String MESSAGES_IN = "MessagesIn";
     public static final String ERROR_REPLIES = "ErrorReplies";
     /** Posts a connection accepted. */

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,7 @@ public final class Switchboard {
     private final int fanoutThreshold;
     private final RoomPolicy policy;
     private final ConnectionCloser closer;
+    private final ConnectionProbe probe;
     private final Quotas quotas;
     private final FrameGuard guard = new FrameGuard();
 
@@ -103,6 +105,7 @@ public final class Switchboard {
         this.policy = builder.policy;
         this.closer = builder.closer != null ? builder.closer : connectionId -> {
         };
+        this.probe = builder.probe;
         this.quotas = settings.quotas();
     }
 
@@ -117,31 +120,85 @@ public final class Switchboard {
         }
     }
 
+    /** What {@code $connect} came to. */
+    public sealed interface Connected {
+        /** Registered: the handshake may complete. */
+        record Accepted(Connection connection) implements Connected {
+        }
+
+        /** The user already holds {@code open} connections, the most {@link Quotas#connectionsPerUser()} allows. */
+        record TooManyConnections(int open, int limit) implements Connected {
+        }
+    }
+
+    /** What {@code $disconnect} came to. */
+    public record Disconnected(Set<String> rooms, int roomsNotTold) {
+        public Disconnected {
+            rooms = Set.copyOf(rooms);
+        }
+    }
+
     /** {@code $connect} of a stack without authentication: no capabilities, no token expiry. */
-    public Connection connect(String connectionId, String userId, String sourceIp) {
+    public Connected connect(String connectionId, String userId, String sourceIp) {
         return connect(connectionId, userId, sourceIp, Grant.NONE);
     }
 
-    /** {@code $connect}: remembers the connection under the identity and grant the authorizer established. */
-    public Connection connect(String connectionId, String userId, String sourceIp, Grant grant) {
+    /**
+     * {@code $connect}: remembers the connection under the identity and grant the authorizer established, unless the
+     * user already holds as many connections as a user may. At that limit, listed connections are probed and those
+     * found gone are pruned first. The count is read before the write, so handshakes of one user arriving at the
+     * same instant may pass the limit by a few; it bounds a client's cost, it is not an exact ceiling.
+     */
+    public Connected connect(String connectionId, String userId, String sourceIp, Grant grant) {
+        List<RoomMember> open = store.userConnections(userId);
+        int limit = quotas.connectionsPerUser();
+        if (open.size() >= limit) {
+            long stillOpen = open.stream().filter(listed -> !prunedIfGone(listed.connectionId())).count();
+            if (stillOpen >= limit) {
+                return new Connected.TooManyConnections((int) stillOpen, limit);
+            }
+        }
         Instant now = clock.instant();
         Connection connection = new Connection(connectionId, userId, now, sourceIp,
                 now.plus(settings.connectionTtl()), grant);
         store.register(connection);
-        return connection;
+        return new Connected.Accepted(connection);
+    }
+
+    /** Whether the listed connection was found gone (and so pruned, as a post that met a 410 would prune it). */
+    private boolean prunedIfGone(String connectionId) {
+        if (probe == null || !probe.isGone(connectionId)) {
+            return false;
+        }
+        store.remove(connectionId);
+        return true;
     }
 
     /**
      * {@code $disconnect}: forgets the connection and its memberships (idempotent) and tells each room when the
-     * user's last connection in it left. Returns the rooms left.
+     * user's last connection in it left, within {@link Quotas#presencePostsPerDisconnect()} posts in all: rooms past
+     * that are not told, and counted.
      */
-    public Set<String> disconnect(String connectionId) {
+    public Disconnected disconnect(String connectionId) {
         String userId = store.find(connectionId).map(Connection::userId).orElse(null);
         Set<String> rooms = store.remove(connectionId);
-        if (userId != null) {
-            rooms.forEach(room -> announce(room, userId, ServerFrame.PresenceChange.LEFT));
+        int notTold = userId == null ? 0 : announceLeaving(rooms, userId);
+        return new Disconnected(rooms, notTold);
+    }
+
+    /** Tells each room the user left, within the per-disconnect budget of posts; returns the rooms not told. */
+    private int announceLeaving(Collection<String> rooms, String userId) {
+        int budget = quotas.presencePostsPerDisconnect();
+        int notTold = 0;
+        for (String room : rooms) {
+            int posted = announce(room, userId, ServerFrame.PresenceChange.LEFT, budget);
+            if (posted < 0) {
+                notTold++;
+            } else {
+                budget -= posted;
+            }
         }
-        return rooms;
+        return notTold;
     }
 
     /**
@@ -525,7 +582,7 @@ public final class Switchboard {
                 default -> {
                 }
             }
-            revoked.forEach(room -> announce(room, connection.userId(), ServerFrame.PresenceChange.LEFT));
+            announceLeaving(revoked, connection.userId());
             Long exp = grant.expiresAt() == null ? null : grant.expiresAt().getEpochSecond();
             return new ServerFrame.Ack(refresh.id(), "refresh", null, null, exp, revoked);
         }
@@ -739,22 +796,34 @@ public final class Switchboard {
      * unless presence is off or the room is too big for it.
      */
     private void announce(String room, String userId, String event) {
+        announce(room, userId, event, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As above, posting at most {@code budget} times: returns the posts made (0 when there was nothing to tell), or
+     * -1 when the room had watchers to tell and they were more than the budget, so none was told.
+     */
+    private int announce(String room, String userId, String event, int budget) {
         if (!settings.presenceEvents()) {
-            return;
+            return 0;
         }
         // Reads at most one row more than the cap, so a big room costs a small read, not its whole membership.
         List<RoomMember> members = store.roomMembers(room, settings.presenceMaxRoomSize() + 1);
         if (members.isEmpty() || members.size() > settings.presenceMaxRoomSize()) {
-            return;
+            return 0;
         }
         long sameUser = members.stream().filter(member -> member.userId().equals(userId)).count();
         boolean firstOrLast = event.equals(ServerFrame.PresenceChange.JOINED) ? sameUser == 1 : sameUser == 0;
-        if (firstOrLast) {
-            List<String> watchers = live(members.stream()
-                    .filter(member -> member.rights().allows(RoomAction.PRESENCE)).toList());
-            notices.broadcast(watchers,
-                    FrameCodec.encodeBytes(new ServerFrame.PresenceChange(room, event, userId)));
+        if (!firstOrLast) {
+            return 0;
         }
+        List<String> watchers = live(members.stream()
+                .filter(member -> member.rights().allows(RoomAction.PRESENCE)).toList());
+        if (watchers.size() > budget) {
+            return -1;
+        }
+        notices.broadcast(watchers, FrameCodec.encodeBytes(new ServerFrame.PresenceChange(room, event, userId)));
+        return watchers.size();
     }
 
     private static ServerFrame notInRoom(ClientFrame frame, String room) {
@@ -774,6 +843,7 @@ public final class Switchboard {
         private int fanoutThreshold = Integer.MAX_VALUE;
         private RoomPolicy policy = RoomPolicy.claims();
         private ConnectionCloser closer;
+        private ConnectionProbe probe;
 
         private Builder() {
         }
@@ -791,6 +861,16 @@ public final class Switchboard {
          */
         public Builder closer(ConnectionCloser value) {
             this.closer = Objects.requireNonNull(value, "closer");
+            return this;
+        }
+
+        /**
+         * Tells whether a listed connection is gone (API Gateway: {@code GET @connections}), so that a user at the
+         * limit of connections is not kept out by ones whose {@code $disconnect} never came. Without one, every
+         * listed connection counts until its row expires.
+         */
+        public Builder probe(ConnectionProbe value) {
+            this.probe = Objects.requireNonNull(value, "probe");
             return this;
         }
 
