@@ -1,5 +1,6 @@
 package dev.switchboard.infra;
 
+import dev.switchboard.core.Quotas;
 import dev.switchboard.core.RoomPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,6 +65,14 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param fanoutThreshold      room size from which broadcasts go through the fan-out queue
  * @param fanoutMaxConcurrency most fan-out function instances the queue keeps busy at once (the SQS event source's
  *                             maximum concurrency, 2 to 1000)
+ * @param quotas               what one connection or user may cost the stack (frames per second and burst,
+ *                             connections per user, presence posts per disconnect)
+ * @param maxPostsPerSecond    most {@code @connections} posts per second one function instance makes: the account's
+ *                             request rate is shared by every instance and every stage, so no single broadcast may
+ *                             take all of it
+ * @param publishers           who may send to the publish queue: IAM role or user ARNs and 12-digit account ids;
+ *                             everyone else is denied by the queue's own policy. Empty: principals of the stack's
+ *                             own account only
  */
 public record SwitchboardProps(String stackName, String stageName, Path functionsJar, int memorySize,
                                double throttlingRateLimit, int throttlingBurstLimit, AuthSettings auth,
@@ -72,7 +81,8 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                                DataRemoval dataRemoval, boolean deletionProtection, boolean tracing,
                                Optional<String> alarmEmail, boolean apiGatewayLoggingRole,
                                int roomShards, boolean fanoutEnabled, int fanoutThreshold,
-                               int fanoutMaxConcurrency) {
+                               int fanoutMaxConcurrency, Quotas quotas, int maxPostsPerSecond,
+                               List<String> publishers) {
 
     /** What happens to stored data when the stack is deleted. */
     public enum DataRemoval {
@@ -96,6 +106,14 @@ public record SwitchboardProps(String stackName, String stageName, Path function
     /** Lambda's bounds for an SQS event source's maximum concurrency. */
     private static final int MIN_FANOUT_CONCURRENCY = 2;
     private static final int MAX_FANOUT_CONCURRENCY = 1_000;
+    /**
+     * A fifth of API Gateway's default account-wide rate (10,000 requests per second, shared with every other API
+     * and stage of the account): five instances broadcasting at once still leave room for everything else.
+     */
+    public static final int DEFAULT_MAX_POSTS_PER_SECOND = 2_000;
+    /** A principal the publish queue may admit: an IAM role or user (any path), or a whole account by its id. */
+    private static final Pattern PUBLISHER =
+            Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:(role|user)/[\\w+=,.@/-]{1,512}|\\d{12}");
 
     /** Log retention choices CloudWatch Logs accepts, by days. */
     private static final Map<Integer, RetentionDays> RETENTION = retentionByDays();
@@ -165,6 +183,18 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                     + " and " + MAX_FANOUT_CONCURRENCY + " (Lambda's limits for an SQS event source), was "
                     + fanoutMaxConcurrency);
         }
+        Objects.requireNonNull(quotas, "quotas");
+        if (maxPostsPerSecond < 1) {
+            throw new IllegalArgumentException("maxPostsPerSecond must be at least 1, was " + maxPostsPerSecond);
+        }
+        publishers = List.copyOf(publishers);
+        for (String publisher : publishers) {
+            if (!PUBLISHER.matcher(publisher).matches()) {
+                throw new IllegalArgumentException("publishers: '" + publisher + "' is neither an IAM role or user"
+                        + " ARN (arn:aws:iam::123456789012:role/name) nor a 12-digit account id; wildcards are not"
+                        + " accepted");
+            }
+        }
         alarmEmail.ifPresent(email -> {
             if (!EMAIL.matcher(email).matches()) {
                 throw new IllegalArgumentException("alarmEmail is not an email address: '" + email + "'");
@@ -231,11 +261,33 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         bool(values, ContextKeys.FANOUT_ENABLED).ifPresent(builder::fanoutEnabled);
         integer(values, ContextKeys.FANOUT_THRESHOLD).ifPresent(builder::fanoutThreshold);
         integer(values, ContextKeys.FANOUT_MAX_CONCURRENCY).ifPresent(builder::fanoutMaxConcurrency);
+        builder.quotas(quotasFrom(values));
+        integer(values, ContextKeys.MAX_POSTS_PER_SECOND).ifPresent(builder::maxPostsPerSecond);
+        text(values, ContextKeys.PUBLISHERS).ifPresent(list -> builder.publishers(Arrays.stream(list.split(",", -1))
+                .map(String::trim).toList()));
         builder.auth(authFrom(values));
         text(values, ContextKeys.POLICY).ifPresent(value -> builder.policy(policy(value)));
         bool(values, ContextKeys.ALLOW_UNAUTHENTICATED_PRODUCTION).ifPresent(builder::allowUnauthenticatedProduction);
         bool(values, ContextKeys.ALLOW_OPEN_POLICY_PRODUCTION).ifPresent(builder::allowOpenPolicyProduction);
         return builder.build();
+    }
+
+    /** The defaults, with each limit a context key names replaced; a combination the core refuses names the keys. */
+    private static Quotas quotasFrom(Map<String, String> values) {
+        Quotas defaults = Quotas.defaults();
+        try {
+            return defaults
+                    .withFrames(integer(values, ContextKeys.FRAME_RATE).orElse(defaults.frameRate()),
+                            integer(values, ContextKeys.FRAME_BURST).orElse(defaults.frameBurst()))
+                    .withConnectionsPerUser(integer(values, ContextKeys.CONNECTIONS_PER_USER)
+                            .orElse(defaults.connectionsPerUser()))
+                    .withPresencePostsPerDisconnect(integer(values, ContextKeys.PRESENCE_POSTS_PER_DISCONNECT)
+                            .orElse(defaults.presencePostsPerDisconnect()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ContextKeys.FRAME_RATE + ", " + ContextKeys.FRAME_BURST + ", "
+                    + ContextKeys.CONNECTIONS_PER_USER + ", " + ContextKeys.PRESENCE_POSTS_PER_DISCONNECT + ": "
+                    + e.getMessage());
+        }
     }
 
     private static AuthSettings authFrom(Map<String, String> values) {
@@ -481,13 +533,21 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         public static final String FANOUT_ENABLED = "fanoutEnabled";
         public static final String FANOUT_THRESHOLD = "fanoutThreshold";
         public static final String FANOUT_MAX_CONCURRENCY = "fanoutMaxConcurrency";
+        public static final String FRAME_RATE = "frameRate";
+        public static final String FRAME_BURST = "frameBurst";
+        public static final String CONNECTIONS_PER_USER = "connectionsPerUser";
+        public static final String PRESENCE_POSTS_PER_DISCONNECT = "presencePostsPerDisconnect";
+        public static final String MAX_POSTS_PER_SECOND = "maxPostsPerSecond";
+        public static final String PUBLISHERS = "publishers";
 
         static final List<String> ALL = List.of(STACK_NAME, STAGE_NAME, FUNCTIONS_JAR, MEMORY_SIZE,
                 THROTTLING_RATE_LIMIT, THROTTLING_BURST_LIMIT, AUTH_MODE, JWT_JWKS_URL, JWT_SECRET_ARN, JWT_ISSUER,
                 JWT_AUDIENCE, COGNITO_USER_POOL_ID, COGNITO_CLIENT_IDS, COGNITO_TOKEN_USE, CAPABILITY_CLAIM,
                 DIRECT_CLAIM, TOKEN_SOURCE, POLICY, ALLOW_UNAUTHENTICATED_PRODUCTION, ALLOW_OPEN_POLICY_PRODUCTION,
                 LOG_RETENTION_DAYS, REMOVAL_POLICY, DELETION_PROTECTION, TRACING, ALARM_EMAIL,
-                API_GATEWAY_LOGGING_ROLE, ROOM_SHARDS, FANOUT_ENABLED, FANOUT_THRESHOLD, FANOUT_MAX_CONCURRENCY);
+                API_GATEWAY_LOGGING_ROLE, ROOM_SHARDS, FANOUT_ENABLED, FANOUT_THRESHOLD, FANOUT_MAX_CONCURRENCY,
+                FRAME_RATE, FRAME_BURST, CONNECTIONS_PER_USER, PRESENCE_POSTS_PER_DISCONNECT, MAX_POSTS_PER_SECOND,
+                PUBLISHERS);
 
         /** Settings of token verification, which authentication off has no use for. */
         static final List<String> TOKEN_SETTINGS = List.of(JWT_JWKS_URL, JWT_SECRET_ARN, JWT_ISSUER, JWT_AUDIENCE,
@@ -520,6 +580,9 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         private boolean fanoutEnabled = true;
         private int fanoutThreshold = 2000;
         private int fanoutMaxConcurrency = 20;
+        private Quotas quotas = Quotas.defaults();
+        private int maxPostsPerSecond = DEFAULT_MAX_POSTS_PER_SECOND;
+        private List<String> publishers = List.of();
 
         private Builder() {
         }
@@ -635,6 +698,23 @@ public record SwitchboardProps(String stackName, String stageName, Path function
             return this;
         }
 
+        /** Defaults to {@link Quotas#defaults()}. */
+        public Builder quotas(Quotas value) {
+            this.quotas = value;
+            return this;
+        }
+
+        public Builder maxPostsPerSecond(int value) {
+            this.maxPostsPerSecond = value;
+            return this;
+        }
+
+        /** Role or user ARNs and account ids the publish queue admits; none: the stack's own account. */
+        public Builder publishers(List<String> value) {
+            this.publishers = value;
+            return this;
+        }
+
         public SwitchboardProps build() {
             Path jar = functionsJar != null ? functionsJar : defaultFunctionsJar(workingDir);
             boolean protect = deletionProtection != null ? deletionProtection : dataRemoval == DataRemoval.RETAIN;
@@ -642,7 +722,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                     throttlingRateLimit, throttlingBurstLimit, auth, policy, allowUnauthenticatedProduction,
                     allowOpenPolicyProduction, logRetention, dataRemoval, protect, tracing,
                     alarmEmail, apiGatewayLoggingRole, roomShards, fanoutEnabled, fanoutThreshold,
-                    fanoutMaxConcurrency);
+                    fanoutMaxConcurrency, quotas, maxPostsPerSecond, publishers);
         }
     }
 }

@@ -39,7 +39,11 @@ import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.Billing;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.TableV2;
+import software.amazon.awscdk.services.iam.AccountPrincipal;
+import software.amazon.awscdk.services.iam.AnyPrincipal;
+import software.amazon.awscdk.services.iam.ArnPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -155,18 +159,25 @@ public final class SwitchboardStack extends Stack {
                 .build();
         apiGatewayLoggingRole().ifPresent(account -> stage.getNode().addDependency(account));
 
-        // Every function that reads or writes the table gets this map, so all of them see one shard count.
-        Map<String, String> routeEnvironment = Map.of(
-                EnvNames.TABLE_NAME, table.getTableName(),
-                EnvNames.MANAGEMENT_ENDPOINT, stage.getCallbackUrl(),
-                EnvNames.ROOM_SHARDS, Integer.toString(props.roomShards()),
-                // Who may do what in which room: decided by the route functions; the publisher and the fan-out
-                // function are trusted and never ask, but read the same environment.
-                EnvNames.POLICY, props.policy().mode(),
-                // Keep as many @connections connections alive as the broadcaster keeps posts in flight (64).
-                "JAVA_TOOL_OPTIONS", "-Dhttp.maxConnections=64",
-                EnvNames.SERVICE_NAME, props.stackName(),
-                EnvNames.METRICS_NAMESPACE, MetricNames.NAMESPACE);
+        // Every function that reads or writes the table gets this map, so all of them see one shard count and one
+        // set of limits.
+        Map<String, String> routeEnvironment = new LinkedHashMap<>();
+        routeEnvironment.put(EnvNames.TABLE_NAME, table.getTableName());
+        routeEnvironment.put(EnvNames.MANAGEMENT_ENDPOINT, stage.getCallbackUrl());
+        routeEnvironment.put(EnvNames.ROOM_SHARDS, Integer.toString(props.roomShards()));
+        // Who may do what in which room: decided by the route functions; the publisher and the fan-out function are
+        // trusted and never ask, but read the same environment.
+        routeEnvironment.put(EnvNames.POLICY, props.policy().mode());
+        routeEnvironment.put(EnvNames.FRAME_RATE, Integer.toString(props.quotas().frameRate()));
+        routeEnvironment.put(EnvNames.FRAME_BURST, Integer.toString(props.quotas().frameBurst()));
+        routeEnvironment.put(EnvNames.CONNECTIONS_PER_USER, Integer.toString(props.quotas().connectionsPerUser()));
+        routeEnvironment.put(EnvNames.PRESENCE_POSTS_PER_DISCONNECT,
+                Integer.toString(props.quotas().presencePostsPerDisconnect()));
+        routeEnvironment.put(EnvNames.MAX_POSTS_PER_SECOND, Integer.toString(props.maxPostsPerSecond()));
+        // Keep as many @connections connections alive as the broadcaster keeps posts in flight (64).
+        routeEnvironment.put("JAVA_TOOL_OPTIONS", "-Dhttp.maxConnections=64");
+        routeEnvironment.put(EnvNames.SERVICE_NAME, props.stackName());
+        routeEnvironment.put(EnvNames.METRICS_NAMESPACE, MetricNames.NAMESPACE);
         // Broadcasts to large rooms go out in parts through this queue, and recipients not reached now come back
         // through it later: the functions that deliver messages put jobs here and the fan-out function does them.
         // Made before the functions, whose environment and grants name it.
@@ -226,7 +237,10 @@ public final class SwitchboardStack extends Stack {
                         .reportBatchItemFailures(true)
                         .build(), routeEnvironment, removal);
 
+        admitOnlyPublishers(publishQueue);
+
         fanoutFunction = fanout.map(queues -> fanoutConsumer(queues.queue(), routeEnvironment, removal));
+        fanout.ifPresent(queues -> admitOnlyTheStack(queues.queue()));
 
         Optional<ITopic> alarmTopic = props.alarmEmail().map(this::alarmTopic);
         Map<String, IFunction> monitored = new LinkedHashMap<>();
@@ -456,6 +470,73 @@ public final class SwitchboardStack extends Stack {
                     .resources(List.of(queues.queue().getQueueArn()))
                     .build()));
         }
+    }
+
+    /**
+     * The publish queue's own policy: only the principals {@link SwitchboardProps#publishers()} names may send to
+     * it (by default, principals of this stack's account), whatever their IAM policies allow; named roles, users
+     * and other accounts are also allowed by the queue, so they need no more than their own account's consent.
+     * Receiving stays with the publisher function's event source.
+     */
+    private void admitOnlyPublishers(Queue queue) {
+        List<String> named = props.publishers();
+        List<String> roles = named.stream().filter(p -> p.startsWith("arn:")).toList();
+        List<String> accounts = named.isEmpty()
+                ? List.of(getAccount()) : named.stream().filter(p -> !p.startsWith("arn:")).toList();
+        Map<String, Object> notNamed = new LinkedHashMap<>();
+        if (!roles.isEmpty()) {
+            notNamed.put("ArnNotEquals", Map.of("aws:PrincipalArn", roles));
+        }
+        if (!accounts.isEmpty()) {
+            notNamed.put("StringNotEquals", Map.of("aws:PrincipalAccount", accounts));
+        }
+        queue.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("OnlyNamedPublishersSend")
+                .effect(Effect.DENY)
+                .principals(List.of(new AnyPrincipal()))
+                .actions(List.of("sqs:SendMessage"))
+                .resources(List.of(queue.getQueueArn()))
+                .conditions(notNamed)
+                .build());
+        if (!named.isEmpty()) {
+            List<IPrincipal> principals = new ArrayList<>();
+            roles.forEach(arn -> principals.add(new ArnPrincipal(arn)));
+            accounts.forEach(account -> principals.add(new AccountPrincipal(account)));
+            queue.addToResourcePolicy(PolicyStatement.Builder.create()
+                    .sid("NamedPublishersSend")
+                    .effect(Effect.ALLOW)
+                    .principals(principals)
+                    .actions(List.of("sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"))
+                    .resources(List.of(queue.getQueueArn()))
+                    .build());
+        }
+    }
+
+    /**
+     * The fan-out queue's own policy: only this stack's functions that hand work to it may send to it, so nobody
+     * else can make the fan-out function post to connections.
+     */
+    private void admitOnlyTheStack(Queue queue) {
+        List<String> senders = new ArrayList<>();
+        routeFunctions.forEach((route, function) -> {
+            if (RouteAccess.of(route).enqueuesFanout()) {
+                senders.add(function.getRole().getRoleArn());
+            }
+        });
+        if (RouteAccess.PUBLISHER.enqueuesFanout()) {
+            senders.add(publisherFunction.getRole().getRoleArn());
+        }
+        if (RouteAccess.FANOUT.enqueuesFanout()) {
+            fanoutFunction.ifPresent(function -> senders.add(function.getRole().getRoleArn()));
+        }
+        queue.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("OnlyTheStackSends")
+                .effect(Effect.DENY)
+                .principals(List.of(new AnyPrincipal()))
+                .actions(List.of("sqs:SendMessage"))
+                .resources(List.of(queue.getQueueArn()))
+                .conditions(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", senders)))
+                .build());
     }
 
     private Secret jwtSecret() {
