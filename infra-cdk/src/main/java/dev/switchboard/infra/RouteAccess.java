@@ -140,7 +140,7 @@ public final class RouteAccess {
         ACCESS.put(Route.PING, new Access(ANSWERING, ANSWER));
         // resume: count, the room's latest seq, a history query.
         ACCESS.put(Route.RESUME, new Access(ANSWERING, ANSWER));
-        // presence: count and a member query.
+        // presence: count, and the member queries of one page.
         ACCESS.put(Route.PRESENCE, new Access(ANSWERING, ANSWER));
         // direct: count, claiming its id (PutItem) and recording it as sent (UpdateItem), the user's connections,
         // posts; recipients it cannot reach now go to the fan-out queue.

@@ -127,6 +127,20 @@ public interface ConnectionStore {
     /** The room's members kept in one shard ({@code 0 <= shard < shards()}), expired tokens included. */
     List<RoomMember> shardMembers(String room, int shard);
 
+    /**
+     * One page of the members kept in one shard, in the store's own order, which stays the same between calls
+     * (DynamoDB: sort-key order): at most {@code limit} of those after the member {@code after} (null: from the
+     * shard's beginning; it need not be a member any more). Fewer than {@code limit} only when the shard has no more.
+     * It reads about {@code limit} rows, not the shard, so a page of a huge room costs what a page of a small one
+     * does. Expired tokens included.
+     *
+     * <pre>{@code
+     * List<RoomMember> first = store.membersAfter("lobby", 0, null, 100);
+     * List<RoomMember> next = store.membersAfter("lobby", 0, first.getLast().connectionId(), 100);
+     * }</pre>
+     */
+    List<RoomMember> membersAfter(String room, int shard, String after, int limit);
+
     /** Connection ids of the room's members kept in one shard. */
     default List<String> members(String room, int shard) {
         return shardMembers(room, shard).stream().map(RoomMember::connectionId).toList();

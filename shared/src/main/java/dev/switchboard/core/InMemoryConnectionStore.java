@@ -2,6 +2,7 @@ package dev.switchboard.core;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,6 +148,17 @@ public final class InMemoryConnectionStore implements ConnectionStore {
     public synchronized List<RoomMember> shardMembers(String room, int shard) {
         return membersByRoom.getOrDefault(room, Map.of()).values().stream()
                 .filter(member -> ConnectionStore.shardOf(member.connectionId(), shards) == shard).toList();
+    }
+
+    /** Sorts the shard by connection id on every call: fine for what this store serves. */
+    @Override
+    public synchronized List<RoomMember> membersAfter(String room, int shard, String after, int limit) {
+        return membersByRoom.getOrDefault(room, Map.of()).values().stream()
+                .filter(member -> ConnectionStore.shardOf(member.connectionId(), shards) == shard)
+                .filter(member -> after == null || member.connectionId().compareTo(after) > 0)
+                .sorted(Comparator.comparing(RoomMember::connectionId))
+                .limit(limit)
+                .toList();
     }
 
     @Override

@@ -447,19 +447,70 @@ public final class Switchboard {
         return historyPage(resume.id(), resume.room(), resume.after());
     }
 
-    /** Who is in a joined room (presence right), by user, with their connection counts. */
+    /**
+     * Who is in a joined room (presence right), by user, with their connection counts: one page of at most
+     * {@link Limits#PRESENCE_PAGE_SIZE} connections, from the start or from the frame's cursor, with a cursor for the
+     * next page when there is one. Every page is checked like the first, and a cursor that is not one this room's
+     * presence gave out is refused.
+     */
     public ServerFrame presence(String connectionId, ClientFrame.Presence presence) {
         Checked checked = checkIn(connectionId, presence, presence.room(), RoomAction.PRESENCE);
         if (checked.refusal() != null) {
             return checked.refusal();
         }
-        Map<String, Integer> byUser = new TreeMap<>();
+        PresenceCursor from = PresenceCursor.START;
+        if (presence.cursor() != null) {
+            Optional<PresenceCursor> read = PresenceCursor.decode(presence.room(), presence.cursor(), store.shards());
+            if (read.isEmpty()) {
+                return new ServerFrame.Error(ErrorCode.INVALID_FIELD, "cursor is not one that presence gave out for "
+                        + "room '" + presence.room() + "'; ask again without a cursor", presence.id());
+            }
+            from = read.get();
+        }
+        return presencePage(presence.id(), presence.room(), from);
+    }
+
+    /** A member as one presence page read it: with the shard it came from, which the next page's cursor needs. */
+    private record Listed(int shard, RoomMember member) {
+    }
+
+    /**
+     * One page of presence from a position: the next {@link Limits#PRESENCE_PAGE_SIZE} members in shard order, then
+     * in each shard's own order. It reads one member more than the page holds, so a page tells whether another
+     * follows and the last page says it is the last. Members whose token expired take a place on the page but are
+     * not listed, as they get nothing from the room any more.
+     */
+    private ServerFrame presencePage(String id, String room, PresenceCursor from) {
+        int pageSize = Limits.PRESENCE_PAGE_SIZE;
+        List<Listed> read = new ArrayList<>();
+        int shard = from.shard();
+        String after = from.after();
+        while (shard < store.shards() && read.size() <= pageSize) {
+            int wanted = pageSize + 1 - read.size();
+            List<RoomMember> found = store.membersAfter(room, shard, after, wanted);
+            for (RoomMember member : found.subList(0, Math.min(found.size(), wanted))) {
+                read.add(new Listed(shard, member));
+            }
+            if (found.size() < wanted) {
+                shard++;
+                after = null;
+            }
+        }
+        String cursor = null;
+        if (read.size() > pageSize) {
+            Listed last = read.get(pageSize - 1);
+            Listed next = read.get(pageSize);
+            cursor = (next.shard() == last.shard() ? new PresenceCursor(last.shard(), last.member().connectionId())
+                    : new PresenceCursor(next.shard(), null)).encode(room);
+        }
         Instant now = clock.instant();
-        store.roomMembers(presence.room(), Integer.MAX_VALUE).stream().filter(member -> member.liveAt(now))
+        Map<String, Integer> byUser = new TreeMap<>();
+        read.subList(0, Math.min(read.size(), pageSize)).stream().map(Listed::member)
+                .filter(member -> member.liveAt(now))
                 .forEach(member -> byUser.merge(member.userId(), 1, Integer::sum));
         List<ServerFrame.Member> members = new ArrayList<>();
         byUser.forEach((user, count) -> members.add(new ServerFrame.Member(user, count)));
-        return new ServerFrame.Presence(presence.id(), presence.room(), members);
+        return new ServerFrame.Presence(id, room, members, cursor);
     }
 
     /** Sends to every open connection of a user the connection's grant lets it message. */

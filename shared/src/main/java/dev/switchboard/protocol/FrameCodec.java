@@ -123,6 +123,7 @@ public final class FrameCodec {
                     case "room" -> raw.room = raw.text(p, value, "room");
                     case "user" -> raw.user = raw.text(p, value, "user");
                     case "token" -> raw.token = raw.text(p, value, "token");
+                    case "cursor" -> raw.cursor = raw.text(p, value, "cursor");
                     case "after" -> raw.after = raw.number(p, value, "after");
                     case "data" -> raw.data = copyValue(p);
                     default -> p.skipChildren();
@@ -151,6 +152,7 @@ public final class FrameCodec {
         String data;
         String user;
         String token;
+        String cursor;
         Long after;
         String typeError;
 
@@ -217,7 +219,7 @@ public final class FrameCodec {
                     }
                     yield new ClientFrame.Resume(replyId, room, after);
                 }
-                case PRESENCE -> new ClientFrame.Presence(replyId, room);
+                case PRESENCE -> new ClientFrame.Presence(replyId, room, cursor);
                 case DIRECT -> new ClientFrame.Direct(replyId, user, requireData(replyId));
                 case REFRESH -> new ClientFrame.Refresh(replyId, token);
                 case CONNECT, DISCONNECT, DEFAULT -> throw new IllegalStateException("not an action route: " + route);
@@ -323,7 +325,10 @@ public final class FrameCodec {
                     g.writeStringField("room", resume.room());
                     g.writeNumberField("after", resume.after());
                 }
-                case ClientFrame.Presence presence -> g.writeStringField("room", presence.room());
+                case ClientFrame.Presence presence -> {
+                    g.writeStringField("room", presence.room());
+                    writeOptional(g, "cursor", presence.cursor());
+                }
                 case ClientFrame.Direct direct -> {
                     g.writeStringField("user", direct.user());
                     writeData(g, direct.data());
@@ -413,6 +418,8 @@ public final class FrameCodec {
                     g.writeEndObject();
                 }
                 g.writeEndArray();
+                g.writeBooleanField("more", p.more());
+                writeOptional(g, "cursor", p.cursor());
             }
             case ServerFrame.PresenceChange c -> {
                 g.writeStringField("room", c.room());
@@ -473,6 +480,10 @@ public final class FrameCodec {
                 case "reason" -> f.reason = p.getValueAsString();
                 case "event" -> f.event = p.getValueAsString();
                 case "user" -> f.user = p.getValueAsString();
+                case "cursor" -> {
+                    f.cursor = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    p.skipChildren();
+                }
                 case "ts" -> f.ts = value.isNumeric() ? p.getLongValue() : 0;
                 case "seq" -> f.seq = value.isNumeric() ? p.getLongValue() : null;
                 case "exp" -> f.exp = value.isNumeric() ? p.getLongValue() : null;
@@ -498,7 +509,7 @@ public final class FrameCodec {
             case "pong" -> new ServerFrame.Pong(f.id, f.ts);
             case "history" -> new ServerFrame.History(f.id, f.room, f.messages, f.more, seq);
             case "reset" -> new ServerFrame.Reset(f.id, f.room, seq, f.reason == null ? "" : f.reason);
-            case "presence" -> new ServerFrame.Presence(f.id, f.room, f.members);
+            case "presence" -> new ServerFrame.Presence(f.id, f.room, f.members, f.cursor);
             case "presence_change" -> new ServerFrame.PresenceChange(f.room, f.event, f.user);
             case "direct" -> new ServerFrame.Direct(f.id, f.from, f.data, f.ts);
             default -> null;
@@ -573,6 +584,7 @@ public final class FrameCodec {
         String reason;
         String event;
         String user;
+        String cursor;
         long ts;
         Long seq;
         Long exp;

@@ -488,6 +488,41 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
         return members;
     }
 
+    /**
+     * A Query of the shard's partition starting after the member's key ({@code ExclusiveStartKey}) with a
+     * {@code Limit} of what is still wanted: a page reads about its own size, whatever the room's. Read consistently,
+     * like every member listing here, so a member sees itself right after its join.
+     */
+    @Override
+    public List<RoomMember> membersAfter(String room, int shard, String after, int limit) {
+        if (shard < 0 || shard >= shards) {
+            throw new IllegalArgumentException("shard " + shard + " of " + shards);
+        }
+        String partition = roomKey(room, shard);
+        Map<String, AttributeValue> start = after == null ? null : key(partition, connectionKey(after));
+        List<RoomMember> members = new ArrayList<>();
+        while (members.size() < limit) {
+            QueryResponse response = dynamoDb.query(QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :conn)")
+                    .expressionAttributeNames(Map.of("#pk", SwitchboardTable.PARTITION_KEY,
+                            "#sk", SwitchboardTable.SORT_KEY))
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition),
+                            ":conn", AttributeValue.fromS(CONNECTION)))
+                    .projectionExpression(MEMBER_PROJECTION)
+                    .consistentRead(true)
+                    .exclusiveStartKey(start)
+                    .limit(limit - members.size())
+                    .build());
+            // A row that is no member (see member()) takes no place on the page: the next Query goes on after it.
+            response.items().forEach(item -> member(item, true).ifPresent(members::add));
+            if (!response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty()) {
+                break;
+            }
+            start = response.lastEvaluatedKey();
+        }
+        return members;
+    }
+
     @Override
     public List<RoomMember> roomMembers(String room, int limit) {
         List<RoomMember> members = new ArrayList<>();

@@ -315,6 +315,70 @@ abstract class ConnectionStoreContract {
                 .isEqualTo(JoinResult.UNKNOWN_CONNECTION);
     }
 
+    /** Every member of one shard, read in pages of {@code limit} that each start after the last one's end. */
+    private List<List<RoomMember>> pagesOf(String room, int shard, int limit) {
+        List<List<RoomMember>> pages = new ArrayList<>();
+        String after = null;
+        for (;;) {
+            List<RoomMember> page = store.membersAfter(room, shard, after, limit);
+            assertThat(page).hasSizeLessThanOrEqualTo(limit);
+            if (page.isEmpty()) {
+                return pages;
+            }
+            pages.add(page);
+            after = page.getLast().connectionId();
+        }
+    }
+
+    @Test
+    void aShardIsReadInPagesInAStableOrderEachMemberOnce() {
+        List<String> ids = IntStream.range(0, 45).mapToObj(i -> "p" + i).toList();
+        for (String id : ids) {
+            store.register(connection(id, "u-" + id));
+            store.join(id, "paged", Rights.of(RoomAction.JOIN, RoomAction.PRESENCE), 50);
+        }
+        store.register(connection("elsewhere", "eve"));
+        store.join("elsewhere", "other", Rights.ALL, 50);
+
+        List<String> listed = new ArrayList<>();
+        for (int shard = 0; shard < store.shards(); shard++) {
+            List<List<RoomMember>> pages = pagesOf("paged", shard, 7);
+            assertThat(pagesOf("paged", shard, 7)).as("the same pages again").isEqualTo(pages);
+            for (int page = 0; page < pages.size() - 1; page++) {
+                assertThat(pages.get(page)).as("only the last page is short").hasSize(7);
+            }
+            List<String> inShard = pages.stream().flatMap(List::stream).map(RoomMember::connectionId).toList();
+            assertThat(inShard).containsExactlyInAnyOrderElementsOf(store.members("paged", shard));
+            assertThat(pages.stream().flatMap(List::stream)).allSatisfy(m -> {
+                assertThat(m.userId()).isEqualTo("u-" + m.connectionId());
+                assertThat(m.rights()).isEqualTo(Rights.of(RoomAction.JOIN, RoomAction.PRESENCE));
+            });
+            listed.addAll(inShard);
+        }
+        assertThat(listed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(store.membersAfter("nobody-here", 0, null, 10)).isEmpty();
+    }
+
+    @Test
+    void aPageStartsRightAfterItsMemberEvenWhenThatMemberHasLeft() {
+        List<String> ids = IntStream.range(0, 30).mapToObj(i -> "q" + i).toList();
+        for (String id : ids) {
+            store.register(connection(id, "u-" + id));
+            store.join(id, "leaving", Rights.ALL, 50);
+        }
+        int shard = ConnectionStore.shardOf("q0", store.shards());
+        List<RoomMember> whole = store.membersAfter("leaving", shard, null, 100);
+        assertThat(whole.size()).isGreaterThanOrEqualTo(3);
+        RoomMember gone = whole.get(1);
+
+        store.leave(gone.connectionId(), "leaving");
+
+        assertThat(store.membersAfter("leaving", shard, gone.connectionId(), 100))
+                .isEqualTo(whole.subList(2, whole.size()));
+        assertThat(store.membersAfter("leaving", shard, whole.getLast().connectionId(), 100)).isEmpty();
+        assertThat(store.membersAfter("leaving", shard, null, 1)).containsExactly(whole.getFirst());
+    }
+
     @Test
     void idsAndUsersWithSeparatorCharactersKeepToThemselves() {
         store.register(connection("a#b", "u#1"));

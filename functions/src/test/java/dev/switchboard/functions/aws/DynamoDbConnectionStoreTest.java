@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.IdempotencyStore;
+import dev.switchboard.core.RoomMember;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -66,6 +67,26 @@ class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
 
         assertThat(store.members("lobby")).containsExactly("c1");
         assertThat(store.memberUsers("lobby")).containsExactly(Map.entry("c1", "alice"));
+    }
+
+    @Test
+    void rowsThatAreNoMembersTakeNoPlaceOnAPageAndDoNotEndItEarly() {
+        long expires = NOW.plus(Duration.ofHours(1)).getEpochSecond();
+        for (int i = 0; i < 6; i++) {
+            store.register(connection("m" + i, "u" + i));
+            store.join("m" + i, "lobby", Rights.ALL, 10);
+            // A membership as an earlier layout left it, without rights, sorted between the real ones.
+            String legacy = "m" + i + "-old";
+            LocalDynamoDb.client().putItem(r -> r.tableName(table).item(Map.of(
+                    "pk", AttributeValue.fromS("ROOM#lobby"), "sk", AttributeValue.fromS("CONN#" + legacy),
+                    "userId", AttributeValue.fromS("oldie"), "expiresAt", AttributeValue.fromN(Long.toString(expires)))));
+        }
+
+        List<RoomMember> first = store.membersAfter("lobby", 0, null, 4);
+        List<RoomMember> second = store.membersAfter("lobby", 0, first.getLast().connectionId(), 4);
+
+        assertThat(first).extracting(RoomMember::connectionId).containsExactly("m0", "m1", "m2", "m3");
+        assertThat(second).extracting(RoomMember::connectionId).containsExactly("m4", "m5");
     }
 
     @AfterAll
