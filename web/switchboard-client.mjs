@@ -242,9 +242,9 @@ export class SwitchboardClient {
       const page = await this.presence(room, cursor);
       for (const { user, connections } of page.members) byUser.set(user, (byUser.get(user) ?? 0) + connections);
       if (!page.more) break;
-      if (page.cursor === cursor) {
-        // A server that answered a cursor with itself would keep this loop going for ever.
-        throw new SwitchboardError('INTERNAL', 'the server answered a presence page with the same cursor', false);
+      if (typeof page.cursor !== 'string' || page.cursor === cursor) {
+        // Without a new cursor this loop would start over, or stay where it is, for ever.
+        throw new SwitchboardError('INTERNAL', 'the server answered a presence page without a new cursor', false);
       }
       cursor = page.cursor;
     }
