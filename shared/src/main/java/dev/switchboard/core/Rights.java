@@ -20,7 +20,7 @@ public record Rights(Set<RoomAction> actions) {
 
     /** Nothing: not even joining. */
     public static final Rights NONE = new Rights(EnumSet.noneOf(RoomAction.class));
-    /** Everything (open policy, personal rooms, trusted server-side members). */
+    /** Everything (open policy, personal rooms). */
     public static final Rights ALL = new Rights(EnumSet.allOf(RoomAction.class));
 
     public Rights {
