@@ -528,6 +528,17 @@ public final class Switchboard {
     }
 
     /**
+     * What a member the server makes may do in the room unless the server says otherwise: besides receiving its
+     * messages, read what it missed ({@code resume}).
+     */
+    public static final Rights DEFAULT_MEMBER_RIGHTS = Rights.of(RoomAction.HISTORY);
+
+    /** {@link #addMember(String, String, Rights)} with {@link #DEFAULT_MEMBER_RIGHTS}. */
+    public List<MemberChange> addMember(String userId, String room) {
+        return addMember(userId, room, DEFAULT_MEMBER_RIGHTS);
+    }
+
+    /**
      * Makes every open connection of {@code userId} a member of {@code room}, whatever its token says: the server
      * side is trusted. Each membership is written exactly as a client's {@code join} writes it (the membership row
      * and the room on the connection's record in one transaction, within the connection's room limit) and announced
