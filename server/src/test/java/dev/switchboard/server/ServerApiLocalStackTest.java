@@ -18,6 +18,9 @@ import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ServerFrame;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +121,32 @@ class ServerApiLocalStackTest {
             alice.awaitClosed();
             assertThat(connectionsOf("alice")).isEmpty();
             assertThat(server.disconnectUser("alice")).isEmpty();
+        }
+    }
+
+    @Test
+    void backendsWithoutJavaDoTheSameThroughThePublishEndpoint() throws Exception {
+        try (ClientSocket carl = connect("carl")) {
+            carl.send("{\"action\":\"ping\",\"id\":\"p1\"}");
+            carl.next(ServerFrame.Pong.class);
+
+            assertThat(postPublish("{\"op\":\"addMember\",\"user\":\"carl\",\"room\":\"news\"}"))
+                    .isEqualTo(202);
+            server.publish("news", "\"extra\"");
+            assertThat(carl.next(ServerFrame.Message.class).data()).isEqualTo("\"extra\"");
+            assertThat(postPublish("{\"op\":\"addMember\",\"user\":\"carl\",\"room\":\"news\","
+                    + "\"rights\":[\"join\"]}")).as("join is never the server's to give").isEqualTo(400);
+
+            assertThat(postPublish("{\"op\":\"disconnect\",\"user\":\"carl\"}")).isEqualTo(202);
+            carl.awaitClosed();
+            assertThat(connectionsOf("carl")).isEmpty();
+        }
+    }
+
+    private static int postPublish(String body) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(stack.publishUrl()).POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         }
     }
 
