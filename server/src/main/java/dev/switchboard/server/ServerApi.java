@@ -255,7 +255,8 @@ public final class ServerApi implements AutoCloseable {
     @Override
     public void close() {
         RuntimeException failed = null;
-        for (AutoCloseable closeable : owned) {
+        // The clients before the credentials they sign with.
+        for (AutoCloseable closeable : owned.reversed()) {
             try {
                 closeable.close();
             } catch (Exception e) {
@@ -372,6 +373,7 @@ public final class ServerApi implements AutoCloseable {
             return this;
         }
 
+        /** The clock messages are stamped by and token expiry is judged by; the system's unless set. */
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value, "clock");
             return this;
