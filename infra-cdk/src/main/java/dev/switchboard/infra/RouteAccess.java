@@ -95,12 +95,13 @@ public final class RouteAccess {
     private static final Set<ConnectionMethod> ANSWER = Set.of(ConnectionMethod.POST, ConnectionMethod.DELETE);
 
     /**
-     * The queue publisher (not a route): publishes to rooms and users exactly as {@code send} and {@code direct} do,
-     * claiming ids on its own (PutItem), counting seqs and writing history with the claim's completion (UpdateItem,
-     * PutItem), querying members, posting and pruning.
+     * The queue publisher (not a route): serves the queue's requests exactly as the server library serves the calls
+     * of the same names, so it needs what those need ({@link ServerApiGrants.Call}): publishing to rooms and users
+     * (as {@code send} and {@code direct} do), memberships, and closing connections; and it hands large rooms'
+     * broadcasts and the recipients it cannot reach now to the fan-out queue.
      */
-    public static final Access PUBLISHER = Access.enqueuingFanout(union(PRUNING, Set.of("dynamodb:PutItem",
-            "dynamodb:UpdateItem")), POST);
+    public static final Access PUBLISHER = servingTheQueue(ServerApiGrants.Call.PUBLISH,
+            ServerApiGrants.Call.SEND_TO_USER, ServerApiGrants.Call.MEMBERSHIP, ServerApiGrants.Call.DISCONNECT);
 
     /**
      * The {@code $connect} authorizer (not a route): verifies tokens, and touches neither the table nor any
@@ -158,6 +159,16 @@ public final class RouteAccess {
     }
 
     private RouteAccess() {
+    }
+
+    private static Access servingTheQueue(ServerApiGrants.Call... calls) {
+        Set<String> tableActions = new java.util.HashSet<>();
+        Set<ConnectionMethod> methods = EnumSet.noneOf(ConnectionMethod.class);
+        for (ServerApiGrants.Call call : calls) {
+            tableActions.addAll(call.access().tableActions());
+            methods.addAll(call.access().connectionMethods());
+        }
+        return Access.enqueuingFanout(tableActions, methods);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

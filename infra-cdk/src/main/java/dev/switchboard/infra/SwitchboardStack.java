@@ -43,6 +43,8 @@ import software.amazon.awscdk.services.iam.AccountPrincipal;
 import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.ArnPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.Grant;
+import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -117,6 +119,7 @@ public final class SwitchboardStack extends Stack {
     /** The secret holding the HS256 key tokens are signed with: the existing one, or the generated one. */
     private final Optional<ISecret> signingKey;
     private final Monitoring monitoring;
+    private final ServerApiGrants serverApi;
 
     public SwitchboardStack(Construct scope, String id, StackProps stackProps, SwitchboardProps props) {
         super(scope, id, stackProps);
@@ -178,6 +181,7 @@ public final class SwitchboardStack extends Stack {
         routeEnvironment.put("JAVA_TOOL_OPTIONS", "-Dhttp.maxConnections=64");
         routeEnvironment.put(EnvNames.SERVICE_NAME, props.stackName());
         routeEnvironment.put(EnvNames.METRICS_NAMESPACE, MetricNames.NAMESPACE);
+        serverApi = new ServerApiGrants(this, table.getTableArn(), api.getApiId(), props.stageName(), routeEnvironment);
         // Broadcasts to large rooms go out in parts through this queue, and recipients not reached now come back
         // through it later: the functions that deliver messages put jobs here and the fan-out function does them.
         // Made before the functions, whose environment and grants name it.
@@ -296,6 +300,41 @@ public final class SwitchboardStack extends Stack {
 
     public Monitoring monitoring() {
         return monitoring;
+    }
+
+    /** Lets an application's role {@code publish} to rooms with the server library. */
+    public Grant grantPublish(IGrantable grantee) {
+        return serverApi.grant(ServerApiGrants.Call.PUBLISH, grantee);
+    }
+
+    /** Lets an application's role {@code sendToUser} with the server library. */
+    public Grant grantSendToUser(IGrantable grantee) {
+        return serverApi.grant(ServerApiGrants.Call.SEND_TO_USER, grantee);
+    }
+
+    /** Lets an application's role close users' connections ({@code disconnectUser}, {@code disconnectConnection}). */
+    public Grant grantDisconnect(IGrantable grantee) {
+        return serverApi.grant(ServerApiGrants.Call.DISCONNECT, grantee);
+    }
+
+    /** Lets an application's role {@code addMember} and {@code removeMember} with the server library. */
+    public Grant grantMembership(IGrantable grantee) {
+        return serverApi.grant(ServerApiGrants.Call.MEMBERSHIP, grantee);
+    }
+
+    /** Lets an application's role read rooms' {@code presence} with the server library. */
+    public Grant grantPresence(IGrantable grantee) {
+        return serverApi.grant(ServerApiGrants.Call.PRESENCE, grantee);
+    }
+
+    /** Lets an application's role read rooms' {@code history} with the server library. */
+    public Grant grantHistory(IGrantable grantee) {
+        return serverApi.grant(ServerApiGrants.Call.HISTORY, grantee);
+    }
+
+    /** The environment the server library reads ({@code ServerApi.fromEnvironment()}), with this stack's values. */
+    public Map<String, String> serverApiEnvironment() {
+        return serverApi.environment();
     }
 
     /** {@code CONNECT -> "Connect"}: construct ids from the route table (never the reserved id "Default" alone). */

@@ -198,6 +198,12 @@ class RouteAccessMatchesHandlersTest {
             publish(switchboard, "{\"room\":\"lobby\",\"from\":\"newsroom\",\"data\":1,\"id\":\"p1\"}");
             publish(switchboard, "{\"user\":\"carol\",\"data\":1}");
             publish(fanningOut, "{\"room\":\"lobby\",\"data\":2}");
+            // The queue's other operations: a membership the server makes and one it ends (whose room, told, finds
+            // carol gone), and a user's connections closed.
+            publish(switchboard, "{\"op\":\"addMember\",\"user\":\"bob\",\"room\":\"extra\","
+                    + "\"rights\":[\"presence\"]}");
+            publish(switchboard, "{\"op\":\"removeMember\",\"user\":\"bob\",\"room\":\"side\"}");
+            publish(switchboard, "{\"op\":\"disconnect\",\"user\":\"alice\"}");
         });
 
         assertThat(observed.tableActions()).isEqualTo(new TreeSet<>(RouteAccess.PUBLISHER.tableActions()));

@@ -260,7 +260,9 @@ class SwitchboardStackTest {
                 .containsExactly(RouteAccess.ConnectionMethod.POST);
         assertThat(RouteAccess.of(Route.CONNECT).connectionMethods())
                 .containsExactly(RouteAccess.ConnectionMethod.GET);
-        assertThat(RouteAccess.PUBLISHER.connectionMethods()).containsExactly(RouteAccess.ConnectionMethod.POST);
+        // The publisher also closes connections: the queue's disconnect.
+        assertThat(RouteAccess.PUBLISHER.connectionMethods()).containsExactlyInAnyOrder(
+                RouteAccess.ConnectionMethod.POST, RouteAccess.ConnectionMethod.DELETE);
         // Only what publishes to rooms hands large rooms to the fan-out queue; the fan-out function only delivers.
         // Whatever delivers messages hands the queue what it cannot deliver now; presence events are not deferred.
         assertThat(Arrays.stream(Route.values()).filter(r -> RouteAccess.of(r).enqueuesFanout()))
@@ -282,8 +284,9 @@ class SwitchboardStackTest {
     void eachFunctionMayCallExactlyTheseConnectionsMethods() {
         // Written out on purpose, not derived from RouteAccess: a change to a grant must change this spec too. Every
         // route that answers a client ($default and refresh included) posts its answer and closes a connection
-        // whose token expired or that keeps flooding; $disconnect and the delivery functions only post; only
-        // $connect reads a connection (GET), to tell whether a user at the connection limit holds one that is gone.
+        // whose token expired or that keeps flooding; $disconnect and the fan-out function only post; the publisher
+        // posts and closes connections (the queue's disconnect); only $connect reads a connection (GET), to tell
+        // whether a user at the connection limit holds one that is gone.
         Set<String> answer = Set.of("POST", "DELETE");
         Map<String, Set<String>> expected = new java.util.TreeMap<>();
         expected.put(Route.CONNECT.lambdaHandler(), Set.of("GET"));
@@ -298,7 +301,7 @@ class SwitchboardStackTest {
         expected.put(Route.DIRECT.lambdaHandler(), answer);
         expected.put(Route.REFRESH.lambdaHandler(), answer);
         expected.put(Route.AUTHORIZER_CLASS + "::handleRequest", Set.of());
-        expected.put(Route.PUBLISHER_CLASS + "::handleRequest", Set.of("POST"));
+        expected.put(Route.PUBLISHER_CLASS + "::handleRequest", answer);
         expected.put(Route.FANOUT_CLASS + "::handleRequest", Set.of("POST"));
 
         assertThat(connectionMethodsByHandler(synth)).isEqualTo(expected);

@@ -29,8 +29,9 @@ import java.util.logging.Logger;
  *
  * <p>Authorization: each frame reads its connection's record once; the record holds the token's grant (checked
  * for expiry on every frame) and the rights in each joined room, decided by the {@link RoomPolicy} at join (and
- * at refresh). So deciding costs no call beyond the read the route makes anyway. Publishing from the server side
- * ({@link #publish}, {@link #publishToUser}) is trusted and not checked.
+ * at refresh). So deciding costs no call beyond the read the route makes anyway. What the server side does
+ * ({@link #publish}, {@link #publishToUser}, {@link #addMember}, {@link #removeMember}, {@link #closeUser} and the
+ * rest, for the publish queue and the server library) is trusted and not checked against any token.
  *
  * <pre>{@code
  * Switchboard switchboard = Switchboard.builder()
@@ -577,6 +578,163 @@ public final class Switchboard {
         }
     }
 
+    /**
+     * What a member the server makes may do in the room unless the server says otherwise: besides receiving its
+     * messages, read what it missed ({@code resume}).
+     */
+    public static final Rights DEFAULT_MEMBER_RIGHTS = Rights.of(RoomAction.HISTORY);
+
+    /** {@link #addMember(String, String, Rights)} with {@link #DEFAULT_MEMBER_RIGHTS}. */
+    public List<MemberChange> addMember(String userId, String room) {
+        return addMember(userId, room, DEFAULT_MEMBER_RIGHTS);
+    }
+
+    /**
+     * Makes every open connection of {@code userId} a member of {@code room}, whatever its token says: the server
+     * side is trusted. Each membership is written exactly as a client's {@code join} writes it (the membership row
+     * and the room on the connection's record in one transaction, within the connection's room limit) and announced
+     * the same way. Connections the user opens later are not joined.
+     *
+     * <p>{@code rights} are what the member may do in the room besides receiving its messages, and never include
+     * {@link RoomAction#JOIN}: a membership without it is one the server made, so a token {@code refresh} keeps it
+     * as it is (the token has no say in it), where it re-decides every membership the client made.
+     *
+     * @return one change per connection the user had open
+     * @throws IllegalArgumentException for an invalid user id or room name, or rights that include {@code join}
+     */
+    public List<MemberChange> addMember(String userId, String room, Rights rights) {
+        requireUser(userId);
+        requireRoom(room);
+        Objects.requireNonNull(rights, "rights");
+        if (rights.allows(RoomAction.JOIN)) {
+            throw new IllegalArgumentException("rights of a membership the server makes cannot include 'join': "
+                    + "whether a connection may join by itself is its token's business");
+        }
+        List<MemberChange> changes = new ArrayList<>();
+        for (RoomMember listed : store.userConnections(userId)) {
+            JoinResult joined = store.join(listed.connectionId(), room, rights, settings.maxRooms());
+            if (joined == JoinResult.JOINED) {
+                announce(room, userId, ServerFrame.PresenceChange.JOINED);
+            }
+            changes.add(new MemberChange(listed.connectionId(), switch (joined) {
+                case JOINED -> MemberChange.Outcome.JOINED;
+                case ALREADY_MEMBER -> MemberChange.Outcome.ALREADY_MEMBER;
+                case TOO_MANY_ROOMS -> MemberChange.Outcome.TOO_MANY_ROOMS;
+                case UNKNOWN_CONNECTION -> MemberChange.Outcome.GONE;
+                case CHANGED -> MemberChange.Outcome.BUSY;
+            }));
+        }
+        return changes;
+    }
+
+    /**
+     * Takes every open connection of {@code userId} out of {@code room}, however it joined, as a client's
+     * {@code leave} would; the room is told when the user's last connection left it.
+     *
+     * @return one change per connection the user had open
+     * @throws IllegalArgumentException for an invalid user id or room name
+     */
+    public List<MemberChange> removeMember(String userId, String room) {
+        requireUser(userId);
+        requireRoom(room);
+        List<MemberChange> changes = new ArrayList<>();
+        for (RoomMember listed : store.userConnections(userId)) {
+            boolean left = store.leave(listed.connectionId(), room);
+            if (left) {
+                announce(room, userId, ServerFrame.PresenceChange.LEFT);
+            }
+            changes.add(new MemberChange(listed.connectionId(),
+                    left ? MemberChange.Outcome.LEFT : MemberChange.Outcome.NOT_A_MEMBER));
+        }
+        return changes;
+    }
+
+    /**
+     * Closes a connection from the server side. Once the gateway has closed it, or found it gone already, its
+     * records are removed and its rooms told, as its {@code $disconnect} would (which then finds nothing more to
+     * do); when the close failed they are kept, so that a retry finds the connection again.
+     *
+     * @throws IllegalArgumentException for an invalid connection id
+     */
+    public Closed closeConnection(String connectionId) {
+        if (!Limits.isValidConnectionId(connectionId)) {
+            throw new IllegalArgumentException("invalid connection id: 1-" + Limits.MAX_CONNECTION_ID_LENGTH
+                    + " characters of letters, digits, + / = _ -");
+        }
+        CloseOutcome outcome = closer.attemptClose(connectionId);
+        if (outcome != CloseOutcome.FAILED) {
+            disconnect(connectionId);
+        }
+        return new Closed(connectionId, outcome);
+    }
+
+    /**
+     * Closes every open connection of a user ({@link #closeConnection} for each).
+     *
+     * @return one outcome per connection the user had open
+     * @throws IllegalArgumentException for an invalid user id
+     */
+    public List<Closed> closeUser(String userId) {
+        requireUser(userId);
+        return store.userConnections(userId).stream().map(listed -> closeConnection(listed.connectionId()))
+                .toList();
+    }
+
+    /**
+     * Who is in a room, for the server side (no membership or right needed): by user, with their open connections
+     * there, leaving out connections whose token expired (they get nothing more).
+     *
+     * @throws IllegalArgumentException for an invalid room name
+     */
+    public List<ServerFrame.Member> roomPresence(String room) {
+        requireRoom(room);
+        Map<String, Integer> byUser = new TreeMap<>();
+        Instant now = clock.instant();
+        store.roomMembers(room, Integer.MAX_VALUE).stream().filter(member -> member.liveAt(now))
+                .forEach(member -> byUser.merge(member.userId(), 1, Integer::sum));
+        List<ServerFrame.Member> members = new ArrayList<>();
+        byUser.forEach((user, count) -> members.add(new ServerFrame.Member(user, count)));
+        return members;
+    }
+
+    /**
+     * A room's stored messages after a position, for the server side (no membership or right needed): at most
+     * {@code limit} ({@value Limits#HISTORY_PAGE_SIZE} at most), ascending by seq, and the room's latest seq in
+     * {@link ServerFrame.History#seq()}, so the caller pages on from the last one until it reaches it. A seq missing
+     * from a page is a message that expired, or whose sender failed before storing it.
+     *
+     * @throws IllegalArgumentException for an invalid room name, a negative position or a limit out of range
+     */
+    public ServerFrame.History roomHistory(String room, long after, int limit) {
+        requireRoom(room);
+        if (after < 0) {
+            throw new IllegalArgumentException("after must be 0 or more, was " + after);
+        }
+        if (limit < 1 || limit > Limits.HISTORY_PAGE_SIZE) {
+            throw new IllegalArgumentException("limit must be between 1 and " + Limits.HISTORY_PAGE_SIZE + ", was "
+                    + limit);
+        }
+        long latest = history.latestSeq(room);
+        List<ServerFrame.Message> page = after >= latest ? List.of()
+                : history.after(room, after, limit, clock.instant());
+        boolean more = !page.isEmpty() && page.getLast().seq() < latest;
+        return new ServerFrame.History(null, room, page, more, latest);
+    }
+
+    private static void requireUser(String userId) {
+        if (!Limits.isValidUser(userId)) {
+            throw new IllegalArgumentException("invalid user id: 1-" + Limits.MAX_USER_LENGTH
+                    + " characters, no control characters");
+        }
+    }
+
+    private static void requireRoom(String room) {
+        if (!Limits.isValidRoom(room)) {
+            throw new IllegalArgumentException("invalid room name: 1-" + Limits.MAX_ROOM_LENGTH
+                    + " characters of letters, digits, _ . : - ~");
+        }
+    }
+
     /** Answers with server time, once the connection is known and its token still valid. */
     public ServerFrame ping(String connectionId, ClientFrame.Ping ping) {
         Checked checked = check(connectionId, ping.id());
@@ -588,8 +746,9 @@ public final class Switchboard {
 
     /**
      * {@code refresh}, once the handler has verified the new token exactly as at {@code $connect}: the token must
-     * be for the connection's own user; its grant replaces the connection's, and every room's rights are decided
-     * anew. Rooms the new grant does not let it join are left (and listed in the ack). Allowed after the old token
+     * be for the connection's own user; its grant replaces the connection's, and the rights in every room it joined
+     * itself are decided anew. Rooms the new grant does not let it join are left (and listed in the ack); rooms the
+     * server made it a member of ({@link #addMember}) stay as they are. Allowed after the old token
      * expired: a fresh token for the same user is exactly what that connection lacked.
      */
     public ServerFrame refresh(String connectionId, ClientFrame.Refresh refresh, String tokenUserId, Grant grant) {
@@ -612,6 +771,12 @@ public final class Switchboard {
             Map<String, Rights> kept = new HashMap<>();
             List<String> revoked = new ArrayList<>();
             connection.rooms().keySet().stream().sorted().forEach(room -> {
+                Rights held = connection.rightsIn(room);
+                if (!held.allows(RoomAction.JOIN)) {
+                    // The server made this membership (addMember): the token has no say in it.
+                    kept.put(room, held);
+                    return;
+                }
                 Rights rights = policy.rights(connection.userId(), grant.capabilities(), room);
                 if (rights.allows(RoomAction.JOIN)) {
                     kept.put(room, rights);

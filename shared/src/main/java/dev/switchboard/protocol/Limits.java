@@ -63,6 +63,10 @@ public final class Limits {
     private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.:~\\-]{1," + MAX_ROOM_LENGTH + "}");
     private static final Pattern ID = Pattern.compile("[\\x21-\\x7E]{1," + MAX_ID_LENGTH + "}");
     private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9_\\-]{1," + MAX_CURSOR_LENGTH + "}");
+    /** Longest connection id accepted from a backend; API Gateway's are 16 characters. */
+    public static final int MAX_CONNECTION_ID_LENGTH = 128;
+    private static final Pattern CONNECTION_ID = Pattern.compile("[A-Za-z0-9+/=_-]{1," + MAX_CONNECTION_ID_LENGTH
+            + "}");
 
     private Limits() {
     }
@@ -106,6 +110,15 @@ public final class Limits {
      */
     public static boolean isWellFormedCursor(String cursor) {
         return cursor != null && CURSOR.matcher(cursor).matches();
+    }
+
+    /**
+     * Connection ids as API Gateway and the local stack issue them (base64 of a few bytes): 1–128 characters of
+     * letters, digits, {@code + / = _ -}. A backend naming a connection (the server API's disconnect, a fan-out job)
+     * is held to this, as the store builds keys and the management API builds URLs from it.
+     */
+    public static boolean isValidConnectionId(String connectionId) {
+        return connectionId != null && CONNECTION_ID.matcher(connectionId).matches();
     }
 
     /** Frame ids: 1–64 printable ASCII characters without spaces. */
