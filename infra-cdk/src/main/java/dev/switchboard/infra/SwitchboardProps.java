@@ -2,16 +2,11 @@ package dev.switchboard.infra;
 
 import dev.switchboard.core.Quotas;
 import dev.switchboard.core.RoomPolicy;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -35,7 +30,8 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  *
  * @param stackName            CloudFormation stack name (deploy several stages side by side under different names)
  * @param stageName            API Gateway stage, part of every URL
- * @param functionsJar         the shaded functions jar to deploy
+ * @param functionsJar         the shaded functions jar to deploy ({@link FunctionsJar}); the builder and the stack
+ *                             check that it is there, the record itself never touches the file system
  * @param memorySize           MB per function (CPU scales with it; Java starts faster with more)
  * @param throttlingRateLimit  steady requests per second allowed per route (stage default)
  * @param throttlingBurstLimit burst allowed per route (stage default)
@@ -85,6 +81,27 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         DESTROY
     }
 
+    // The defaults, each in one place: the builder starts from them, and docs/deploy.md lists them.
+    public static final String DEFAULT_STACK_NAME = "Switchboard";
+    public static final String DEFAULT_STAGE_NAME = "prod";
+    public static final int DEFAULT_MEMORY_SIZE = 1024;
+    public static final double DEFAULT_THROTTLING_RATE_LIMIT = 500;
+    public static final int DEFAULT_THROTTLING_BURST_LIMIT = 1000;
+    public static final RetentionDays DEFAULT_LOG_RETENTION = RetentionDays.ONE_MONTH;
+    /** Production-safe: data outlives the stack unless destroying it is asked for. */
+    public static final DataRemoval DEFAULT_DATA_REMOVAL = DataRemoval.RETAIN;
+    /** On: without the account-wide role the stage cannot write access logs. */
+    public static final boolean DEFAULT_API_GATEWAY_LOGGING_ROLE = true;
+    public static final int DEFAULT_ROOM_SHARDS = 1;
+    public static final boolean DEFAULT_FANOUT_ENABLED = true;
+    public static final int DEFAULT_FANOUT_THRESHOLD = 2_000;
+    public static final int DEFAULT_FANOUT_MAX_CONCURRENCY = 20;
+    /**
+     * A fifth of API Gateway's default account-wide rate (10,000 requests per second, shared with every other API
+     * and stage of the account): five instances broadcasting at once still leave room for everything else.
+     */
+    public static final int DEFAULT_MAX_POSTS_PER_SECOND = 2_000;
+
     private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
@@ -99,11 +116,6 @@ public record SwitchboardProps(String stackName, String stageName, Path function
     /** Lambda's bounds for an SQS event source's maximum concurrency. */
     private static final int MIN_FANOUT_CONCURRENCY = 2;
     private static final int MAX_FANOUT_CONCURRENCY = 1_000;
-    /**
-     * A fifth of API Gateway's default account-wide rate (10,000 requests per second, shared with every other API
-     * and stage of the account): five instances broadcasting at once still leave room for everything else.
-     */
-    public static final int DEFAULT_MAX_POSTS_PER_SECOND = 2_000;
     /** A principal the publish queue may admit: an IAM role or user (any path), or a whole account by its id. */
     private static final Pattern PUBLISHER =
             Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:(role|user)/[\\w+=,.@/-]{1,512}|\\d{12}");
@@ -190,11 +202,6 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                 throw new IllegalArgumentException("alarmEmail is not an email address: '" + email + "'");
             }
         });
-        if (!Files.isRegularFile(functionsJar)) {
-            throw new IllegalArgumentException("functions jar not found at " + functionsJar.toAbsolutePath()
-                    + ": build it first with './mvnw -DskipTests install' from the repository root,"
-                    + " or pass -c functionsJar=<path>");
-        }
     }
 
     public static Builder builder() {
@@ -224,54 +231,29 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         return SwitchboardContext.read(context, workingDir);
     }
 
-    /**
-     * The functions jar a normal build leaves at {@code functions/target/switchboard-functions-<version>-lambda.jar},
-     * looked up from the repository root or from a module directory beside {@code functions/} (where
-     * {@code cdk} and the tests run).
-     */
-    public static Path defaultFunctionsJar(Path workingDir) {
-        String name = "switchboard-functions-" + buildVersion() + "-lambda.jar";
-        Path fromRoot = workingDir.resolve("functions").resolve("target").resolve(name);
-        Path fromModule = workingDir.resolve("..").resolve("functions").resolve("target").resolve(name).normalize();
-        return Files.isRegularFile(fromRoot) || !Files.isRegularFile(fromModule) ? fromRoot : fromModule;
-    }
-
-    /** The Maven version this app was built as (the functions jar of the same build carries it). */
-    static String buildVersion() {
-        try (InputStream in = SwitchboardProps.class.getResourceAsStream("/switchboard-infra.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("switchboard-infra.properties is missing from the classpath");
-            }
-            Properties properties = new Properties();
-            properties.load(in);
-            return Objects.requireNonNull(properties.getProperty("version"), "version");
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read switchboard-infra.properties", e);
-        }
-    }
     /** Builds {@link SwitchboardProps}; unset values take production-safe defaults. */
     public static final class Builder {
-        private String stackName = "Switchboard";
-        private String stageName = "prod";
+        private String stackName = DEFAULT_STACK_NAME;
+        private String stageName = DEFAULT_STAGE_NAME;
         private Path workingDir = Path.of("").toAbsolutePath();
         private Path functionsJar;
-        private int memorySize = 1024;
-        private double throttlingRateLimit = 500;
-        private int throttlingBurstLimit = 1000;
+        private int memorySize = DEFAULT_MEMORY_SIZE;
+        private double throttlingRateLimit = DEFAULT_THROTTLING_RATE_LIMIT;
+        private int throttlingBurstLimit = DEFAULT_THROTTLING_BURST_LIMIT;
         private AuthSettings auth = AuthSettings.generatedSecret();
         private RoomPolicy policy = RoomPolicy.claims();
         private boolean allowUnauthenticatedProduction;
         private boolean allowOpenPolicyProduction;
-        private RetentionDays logRetention = RetentionDays.ONE_MONTH;
-        private DataRemoval dataRemoval = DataRemoval.RETAIN;
+        private RetentionDays logRetention = DEFAULT_LOG_RETENTION;
+        private DataRemoval dataRemoval = DEFAULT_DATA_REMOVAL;
         private Boolean deletionProtection;
         private boolean tracing;
         private Optional<String> alarmEmail = Optional.empty();
-        private boolean apiGatewayLoggingRole = true;
-        private int roomShards = 1;
-        private boolean fanoutEnabled = true;
-        private int fanoutThreshold = 2000;
-        private int fanoutMaxConcurrency = 20;
+        private boolean apiGatewayLoggingRole = DEFAULT_API_GATEWAY_LOGGING_ROLE;
+        private int roomShards = DEFAULT_ROOM_SHARDS;
+        private boolean fanoutEnabled = DEFAULT_FANOUT_ENABLED;
+        private int fanoutThreshold = DEFAULT_FANOUT_THRESHOLD;
+        private int fanoutMaxConcurrency = DEFAULT_FANOUT_MAX_CONCURRENCY;
         private Quotas quotas = Quotas.defaults();
         private int maxPostsPerSecond = DEFAULT_MAX_POSTS_PER_SECOND;
         private List<String> publishers = List.of();
@@ -407,14 +389,20 @@ public record SwitchboardProps(String stackName, String stageName, Path function
             return this;
         }
 
+        /**
+         * The props, checked; then the jar, looked up if not given and checked too, so that a missing build is
+         * reported here, before any stack is made, and only once every setting is known to be right.
+         */
         public SwitchboardProps build() {
-            Path jar = functionsJar != null ? functionsJar : defaultFunctionsJar(workingDir);
+            Path jar = functionsJar != null ? functionsJar : FunctionsJar.find(workingDir);
             boolean protect = deletionProtection != null ? deletionProtection : dataRemoval == DataRemoval.RETAIN;
-            return new SwitchboardProps(stackName, stageName, jar.toAbsolutePath().normalize(), memorySize,
-                    throttlingRateLimit, throttlingBurstLimit, auth, policy, allowUnauthenticatedProduction,
-                    allowOpenPolicyProduction, logRetention, dataRemoval, protect, tracing,
-                    alarmEmail, apiGatewayLoggingRole, roomShards, fanoutEnabled, fanoutThreshold,
+            SwitchboardProps props = new SwitchboardProps(stackName, stageName, jar.toAbsolutePath().normalize(),
+                    memorySize, throttlingRateLimit, throttlingBurstLimit, auth, policy,
+                    allowUnauthenticatedProduction, allowOpenPolicyProduction, logRetention, dataRemoval, protect,
+                    tracing, alarmEmail, apiGatewayLoggingRole, roomShards, fanoutEnabled, fanoutThreshold,
                     fanoutMaxConcurrency, quotas, maxPostsPerSecond, publishers);
+            FunctionsJar.requireBuilt(props.functionsJar());
+            return props;
         }
     }
 }

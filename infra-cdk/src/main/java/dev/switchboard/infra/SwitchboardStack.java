@@ -51,7 +51,6 @@ import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.AssetCode;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.Runtime;
@@ -121,7 +120,7 @@ public final class SwitchboardStack extends Stack {
     public SwitchboardStack(Construct scope, String id, StackProps stackProps, SwitchboardProps props) {
         super(scope, id, stackProps);
         this.props = props;
-        this.code = Code.fromAsset(props.functionsJar().toString());
+        this.code = FunctionsJar.asset(props.functionsJar());
         RemovalPolicy removal = props.dataRemoval() == SwitchboardProps.DataRemoval.DESTROY
                 ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
