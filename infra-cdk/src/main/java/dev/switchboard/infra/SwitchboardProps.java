@@ -2,6 +2,7 @@ package dev.switchboard.infra;
 
 import dev.switchboard.core.Quotas;
 import dev.switchboard.core.RoomPolicy;
+import dev.switchboard.core.RoomSharding;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -92,9 +93,9 @@ public record SwitchboardProps(String stackName, String stageName, Path function
     public static final DataRemoval DEFAULT_DATA_REMOVAL = DataRemoval.RETAIN;
     /** On: without the account-wide role the stage cannot write access logs. */
     public static final boolean DEFAULT_API_GATEWAY_LOGGING_ROLE = true;
-    public static final int DEFAULT_ROOM_SHARDS = 1;
+    public static final int DEFAULT_ROOM_SHARDS = RoomSharding.DEFAULT_SHARDS;
     public static final boolean DEFAULT_FANOUT_ENABLED = true;
-    public static final int DEFAULT_FANOUT_THRESHOLD = 2_000;
+    public static final int DEFAULT_FANOUT_THRESHOLD = RoomSharding.DEFAULT_FANOUT_THRESHOLD;
     public static final int DEFAULT_FANOUT_MAX_CONCURRENCY = 20;
     /**
      * A fifth of API Gateway's default account-wide rate (10,000 requests per second, shared with every other API
@@ -111,8 +112,6 @@ public record SwitchboardProps(String stackName, String stageName, Path function
     /** The development stages, as the refusal to deploy an open stack elsewhere names them. */
     private static final String DEVELOPMENT_STAGE_NAMES = "local, dev, test, or a name starting with dev- or test-";
 
-    /** The functions spread a room's membership over at most 64 partitions (a query per shard per broadcast). */
-    private static final int MAX_ROOM_SHARDS = 64;
     /** Lambda's bounds for an SQS event source's maximum concurrency. */
     private static final int MIN_FANOUT_CONCURRENCY = 2;
     private static final int MAX_FANOUT_CONCURRENCY = 1_000;
@@ -173,8 +172,8 @@ public record SwitchboardProps(String stackName, String stageName, Path function
             throw new IllegalArgumentException("throttlingBurstLimit must be between 1 and 5000, was "
                     + throttlingBurstLimit);
         }
-        if (roomShards < 1 || roomShards > MAX_ROOM_SHARDS) {
-            throw new IllegalArgumentException("roomShards must be between 1 and " + MAX_ROOM_SHARDS + ", was "
+        if (roomShards < 1 || roomShards > RoomSharding.MAX_SHARDS) {
+            throw new IllegalArgumentException("roomShards must be between 1 and " + RoomSharding.MAX_SHARDS + ", was "
                     + roomShards);
         }
         if (fanoutThreshold < 1) {
