@@ -40,7 +40,7 @@ final class Deployments {
                         .withTokenSource(AuthSettings.TokenSource.QUERY))
                 .alarmEmail("oncall@example.com")
                 .tracing(true)
-                .logRetention(SwitchboardProps.retention(7))
+                .logRetention(SwitchboardContext.retention(7))
                 .dataRemoval(SwitchboardProps.DataRemoval.DESTROY)
                 .apiGatewayLoggingRole(false)
                 .roomShards(8)

@@ -31,7 +31,7 @@ class SwitchboardPropsTest {
     @BeforeEach
     void aBuiltRepository() throws IOException {
         Path target = Files.createDirectories(repo.resolve("functions").resolve("target"));
-        jar = Files.writeString(target.resolve("switchboard-functions-" + SwitchboardProps.buildVersion()
+        jar = Files.writeString(target.resolve("switchboard-functions-" + FunctionsJar.buildVersion()
                 + "-lambda.jar"), "jar");
         Files.createDirectories(repo.resolve("infra-cdk"));
     }
