@@ -85,8 +85,9 @@ final class DrainableFanoutQueue implements FanoutQueue {
     /**
      * Delivers what is queued now to the worker, batch by batch, in an order fixed by the jobs' contents; returns
      * how many messages it handed over. Jobs queued meanwhile wait for the next drain, as their delay would make them.
+     * {@code name} tells this drain from others, so a redelivered batch draws its faults anew.
      */
-    int drain(FanoutHandler worker, Context context) {
+    int drain(FanoutHandler worker, Context context, String name) {
         List<SQSEvent.SQSMessage> taken;
         synchronized (this) {
             taken = new ArrayList<>(pending);
@@ -97,8 +98,8 @@ final class DrainableFanoutQueue implements FanoutQueue {
             List<SQSEvent.SQSMessage> batch = taken.subList(start, Math.min(taken.size(), start + BATCH));
             SQSEvent event = new SQSEvent();
             event.setRecords(new ArrayList<>(batch));
-            String name = "fanout:" + describe(batch.getFirst()) + "+" + (batch.size() - 1);
-            SQSBatchResponse response = Scope.run(name, Scope.Kind.FANOUT,
+            String invocation = "fanout:" + name + ":" + describe(batch.getFirst()) + "+" + (batch.size() - 1);
+            SQSBatchResponse response = Scope.run(invocation, Scope.Kind.FANOUT,
                     () -> worker.handleRequest(event, context));
             Set<String> failed = response.getBatchItemFailures().stream()
                     .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());

@@ -48,7 +48,7 @@ class FaultInjectionTest {
                 Long.getLong("faults.seed", 20261203L),
                 Integer.getInteger("faults.members", 50),
                 Integer.getInteger("faults.sends", 200),
-                Integer.getInteger("faults.concurrency", 16),
+                Integer.getInteger("faults.concurrency", 8),
                 Double.parseDouble(System.getProperty("faults.storeFaultRate", "0.10")),
                 Double.parseDouble(System.getProperty("faults.outageRate", "0.01")),
                 Double.parseDouble(System.getProperty("faults.postFaultRate", "0.10")),

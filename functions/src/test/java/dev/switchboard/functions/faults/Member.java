@@ -49,6 +49,8 @@ final class Member {
     State state = State.DROPPED;
     int reconnectAt;
     private int generation;
+    /** Invocations this member's client has made: a retry is a new call, so it draws its faults anew. */
+    private int invocations;
 
     private long position = -1;
     private final TreeMap<Long, ServerFrame.Message> waiting = new TreeMap<>();
@@ -73,6 +75,10 @@ final class Member {
         String id = "M" + index + "-g" + generation + "=";
         connections.add(id);
         return id;
+    }
+
+    int nextInvocation() {
+        return ++invocations;
     }
 
     boolean knowsPosition() {

@@ -10,17 +10,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /** The simulation's time: moves only when the driver says, so 30 s of sender deadline pass in no time. */
 final class MutableClock extends Clock {
 
-    private final Instant start;
     private final AtomicReference<Instant> now;
 
     MutableClock(Instant start) {
-        this.start = start;
         this.now = new AtomicReference<>(start);
-    }
-
-    /** Simulated milliseconds since the start: the same at the same point of every run. */
-    long elapsed() {
-        return Duration.between(start, now.get()).toMillis();
     }
 
     void advance(Duration by) {

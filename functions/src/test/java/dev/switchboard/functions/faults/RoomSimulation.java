@@ -124,6 +124,7 @@ final class RoomSimulation {
     private int disconnectsDelivered;
     private int presenceFrames;
     private int rounds;
+    private int drains;
     private boolean converged;
     private long millis;
 
@@ -264,7 +265,7 @@ final class RoomSimulation {
         String connectionId = member.connectionId();
         ClientFrame.Join frame = new ClientFrame.Join("join-" + connectionId, ROOM,
                 member.knowsPosition() ? member.position() : null);
-        ServerFrame reply = invoke("join:" + connectionId + "@" + clock.elapsed(), Scope.Kind.OTHER,
+        ServerFrame reply = invoke("join:" + connectionId + "#" + member.nextInvocation(), Scope.Kind.OTHER,
                 () -> join.handleRequest(event("join", member, connectionId, FrameCodec.encode(frame)), context));
         if (!connections.isOpen(connectionId)) {
             return;
@@ -298,7 +299,7 @@ final class RoomSimulation {
             long before = member.position();
             ClientFrame.Resume frame = new ClientFrame.Resume("resume-" + before, ROOM, before);
             resumes.incrementAndGet();
-            ServerFrame reply = invoke("resume:" + connectionId + "@" + before + "@" + clock.elapsed(),
+            ServerFrame reply = invoke("resume:" + connectionId + "@" + before + "#" + member.nextInvocation(),
                     Scope.Kind.OTHER, () -> resume.handleRequest(
                             event("resume", member, connectionId, FrameCodec.encode(frame)), context));
             if (!connections.isOpen(connectionId)) {
@@ -405,7 +406,8 @@ final class RoomSimulation {
     }
 
     private void drain() {
-        queue.drain(fanout, context);
+        drains++;
+        queue.drain(fanout, context, "drain " + drains);
         settle(rounds);
     }
 
