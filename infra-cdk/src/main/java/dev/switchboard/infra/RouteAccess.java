@@ -81,14 +81,17 @@ public final class RouteAccess {
     /**
      * What every route that answers a client does with the table besides its own work: counting the frame on the
      * connection's row (UpdateItem, which returns the row), and, for a connection it closes (token expired, kept
-     * flooding), disconnecting it as {@code $disconnect} would (its user from its row, GetItem; its row deleted,
-     * DeleteItem; its listings, BatchWriteItem; its rooms told, member Query and posts), and pruning one found gone.
+     * flooding), disconnecting it as {@code $disconnect} would (its row read, GetItem; its listings deleted,
+     * BatchWriteItem; then its row, DeleteItem; its rooms told, member Query and posts), and pruning one found gone.
      */
     private static final Set<String> ANSWERING = Set.of("dynamodb:UpdateItem", "dynamodb:GetItem",
             "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:Query");
-    /** Pruning a connection found gone (410) like a $disconnect, and announcing it. */
-    private static final Set<String> PRUNING = Set.of("dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
-            "dynamodb:Query");
+    /**
+     * Pruning a connection found gone (410) like a $disconnect (its row read, GetItem; its listings, BatchWriteItem;
+     * then its row deleted, DeleteItem), and announcing it.
+     */
+    private static final Set<String> PRUNING = Set.of("dynamodb:GetItem", "dynamodb:DeleteItem",
+            "dynamodb:BatchWriteItem", "dynamodb:Query");
     /** Posting to members. */
     private static final Set<ConnectionMethod> POST = Set.of(ConnectionMethod.POST);
     /** A route answering a client: it posts, and closes a connection whose token expired or that keeps flooding. */
@@ -118,13 +121,13 @@ public final class RouteAccess {
 
     static {
         // $connect: the user's connections (a Query) against the per-user limit; at the limit each listed one is looked
-        // up (GET) and one found gone is pruned (its row deleted, its listings batch-deleted); then one transaction
-        // putting the connection record and the user index entry.
-        ACCESS.put(Route.CONNECT, new Access(Set.of("dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem",
-                "dynamodb:BatchWriteItem"), Set.of(ConnectionMethod.GET)));
-        // $disconnect: read the connection (its user), delete its row, batch-delete its listings, then announce the
-        // leave to each room (member query, posts, pruning).
-        ACCESS.put(Route.DISCONNECT, new Access(union(PRUNING, Set.of("dynamodb:GetItem")), POST));
+        // up (GET) and one found gone is pruned (its row read, its listings batch-deleted, its row deleted); then one
+        // transaction putting the connection record and the user index entry.
+        ACCESS.put(Route.CONNECT, new Access(Set.of("dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem",
+                "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"), Set.of(ConnectionMethod.GET)));
+        // $disconnect: read the connection (its user and rooms), batch-delete its listings, delete its row, then
+        // announce the leave to each room (member query, posts, pruning).
+        ACCESS.put(Route.DISCONNECT, new Access(PRUNING, POST));
         // $default answers frames no route serves with an error frame, after counting them.
         ACCESS.put(Route.DEFAULT, new Access(ANSWERING, ANSWER));
         // join: count (the read), a transaction updating the connection and putting the membership, re-reading the

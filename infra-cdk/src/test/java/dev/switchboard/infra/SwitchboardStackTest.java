@@ -214,8 +214,8 @@ class SwitchboardStackTest {
         Set<String> answering = Set.of("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:DeleteItem",
                 "dynamodb:BatchWriteItem", "dynamodb:Query");
         Map<Route, Set<String>> expected = new java.util.EnumMap<>(Route.class);
-        expected.put(Route.CONNECT, Set.of("dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem",
-                "dynamodb:BatchWriteItem"));
+        expected.put(Route.CONNECT, Set.of("dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem",
+                "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"));
         expected.put(Route.DISCONNECT, Set.of("dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:Query",
                 "dynamodb:BatchWriteItem"));
         expected.put(Route.DEFAULT, answering);
@@ -660,8 +660,8 @@ class SwitchboardStackTest {
         // Recipients it still cannot reach go back on its own queue for a later attempt.
         assertThat(statements).contains(sendToFanoutQueue());
         assertThat(statements).anySatisfy(s -> {
-            assertThat(strings(s.get("Action"))).containsExactlyInAnyOrder("dynamodb:DeleteItem", "dynamodb:Query",
-                    "dynamodb:BatchWriteItem");
+            assertThat(strings(s.get("Action"))).containsExactlyInAnyOrder("dynamodb:GetItem",
+                    "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem");
             assertThat(s.get("Resource")).isEqualTo(table);
         });
         assertThat(statements).anySatisfy(s -> {
@@ -675,8 +675,8 @@ class SwitchboardStackTest {
         });
         assertThat(statements).anySatisfy(s -> assertThat(strings(s.get("Action")))
                 .containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents"));
-        assertThat(RouteAccess.FANOUT.tableActions()).containsExactlyInAnyOrder("dynamodb:DeleteItem",
-                "dynamodb:Query", "dynamodb:BatchWriteItem");
+        assertThat(RouteAccess.FANOUT.tableActions()).containsExactlyInAnyOrder("dynamodb:GetItem",
+                "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem");
     }
 
     @Test

@@ -277,24 +277,56 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
      * commits before the delete is in that image, and one after it finds no row and writes nothing, so no membership
      * can outlive its connection. Then the memberships and the user's entry go in batches.
      */
+    /**
+     * Reads the connection's row, deletes its listings (its memberships and its user's entry), then deletes the row,
+     * on the condition that no join or leave changed it meanwhile (else it reads again). The row goes last so that
+     * every step may be repeated: a removal cut short leaves the row for the next one (the next 410, the next
+     * {@code $disconnect}) to finish from, and a delete that the SDK sends again after its answer was lost finds the
+     * row gone and changes nothing. Deleting the row first with its old image returned would leave the listings behind
+     * whenever that answer is lost: the retry returns no image.
+     */
     @Override
     public Set<String> remove(String connectionId) {
         String connectionKey = connectionKey(connectionId);
-        Map<String, AttributeValue> item = dynamoDb.deleteItem(r -> r.tableName(table).key(key(connectionKey, META))
-                .returnValues(ReturnValue.ALL_OLD)).attributes();
-        if (item == null || item.isEmpty()) {
-            return Set.of();
+        Map<String, AttributeValue> metaKey = key(connectionKey, META);
+        Set<String> rooms = Set.of();
+        for (int attempt = 1; ; attempt++) {
+            Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(metaKey)
+                    .consistentRead(true)).item();
+            if (item == null || item.isEmpty()) {
+                // Never there, removed by another, or removed by this call's own delete whose answer was lost.
+                windows.forget(connectionId);
+                return rooms;
+            }
+            ConnectionItem meta = ConnectionItem.SCHEMA.mapToItem(item);
+            rooms = new LinkedHashSet<>(meta.rooms() == null ? Set.of() : meta.rooms().keySet());
+            List<Map<String, AttributeValue>> listings = new ArrayList<>();
+            if (meta.userId() != null) {
+                listings.add(key(userKey(meta.userId()), connectionKey));
+            }
+            rooms.forEach(room -> listings.add(key(memberPartition(room, connectionId), connectionKey)));
+            deleteAll(listings);
+            // A row from before revisions were kept has none: unchanged means it still has none.
+            Long revision = meta.revision();
+            Map<String, String> names = new HashMap<>(Map.of("#revision", ConnectionItem.REVISION));
+            String unchanged = "#revision = :seen";
+            if (revision == null) {
+                names.put("#pk", SwitchboardTable.PARTITION_KEY);
+                unchanged = "attribute_exists(#pk) AND attribute_not_exists(#revision)";
+            }
+            String condition = unchanged;
+            try {
+                dynamoDb.deleteItem(r -> r.tableName(table).key(metaKey).conditionExpression(condition)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(revision == null ? null : Map.of(":seen", number(revision))));
+                windows.forget(connectionId);
+                return rooms;
+            } catch (ConditionalCheckFailedException e) {
+                if (attempt == MAX_CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+            }
         }
-        windows.forget(connectionId);
-        ConnectionItem meta = ConnectionItem.SCHEMA.mapToItem(item);
-        List<Map<String, AttributeValue>> deletes = new ArrayList<>();
-        if (meta.userId() != null) {
-            deletes.add(key(userKey(meta.userId()), connectionKey));
-        }
-        Set<String> rooms = new LinkedHashSet<>(meta.rooms() == null ? Set.of() : meta.rooms().keySet());
-        rooms.forEach(room -> deletes.add(key(memberPartition(room, connectionId), connectionKey)));
-        deleteAll(deletes);
-        return rooms;
     }
 
     @Override

@@ -60,6 +60,23 @@ class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
     }
 
     @Test
+    void aRemovalWhoseAnswersAreLostAndRetriedStillRemovesEveryRow() {
+        store.register(connection("c1", "alice"));
+        store.join("c1", "lobby", Rights.ALL, 10);
+        store.join("c1", "news", Rights.ALL, 10);
+        ConnectionStore lossy = DynamoDbConnectionStore.create(LostResponses.dynamoDb(), table, 1);
+
+        // Every write is executed, its answer lost, and the SDK sends it again: the retried delete of the
+        // connection's row finds nothing, yet its memberships and its user's entry must not be left behind.
+        assertThat(lossy.remove("c1")).containsExactlyInAnyOrder("lobby", "news");
+
+        assertThat(store.find("c1")).isEmpty();
+        assertThat(store.members("lobby")).isEmpty();
+        assertThat(store.members("news")).isEmpty();
+        assertThat(store.connectionsOf("alice")).isEmpty();
+    }
+
+    @Test
     void aRoomsSequenceCounterSharesItsPartitionButIsNoMember() {
         store.register(connection("c1", "alice"));
         store.join("c1", "lobby", Rights.ALL, 10);
