@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.IdempotencyStore;
+import dev.switchboard.core.RoomHistory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,6 +22,11 @@ class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
     @Override
     IdempotencyStore idempotency() {
         return new DynamoDbIdempotencyStore(LocalDynamoDb.client(), table);
+    }
+
+    @Override
+    RoomHistory history() {
+        return new DynamoDbRoomHistory(LocalDynamoDb.client(), table);
     }
 
     @Override
