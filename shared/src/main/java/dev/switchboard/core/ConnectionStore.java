@@ -187,7 +187,7 @@ public interface ConnectionStore {
     default RoomView view(String room, int listUpTo, RoomHistory history, Instant now) {
         List<RoomMember> members = null;
         if (listUpTo >= 0) {
-            List<RoomMember> read = roomMembers(room, listUpTo + 1);
+            List<RoomMember> read = roomMembers(room, listUpTo == Integer.MAX_VALUE ? listUpTo : listUpTo + 1);
             members = read.size() > listUpTo ? null : read;
         }
         return new RoomView(members, history == null ? null : history.counter(room));

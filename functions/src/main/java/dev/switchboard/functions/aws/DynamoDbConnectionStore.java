@@ -543,11 +543,13 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
             RoomView members = listUpTo < 0 ? new RoomView(null, null) : view(room, listUpTo, null, now);
             return new RoomView(members.members(), history == null ? null : history.counter(room));
         }
-        int wanted = listUpTo + 1;
+        // One member more than asked for tells a room is bigger (saturating: a limit of "everyone" stays one).
+        int wanted = listUpTo == Integer.MAX_VALUE ? listUpTo : listUpTo + 1;
         RoomHead head = new RoomHead();
         List<RoomMember> members = new ArrayList<>();
         Map<String, AttributeValue> start = null;
-        int limit = RoomHead.ROWS + (bigRooms.contains(room) ? 0 : wanted);
+        int limit = bigRooms.contains(room) ? RoomHead.ROWS : (int) Math.min(Integer.MAX_VALUE,
+                (long) RoomHead.ROWS + wanted);
         boolean firstPage = true;
         do {
             QueryResponse page = dynamoDb.query(roomRead(roomKey(room), limit, start));

@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * <p>Every measured join is a first join: the connection is not in the room yet, so it writes its membership, reads
  * the room and announces itself (a re-join only answers). Connection k joins rooms {@code room-0} to {@code room-39}
  * (the most rooms a connection may be in is 50), so the rooms hold a few members each, all of one user (one user per
- * JVM: the table outlives the runs, and a user may hold only so many connections). Every send
+ * JVM: the table outlives the runs). Every send
  * goes to one of 40 rooms whose only member is its sender, so it is numbered, stored and posted once.
  *
  * <p>Arguments: {@code variant dynamoEndpoint table events managementEndpoint [label]}; the label (default: the
@@ -136,8 +136,10 @@ public final class ColdStartBench {
                 EnvNames.MANAGEMENT_ENDPOINT, management.toString(), EnvNames.REGION, "us-east-1",
                 // The events carry a user but no token's rooms: every room open to every connection.
                 EnvNames.POLICY, "open",
-                // One connection sends every event as fast as it can: far above a client's frame quota.
-                EnvNames.FRAME_RATE, "100000", EnvNames.FRAME_BURST, "100000"));
+                // One connection sends every event as fast as it can: far above a client's frame quota; and one
+                // user holds a connection per 40 joins.
+                EnvNames.FRAME_RATE, "100000", EnvNames.FRAME_BURST, "100000",
+                EnvNames.CONNECTIONS_PER_USER, "100000"));
         return Services.create(config, StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")));
     }
 
