@@ -69,13 +69,18 @@ public final class InMemoryConnectionStore implements ConnectionStore {
 
     @Override
     public synchronized Set<String> remove(String connectionId) {
+        return forget(connectionId).map(connection -> Set.copyOf(connection.rooms().keySet())).orElse(Set.of());
+    }
+
+    @Override
+    public synchronized Optional<Connection> forget(String connectionId) {
         frames.remove(connectionId);
         Connection connection = connections.remove(connectionId);
         if (connection == null) {
-            return Set.of();
+            return Optional.empty();
         }
         connection.rooms().keySet().forEach(room -> removeMember(room, connectionId));
-        return Set.copyOf(connection.rooms().keySet());
+        return Optional.of(connection);
     }
 
     @Override

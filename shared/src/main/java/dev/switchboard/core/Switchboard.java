@@ -181,10 +181,12 @@ public final class Switchboard {
      * that are not told, and counted.
      */
     public Disconnected disconnect(String connectionId) {
-        String userId = store.find(connectionId).map(Connection::userId).orElse(null);
-        Set<String> rooms = store.remove(connectionId);
-        int notTold = userId == null ? 0 : announceLeaving(rooms, userId);
-        return new Disconnected(rooms, notTold);
+        Optional<Connection> gone = store.forget(connectionId);
+        if (gone.isEmpty()) {
+            return new Disconnected(Set.of(), 0);
+        }
+        Set<String> rooms = gone.get().rooms().keySet();
+        return new Disconnected(rooms, announceLeaving(rooms, gone.get().userId()));
     }
 
     /** Tells each room the user left, within the per-disconnect budget of posts; returns the rooms not told. */
@@ -241,15 +243,21 @@ public final class Switchboard {
                     connection = reread.get();
                     continue;
                 }
-                case JOINED -> announce(join.room(), connection.userId(), ServerFrame.PresenceChange.JOINED);
-                case ALREADY_MEMBER -> {
-                    // Re-joining is harmless: answer as for a first join, announce nothing.
+                case JOINED, ALREADY_MEMBER -> {
+                    // Re-joining is harmless: answered as a first join, but announced to nobody.
                 }
             }
-            if (join.after() != null) {
-                return historyPage(join.id(), join.room(), join.after());
+            // After the membership is written: a message numbered after this counter reaches the joiner live.
+            boolean joined = result == JoinResult.JOINED;
+            RoomView room = store.view(join.room(), joined ? presenceListing() : -1, history, clock.instant());
+            if (joined) {
+                tell(join.room(), connection.userId(), ServerFrame.PresenceChange.JOINED, Integer.MAX_VALUE,
+                        room.members());
             }
-            return new ServerFrame.Ack(join.id(), "join", null, history.latestSeq(join.room()));
+            if (join.after() != null) {
+                return historyPage(join.id(), join.room(), join.after(), room.counter());
+            }
+            return new ServerFrame.Ack(join.id(), "join", null, room.counter().latest());
         }
     }
 
@@ -445,7 +453,7 @@ public final class Switchboard {
         if (checked.refusal() != null) {
             return checked.refusal();
         }
-        return historyPage(resume.id(), resume.room(), resume.after());
+        return historyPage(resume.id(), resume.room(), resume.after(), history.counter(resume.room()));
     }
 
     /**
@@ -962,9 +970,9 @@ public final class Switchboard {
                 "the connection's rooms changed while this request was decided; retry", frame.id());
     }
 
-    private ServerFrame historyPage(String id, String room, long after) {
+    /** The history after a position, given the room's counter as read after the connection became a member. */
+    private ServerFrame historyPage(String id, String room, long after, RoomHistory.Counter counter) {
         Instant now = clock.instant();
-        RoomHistory.Counter counter = history.counter(room);
         long latest = counter.latest();
         if (after >= latest) {
             return new ServerFrame.History(id, room, List.of(), false, latest);
@@ -1023,9 +1031,24 @@ public final class Switchboard {
         if (!settings.presenceEvents()) {
             return 0;
         }
-        // Reads at most one row more than the cap, so a big room costs a small read, not its whole membership.
-        List<RoomMember> members = store.roomMembers(room, settings.presenceMaxRoomSize() + 1);
-        if (members.isEmpty() || members.size() > settings.presenceMaxRoomSize()) {
+        return tell(room, userId, event, budget, store.view(room, presenceListing(), null, clock.instant()).members());
+    }
+
+    /**
+     * How many members a room may have and still be told of joins and leaves: the most a {@link RoomView} lists
+     * for presence, or -1 (none wanted) when presence events are off.
+     */
+    private int presenceListing() {
+        return settings.presenceEvents() ? settings.presenceMaxRoomSize() : -1;
+    }
+
+    /**
+     * Tells the room's watchers of a user's first joining or last leaving connection, given the room's members as
+     * a {@link RoomView} lists them (null: too big for presence events, or presence is off); returns as
+     * {@link #announce(String, String, String, int)} does.
+     */
+    private int tell(String room, String userId, String event, int budget, List<RoomMember> members) {
+        if (members == null || members.isEmpty()) {
             return 0;
         }
         long sameUser = members.stream().filter(member -> member.userId().equals(userId)).count();

@@ -30,6 +30,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 public final class DynamoDbRoomHistory implements RoomHistory {
 
     private static final String SEQ_FORMAT = "%020d";
+    /** The counter row's attributes: the latest allocated seq, and when it was allocated (epoch millis). */
+    static final String SEQ = "seq";
+    static final String ALLOCATED_AT = "allocatedAt";
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -56,33 +59,42 @@ public final class DynamoDbRoomHistory implements RoomHistory {
                     .key(counterKey(room))
                     .updateExpression("ADD #seq :one SET #allocatedAt = :now, #allocatedBy = :token")
                     .conditionExpression("attribute_not_exists(#allocatedBy) OR #allocatedBy <> :token")
-                    .expressionAttributeNames(Map.of("#seq", "seq", "#allocatedAt", "allocatedAt",
+                    .expressionAttributeNames(Map.of("#seq", SEQ, "#allocatedAt", ALLOCATED_AT,
                             "#allocatedBy", "allocatedBy"))
                     .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":now", millis,
                             ":token", token))
                     .returnValues(ReturnValue.UPDATED_NEW)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
-            return Long.parseLong(updated.get("seq").n());
+            return Long.parseLong(updated.get(SEQ).n());
         } catch (ConditionalCheckFailedException e) {
             // Only this call's own retry carries its token: the row holds the seq the lost answer had.
-            if (!e.hasItem() || !e.item().containsKey("seq")) {
+            if (!e.hasItem() || !e.item().containsKey(SEQ)) {
                 throw e;
             }
-            return Long.parseLong(e.item().get("seq").n());
+            return Long.parseLong(e.item().get(SEQ).n());
         }
     }
 
     @Override
     public Counter counter(String room) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(counterKey(room))
-                .consistentRead(true)).item();
-        if (item == null || !item.containsKey("seq")) {
+        return counterOf(dynamoDb.getItem(r -> r.tableName(table).key(counterKey(room)).consistentRead(true))
+                .item());
+    }
+
+    /** The counter a room's {@code SEQ} row holds, also where another read of the table found it. */
+    static Counter counterOf(Map<String, AttributeValue> item) {
+        if (item == null || !item.containsKey(SEQ)) {
             return Counter.EMPTY;
         }
         // A counter written before allocation times were recorded reads as allocated long ago.
-        AttributeValue allocatedAt = item.get("allocatedAt");
-        return new Counter(Long.parseLong(item.get("seq").n()),
+        AttributeValue allocatedAt = item.get(ALLOCATED_AT);
+        return new Counter(Long.parseLong(item.get(SEQ).n()),
                 allocatedAt == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(allocatedAt.n())));
+    }
+
+    /** Whether this history keeps its counters in that table, so a read of a room's partition there finds them. */
+    boolean sharesTable(String tableName) {
+        return table.equals(tableName);
     }
 
     @Override

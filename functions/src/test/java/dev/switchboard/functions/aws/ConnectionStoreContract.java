@@ -1,6 +1,7 @@
 package dev.switchboard.functions.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.switchboard.core.Admission;
 import dev.switchboard.core.Capabilities;
@@ -12,7 +13,9 @@ import dev.switchboard.core.JoinResult;
 import dev.switchboard.core.Quotas;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.RoomAction;
+import dev.switchboard.core.RoomHistory;
 import dev.switchboard.core.RoomMember;
+import dev.switchboard.core.RoomView;
 import dev.switchboard.core.SendAdmission;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +41,9 @@ abstract class ConnectionStoreContract {
 
     /** The idempotency store that goes with {@link #newStore()} (the same table for DynamoDB). */
     abstract IdempotencyStore idempotency();
+
+    /** The history that goes with {@link #newStore()} (the same table for DynamoDB). */
+    abstract RoomHistory history();
 
     @BeforeEach
     void setUp() {
@@ -124,6 +130,65 @@ abstract class ConnectionStoreContract {
         assertThat(store.connectionsOf("alice")).containsExactly("c2");
         assertThat(store.remove("c1")).isEmpty();
         assertThat(store.remove("never-existed")).isEmpty();
+    }
+
+    @Test
+    void forgettingAConnectionRemovesItAndReturnsItsUserAndRooms() {
+        store.register(connection("c1", "alice"));
+        store.join("c1", "lobby", Rights.ALL, 10);
+        store.join("c1", "games", Rights.of(RoomAction.JOIN), 10);
+
+        assertThat(store.forget("c1")).hasValueSatisfying(gone -> {
+            assertThat(gone.userId()).isEqualTo("alice");
+            assertThat(gone.rooms()).isEqualTo(Map.of("lobby", Rights.ALL, "games", Rights.of(RoomAction.JOIN)));
+        });
+        assertThat(store.find("c1")).isEmpty();
+        assertThat(store.members("lobby")).isEmpty();
+        assertThat(store.connectionsOf("alice")).isEmpty();
+        assertThat(store.forget("c1")).isEmpty();
+        assertThat(store.forget("never-existed")).isEmpty();
+    }
+
+    @Test
+    void aViewListsEveryMemberOfASmallRoomAndItsCounterAsTheyAreAfterTheCallersWrite() {
+        RoomHistory history = history();
+        store.register(connection("c1", "alice"));
+        store.register(connection("c2", "bob"));
+        store.join("c1", "lobby", Rights.ALL, 10);
+        history.nextSeq("lobby", NOW);
+        history.nextSeq("lobby", NOW);
+        store.join("c2", "lobby", Rights.of(RoomAction.JOIN), 10);
+
+        RoomView view = store.view("lobby", 2, history, NOW);
+
+        assertThat(view.members()).extracting(RoomMember::connectionId, RoomMember::userId, RoomMember::rights)
+                .containsExactlyInAnyOrder(tuple("c1", "alice", Rights.ALL),
+                        tuple("c2", "bob", Rights.of(RoomAction.JOIN)));
+        assertThat(view.counter()).isEqualTo(history.counter("lobby"));
+        assertThat(view.counter().latest()).isEqualTo(2);
+        assertThat(store.view("lobby", -1, history, NOW)).as("no members wanted")
+                .isEqualTo(new RoomView(null, history.counter("lobby")));
+        assertThat(store.view("lobby", 2, null, NOW).counter()).as("no counter wanted").isNull();
+        assertThat(store.view("nobody-here", 5, history, NOW))
+                .isEqualTo(new RoomView(List.of(), RoomHistory.Counter.EMPTY));
+    }
+
+    @Test
+    void aRoomWithMoreMembersThanAskedForIsNotListedUntilItHasShrunkAndItsCheckIsOld() {
+        for (int i = 0; i < 4; i++) {
+            store.register(connection("c" + i, "user-" + i));
+            store.join("c" + i, "crowd", Rights.ALL, 10);
+        }
+
+        assertThat(store.view("crowd", 2, null, NOW).members()).isNull();
+        assertThat(store.view("crowd", 3, null, NOW).members()).as("a check against a smaller limit says nothing")
+                .isNull();
+        assertThat(store.view("crowd", 4, null, NOW).members()).hasSize(4);
+        store.leave("c3", "crowd");
+        store.leave("c2", "crowd");
+
+        assertThat(store.view("crowd", 2, null, NOW.plus(ConnectionStore.ROOM_SIZE_CHECK_MAX_AGE).plusSeconds(1))
+                .members()).extracting(RoomMember::connectionId).containsExactlyInAnyOrder("c0", "c1");
     }
 
     @Test

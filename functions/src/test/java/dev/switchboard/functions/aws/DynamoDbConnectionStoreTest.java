@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.IdempotencyStore;
+import dev.switchboard.core.RoomHistory;
 import dev.switchboard.core.RoomMember;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,11 @@ class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
     @Override
     IdempotencyStore idempotency() {
         return new DynamoDbIdempotencyStore(LocalDynamoDb.client(), table);
+    }
+
+    @Override
+    RoomHistory history() {
+        return new DynamoDbRoomHistory(LocalDynamoDb.client(), table);
     }
 
     @Override
