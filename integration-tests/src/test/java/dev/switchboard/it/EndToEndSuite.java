@@ -315,6 +315,7 @@ abstract class EndToEndSuite {
         try (TestSocket reader = connect("reader")) {
             join(reader, room);
             HttpResponse<String> accepted = http.sendAsync(HttpRequest.newBuilder(publish)
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"room\":\"" + room
                             + "\",\"from\":\"newsroom\",\"data\":{\"headline\":\"hello\"}}")).build(),
                     HttpResponse.BodyHandlers.ofString()).join();
@@ -323,6 +324,7 @@ abstract class EndToEndSuite {
                     m -> assertThat(m.from()).isEqualTo("newsroom"));
 
             HttpResponse<String> poison = http.sendAsync(HttpRequest.newBuilder(publish)
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{not json")).build(),
                     HttpResponse.BodyHandlers.ofString()).join();
             assertThat(poison.statusCode()).isEqualTo(400);

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything that arrives as HTTP: WebSocket handshakes (authorizer and {@code $connect} run before the upgrade
  * completes, and a refusal answers with their status), the Management API, the local publish endpoint and
- * static files.
+ * static files. Every request must come from this machine's own clients ({@link LocalAccess}: {@code Host} and
+ * {@code Origin}) before anything else is looked at.
  */
 final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -50,18 +51,26 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final StaticContent content;
     private final EventFactory events;
     private final ManagementApi management;
+    private final LocalAccess access;
     /** Set once this connection sent a WebSocket handshake: whatever it sends before the answer is ignored. */
     private boolean handshaking;
 
     GatewayHttpHandler(GatewayServer gateway, Integrations integrations, Clock clock, StaticContent content) {
         this(gateway.config(), gateway.webSocketUrl(), gateway.connections(), gateway.invocations(),
-                gateway.disconnects(), gateway.managementApi(), integrations, clock, content);
+                gateway.disconnects(), gateway.managementApi(), gateway.access(), integrations, clock, content);
     }
 
     /** The gateway's parts one by one, so a test can drive the handler without a socket or a thread pool. */
     GatewayHttpHandler(EmulatorConfig config, URI webSocketUrl, Connections connections, Executor invocations,
                        Executor disconnects, ManagementApi management, Integrations integrations, Clock clock,
                        StaticContent content) {
+        this(config, webSocketUrl, connections, invocations, disconnects, management,
+                new LocalAccess(config, webSocketUrl.getPort()), integrations, clock, content);
+    }
+
+    private GatewayHttpHandler(EmulatorConfig config, URI webSocketUrl, Connections connections,
+                               Executor invocations, Executor disconnects, ManagementApi management,
+                               LocalAccess access, Integrations integrations, Clock clock, StaticContent content) {
         this.config = config;
         this.webSocketUrl = webSocketUrl;
         this.connections = connections;
@@ -73,6 +82,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         String domain = "localhost:" + webSocketUrl.getPort();
         this.events = new EventFactory(config.stage(), domain, "local");
         this.management = management;
+        this.access = access;
     }
 
     @Override
@@ -98,6 +108,13 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             HttpResponses.error(ctx, 400, "BadRequestException", "Malformed request URI");
             return;
         }
+        Optional<LocalAccess.Refusal> foreign = access.check(request.headers());
+        if (foreign.isPresent()) {
+            LOG.info("REFUSED    {} {} {}: {}", request.method(), path, foreign.get().status(),
+                    foreign.get().message());
+            refuse(ctx, foreign.get(), isUpgrade(request));
+            return;
+        }
         String stagePath = "/" + config.stage();
         if (path.equals(stagePath) && isUpgrade(request)) {
             handshake(ctx, request, query);
@@ -106,6 +123,11 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             manage(ctx, request.method(), path.substring((stagePath + "/@connections/").length()),
                     request.content());
         } else if (path.equals("/publish") && request.method().equals(HttpMethod.POST)) {
+            Optional<LocalAccess.Refusal> notJson = LocalAccess.checkJson(request.headers());
+            if (notJson.isPresent()) {
+                refuse(ctx, notJson.get(), false);
+                return;
+            }
             publish(ctx, request.content().toString(StandardCharsets.UTF_8));
         } else if (request.method().equals(HttpMethod.GET) && content.find(path).isPresent()) {
             StaticContent.File file = content.find(path).get();
@@ -114,6 +136,15 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             HttpResponses.error(ctx, 426, null, "Upgrade Required: connect with a WebSocket client");
         } else {
             HttpResponses.error(ctx, 403, "ForbiddenException", "Forbidden");
+        }
+    }
+
+    /** Answers a refused request; a refused handshake also closes the connection, as other refusals of it do. */
+    private static void refuse(ChannelHandlerContext ctx, LocalAccess.Refusal refusal, boolean handshake) {
+        if (handshake) {
+            HttpResponses.refuse(ctx, refusal.status(), refusal.message());
+        } else {
+            HttpResponses.error(ctx, refusal.status(), refusal.errorType(), refusal.message());
         }
     }
 

@@ -50,6 +50,7 @@ public final class GatewayServer implements AutoCloseable {
     private final ManagementApi managementApi;
     private final Channel serverChannel;
     private final int port;
+    private final LocalAccess access;
 
     private GatewayServer(EmulatorConfig config, Integrations integrations, Clock clock, StaticContent content)
             throws InterruptedException {
@@ -70,6 +71,8 @@ public final class GatewayServer implements AutoCloseable {
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
+                // Accepting waits until the port is known and everything a connection's handlers read is set.
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -85,6 +88,8 @@ public final class GatewayServer implements AutoCloseable {
                 });
         this.serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
         this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        this.access = new LocalAccess(config, port);
+        serverChannel.config().setAutoRead(true);
     }
 
     /** Starts the gateway; with port 0 it picks a free port ({@link #port()}). */
@@ -127,6 +132,11 @@ public final class GatewayServer implements AutoCloseable {
 
     private String hostForUrls() {
         return "0.0.0.0".equals(config.host()) ? "localhost" : config.host();
+    }
+
+    /** Which {@code Host} and {@code Origin} values the gateway serves. */
+    LocalAccess access() {
+        return access;
     }
 
     Connections connections() {

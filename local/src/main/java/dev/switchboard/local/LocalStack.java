@@ -92,17 +92,8 @@ public final class LocalStack implements AutoCloseable {
         DynamoDbLocalServer dynamoDb = options.memoryStore() ? null : DynamoDbLocalServer.start(options.dataDirectory());
         LocalFanoutQueue fanout = null;
         try {
-            String host = "0.0.0.0".equals(options.host()) ? "localhost" : options.host();
-            Map<String, String> environment = new HashMap<>(Map.of(
-                    EnvNames.TABLE_NAME, options.table(),
-                    EnvNames.MANAGEMENT_ENDPOINT, "http://" + host + ":" + port + "/" + options.stage(),
-                    EnvNames.REGION, "us-east-1",
-                    EnvNames.ROOM_SHARDS, Integer.toString(options.roomShards()),
-                    EnvNames.FANOUT_THRESHOLD, Integer.toString(options.fanoutThreshold()),
-                    EnvNames.POLICY, options.effectivePolicy()));
-            if (dynamoDb != null) {
-                environment.put(EnvNames.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString());
-            }
+            Map<String, String> environment = environment(options, port,
+                    dynamoDb == null ? Optional.empty() : Optional.of(dynamoDb.endpoint()));
             FunctionConfig config = FunctionConfig.from(environment);
             Services.Stores stores;
             if (dynamoDb == null) {
@@ -138,6 +129,8 @@ public final class LocalStack implements AutoCloseable {
                     .idleTimeout(options.idleTimeout())
                     .maxLifetime(options.maxLifetime())
                     .postLatency(options.postLatency())
+                    .allowedHosts(options.allowedHosts())
+                    .allowedOrigins(options.allowedOrigins())
                     .build(), integrations, Clock.systemUTC(), content);
             if (managementTransport != null) {
                 managementTransport.attach(gateway.managementApi());
@@ -152,6 +145,25 @@ public final class LocalStack implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The functions' environment, as the deployment sets it: the table, the endpoints, the policy, the quotas. */
+    static Map<String, String> environment(LocalStackOptions options, int port, Optional<URI> dynamoDbEndpoint) {
+        String host = "0.0.0.0".equals(options.host()) ? "localhost" : options.host();
+        Map<String, String> environment = new HashMap<>(Map.of(
+                EnvNames.TABLE_NAME, options.table(),
+                EnvNames.MANAGEMENT_ENDPOINT, "http://" + host + ":" + port + "/" + options.stage(),
+                EnvNames.REGION, "us-east-1",
+                EnvNames.ROOM_SHARDS, Integer.toString(options.roomShards()),
+                EnvNames.FANOUT_THRESHOLD, Integer.toString(options.fanoutThreshold()),
+                EnvNames.POLICY, options.effectivePolicy()));
+        environment.put(EnvNames.FRAME_RATE, Integer.toString(options.quotas().frameRate()));
+        environment.put(EnvNames.FRAME_BURST, Integer.toString(options.quotas().frameBurst()));
+        environment.put(EnvNames.CONNECTIONS_PER_USER, Integer.toString(options.quotas().connectionsPerUser()));
+        environment.put(EnvNames.PRESENCE_POSTS_PER_DISCONNECT,
+                Integer.toString(options.quotas().presencePostsPerDisconnect()));
+        dynamoDbEndpoint.ifPresent(endpoint -> environment.put(EnvNames.DYNAMODB_ENDPOINT, endpoint.toString()));
+        return environment;
     }
 
     /**
