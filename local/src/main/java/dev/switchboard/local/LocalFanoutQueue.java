@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,8 @@ final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
 
     private final ExecutorService workers;
     private final AtomicLong delivered = new AtomicLong();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicLong abandoned = new AtomicLong();
     private volatile Integrations integrations;
 
     LocalFanoutQueue(int workers) {
@@ -48,7 +52,12 @@ final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
             throw new IllegalStateException("the local fan-out queue has no worker attached");
         }
         for (Job job : jobs) {
-            workers.execute(() -> deliver(target, job));
+            try {
+                workers.execute(() -> deliver(target, job));
+            } catch (RejectedExecutionException stopped) {
+                // The stack is stopping: its sockets are closed, there is no one left to deliver to.
+                abandoned.incrementAndGet();
+            }
         }
         return List.of();
     }
@@ -59,6 +68,15 @@ final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
     }
 
     private void deliver(Integrations target, Job job) {
+        running.incrementAndGet();
+        try {
+            deliverWithRetries(target, job);
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    private void deliverWithRetries(Integrations target, Job job) {
         ObjectNode event = event(job);
         for (int receive = 1; receive <= MAX_RECEIVES; receive++) {
             long start = System.nanoTime();
@@ -85,14 +103,27 @@ final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
                 new Integrations.SqsAttribute(SqsFanoutQueue.SHARD_ATTRIBUTE, "Number", Integer.toString(job.shard())));
     }
 
-    @Override
-    public void close() {
-        workers.shutdown();
+    /** What {@link #halt} gave up: jobs never started, and jobs interrupted while delivering. */
+    record Halted(long abandoned, long interrupted) {
+    }
+
+    /**
+     * Stops at once, as the stack does when it is told to stop: jobs not started are abandoned, running ones
+     * interrupted, jobs enqueued from now on abandoned; each is counted.
+     */
+    Halted halt() {
+        long interrupted = running.get();
+        abandoned.addAndGet(workers.shutdownNow().size());
         try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
+            workers.awaitTermination(500, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        workers.shutdownNow();
+        return new Halted(abandoned.get(), interrupted);
+    }
+
+    @Override
+    public void close() {
+        halt();
     }
 }

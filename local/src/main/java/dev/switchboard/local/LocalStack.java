@@ -32,10 +32,13 @@ import dev.switchboard.protocol.Route;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -61,11 +64,14 @@ public final class LocalStack implements AutoCloseable {
     static final StaticCredentialsProvider LOCAL_CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
 
+    private static final Logger LOG = LoggerFactory.getLogger("dev.switchboard.local.Gateway");
+
     private final LocalStackOptions options;
     private final DynamoDbLocalServer dynamoDb;
     private final GatewayServer gateway;
     private final Optional<String> jwtSecret;
     private final LocalFanoutQueue fanout;
+    private StopReport stopped;
 
     private LocalStack(LocalStackOptions options, DynamoDbLocalServer dynamoDb, GatewayServer gateway,
                        Optional<String> jwtSecret, LocalFanoutQueue fanout) {
@@ -241,15 +247,31 @@ public final class LocalStack implements AutoCloseable {
         return Optional.ofNullable(fanout);
     }
 
+    /** Stops everything within a few seconds, whatever the load; see {@link #stop()}. */
     @Override
     public void close() {
-        // Queued fan-out jobs still post through the gateway: let them finish first.
-        if (fanout != null) {
-            fanout.close();
+        stop();
+    }
+
+    /**
+     * Stops within {@link GatewayServer#STOP_GRACE} and a little more, whatever the load: big broadcasts' shards not
+     * delivered yet are dropped at once (every socket is closing), the gateway gives up what waits and interrupts
+     * what still runs at the end of the grace period, then DynamoDB Local stops. What was given up is counted in
+     * the stack's last log line and returned. Stopping again returns the same report.
+     */
+    public synchronized StopReport stop() {
+        if (stopped != null) {
+            return stopped;
         }
-        gateway.close();
+        long start = System.nanoTime();
+        LocalFanoutQueue.Halted shards = fanout == null ? new LocalFanoutQueue.Halted(0, 0) : fanout.halt();
+        StopReport report = gateway.stop(start + GatewayServer.STOP_GRACE.toNanos())
+                .withFanout(shards.abandoned(), shards.interrupted());
         if (dynamoDb != null) {
             dynamoDb.close();
         }
+        stopped = report.took(Duration.ofNanos(System.nanoTime() - start));
+        LOG.info(stopped.logLine());
+        return stopped;
     }
 }
