@@ -3,6 +3,7 @@ package dev.switchboard.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.core.Quotas;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -37,5 +38,14 @@ class LoadOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> LoadOptions.parse("--warmup", "-1"))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theStackItStartsLetsEachConnectionSendItsShareSoTheRunMeasuresTheStack() {
+        assertThat(LoadTest.quotasFor(LoadOptions.parse("--connections", "200", "--rate", "1000")))
+                .as("5/s per connection: the defaults suffice").isEqualTo(Quotas.defaults());
+        Quotas raised = LoadTest.quotasFor(LoadOptions.parse("--connections", "100", "--rate", "5000"));
+        assertThat(raised.frameRate()).as("four times the average of 50/s").isEqualTo(200);
+        assertThat(raised.frameBurst()).isEqualTo(400);
     }
 }

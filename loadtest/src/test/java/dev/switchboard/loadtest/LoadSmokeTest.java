@@ -25,6 +25,8 @@ class LoadSmokeTest {
 
         assertThat(report.connected()).isEqualTo(200);
         assertThat(report.acked()).isEqualTo(report.sent()).isPositive();
+        assertThat(report.refused()).as("well within the stack's capacity").isZero();
+        assertThat(report.everySendAnswered()).isTrue();
         assertThat(report.expectedDeliveries()).isEqualTo(report.acked() * 40);
         assertThat(report.lost()).isZero();
         assertThat(report.duplicated()).isZero();
