@@ -9,12 +9,16 @@ import dev.switchboard.protocol.Route;
 
 /**
  * {@code $connect}: registers the connection under the identity and grant (capabilities, token expiry) the
- * authorizer established. Runs before the WebSocket upgrade completes: a non-2xx result (500 when the store fails)
- * makes API Gateway refuse the handshake with that status, and the client reconnects. It must not post to the
- * connection, which does not exist yet (that would be a 410).
+ * authorizer established, unless its user already holds the most connections a user may (429). Runs before the
+ * WebSocket upgrade completes: a non-2xx result (429, or 500 when the store fails) makes API Gateway refuse the
+ * handshake with that status, and the client reconnects later. It must not post to the connection, which does not
+ * exist yet (that would be a 410).
  */
 public final class ConnectHandler
         implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+
+    /** The handshake's status when the user holds too many connections. */
+    static final int TOO_MANY_REQUESTS = 429;
 
     private final LifecycleRoute route;
 
@@ -23,11 +27,17 @@ public final class ConnectHandler
     }
 
     public ConnectHandler(Switchboard switchboard) {
-        this.route = new LifecycleRoute(Route.CONNECT, invocation -> {
-            switchboard.connect(invocation.connectionId(), invocation.userId(), invocation.sourceIp(),
-                    invocation.grant());
-            Telemetry.connectionOpened();
-            return "registered";
+        this.route = new LifecycleRoute(Route.CONNECT, invocation -> switch (switchboard.connect(
+                invocation.connectionId(), invocation.userId(), invocation.sourceIp(), invocation.grant())) {
+            case Switchboard.Connected.Accepted accepted -> {
+                Telemetry.connectionOpened();
+                yield LifecycleRoute.Outcome.ok("registered");
+            }
+            case Switchboard.Connected.TooManyConnections refused -> {
+                Telemetry.connectionRefused();
+                yield new LifecycleRoute.Outcome(TOO_MANY_REQUESTS, "refused: " + refused.open()
+                        + " connections open, the most a user may hold is " + refused.limit());
+            }
         });
     }
 

@@ -8,9 +8,9 @@ import dev.switchboard.core.Switchboard;
 import dev.switchboard.protocol.Route;
 
 /**
- * {@code $disconnect}: forgets the connection and its room memberships. API Gateway delivers it on a best-effort
- * basis, so the store also expires connections by TTL and the broadcaster prunes them on 410; removing an
- * already-removed connection is harmless.
+ * {@code $disconnect}: forgets the connection and its room memberships, and tells the rooms within the presence
+ * budget of one disconnect. API Gateway delivers it on a best-effort basis, so the store also expires connections by
+ * TTL and the broadcaster prunes them on 410; removing an already-removed connection is harmless.
  */
 public final class DisconnectHandler
         implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
@@ -23,9 +23,10 @@ public final class DisconnectHandler
 
     public DisconnectHandler(Switchboard switchboard) {
         this.route = new LifecycleRoute(Route.DISCONNECT, invocation -> {
-            int rooms = switchboard.disconnect(invocation.connectionId()).size();
-            Telemetry.connectionClosed();
-            return "left " + rooms + " room(s)";
+            Switchboard.Disconnected left = switchboard.disconnect(invocation.connectionId());
+            Telemetry.connectionClosed(left.roomsNotTold());
+            return LifecycleRoute.Outcome.ok("left " + left.rooms().size() + " room(s)"
+                    + (left.roomsNotTold() > 0 ? ", " + left.roomsNotTold() + " not told (presence budget)" : ""));
         });
     }
 

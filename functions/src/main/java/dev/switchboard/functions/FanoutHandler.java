@@ -7,19 +7,19 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.switchboard.core.BroadcastResult;
 import dev.switchboard.core.FanoutQueue;
 import dev.switchboard.core.Switchboard;
-import dev.switchboard.functions.aws.SqsFanoutQueue;
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.functions.aws.FanoutMessages;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes the fan-out queue: each SQS message is one shard of a big room's broadcast (body: the frame; message
- * attributes: room and shard, see {@link SqsFanoutQueue}). Lists that shard's members and posts the frame to
- * each, through the same broadcaster as every other delivery. A record that is malformed or whose shard cannot be
- * read is reported as a batch item failure (redelivered, then dead-lettered); a redelivery may post the frame
- * twice to some members, which clients drop by {@code seq}.
+ * Consumes the fan-out queue: each SQS message is one job (format: {@link FanoutMessages}), a shard of a big room's
+ * broadcast, a chunk of a big room's members, or recipients an earlier attempt could not reach. Posts the frame to
+ * each through the same broadcaster as every other delivery, which hands those it still cannot reach back to the
+ * queue for a later attempt. A record that is malformed or whose shard cannot be read is reported as a batch item
+ * failure (redelivered, then dead-lettered); a redelivery may post the frame twice to some members, which clients
+ * drop by {@code seq}.
  */
 public final class FanoutHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -51,7 +51,7 @@ public final class FanoutHandler implements RequestHandler<SQSEvent, SQSBatchRes
         }
         try {
             long start = System.nanoTime();
-            BroadcastResult result = switchboard.deliverShard(job);
+            BroadcastResult result = switchboard.deliver(job);
             Telemetry.broadcast(result, Duration.ofNanos(System.nanoTime() - start));
             return true;
         } catch (IllegalArgumentException e) {
@@ -65,24 +65,11 @@ public final class FanoutHandler implements RequestHandler<SQSEvent, SQSBatchRes
     }
 
     private static FanoutQueue.Job job(SQSEvent.SQSMessage record) {
-        Map<String, SQSEvent.MessageAttribute> attributes = record.getMessageAttributes();
-        String room = attribute(attributes, SqsFanoutQueue.ROOM_ATTRIBUTE);
-        String shard = attribute(attributes, SqsFanoutQueue.SHARD_ATTRIBUTE);
-        if (record.getBody() == null || record.getBody().isEmpty()) {
-            throw new IllegalArgumentException("no body");
-        }
-        try {
-            return new FanoutQueue.Job(room, Integer.parseInt(shard), record.getBody().getBytes(StandardCharsets.UTF_8));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("shard is not a number: " + shard, e);
-        }
-    }
-
-    private static String attribute(Map<String, SQSEvent.MessageAttribute> attributes, String name) {
-        SQSEvent.MessageAttribute value = attributes == null ? null : attributes.get(name);
-        if (value == null || value.getStringValue() == null || value.getStringValue().isBlank()) {
-            throw new IllegalArgumentException("no '" + name + "' attribute");
-        }
-        return value.getStringValue();
+        Map<String, SQSEvent.MessageAttribute> attributes = record.getMessageAttributes() == null ? Map.of()
+                : record.getMessageAttributes();
+        return FanoutMessages.job(record.getBody(), name -> {
+            SQSEvent.MessageAttribute value = attributes.get(name);
+            return value == null ? null : value.getStringValue();
+        });
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.functions;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import dev.switchboard.core.Grant;
+import dev.switchboard.protocol.Limits;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -55,7 +56,7 @@ public record Invocation(String connectionId, String userId, String routeKey, St
         if (userId instanceof String s && !s.isBlank()) {
             return s;
         }
-        return "anonymous:" + connectionId;
+        return Limits.ANONYMOUS_PREFIX + connectionId;
     }
 
     private static String nullToEmpty(String value) {

@@ -8,6 +8,7 @@ import dev.switchboard.functions.auth.JwtVerifier;
 import dev.switchboard.functions.auth.TokenRejectedException;
 import dev.switchboard.functions.auth.VerifiedIdentity;
 import dev.switchboard.protocol.Handshake;
+import dev.switchboard.protocol.Limits;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -112,7 +113,7 @@ public final class JwtAuthorizerHandler
                 byte[] digest = MessageDigest.getInstance("SHA-256")
                         .digest(("switchboard-instance:" + instance).getBytes(StandardCharsets.UTF_8));
                 // 22 characters of base64url: 132 bits, and never the secret itself.
-                return ANONYMOUS + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest)
+                return Limits.ANONYMOUS_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(digest)
                         .substring(0, 22);
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("every JDK has SHA-256", e);

@@ -15,10 +15,17 @@ import org.slf4j.LoggerFactory;
  */
 final class LifecycleRoute {
 
-    /** A lifecycle use case; returns a short summary for the log line. */
+    /** A lifecycle use case; returns the status to answer with and a short summary for the log line. */
     @FunctionalInterface
     interface UseCase {
-        String run(Invocation invocation);
+        Outcome run(Invocation invocation);
+    }
+
+    /** The status for API Gateway and the log line's summary. */
+    record Outcome(int status, String summary) {
+        static Outcome ok(String summary) {
+            return new Outcome(200, summary);
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleRoute.class);
@@ -41,9 +48,9 @@ final class LifecycleRoute {
         }
         return Telemetry.around(context, invocation, () -> {
             try {
-                String summary = useCase.run(invocation);
-                LOG.info("{} userId={} {}", route.key(), invocation.userId(), summary);
-                return Replies.status(200);
+                Outcome outcome = useCase.run(invocation);
+                LOG.info("{} userId={} {}", route.key(), invocation.userId(), outcome.summary());
+                return Replies.status(outcome.status());
             } catch (RuntimeException e) {
                 LOG.error("{} failed", route.key(), e);
                 return Replies.status(500);

@@ -16,13 +16,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes the publish queue: each SQS message is a {@link PublishRequest} from a backend that holds no socket,
  * delivered through the same path as a client's {@code send} (sequence number, history, broadcast) or as a
- * {@code direct}. Reports partial batch failures: a record that is malformed, or that fails for a transient
+ * {@code direct}, from a sender under {@code server:} that no user can be, and idempotent by its {@code id} or, without
+ * one, by the SQS message id (a redelivery publishes nothing new). Reports partial batch failures: a record that is malformed, or that fails for a transient
  * reason, is returned for redelivery and, after the queue's receive limit, lands in the dead-letter queue; the
  * rest of the batch is not retried.
  */
 public final class PublishHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishHandler.class);
+    /** Marks an idempotency id taken from the SQS message id, apart from ids publishers choose. */
+    static final String SQS_ID_PREFIX = "sqs:";
 
     private final Switchboard switchboard;
 
@@ -42,10 +45,12 @@ public final class PublishHandler implements RequestHandler<SQSEvent, SQSBatchRe
     private boolean publish(SQSEvent.SQSMessage record) {
         try {
             PublishRequest request = FrameCodec.decodePublish(record.getBody());
+            // Without an id of its own, the SQS message's id guards it: a redelivery publishes nothing new.
+            String id = request.id() != null ? request.id() : SQS_ID_PREFIX + record.getMessageId();
             long start = System.nanoTime();
             Switchboard.Sent sent = request.room() != null
-                    ? switchboard.publish(request.room(), request.from(), request.data(), request.id())
-                    : switchboard.publishToUser(request.user(), request.from(), request.data(), request.id());
+                    ? switchboard.publish(request.room(), request.sender(), request.data(), id)
+                    : switchboard.publishToUser(request.user(), request.sender(), request.data(), id);
             Telemetry.broadcast(sent.broadcast(), Duration.ofNanos(System.nanoTime() - start));
             if (sent.reply() instanceof ServerFrame.Error error) {
                 // IN_PROGRESS (a duplicate racing its original) is worth a redelivery; the rest are final.

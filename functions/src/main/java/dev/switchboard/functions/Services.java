@@ -15,6 +15,7 @@ import dev.switchboard.functions.aws.ManagementApiSender;
 import dev.switchboard.functions.aws.SqsFanoutQueue;
 import dev.switchboard.functions.config.FunctionConfig;
 import java.util.Objects;
+import java.util.random.RandomGenerator;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -136,12 +137,14 @@ public final class Services {
                 .history(stores.history())
                 .idempotency(stores.idempotency())
                 .broadcaster(new Broadcaster(sender, stores.connections(), config.maxInFlight(),
-                        config.retryPolicy(), config.maxPostsPerSecond() == 0 ? null
+                        config.retryPolicy(), RandomGenerator.getDefault(), config.maxPostsPerSecond() == 0 ? null
                                 : TokenBucket.perSecond(config.maxPostsPerSecond(),
-                                        Math.max(1, config.maxPostsPerSecond() / 10))))
+                                        Math.max(1, config.maxPostsPerSecond() / 10)),
+                        null, LambdaDeadline.INSTANCE))
                 .settings(config.core())
                 .policy(config.policy())
                 .closer(sender)
+                .probe(sender)
                 .build();
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.functions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.switchboard.config.MetricNames;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.FrameCodec;
@@ -130,10 +131,10 @@ final class SnapStartPriming implements Resource {
     private static boolean primeMetrics() {
         try {
             MetricsContext metrics = new MetricsContext();
-            metrics.setNamespace(Telemetry.NAMESPACE);
+            metrics.setNamespace(MetricNames.NAMESPACE);
             metrics.putDimension(DimensionSet.of("Route", "priming"));
-            metrics.putMetric(Telemetry.MESSAGES_IN, 1, Unit.COUNT);
-            metrics.putMetric(Telemetry.BROADCAST_DURATION, 0.5, Unit.MILLISECONDS);
+            metrics.putMetric(MetricNames.MESSAGES_IN, 1, Unit.COUNT);
+            metrics.putMetric(MetricNames.BROADCAST_DURATION, 0.5, Unit.MILLISECONDS);
             metrics.serialize();
             return true;
         } catch (JsonProcessingException | RuntimeException e) {

@@ -1,9 +1,12 @@
 package dev.switchboard.functions;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.switchboard.config.EnvNames;
+import dev.switchboard.config.MetricNames;
 import dev.switchboard.core.BroadcastResult;
 import dev.switchboard.protocol.ServerFrame;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,32 +20,30 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 /**
  * Logs and metrics around every handler invocation, through Powertools' functional API (no AspectJ): JSON log
  * lines carry {@code connectionId}, {@code routeKey} and {@code requestId}; metrics go out as CloudWatch EMF,
- * flushed once per invocation. Metric names are constants here so dashboards and alarms can refer to them.
+ * flushed once per invocation. Metric names live in {@link MetricNames}, where the stack's alarms find them too.
  */
 final class Telemetry {
 
     private static final Logger LOG = LoggerFactory.getLogger(Telemetry.class);
-
-    static final String NAMESPACE = "Switchboard";
-    static final String CONNECTIONS_OPENED = "ConnectionsOpened";
-    static final String CONNECTIONS_CLOSED = "ConnectionsClosed";
-    static final String MESSAGES_IN = "MessagesIn";
-    static final String ERROR_REPLIES = "ErrorReplies";
-    static final String DELIVERIES = "Deliveries";
-    static final String GONE = "DeliveriesGone";
-    static final String FAILURES = "DeliveryFailures";
-    static final String FAN_OUT = "FanOutSize";
-    static final String BROADCAST_DURATION = "BroadcastDuration";
 
     private Telemetry() {
     }
 
     private static Metrics metrics() {
         Metrics metrics = MetricsFactory.getMetricsInstance();
-        if (System.getenv("POWERTOOLS_METRICS_NAMESPACE") == null) {
-            metrics.setNamespace(NAMESPACE);
+        if (System.getenv(EnvNames.METRICS_NAMESPACE) == null) {
+            metrics.setNamespace(MetricNames.NAMESPACE);
         }
         return metrics;
+    }
+
+    private static String namespace() {
+        return Objects.requireNonNullElse(System.getenv(EnvNames.METRICS_NAMESPACE), MetricNames.NAMESPACE);
+    }
+
+    /** The deployment's name, as Powertools reads it for its default dimension. */
+    static String service() {
+        return Objects.requireNonNullElse(System.getenv(EnvNames.SERVICE_NAME), "switchboard");
     }
 
     /**
@@ -54,7 +55,8 @@ final class Telemetry {
         MDC.put("routeKey", String.valueOf(invocation.routeKey()));
         MDC.put("requestId", invocation.requestId());
         try {
-            return context == null ? body.get() : PowertoolsLogging.withLogging(context, body);
+            return context == null ? body.get()
+                    : PowertoolsLogging.withLogging(context, () -> LambdaDeadline.during(context, body));
         } finally {
             MDC.remove("connectionId");
             MDC.remove("routeKey");
@@ -74,40 +76,54 @@ final class Telemetry {
      */
     static <T> T aroundBatch(Context context, Supplier<T> body) {
         try {
-            return around(context, body);
+            return around(context, () -> LambdaDeadline.during(context, body));
         } finally {
             metrics().flush();
         }
     }
 
     static void connectionOpened() {
-        metrics().addMetric(CONNECTIONS_OPENED, 1, MetricUnit.COUNT);
+        metrics().addMetric(MetricNames.CONNECTIONS_OPENED, 1, MetricUnit.COUNT);
     }
 
-    static void connectionClosed() {
-        metrics().addMetric(CONNECTIONS_CLOSED, 1, MetricUnit.COUNT);
+    static void connectionRefused() {
+        metrics().addMetric(MetricNames.CONNECTIONS_REFUSED, 1, MetricUnit.COUNT);
+    }
+
+    /** A closed connection, and the rooms its leaving was not announced in (past the presence budget). */
+    static void connectionClosed(int roomsNotTold) {
+        Metrics metrics = metrics();
+        metrics.addMetric(MetricNames.CONNECTIONS_CLOSED, 1, MetricUnit.COUNT);
+        if (roomsNotTold > 0) {
+            metrics.addMetric(MetricNames.PRESENCE_NOT_SENT, roomsNotTold, MetricUnit.COUNT);
+        }
     }
 
     static void messageIn(String routeKey, ServerFrame reply) {
         Metrics metrics = metrics();
-        metrics.addDimension(DimensionSet.of("Route", routeKey));
-        metrics.addMetric(MESSAGES_IN, 1, MetricUnit.COUNT);
+        metrics.addDimension(DimensionSet.of(MetricNames.ROUTE_DIMENSION, routeKey));
+        metrics.addMetric(MetricNames.MESSAGES_IN, 1, MetricUnit.COUNT);
         if (reply instanceof ServerFrame.Error) {
-            metrics.addMetric(ERROR_REPLIES, 1, MetricUnit.COUNT);
+            metrics.addMetric(MetricNames.ERROR_REPLIES, 1, MetricUnit.COUNT);
         }
     }
 
     static void broadcast(BroadcastResult result, Duration took) {
-        if (result.failed() + result.throttled() + result.tooLarge() > 0) {
-            LOG.warn("broadcast to {} connection(s) in {} ms: delivered {}, gone {}, throttled {}, too large {}, "
-                    + "failed {}", result.attempted(), took.toMillis(), result.delivered(), result.gone(),
-                    result.throttled(), result.tooLarge(), result.failed());
+        if (result.undelivered() + result.deferred() > 0) {
+            LOG.warn("broadcast to {} connection(s) in {} ms: delivered {}, gone {}, deferred {}, throttled {}, "
+                    + "too large {}, failed {}", result.attempted(), took.toMillis(), result.delivered(),
+                    result.gone(), result.deferred(), result.throttled(), result.tooLarge(), result.failed());
         }
         Metrics metrics = metrics();
-        metrics.addMetric(FAN_OUT, result.attempted(), MetricUnit.COUNT);
-        metrics.addMetric(DELIVERIES, result.delivered(), MetricUnit.COUNT);
-        metrics.addMetric(GONE, result.gone(), MetricUnit.COUNT);
-        metrics.addMetric(FAILURES, result.failed() + result.throttled() + result.tooLarge(), MetricUnit.COUNT);
-        metrics.addMetric(BROADCAST_DURATION, took.toNanos() / 1e6, MetricUnit.MILLISECONDS);
+        metrics.addMetric(MetricNames.FAN_OUT_SIZE, result.attempted(), MetricUnit.COUNT);
+        metrics.addMetric(MetricNames.DELIVERIES, result.delivered(), MetricUnit.COUNT);
+        metrics.addMetric(MetricNames.DELIVERIES_GONE, result.gone(), MetricUnit.COUNT);
+        metrics.addMetric(MetricNames.DELIVERIES_DEFERRED, result.deferred(), MetricUnit.COUNT);
+        metrics.addMetric(MetricNames.BROADCAST_DURATION, took.toNanos() / 1e6, MetricUnit.MILLISECONDS);
+        if (result.undelivered() > 0) {
+            // Its own document with the service dimension alone, whatever route recorded it: one alarm covers all.
+            metrics.flushSingleMetric(MetricNames.DELIVERY_FAILURES, result.undelivered(), MetricUnit.COUNT,
+                    namespace(), DimensionSet.of(MetricNames.SERVICE_DIMENSION, service()));
+        }
     }
 }

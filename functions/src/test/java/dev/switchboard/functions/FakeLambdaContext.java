@@ -6,8 +6,16 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 
-/** The Lambda context a function receives, with fixed values, for handlers invoked in tests. */
-public record FakeLambdaContext(String requestId, String functionName) implements Context {
+/**
+ * The Lambda context a function receives, with fixed values, for handlers invoked in tests.
+ *
+ * @param remainingMillis what {@link #getRemainingTimeInMillis()} answers (a route function's 29 s unless given)
+ */
+public record FakeLambdaContext(String requestId, String functionName, int remainingMillis) implements Context {
+
+    public FakeLambdaContext(String requestId, String functionName) {
+        this(requestId, functionName, 29_000);
+    }
 
     @Override
     public String getAwsRequestId() {
@@ -51,7 +59,7 @@ public record FakeLambdaContext(String requestId, String functionName) implement
 
     @Override
     public int getRemainingTimeInMillis() {
-        return 29_000;
+        return remainingMillis;
     }
 
     @Override

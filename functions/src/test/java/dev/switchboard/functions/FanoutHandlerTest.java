@@ -17,6 +17,7 @@ import dev.switchboard.core.Switchboard;
 import dev.switchboard.protocol.ClientFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,5 +67,66 @@ class FanoutHandlerTest {
         assertThat(new FanoutHandler(switchboard).handleRequest(new SQSEvent(), null).getBatchItemFailures())
                 .isEmpty();
         assertThat(new FanoutHandler(switchboard).handleRequest(null, null).getBatchItemFailures()).isEmpty();
+    }
+
+    @Test
+    void aJobNamingNoRoomAClientCouldNameGoesToTheDeadLetterQueue() {
+        for (String room : List.of("stadium#3", "a b", "")) {
+            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+            record.setMessageId("bad-" + room);
+            record.setBody("{\"type\":\"message\"}");
+            SQSEvent.MessageAttribute roomAttribute = new SQSEvent.MessageAttribute();
+            roomAttribute.setDataType("String");
+            roomAttribute.setStringValue(room);
+            SQSEvent.MessageAttribute shard = new SQSEvent.MessageAttribute();
+            shard.setDataType("Number");
+            shard.setStringValue("1");
+            record.setMessageAttributes(Map.of("room", roomAttribute, "shard", shard));
+            SQSEvent event = new SQSEvent();
+            event.setRecords(List.of(record));
+
+            assertThat(new FanoutHandler(switchboard).handleRequest(event, null).getBatchItemFailures())
+                    .as(room).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                    .containsExactly("bad-" + room);
+        }
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void aJobNamingConnectionsReachesExactlyThoseAndAMalformedListGoesToTheDeadLetterQueue() {
+        List.of("c-1", "c-2", "c-3").forEach(id -> {
+            switchboard.connect(id, "u-" + id, "");
+            switchboard.join(id, new ClientFrame.Join(null, "lobby"));
+        });
+        String tooMany = String.join(" ", IntStream.range(0, Broadcaster.JOB_SIZE + 1).mapToObj(i -> "x" + i)
+                .toList());
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(
+                record("later", Map.of("connections", "c-1 c-3", "attempt", "1")),
+                record("commas", Map.of("connections", "c-1,c-2", "attempt", "1")),
+                record("blank", Map.of("connections", "c-1  c-2", "attempt", "1")),
+                record("no-attempt", Map.of("connections", "c-2")),
+                record("too-many", Map.of("connections", tooMany, "attempt", "1"))));
+
+        SQSBatchResponse response = new FanoutHandler(switchboard).handleRequest(event, null);
+
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly("commas", "blank", "no-attempt", "too-many");
+        assertThat(received).containsOnlyKeys("c-1", "c-3");
+    }
+
+    private static SQSEvent.SQSMessage record(String messageId, Map<String, String> attributes) {
+        SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+        record.setMessageId(messageId);
+        record.setBody("{\"type\":\"message\"}");
+        Map<String, SQSEvent.MessageAttribute> values = new HashMap<>();
+        attributes.forEach((name, value) -> {
+            SQSEvent.MessageAttribute attribute = new SQSEvent.MessageAttribute();
+            attribute.setDataType(name.equals("attempt") ? "Number" : "String");
+            attribute.setStringValue(value);
+            values.put(name, attribute);
+        });
+        record.setMessageAttributes(values);
+        return record;
     }
 }

@@ -120,12 +120,12 @@ class RealtimeHandlersTest {
         assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly("9f2c1a4e-0002-4b7e-9a1d-000000000002");
         assertThat(inbox(ALICE)).singleElement().isInstanceOfSatisfying(ServerFrame.Message.class, m -> {
-            assertThat(m.from()).isEqualTo("newsroom");
+            assertThat(m.from()).as("a sender no user can be").isEqualTo("server:newsroom");
             assertThat(m.seq()).isEqualTo(1);
             assertThat(m.data()).isEqualTo("{\"headline\":\"Switchboard ships\"}");
         });
         assertThat(inbox("Conn-Bob=")).singleElement().isInstanceOfSatisfying(ServerFrame.Direct.class,
-                d -> assertThat(d.from()).isEqualTo("system"));
+                d -> assertThat(d.from()).isEqualTo("server:system"));
     }
 
     @Test
@@ -137,6 +137,49 @@ class RealtimeHandlersTest {
         handler.handleRequest(Events.sqs("sqs-publish"), null);
 
         assertThat(inbox(ALICE)).filteredOn(ServerFrame.Message.class::isInstance).hasSize(1);
+        assertThat(inbox("Conn-Bob=")).as("nor the direct message without an id of its own")
+                .filteredOn(ServerFrame.Direct.class::isInstance).hasSizeLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aRedeliveredRecordWithoutAnIdIsKeptOnceByItsSqsMessageId() {
+        member(ALICE, "alice");
+        switchboard.connect("Conn-Bob=", "bob", "");
+        PublishHandler handler = new PublishHandler(switchboard);
+        SQSEvent event = publishEvent("sqs-1", "{\"room\":\"lobby\",\"data\":\"once\"}");
+        SQSEvent direct = publishEvent("sqs-2", "{\"user\":\"bob\",\"data\":\"once\"}");
+
+        for (int delivery = 0; delivery < 3; delivery++) {
+            assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+            assertThat(handler.handleRequest(direct, null).getBatchItemFailures()).isEmpty();
+        }
+
+        assertThat(inbox(ALICE)).filteredOn(ServerFrame.Message.class::isInstance).singleElement()
+                .satisfies(m -> assertThat(((ServerFrame.Message) m).seq()).isEqualTo(1));
+        assertThat(inbox("Conn-Bob=")).filteredOn(ServerFrame.Direct.class::isInstance).hasSize(1);
+        assertThat(handler.handleRequest(publishEvent("sqs-3", "{\"room\":\"lobby\",\"data\":\"once\"}"), null)
+                .getBatchItemFailures()).as("another message with the same body is another message").isEmpty();
+        assertThat(inbox(ALICE)).filteredOn(ServerFrame.Message.class::isInstance).hasSize(2);
+    }
+
+    @Test
+    void aServerPublishCannotPassForAUser() {
+        member(ALICE, "alice");
+
+        new PublishHandler(switchboard).handleRequest(publishEvent("sqs-1",
+                "{\"room\":\"lobby\",\"from\":\"alice\",\"data\":\"I am alice\"}"), null);
+
+        assertThat(inbox(ALICE)).filteredOn(ServerFrame.Message.class::isInstance).singleElement()
+                .satisfies(m -> assertThat(((ServerFrame.Message) m).from()).isEqualTo("server:alice"));
+    }
+
+    private static SQSEvent publishEvent(String messageId, String body) {
+        SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+        record.setMessageId(messageId);
+        record.setBody(body);
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(record));
+        return event;
     }
 
     @Test

@@ -34,7 +34,8 @@ class TelemetryTest {
             .history(new InMemoryRoomHistory())
             .idempotency(new InMemoryIdempotencyStore())
             .broadcaster(new Broadcaster(
-                    (id, payload) -> id.equals("Conn-Gone=") ? SendOutcome.GONE : SendOutcome.DELIVERED,
+                    (id, payload) -> id.equals("Conn-Gone=") ? SendOutcome.GONE
+                            : id.equals("Conn-Refuses=") ? SendOutcome.PERMANENT_FAILURE : SendOutcome.DELIVERED,
                     store, 4, RetryPolicy.defaults()))
             .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
             .build();
@@ -103,5 +104,20 @@ class TelemetryTest {
 
         assertThat(lines()).as("the batch's own EMF line, flushed before the handler returns")
                 .anySatisfy(l -> assertThat(l).contains("\"_aws\"").contains("\"Deliveries\":2.0"));
+    }
+
+    @Test
+    void recipientsNeverReachedAreCountedUnderTheServiceAloneForTheStacksOneAlarm() {
+        for (String id : List.of("Conn-Alice-1=", "Conn-Refuses=")) {
+            switchboard.connect(id, "u", "");
+            switchboard.join(id, new ClientFrame.Join(null, "lobby"));
+        }
+
+        new SendHandler(switchboard).handleRequest(Events.load("send"), new FakeLambdaContext("req-4", "send-fn"));
+
+        String failures = lines().stream().filter(l -> l.contains("\"_aws\"") && l.contains("DeliveryFailures"))
+                .findFirst().orElseThrow(() -> new AssertionError("no DeliveryFailures in " + lines()));
+        assertThat(failures).contains("\"DeliveryFailures\":1.0").contains("\"Dimensions\":[[\"Service\"]]")
+                .doesNotContain("\"Route\"");
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.infra;
 
+import dev.switchboard.config.MetricNames;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import software.amazon.awscdk.services.cloudwatch.IAlarm;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.IWidget;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
@@ -30,11 +32,12 @@ import software.constructs.Construct;
 
 /**
  * Alarms and a dashboard for one Switchboard deployment: function errors and throttles, the WebSocket API's
- * client (4xx), execution (5xx) and integration errors, DynamoDB throttling, and the depth of any dead-letter
- * queue. Every alarm notifies the topic when one is given.
+ * client (4xx), execution (5xx) and integration errors, DynamoDB throttling, recipients who never got a frame, and
+ * the backlog and dead-letter depth of each work queue. Every alarm notifies the topic when one is given.
  *
  * <pre>{@code
- * new Monitoring(this, "Monitoring", new Monitoring.Props(stage, functions, table, List.of(), Optional.of(topic)));
+ * new Monitoring(this, "Monitoring", new Monitoring.Props("Switchboard", stage, functions, table, Map.of(),
+ *         Optional.of(topic)));
  * }</pre>
  */
 public final class Monitoring extends Construct {
@@ -58,6 +61,7 @@ public final class Monitoring extends Construct {
     }
 
     /**
+     * @param service          the deployment's service name, the dimension its functions' own metrics carry
      * @param stage            the WebSocket stage whose API metrics are watched
      * @param functions        functions by a readable name (used in alarm names and the dashboard)
      * @param table            the DynamoDB table
@@ -65,9 +69,10 @@ public final class Monitoring extends Construct {
      *                         dead-letter queue's depth should stay at zero
      * @param alarmTopic       where alarms notify, if anywhere
      */
-    public record Props(IWebSocketStage stage, Map<String, IFunction> functions, ITableV2 table,
+    public record Props(String service, IWebSocketStage stage, Map<String, IFunction> functions, ITableV2 table,
                         Map<String, WorkQueue> queues, Optional<ITopic> alarmTopic) {
         public Props {
+            Objects.requireNonNull(service, "service");
             Objects.requireNonNull(stage, "stage");
             Objects.requireNonNull(table, "table");
             Objects.requireNonNull(alarmTopic, "alarmTopic");
@@ -114,6 +119,16 @@ public final class Monitoring extends Construct {
                 .build();
         alarm("TableThrottles", tableThrottles, 1, "DynamoDB throttled reads or writes on the table", props);
 
+        Metric undelivered = Metric.Builder.create()
+                .namespace(MetricNames.NAMESPACE)
+                .metricName(MetricNames.DELIVERY_FAILURES)
+                .dimensionsMap(Map.of(MetricNames.SERVICE_DIMENSION, props.service()))
+                .statistic("Sum")
+                .period(PERIOD)
+                .build();
+        alarm("DeliveryFailures", undelivered, 1, "Recipients did not get a frame: too large for them, or still"
+                + " failing after the retries and the later attempts through the fan-out queue", props);
+
         List<IMetric> queueDepths = new ArrayList<>();
         List<IMetric> queueAges = new ArrayList<>();
         props.queues().forEach((name, queues) -> {
@@ -137,6 +152,11 @@ public final class Monitoring extends Construct {
                 GraphWidget.Builder.create().title("API errors")
                         .left(List.of(stage.metric("ClientError", sum()), stage.metric("ExecutionError", sum()),
                                 stage.metric("IntegrationError", sum())))
+                        .width(8).build(),
+                GraphWidget.Builder.create().title("Recipients not reached")
+                        .left(List.of(undelivered, Metric.Builder.create().namespace(MetricNames.NAMESPACE)
+                                .metricName(MetricNames.DELIVERIES_DEFERRED).statistic("Sum").period(PERIOD)
+                                .dimensionsMap(Map.of(MetricNames.SERVICE_DIMENSION, props.service())).build()))
                         .width(8).build(),
                 GraphWidget.Builder.create().title("Integration latency (p99, ms)")
                         .left(List.of(stage.metric("IntegrationLatency", MetricOptions.builder().statistic("p99")

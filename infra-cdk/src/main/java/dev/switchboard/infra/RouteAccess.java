@@ -31,8 +31,9 @@ public final class RouteAccess {
     /**
      * @param tableActions      IAM actions on the table, e.g. {@code dynamodb:Query}
      * @param connectionMethods management API methods on this stage's {@code @connections/*}
-     * @param enqueuesFanout    publishes to rooms, so sends one message per shard to the fan-out queue when a room
-     *                          is large (the queue's URL and threshold come with the grant)
+     * @param enqueuesFanout    delivers messages, so hands the fan-out queue a large room's broadcast in parts and
+     *                          the recipients it cannot reach now, for a later attempt (the queue's URL and threshold
+     *                          come with the grant)
      * @param verifiesTokens    verifies tokens exactly as the {@code $connect} authorizer does, so it gets the
      *                          authorizer's settings and may read the HS256 key when there is one
      */
@@ -54,7 +55,7 @@ public final class RouteAccess {
             this(tableActions, connectionMethods, false, false);
         }
 
-        /** Access that may hand broadcasts to the fan-out queue. */
+        /** Access that may hand deliveries to the fan-out queue. */
         static Access enqueuingFanout(Set<String> tableActions, Set<ConnectionMethod> connectionMethods) {
             return new Access(tableActions, connectionMethods, true, false);
         }
@@ -108,15 +109,18 @@ public final class RouteAccess {
     public static final Access AUTHORIZER = new Access(Set.of(), Set.of()).verifyingTokens();
 
     /**
-     * The fan-out consumer (not a route): delivers one shard of a large room's broadcast. A member query on the
-     * shard's partition, posts, and pruning of connections found gone. It receives from the fan-out queue through its
-     * event source and never enqueues itself.
+     * The fan-out consumer (not a route): delivers one job of the queue, a shard or a list of connections. A member
+     * query on the shard's partition, posts, pruning of connections found gone, and the recipients it still cannot
+     * reach handed back to the queue for a later attempt.
      */
-    public static final Access FANOUT = new Access(PRUNING, POST);
+    public static final Access FANOUT = Access.enqueuingFanout(PRUNING, POST);
 
     static {
-        // $connect: one transaction putting the connection record and the user index entry.
-        ACCESS.put(Route.CONNECT, new Access(Set.of("dynamodb:PutItem"), Set.of()));
+        // $connect: the user's connections (a Query) against the per-user limit; at the limit each listed one is looked
+        // up (GET) and one found gone is pruned (its row deleted, its listings batch-deleted); then one transaction
+        // putting the connection record and the user index entry.
+        ACCESS.put(Route.CONNECT, new Access(Set.of("dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem",
+                "dynamodb:BatchWriteItem"), Set.of(ConnectionMethod.GET)));
         // $disconnect: read the connection (its user), delete its row, batch-delete its listings, then announce the
         // leave to each room (member query, posts, pruning).
         ACCESS.put(Route.DISCONNECT, new Access(union(PRUNING, Set.of("dynamodb:GetItem")), POST));
@@ -138,8 +142,9 @@ public final class RouteAccess {
         ACCESS.put(Route.RESUME, new Access(ANSWERING, ANSWER));
         // presence: count and a member query.
         ACCESS.put(Route.PRESENCE, new Access(ANSWERING, ANSWER));
-        // direct: count, the user's connections, posts.
-        ACCESS.put(Route.DIRECT, new Access(ANSWERING, ANSWER));
+        // direct: count, claiming its id (PutItem) and recording it as sent (UpdateItem), the user's connections,
+        // posts; recipients it cannot reach now go to the fan-out queue.
+        ACCESS.put(Route.DIRECT, Access.enqueuingFanout(union(ANSWERING, Set.of("dynamodb:PutItem")), ANSWER));
         // refresh: verify the fresh token as the authorizer does, count, a transaction replacing the grant and
         // rewriting or deleting memberships (re-reading the connection when it changed meanwhile), then announcing
         // the rooms it left; a connection whose own token expired while its refresh was refused is closed.

@@ -1,6 +1,7 @@
 package dev.switchboard.infra;
 
 import dev.switchboard.config.EnvNames;
+import dev.switchboard.config.MetricNames;
 import dev.switchboard.protocol.Route;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
@@ -164,10 +165,11 @@ public final class SwitchboardStack extends Stack {
                 EnvNames.POLICY, props.policy().mode(),
                 // Keep as many @connections connections alive as the broadcaster keeps posts in flight (64).
                 "JAVA_TOOL_OPTIONS", "-Dhttp.maxConnections=64",
-                "POWERTOOLS_SERVICE_NAME", props.stackName(),
-                "POWERTOOLS_METRICS_NAMESPACE", "Switchboard");
-        // Broadcasts to large rooms: send and the publisher put one message per room shard here, and the fan-out
-        // function delivers each shard. Made before the functions, whose environment and grants name it.
+                EnvNames.SERVICE_NAME, props.stackName(),
+                EnvNames.METRICS_NAMESPACE, MetricNames.NAMESPACE);
+        // Broadcasts to large rooms go out in parts through this queue, and recipients not reached now come back
+        // through it later: the functions that deliver messages put jobs here and the fan-out function does them.
+        // Made before the functions, whose environment and grants name it.
         fanout = props.fanoutEnabled()
                 ? Optional.of(queueWithDeadLetterQueue("Fanout", "fan-out queue")) : Optional.empty();
         // The HS256 key, when tokens are signed with one: made before the functions that verify tokens, which read it.
@@ -237,7 +239,7 @@ public final class SwitchboardStack extends Stack {
         fanout.ifPresent(queues -> workQueues.put("Fanout",
                 new Monitoring.WorkQueue(queues.queue(), queues.deadLetterQueue())));
         monitoring = new Monitoring(this, "Monitoring",
-                new Monitoring.Props(stage, monitored, table, workQueues, alarmTopic));
+                new Monitoring.Props(props.stackName(), stage, monitored, table, workQueues, alarmTopic));
 
         CfnOutput.Builder.create(this, "WebSocketUrl").value(stage.getUrl())
                 .description("Clients connect here (wss://...)").build();

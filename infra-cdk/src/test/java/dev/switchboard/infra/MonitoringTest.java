@@ -2,6 +2,7 @@ package dev.switchboard.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.config.MetricNames;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +31,7 @@ class MonitoringTest {
         Queue dlq = new Queue(stack, "BroadcastDlq");
         Queue queue = new Queue(stack, "Broadcast");
 
-        Monitoring monitoring = new Monitoring(stack, "Monitoring", new Monitoring.Props(stage, Map.of(), table,
+        Monitoring monitoring = new Monitoring(stack, "Monitoring", new Monitoring.Props("chat", stage, Map.of(), table,
                 Map.of("Broadcast", new Monitoring.WorkQueue(queue, dlq)), Optional.empty()));
 
         Template template = Template.fromStack(stack);
@@ -50,8 +51,15 @@ class MonitoringTest {
                         "Value", Map.of("Fn::GetAtt", List.of(logicalId(stack, queue), "QueueName")))),
                 "Threshold", Monitoring.QUEUE_BACKLOG_SECONDS,
                 "Statistic", "Maximum"));
-        // API 4xx/5xx/integration errors and table throttles, plus the queue's two: none without the others.
-        assertThat(monitoring.alarms()).hasSize(6);
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", MetricNames.NAMESPACE,
+                "MetricName", MetricNames.DELIVERY_FAILURES,
+                "Dimensions", List.of(Map.of("Name", MetricNames.SERVICE_DIMENSION, "Value", "chat")),
+                "Threshold", 1,
+                "Statistic", "Sum",
+                "TreatMissingData", "notBreaching"));
+        // API 4xx/5xx/integration errors, table throttles and undelivered recipients, plus the queue's two.
+        assertThat(monitoring.alarms()).hasSize(7);
         assertThat(monitoring.alarms()).anySatisfy(alarm -> assertThat(alarm.getNode().getId())
                 .isEqualTo("BroadcastQueueBacklogAge"));
         assertThat(template.findResources("AWS::CloudWatch::Dashboard").values().toString())

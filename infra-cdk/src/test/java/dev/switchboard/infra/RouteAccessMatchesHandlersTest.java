@@ -31,7 +31,7 @@ import dev.switchboard.functions.auth.TokenRules;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
 import dev.switchboard.functions.aws.DynamoDbIdempotencyStore;
 import dev.switchboard.functions.aws.DynamoDbRoomHistory;
-import dev.switchboard.functions.aws.SqsFanoutQueue;
+import dev.switchboard.functions.aws.FanoutMessages;
 import dev.switchboard.functions.aws.SwitchboardTable;
 import dev.switchboard.functions.config.FunctionConfig;
 import dev.switchboard.protocol.ErrorCode;
@@ -217,27 +217,29 @@ class RouteAccessMatchesHandlersTest {
             SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
             message.setMessageId(UUID.randomUUID().toString());
             message.setBody(new String(job.payload(), StandardCharsets.UTF_8));
-            message.setMessageAttributes(Map.of(
-                    SqsFanoutQueue.ROOM_ATTRIBUTE, stringAttribute(job.room()),
-                    SqsFanoutQueue.SHARD_ATTRIBUTE, stringAttribute(Integer.toString(job.shard()))));
+            Map<String, SQSEvent.MessageAttribute> attributes = new HashMap<>();
+            FanoutMessages.attributes(job).forEach(a -> attributes.put(a.name(), stringAttribute(a.value())));
+            message.setMessageAttributes(attributes);
             messages.add(message);
         }
         shards.setRecords(messages);
         enqueued.clear();
 
-        Observed observed = record(() -> assertThat(new FanoutHandler(switchboard).handleRequest(shards, null)
+        // Gina, throttled past every retry, is handed back to the queue once more.
+        Observed observed = record(() -> assertThat(new FanoutHandler(fanningOut).handleRequest(shards, null)
                 .getBatchItemFailures()).isEmpty());
 
         assertThat(observed.tableActions()).isEqualTo(new TreeSet<>(RouteAccess.FANOUT.tableActions()));
         assertThat(observed.connectionMethods()).isEqualTo(RouteAccess.FANOUT.connectionMethods());
-        assertThat(observed.enqueued()).isEqualTo(RouteAccess.FANOUT.enqueuesFanout()).isFalse();
+        assertThat(observed.enqueued()).isEqualTo(RouteAccess.FANOUT.enqueuesFanout()).isTrue();
     }
 
     /**
      * A fresh table (rooms spread over four shards) with connected users, every one allowed everything: alice (who
      * acts; in {@code lobby} and {@code lobby2}), bob (a member who receives) and carol (a member whose connection
      * is gone: posts to her answer 410), both in those rooms and in {@code side}, each room with a message in its
-     * history; and two connections in {@code side} whose tokens expired, dave (reachable) and erin (gone). {@code lobby} and
+     * history; gina, in {@code lobby} and {@code lobby2}, whose posts are throttled (429) past every retry; and two
+     * connections in {@code side} whose tokens expired, dave (reachable) and erin (gone). {@code lobby} and
      * {@code lobby2} have a member in their first shard, so that their broadcasts can go through the fan-out queue.
      */
     private void world() {
@@ -249,7 +251,9 @@ class RouteAccessMatchesHandlersTest {
                 EnvNames.REGION, "us-east-1",
                 // Shards, so that a room can be spread over the fan-out queue; every room counts as large.
                 EnvNames.ROOM_SHARDS, "4",
-                EnvNames.FANOUT_THRESHOLD, "1");
+                EnvNames.FANOUT_THRESHOLD, "1",
+                // Small, so that $connect's path at the limit is driven too.
+                EnvNames.CONNECTIONS_PER_USER, "2");
         FunctionConfig config = FunctionConfig.from(environment);
         Services.Stores stores = new Services.Stores(
                 DynamoDbConnectionStore.create(dynamoDb, table, config.roomShards()),
@@ -261,10 +265,10 @@ class RouteAccessMatchesHandlersTest {
         });
 
         RouteHandlers handlers = new RouteHandlers();
-        for (String user : List.of("alice", "bob", "carol")) {
+        for (String user : List.of("alice", "bob", "carol", "gina")) {
             handlers.connect(user, authorize(token(user, EVERYTHING, Instant.now().plus(Duration.ofHours(1)))));
             for (String room : List.of("lobby", "lobby2", "side")) {
-                if (!(user.equals("alice") && room.equals("side"))) {
+                if (!room.equals("side") || user.equals("bob") || user.equals("carol")) {
                     handlers.message(user, "{\"action\":\"join\",\"room\":\"" + room + "\"}", switchboard);
                 }
             }
@@ -292,6 +296,7 @@ class RouteAccessMatchesHandlersTest {
                     Instant.now().minus(Duration.ofMinutes(1))), seen.rooms())).isEqualTo(JoinResult.JOINED);
         }
         connections.gone("carol", "erin");
+        connections.throttled("gina");
         connections.received.clear();
         enqueued.clear();
     }
@@ -302,8 +307,17 @@ class RouteAccessMatchesHandlersTest {
         RouteHandlers handlers = new RouteHandlers();
         return record(() -> {
             switch (route) {
-                case CONNECT -> handlers.connect("frank",
-                        authorize(token("frank", EVERYTHING, Instant.now().plus(Duration.ofHours(1)))));
+                case CONNECT -> {
+                    // Frank reaches the limit of two connections; one of them is closed without its $disconnect,
+                    // so the third is let in after the look that finds it gone; a fourth is refused.
+                    Map<String, Object> frank = authorize(token("frank", EVERYTHING,
+                            Instant.now().plus(Duration.ofHours(1))));
+                    handlers.connect("frank1", frank);
+                    handlers.connect("frank2", frank);
+                    connections.gone("frank1");
+                    handlers.connect("frank3", frank);
+                    assertThat(handlers.connectStatus("frank4", frank)).isEqualTo(429);
+                }
                 case DISCONNECT -> handlers.disconnect("alice");
                 case DEFAULT -> assertError(handlers.message("alice", "{\"action\":\"no-such-action\",\"id\":\"x\"}",
                         switchboard), ErrorCode.UNKNOWN_ACTION);
@@ -331,6 +345,9 @@ class RouteAccessMatchesHandlersTest {
                             switchboard);
                     handlers.served("alice", "{\"action\":\"direct\",\"user\":\"carol\",\"id\":\"d2\",\"data\":1}",
                             switchboard);
+                    // Posts to gina are throttled past every retry: she is handed to the queue for later.
+                    handlers.served("alice", "{\"action\":\"direct\",\"user\":\"gina\",\"id\":\"d3\",\"data\":1}",
+                            fanningOut);
                 }
                 case REFRESH -> {
                     // A fresh token that no longer grants lobby: alice leaves it, and its members are told.
@@ -452,8 +469,12 @@ class RouteAccessMatchesHandlersTest {
         private final Map<String, Map<String, Object>> contexts = new ConcurrentHashMap<>();
 
         void connect(String user, Map<String, Object> context) {
+            assertThat(connectStatus(user, context)).isEqualTo(200);
+        }
+
+        int connectStatus(String user, Map<String, Object> context) {
             contexts.put(user, context);
-            assertThat(invoke(Route.CONNECT, user, null, switchboard).getStatusCode()).isEqualTo(200);
+            return invoke(Route.CONNECT, user, null, switchboard).getStatusCode();
         }
 
         void disconnect(String user) {
@@ -508,11 +529,13 @@ class RouteAccessMatchesHandlersTest {
 
     /**
      * API Gateway's {@code @connections} API for one stage on a loopback port: POST 200 (410 GoneException for
-     * connections marked gone), DELETE 204; records each request's method.
+     * connections marked gone, 429 for those marked throttled), GET 200 with the connection's details (410 when
+     * gone), DELETE 204; records each request's method.
      */
     private static final class Connections implements AutoCloseable {
         private final HttpServer server;
         private final Set<String> gone = ConcurrentHashMap.newKeySet();
+        private final Set<String> throttled = ConcurrentHashMap.newKeySet();
         final List<String> received = new CopyOnWriteArrayList<>();
 
         Connections() {
@@ -535,6 +558,12 @@ class RouteAccessMatchesHandlersTest {
             }
         }
 
+        void throttled(String... users) {
+            for (String user : users) {
+                throttled.add(user + "-connection");
+            }
+        }
+
         private void answer(HttpExchange exchange) throws IOException {
             try (exchange) {
                 exchange.getRequestBody().readAllBytes();
@@ -549,6 +578,17 @@ class RouteAccessMatchesHandlersTest {
                     exchange.getResponseHeaders().add("x-amzn-ErrorType", "GoneException");
                     exchange.sendResponseHeaders(410, error.length);
                     exchange.getResponseBody().write(error);
+                } else if (throttled.contains(connectionId) && "POST".equals(method)) {
+                    byte[] error = "{\"message\":\"LimitExceededException\"}".getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("x-amzn-ErrorType", "LimitExceededException");
+                    exchange.sendResponseHeaders(429, error.length);
+                    exchange.getResponseBody().write(error);
+                } else if ("GET".equals(method)) {
+                    byte[] info = ("{\"connectedAt\":\"2026-12-03T10:00:00.000Z\",\"lastActiveAt\":"
+                            + "\"2026-12-03T10:05:00.000Z\",\"identity\":{\"sourceIp\":\"203.0.113.9\","
+                            + "\"userAgent\":\"test\"}}").getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(200, info.length);
+                    exchange.getResponseBody().write(info);
                 } else {
                     exchange.sendResponseHeaders("DELETE".equals(method) ? 204 : 200, -1);
                 }

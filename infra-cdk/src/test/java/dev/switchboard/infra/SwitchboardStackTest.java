@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.config.EnvNames;
+import dev.switchboard.config.MetricNames;
 import dev.switchboard.protocol.Route;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -211,7 +212,8 @@ class SwitchboardStackTest {
         Set<String> answering = Set.of("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:DeleteItem",
                 "dynamodb:BatchWriteItem", "dynamodb:Query");
         Map<Route, Set<String>> expected = new java.util.EnumMap<>(Route.class);
-        expected.put(Route.CONNECT, Set.of("dynamodb:PutItem"));
+        expected.put(Route.CONNECT, Set.of("dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem",
+                "dynamodb:BatchWriteItem"));
         expected.put(Route.DISCONNECT, Set.of("dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:Query",
                 "dynamodb:BatchWriteItem"));
         expected.put(Route.DEFAULT, answering);
@@ -221,7 +223,7 @@ class SwitchboardStackTest {
         expected.put(Route.PING, answering);
         expected.put(Route.RESUME, answering);
         expected.put(Route.PRESENCE, answering);
-        expected.put(Route.DIRECT, answering);
+        expected.put(Route.DIRECT, plus(answering, "dynamodb:PutItem"));
         expected.put(Route.REFRESH, answering);
         for (Route route : Route.values()) {
             Set<String> granted = statementsOfFunction(functionLogicalId(route.lambdaHandler())).stream()
@@ -241,10 +243,11 @@ class SwitchboardStackTest {
     @Test
     void theRouteTableDecidesWhoWritesAndWhoPosts() {
         // Every route that answers a client counts its frame on the connection's row, and closes the connection
-        // (DELETE) after posting the answer when its token expired or it keeps flooding; $connect posts nothing,
-        // $disconnect only announces (POST).
+        // (DELETE) after posting the answer when its token expired or it keeps flooding; $connect only asks
+        // whether a user's older connections are still open (GET) when the user is at the limit, and $disconnect
+        // only announces (POST).
         assertThat(Arrays.stream(Route.values()).filter(r -> RouteAccess.of(r).managesConnections()))
-                .containsExactlyInAnyOrder(Route.DISCONNECT, Route.DEFAULT, Route.JOIN, Route.LEAVE, Route.SEND,
+                .containsExactlyInAnyOrder(Route.CONNECT, Route.DISCONNECT, Route.DEFAULT, Route.JOIN, Route.LEAVE, Route.SEND,
                         Route.DIRECT, Route.PING, Route.RESUME, Route.PRESENCE, Route.REFRESH);
         for (Route answering : List.of(Route.DEFAULT, Route.JOIN, Route.LEAVE, Route.SEND, Route.PING, Route.RESUME,
                 Route.PRESENCE, Route.DIRECT, Route.REFRESH)) {
@@ -253,12 +256,15 @@ class SwitchboardStackTest {
         }
         assertThat(RouteAccess.of(Route.DISCONNECT).connectionMethods())
                 .containsExactly(RouteAccess.ConnectionMethod.POST);
+        assertThat(RouteAccess.of(Route.CONNECT).connectionMethods())
+                .containsExactly(RouteAccess.ConnectionMethod.GET);
         assertThat(RouteAccess.PUBLISHER.connectionMethods()).containsExactly(RouteAccess.ConnectionMethod.POST);
         // Only what publishes to rooms hands large rooms to the fan-out queue; the fan-out function only delivers.
+        // Whatever delivers messages hands the queue what it cannot deliver now; presence events are not deferred.
         assertThat(Arrays.stream(Route.values()).filter(r -> RouteAccess.of(r).enqueuesFanout()))
-                .containsExactly(Route.SEND);
+                .containsExactly(Route.SEND, Route.DIRECT);
         assertThat(RouteAccess.PUBLISHER.enqueuesFanout()).isTrue();
-        assertThat(RouteAccess.FANOUT.enqueuesFanout()).isFalse();
+        assertThat(RouteAccess.FANOUT.enqueuesFanout()).isTrue();
         assertThat(RouteAccess.FANOUT.connectionMethods()).containsExactly(RouteAccess.ConnectionMethod.POST);
         // Tokens are verified at $connect and again by refresh, and nowhere else.
         assertThat(Arrays.stream(Route.values()).filter(r -> RouteAccess.of(r).verifiesTokens()))
@@ -274,11 +280,11 @@ class SwitchboardStackTest {
     void eachFunctionMayCallExactlyTheseConnectionsMethods() {
         // Written out on purpose, not derived from RouteAccess: a change to a grant must change this spec too. Every
         // route that answers a client ($default and refresh included) posts its answer and closes a connection
-        // whose token expired or that keeps flooding; the lifecycle and the delivery functions only post; nobody
-        // reads a connection through GET.
+        // whose token expired or that keeps flooding; $disconnect and the delivery functions only post; only
+        // $connect reads a connection (GET), to tell whether a user at the connection limit holds one that is gone.
         Set<String> answer = Set.of("POST", "DELETE");
         Map<String, Set<String>> expected = new java.util.TreeMap<>();
-        expected.put(Route.CONNECT.lambdaHandler(), Set.of());
+        expected.put(Route.CONNECT.lambdaHandler(), Set.of("GET"));
         expected.put(Route.DISCONNECT.lambdaHandler(), Set.of("POST"));
         expected.put(Route.DEFAULT.lambdaHandler(), answer);
         expected.put(Route.JOIN.lambdaHandler(), answer);
@@ -468,7 +474,10 @@ class SwitchboardStackTest {
                 .collect(Collectors.groupingBy(a -> (String) a.get("MetricName"), Collectors.counting()));
         assertThat(byMetric).containsEntry("Errors", (long) functions).containsEntry("Throttles", (long) functions)
                 .containsEntry("ClientError", 1L).containsEntry("ExecutionError", 1L)
-                .containsEntry("IntegrationError", 1L);
+                .containsEntry("IntegrationError", 1L).containsEntry(MetricNames.DELIVERY_FAILURES, 1L);
+        assertThat(alarms).filteredOn(a -> MetricNames.DELIVERY_FAILURES.equals(a.get("MetricName"))).singleElement()
+                .satisfies(a -> assertThat(a.get("Dimensions")).as("the functions' service name is the stack's name")
+                        .isEqualTo(List.of(Map.of("Name", MetricNames.SERVICE_DIMENSION, "Value", "Switchboard"))));
         // The publish queue and the fan-out queue: the age of their backlog, the depth of their dead-letter queues.
         assertThat(byMetric).containsEntry("ApproximateNumberOfMessagesVisible", 2L)
                 .containsEntry("ApproximateAgeOfOldestMessage", 2L);
@@ -573,12 +582,14 @@ class SwitchboardStackTest {
     }
 
     @Test
-    void theFanoutFunctionQueriesItsShardPostsAndPrunesAndOnlyReceivesFromItsQueue() {
+    void theFanoutFunctionQueriesItsShardPostsPrunesAndHandsBackToItsQueueOnly() {
         String functionId = functionLogicalId(Route.FANOUT_CLASS + "::handleRequest");
         Map<String, Object> table = Map.of("Fn::GetAtt", List.of(tableLogicalId(), "Arn"));
         Map<String, Object> queue = Map.of("Fn::GetAtt", List.of(fanoutQueueLogicalId(), "Arn"));
         List<Map<String, Object>> statements = statementsOfFunction(functionId);
-        assertThat(statements).hasSize(4).allSatisfy(s -> assertThat(s.get("Effect")).isEqualTo("Allow"));
+        assertThat(statements).hasSize(5).allSatisfy(s -> assertThat(s.get("Effect")).isEqualTo("Allow"));
+        // Recipients it still cannot reach go back on its own queue for a later attempt.
+        assertThat(statements).contains(sendToFanoutQueue());
         assertThat(statements).anySatisfy(s -> {
             assertThat(strings(s.get("Action"))).containsExactlyInAnyOrder("dynamodb:DeleteItem", "dynamodb:Query",
                     "dynamodb:BatchWriteItem");
@@ -600,7 +611,7 @@ class SwitchboardStackTest {
     }
 
     @Test
-    void onlySendAndThePublisherMaySendToTheFanoutQueue() {
+    void onlyTheFunctionsThatDeliverMessagesMaySendToTheFanoutQueue() {
         Set<Object> senders = new HashSet<>();
         for (Map<String, Object> policy : synth.resources("AWS::IAM::Policy").values()) {
             for (Map<String, Object> statement : statements(policy)) {
@@ -614,15 +625,18 @@ class SwitchboardStackTest {
         }
         assertThat(senders).containsExactlyInAnyOrder(
                 roleOf(functionLogicalId(Route.SEND.lambdaHandler())),
-                roleOf(functionLogicalId(Route.PUBLISHER_CLASS + "::handleRequest")));
+                roleOf(functionLogicalId(Route.DIRECT.lambdaHandler())),
+                roleOf(functionLogicalId(Route.PUBLISHER_CLASS + "::handleRequest")),
+                roleOf(functionLogicalId(Route.FANOUT_CLASS + "::handleRequest")));
     }
 
     @Test
-    void sendAndThePublisherLearnTheFanoutQueueAndThresholdAndNoOtherFunctionDoes() {
+    void theFunctionsThatDeliverMessagesLearnTheFanoutQueueAndThresholdAndNoOtherFunctionDoes() {
         Map<String, Map<String, Object>> withQueue = new java.util.TreeMap<>(synth.environmentsByHandler());
         withQueue.values().removeIf(variables -> !variables.containsKey(EnvNames.FANOUT_QUEUE_URL)
                 && !variables.containsKey(EnvNames.FANOUT_THRESHOLD));
-        assertThat(withQueue).containsOnlyKeys(Route.SEND.lambdaHandler(), Route.PUBLISHER_CLASS + "::handleRequest");
+        assertThat(withQueue).containsOnlyKeys(Route.SEND.lambdaHandler(), Route.DIRECT.lambdaHandler(),
+                Route.PUBLISHER_CLASS + "::handleRequest", Route.FANOUT_CLASS + "::handleRequest");
         withQueue.values().forEach(variables -> assertThat(variables)
                 .containsEntry(EnvNames.FANOUT_QUEUE_URL, Map.of("Ref", fanoutQueueLogicalId()))
                 .containsEntry(EnvNames.FANOUT_THRESHOLD, "2000"));

@@ -321,7 +321,7 @@ abstract class EndToEndSuite {
                     HttpResponse.BodyHandlers.ofString()).join();
             assertThat(accepted.statusCode()).isEqualTo(202);
             assertThat(frame(reader.next("\"type\":\"message\""))).isInstanceOfSatisfying(ServerFrame.Message.class,
-                    m -> assertThat(m.from()).isEqualTo("newsroom"));
+                    m -> assertThat(m.from()).isEqualTo("server:newsroom"));
 
             HttpResponse<String> poison = http.sendAsync(HttpRequest.newBuilder(publish)
                     .header("Content-Type", "application/json")

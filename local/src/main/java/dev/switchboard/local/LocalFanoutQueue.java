@@ -3,13 +3,13 @@ package dev.switchboard.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.FanoutQueue;
-import dev.switchboard.functions.aws.SqsFanoutQueue;
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.functions.aws.FanoutMessages;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local stand-in for the fan-out SQS queue and its event source: jobs wait in memory, at most {@code workers}
- * are delivered at once (the event source's maximum concurrency), each as an invocation of the fan-out handler
- * with a one-record SQS event serialized as Lambda's is. A job the handler reports as failed is tried again, as
- * SQS would redeliver it, up to the dead-letter queue's receive limit.
+ * The local stand-in for the fan-out SQS queue and its event source: jobs wait in memory (a delayed one until its
+ * delay is over), at most {@code workers} are delivered at once (the event source's maximum concurrency), each as an
+ * invocation of the fan-out handler with a one-record SQS event serialized as Lambda's is, in the message format of
+ * {@link FanoutMessages}. A job the handler reports as failed is tried again, as SQS would redeliver it, up to the
+ * dead-letter queue's receive limit.
  */
 final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
 
@@ -28,6 +29,9 @@ final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
     private static final int MAX_RECEIVES = 3;
 
     private final ExecutorService workers;
+    /** Holds delayed jobs until their delay is over, as SQS holds a message with a delay. */
+    private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("fanout-delays").factory());
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong abandoned = new AtomicLong();
@@ -52,14 +56,27 @@ final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
             throw new IllegalStateException("the local fan-out queue has no worker attached");
         }
         for (Job job : jobs) {
+            int delay = FanoutMessages.delaySeconds(job);
             try {
-                workers.execute(() -> deliver(target, job));
+                if (delay == 0) {
+                    start(target, job);
+                } else {
+                    delays.schedule(() -> start(target, job), delay, TimeUnit.SECONDS);
+                }
             } catch (RejectedExecutionException stopped) {
                 // The stack is stopping: its sockets are closed, there is no one left to deliver to.
                 abandoned.incrementAndGet();
             }
         }
         return List.of();
+    }
+
+    private void start(Integrations target, Job job) {
+        try {
+            workers.execute(() -> deliver(target, job));
+        } catch (RejectedExecutionException stopped) {
+            abandoned.incrementAndGet();
+        }
     }
 
     /** Jobs the fan-out worker has delivered so far. */
@@ -84,35 +101,44 @@ final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
                 JsonNode response = target.deliverShards(event);
                 if (response.path("batchItemFailures").isEmpty()) {
                     delivered.incrementAndGet();
-                    LOG.info("FANOUT     room={} shard={} delivered in {} ms", job.room(), job.shard(),
+                    LOG.info("FANOUT     {} delivered in {} ms", describe(job),
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                     return;
                 }
             } catch (Integrations.InvocationFailed e) {
-                LOG.warn("FANOUT     room={} shard={} failed: {}", job.room(), job.shard(), e.getCause().toString());
+                LOG.warn("FANOUT     {} failed: {}", describe(job), e.getCause().toString());
             }
         }
-        LOG.warn("FANOUT     room={} shard={} failed {} times (it would go to the dead-letter queue)", job.room(),
-                job.shard(), MAX_RECEIVES);
+        LOG.warn("FANOUT     {} failed {} times (it would go to the dead-letter queue)", describe(job),
+                MAX_RECEIVES);
     }
 
     private static ObjectNode event(Job job) {
-        return Integrations.sqsEvent("switchboard-fanout", UUID.randomUUID().toString(),
-                new String(job.payload(), StandardCharsets.UTF_8),
-                new Integrations.SqsAttribute(SqsFanoutQueue.ROOM_ATTRIBUTE, "String", job.room()),
-                new Integrations.SqsAttribute(SqsFanoutQueue.SHARD_ATTRIBUTE, "Number", Integer.toString(job.shard())));
+        return Integrations.sqsEvent("switchboard-fanout", UUID.randomUUID().toString(), FanoutMessages.body(job),
+                FanoutMessages.attributes(job).stream()
+                        .map(a -> new Integrations.SqsAttribute(a.name(), a.dataType(), a.value()))
+                        .toArray(Integrations.SqsAttribute[]::new));
     }
 
-    /** What {@link #halt} gave up: jobs never started, and jobs interrupted while delivering. */
+    private static String describe(Job job) {
+        return switch (job) {
+            case Job.Shard shard -> "room=" + shard.room() + " shard=" + shard.shard();
+            case Job.Connections named -> "connections=" + named.connectionIds().size() + " attempt="
+                    + named.attempt();
+        };
+    }
+
+    /** What {@link #halt} gave up: jobs never started (delayed ones included), and jobs interrupted while delivering. */
     record Halted(long abandoned, long interrupted) {
     }
 
     /**
-     * Stops at once, as the stack does when it is told to stop: jobs not started are abandoned, running ones
-     * interrupted, jobs enqueued from now on abandoned; each is counted.
+     * Stops at once, as the stack does when it is told to stop: jobs not started (waiting for a worker or for their
+     * delay) are abandoned, running ones interrupted, jobs enqueued from now on abandoned; each is counted.
      */
     Halted halt() {
         long interrupted = running.get();
+        abandoned.addAndGet(delays.shutdownNow().size());
         abandoned.addAndGet(workers.shutdownNow().size());
         try {
             workers.awaitTermination(500, TimeUnit.MILLISECONDS);

@@ -114,8 +114,8 @@ public final class LocalStack implements AutoCloseable {
                 SwitchboardTable.createIfMissing(dynamoDb.inProcessClient(), options.table());
                 stores = Services.Stores.dynamoDb(dynamoDb.inProcessClient(), config);
             }
-            // As deployed: with one shard per room there is nothing to spread, so no fan-out queue.
-            fanout = options.roomShards() > 1 ? new LocalFanoutQueue(options.fanoutWorkers()) : null;
+            // As deployed: big rooms go out in parts, and recipients not reached now come back later, through it.
+            fanout = new LocalFanoutQueue(options.fanoutWorkers());
             InProcessManagementApi managementTransport = options.overHttp() ? null
                     : new InProcessManagementApi(options.stage());
             Switchboard switchboard = managementTransport == null

@@ -11,6 +11,10 @@ public final class EnvNames {
     public static final String MANAGEMENT_ENDPOINT = "SWITCHBOARD_MANAGEMENT_ENDPOINT";
     /** Optional DynamoDB endpoint override (DynamoDB Local, LocalStack). */
     public static final String DYNAMODB_ENDPOINT = "SWITCHBOARD_DYNAMODB_ENDPOINT";
+    /** Powertools' service name: the stack sets its own name, the dimension its alarms select metrics by. */
+    public static final String SERVICE_NAME = "POWERTOOLS_SERVICE_NAME";
+    /** Powertools' metrics namespace. */
+    public static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
     /** AWS region; set by Lambda itself. */
     public static final String REGION = "AWS_REGION";
     /** Most @connections posts in flight per broadcast. */

@@ -22,7 +22,7 @@ public interface IdempotencyStore {
      * What identifies one send: a client's id is its own, per sender and room. Each part may hold any characters
      * (user ids do); the store encodes them so that different keys never meet.
      *
-     * @param room     the room sent to
+     * @param room     the room sent to (a direct message's target user, after {@code @})
      * @param sender   the sending user
      * @param clientId the id the client gave the frame
      */

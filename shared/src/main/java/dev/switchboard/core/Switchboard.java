@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Switchboard's use cases, one method each: the Lambda handlers (and anything else that holds an event) parse
@@ -56,13 +59,27 @@ public final class Switchboard {
      */
     static final Duration STORE_BUDGET = Duration.ofSeconds(10);
 
+    /**
+     * Marks a direct message's target in its idempotency key: {@code @} cannot start a room name, so a user's key
+     * never meets a room's.
+     */
+    private static final String DIRECT_TARGET = "@";
+
     /** Tries of a read-decide-write (join, refresh) that found the connection changed under it. */
     private static final int MAX_ATTEMPTS = 3;
+
+    private static final Logger LOG = Logger.getLogger(Switchboard.class.getName());
 
     private final ConnectionStore store;
     private final RoomHistory history;
     private final IdempotencyStore idempotency;
+    /** Posts to rooms and users; hands recipients it cannot reach now to the fan-out queue when there is one. */
     private final Broadcaster broadcaster;
+    /**
+     * Posts what is not a message: presence events (a member who misses one can ask for presence) and a last notice
+     * to a connection about to be closed. What still fails after the retries is counted, not tried again later.
+     */
+    private final Broadcaster notices;
     private final Clock clock;
     private final CoreSettings settings;
     private final Supplier<String> messageIds;
@@ -70,6 +87,7 @@ public final class Switchboard {
     private final int fanoutThreshold;
     private final RoomPolicy policy;
     private final ConnectionCloser closer;
+    private final ConnectionProbe probe;
     private final Quotas quotas;
     private final FrameGuard guard = new FrameGuard();
 
@@ -77,7 +95,8 @@ public final class Switchboard {
         this.store = Objects.requireNonNull(builder.store, "store");
         this.history = Objects.requireNonNull(builder.history, "history");
         this.idempotency = Objects.requireNonNull(builder.idempotency, "idempotency");
-        this.broadcaster = Objects.requireNonNull(builder.broadcaster, "broadcaster");
+        this.notices = Objects.requireNonNull(builder.broadcaster, "broadcaster");
+        this.broadcaster = builder.fanout == null ? notices : notices.deferringTo(builder.fanout);
         this.clock = builder.clock;
         this.settings = builder.settings;
         this.messageIds = builder.messageIds;
@@ -86,6 +105,7 @@ public final class Switchboard {
         this.policy = builder.policy;
         this.closer = builder.closer != null ? builder.closer : connectionId -> {
         };
+        this.probe = builder.probe;
         this.quotas = settings.quotas();
     }
 
@@ -100,31 +120,85 @@ public final class Switchboard {
         }
     }
 
+    /** What {@code $connect} came to. */
+    public sealed interface Connected {
+        /** Registered: the handshake may complete. */
+        record Accepted(Connection connection) implements Connected {
+        }
+
+        /** The user already holds {@code open} connections, the most {@link Quotas#connectionsPerUser()} allows. */
+        record TooManyConnections(int open, int limit) implements Connected {
+        }
+    }
+
+    /** What {@code $disconnect} came to. */
+    public record Disconnected(Set<String> rooms, int roomsNotTold) {
+        public Disconnected {
+            rooms = Set.copyOf(rooms);
+        }
+    }
+
     /** {@code $connect} of a stack without authentication: no capabilities, no token expiry. */
-    public Connection connect(String connectionId, String userId, String sourceIp) {
+    public Connected connect(String connectionId, String userId, String sourceIp) {
         return connect(connectionId, userId, sourceIp, Grant.NONE);
     }
 
-    /** {@code $connect}: remembers the connection under the identity and grant the authorizer established. */
-    public Connection connect(String connectionId, String userId, String sourceIp, Grant grant) {
+    /**
+     * {@code $connect}: remembers the connection under the identity and grant the authorizer established, unless the
+     * user already holds as many connections as a user may. At that limit, listed connections are probed and those
+     * found gone are pruned first. The count is read before the write, so handshakes of one user arriving at the
+     * same instant may pass the limit by a few; it bounds a client's cost, it is not an exact ceiling.
+     */
+    public Connected connect(String connectionId, String userId, String sourceIp, Grant grant) {
+        List<RoomMember> open = store.userConnections(userId);
+        int limit = quotas.connectionsPerUser();
+        if (open.size() >= limit) {
+            long stillOpen = open.stream().filter(listed -> !prunedIfGone(listed.connectionId())).count();
+            if (stillOpen >= limit) {
+                return new Connected.TooManyConnections((int) stillOpen, limit);
+            }
+        }
         Instant now = clock.instant();
         Connection connection = new Connection(connectionId, userId, now, sourceIp,
                 now.plus(settings.connectionTtl()), grant);
         store.register(connection);
-        return connection;
+        return new Connected.Accepted(connection);
+    }
+
+    /** Whether the listed connection was found gone (and so pruned, as a post that met a 410 would prune it). */
+    private boolean prunedIfGone(String connectionId) {
+        if (probe == null || !probe.isGone(connectionId)) {
+            return false;
+        }
+        store.remove(connectionId);
+        return true;
     }
 
     /**
      * {@code $disconnect}: forgets the connection and its memberships (idempotent) and tells each room when the
-     * user's last connection in it left. Returns the rooms left.
+     * user's last connection in it left, within {@link Quotas#presencePostsPerDisconnect()} posts in all: rooms past
+     * that are not told, and counted.
      */
-    public Set<String> disconnect(String connectionId) {
+    public Disconnected disconnect(String connectionId) {
         String userId = store.find(connectionId).map(Connection::userId).orElse(null);
         Set<String> rooms = store.remove(connectionId);
-        if (userId != null) {
-            rooms.forEach(room -> announce(room, userId, ServerFrame.PresenceChange.LEFT));
+        int notTold = userId == null ? 0 : announceLeaving(rooms, userId);
+        return new Disconnected(rooms, notTold);
+    }
+
+    /** Tells each room the user left, within the per-disconnect budget of posts; returns the rooms not told. */
+    private int announceLeaving(Collection<String> rooms, String userId) {
+        int budget = quotas.presencePostsPerDisconnect();
+        int notTold = 0;
+        for (String room : rooms) {
+            int posted = announce(room, userId, ServerFrame.PresenceChange.LEFT, budget);
+            if (posted < 0) {
+                notTold++;
+            } else {
+                budget -= posted;
+            }
         }
-        return rooms;
+        return notTold;
     }
 
     /**
@@ -274,17 +348,20 @@ public final class Switchboard {
                     "message exceeds the gateway's size limit for " + result.tooLarge() + " recipient(s)", clientId),
                     result);
         }
-        return new Sent(new ServerFrame.Ack(clientId, "send", message.id(), seq), result);
+        return new Sent(new ServerFrame.Ack(clientId, "send", message.id(), seq, null, List.of(), result.deferred()),
+                result);
     }
 
     /**
-     * Posts a payload to every member of a room. With a fan-out queue and a sharded store, a room whose first
-     * shard suggests at least the fan-out threshold of members is spread over workers: this call delivers shard
-     * 0 itself and queues one job for each other shard; the shards the queue refuses go out from here too.
+     * Posts a payload to every member of a room. With a fan-out queue, a room of at least the fan-out threshold of
+     * members is spread over workers: with a sharded store this call delivers shard 0 itself and queues one job for
+     * each other shard (the first shard stands for all, as connection ids spread evenly by their hash); with one
+     * shard it delivers the first {@link Broadcaster#JOB_SIZE} members itself and queues the rest in jobs of that
+     * size. Whatever the queue refuses goes out from here too.
      */
     private BroadcastResult deliverToRoom(String room, byte[] payload) {
         int shards = store.shards();
-        if (fanout == null || shards == 1) {
+        if (fanout == null) {
             List<String> members = new ArrayList<>();
             for (int shard = 0; shard < shards; shard++) {
                 members.addAll(liveMembers(room, shard));
@@ -292,18 +369,33 @@ public final class Switchboard {
             return broadcaster.broadcast(members, payload);
         }
         List<String> members = new ArrayList<>(liveMembers(room, 0));
-        List<FanoutQueue.Job> others = new ArrayList<>();
-        for (int shard = 1; shard < shards; shard++) {
-            others.add(new FanoutQueue.Job(room, shard, payload));
+        if (shards > 1) {
+            List<FanoutQueue.Job> others = new ArrayList<>();
+            for (int shard = 1; shard < shards; shard++) {
+                others.add(new FanoutQueue.Job.Shard(room, shard, payload));
+            }
+            if ((long) members.size() * shards >= fanoutThreshold) {
+                others = enqueue(others);
+            }
+            for (FanoutQueue.Job job : others) {
+                members.addAll(liveMembers(room, ((FanoutQueue.Job.Shard) job).shard()));
+            }
+            return broadcaster.broadcast(members, payload);
         }
-        // Connection ids spread evenly over the shards by their hash, so the first shard stands for all of them.
-        if ((long) members.size() * shards >= fanoutThreshold) {
-            others = enqueue(others);
+        if (members.size() < fanoutThreshold) {
+            return broadcaster.broadcast(members, payload);
         }
-        for (FanoutQueue.Job job : others) {
-            members.addAll(liveMembers(room, job.shard()));
+        List<String> here = new ArrayList<>(members.subList(0, Math.min(members.size(), Broadcaster.JOB_SIZE)));
+        List<FanoutQueue.Job> chunks = new ArrayList<>();
+        for (int start = Broadcaster.JOB_SIZE; start < members.size(); start += Broadcaster.JOB_SIZE) {
+            chunks.add(new FanoutQueue.Job.Connections(
+                    members.subList(start, Math.min(members.size(), start + Broadcaster.JOB_SIZE)), payload, 0,
+                    Duration.ZERO));
         }
-        return broadcaster.broadcast(members, payload);
+        for (FanoutQueue.Job refused : enqueue(chunks)) {
+            here.addAll(((FanoutQueue.Job.Connections) refused).connectionIds());
+        }
+        return broadcaster.broadcast(here, payload);
     }
 
     /**
@@ -329,12 +421,21 @@ public final class Switchboard {
         }
     }
 
-    /** Delivers one shard of a room's broadcast (what a fan-out worker does with a {@link FanoutQueue.Job}). */
-    public BroadcastResult deliverShard(FanoutQueue.Job job) {
-        if (job.shard() >= store.shards()) {
-            throw new IllegalArgumentException("shard " + job.shard() + " of " + store.shards());
-        }
-        return broadcaster.broadcast(liveMembers(job.room(), job.shard()), job.payload());
+    /**
+     * Does one job of the fan-out queue (what a fan-out worker does): posts to the live members of a shard, or to
+     * named connections, handing on to the queue once more those it cannot reach yet.
+     */
+    public BroadcastResult deliver(FanoutQueue.Job job) {
+        return switch (job) {
+            case FanoutQueue.Job.Shard shard -> {
+                if (shard.shard() >= store.shards()) {
+                    throw new IllegalArgumentException("shard " + shard.shard() + " of " + store.shards());
+                }
+                yield broadcaster.broadcast(liveMembers(shard.room(), shard.shard()), shard.payload());
+            }
+            case FanoutQueue.Job.Connections named ->
+                    broadcaster.broadcast(named.connectionIds(), named.payload(), named.attempt());
+        };
     }
 
     /** Messages of a joined room after a position (history right): one page, or a reset when that position is gone. */
@@ -375,12 +476,54 @@ public final class Switchboard {
         return publishToUser(direct.user(), connection.userId(), direct.data(), direct.id());
     }
 
-    /** Delivers a direct message to every open connection of {@code user} (the SQS path uses this too). */
+    /**
+     * Delivers a direct message to every open connection of {@code user} (the SQS path uses this too). With a
+     * {@code clientId}, a repeat within the idempotency window delivers nothing new and gets the first ack.
+     */
     public Sent publishToUser(String user, String from, String data, String clientId) {
+        IdempotencyStore.SendKey key = clientId == null ? null
+                : new IdempotencyStore.SendKey(DIRECT_TARGET + user, from, clientId);
+        if (key != null) {
+            switch (idempotency.claim(claiming(key, clock.instant()))) {
+                case IdempotencyStore.Claim.Completed done -> {
+                    return Sent.of(new ServerFrame.Ack(clientId, "direct", done.messageId()));
+                }
+                case IdempotencyStore.Claim.Pending pending -> {
+                    return Sent.of(new ServerFrame.Error(ErrorCode.IN_PROGRESS,
+                            "a direct message with this id is still in progress; retry", clientId));
+                }
+                case IdempotencyStore.Claim.Claimed claimed -> {
+                    // Ours: deliver it below.
+                }
+            }
+        }
         ServerFrame.Direct message = new ServerFrame.Direct(messageIds.get(), from, data, clock.millis());
         BroadcastResult result = broadcaster.broadcast(live(store.userConnections(user)),
                 FrameCodec.encodeBytes(message));
-        return new Sent(new ServerFrame.Ack(clientId, "direct", message.id()), result);
+        if (key != null) {
+            complete(key, message.id());
+        }
+        return new Sent(new ServerFrame.Ack(clientId, "direct", message.id(), null, null, List.of(),
+                result.deferred()), result);
+    }
+
+    /**
+     * Records a delivered direct message under its idempotency key, trying a few times: the message is out, so a
+     * failure here must not become an error (the client would send it again). Should every try fail, the claim
+     * stays pending until it is stale, and only a retry after that could deliver the message twice.
+     */
+    private void complete(IdempotencyStore.SendKey key, String messageId) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                idempotency.complete(key, messageId, 0);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == MAX_ATTEMPTS) {
+                    LOG.log(Level.WARNING, "could not record direct message " + messageId + " as sent: " + e);
+                    return;
+                }
+            }
+        }
     }
 
     /** Answers with server time, once the connection is known and its token still valid. */
@@ -439,7 +582,7 @@ public final class Switchboard {
                 default -> {
                 }
             }
-            revoked.forEach(room -> announce(room, connection.userId(), ServerFrame.PresenceChange.LEFT));
+            announceLeaving(revoked, connection.userId());
             Long exp = grant.expiresAt() == null ? null : grant.expiresAt().getEpochSecond();
             return new ServerFrame.Ack(refresh.id(), "refresh", null, null, exp, revoked);
         }
@@ -577,7 +720,7 @@ public final class Switchboard {
      * it: should the close fail, the connection is still gone from every room and gets nothing more.
      */
     private ServerFrame closeWith(String connectionId, ServerFrame.Error error) {
-        broadcaster.broadcast(List.of(connectionId), FrameCodec.encodeBytes(error));
+        notices.broadcast(List.of(connectionId), FrameCodec.encodeBytes(error));
         disconnect(connectionId);
         closer.close(connectionId);
         return error;
@@ -653,22 +796,34 @@ public final class Switchboard {
      * unless presence is off or the room is too big for it.
      */
     private void announce(String room, String userId, String event) {
+        announce(room, userId, event, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As above, posting at most {@code budget} times: returns the posts made (0 when there was nothing to tell), or
+     * -1 when the room had watchers to tell and they were more than the budget, so none was told.
+     */
+    private int announce(String room, String userId, String event, int budget) {
         if (!settings.presenceEvents()) {
-            return;
+            return 0;
         }
         // Reads at most one row more than the cap, so a big room costs a small read, not its whole membership.
         List<RoomMember> members = store.roomMembers(room, settings.presenceMaxRoomSize() + 1);
         if (members.isEmpty() || members.size() > settings.presenceMaxRoomSize()) {
-            return;
+            return 0;
         }
         long sameUser = members.stream().filter(member -> member.userId().equals(userId)).count();
         boolean firstOrLast = event.equals(ServerFrame.PresenceChange.JOINED) ? sameUser == 1 : sameUser == 0;
-        if (firstOrLast) {
-            List<String> watchers = live(members.stream()
-                    .filter(member -> member.rights().allows(RoomAction.PRESENCE)).toList());
-            broadcaster.broadcast(watchers,
-                    FrameCodec.encodeBytes(new ServerFrame.PresenceChange(room, event, userId)));
+        if (!firstOrLast) {
+            return 0;
         }
+        List<String> watchers = live(members.stream()
+                .filter(member -> member.rights().allows(RoomAction.PRESENCE)).toList());
+        if (watchers.size() > budget) {
+            return -1;
+        }
+        notices.broadcast(watchers, FrameCodec.encodeBytes(new ServerFrame.PresenceChange(room, event, userId)));
+        return watchers.size();
     }
 
     private static ServerFrame notInRoom(ClientFrame frame, String room) {
@@ -688,6 +843,7 @@ public final class Switchboard {
         private int fanoutThreshold = Integer.MAX_VALUE;
         private RoomPolicy policy = RoomPolicy.claims();
         private ConnectionCloser closer;
+        private ConnectionProbe probe;
 
         private Builder() {
         }
@@ -705,6 +861,16 @@ public final class Switchboard {
          */
         public Builder closer(ConnectionCloser value) {
             this.closer = Objects.requireNonNull(value, "closer");
+            return this;
+        }
+
+        /**
+         * Tells whether a listed connection is gone (API Gateway: {@code GET @connections}), so that a user at the
+         * limit of connections is not kept out by ones whose {@code $disconnect} never came. Without one, every
+         * listed connection counts until its row expires.
+         */
+        public Builder probe(ConnectionProbe value) {
+            this.probe = Objects.requireNonNull(value, "probe");
             return this;
         }
 
@@ -744,8 +910,9 @@ public final class Switchboard {
         }
 
         /**
-         * Spreads broadcasts to rooms of at least {@code threshold} members over fan-out workers, one job per
-         * shard of the store (so only with a store of more than one shard).
+         * Spreads broadcasts to rooms of at least {@code threshold} members over fan-out workers (one job per shard
+         * of a sharded store, else per {@link Broadcaster#JOB_SIZE} members), and hands the queue the recipients a
+         * broadcast cannot reach now, for a later attempt.
          */
         public Builder fanout(FanoutQueue queue, int threshold) {
             if (threshold < 1) {

@@ -366,6 +366,9 @@ public final class FrameCodec {
                     }
                     g.writeEndArray();
                 }
+                if (a.deferred() != null) {
+                    g.writeNumberField("deferred", a.deferred());
+                }
             }
             case ServerFrame.Error e -> {
                 writeOptional(g, "id", e.id());
@@ -474,6 +477,7 @@ public final class FrameCodec {
                 case "seq" -> f.seq = value.isNumeric() ? p.getLongValue() : null;
                 case "exp" -> f.exp = value.isNumeric() ? p.getLongValue() : null;
                 case "retryAfterMs" -> f.retryAfterMs = value.isNumeric() ? p.getLongValue() : null;
+                case "deferred" -> f.deferred = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : null;
                 case "revoked" -> f.revoked = readStrings(p, value);
                 case "more" -> f.more = value == JsonToken.VALUE_TRUE;
                 case "data" -> f.data = copyValue(p);
@@ -488,7 +492,7 @@ public final class FrameCodec {
         long seq = f.seq == null ? 0 : f.seq;
         return Optional.ofNullable(switch (f.type) {
             case "message" -> new ServerFrame.Message(f.id, f.room, f.from, f.data, f.ts, seq);
-            case "ack" -> new ServerFrame.Ack(f.id, f.action, f.messageId, f.seq, f.exp, f.revoked);
+            case "ack" -> new ServerFrame.Ack(f.id, f.action, f.messageId, f.seq, f.exp, f.revoked, f.deferred);
             case "error" -> new ServerFrame.Error(errorCode(f.code), f.message == null ? "" : f.message, f.id,
                     f.retryAfterMs == null || f.retryAfterMs < 0 ? null : f.retryAfterMs);
             case "pong" -> new ServerFrame.Pong(f.id, f.ts);
@@ -573,6 +577,7 @@ public final class FrameCodec {
         Long seq;
         Long exp;
         Long retryAfterMs;
+        Integer deferred;
         List<String> revoked = List.of();
         boolean more;
         List<ServerFrame.Message> messages = List.of();

@@ -38,12 +38,17 @@ public final class Limits {
     /** Deepest JSON nesting accepted in a frame. */
     public static final int MAX_JSON_DEPTH = 32;
 
+    /** Starts the user id of a connection of a stack without authentication. */
+    public static final String ANONYMOUS_PREFIX = "anonymous:";
+    /** Starts the sender of every message published from the server side (the queue, the local publish endpoint). */
+    public static final String SERVER_PREFIX = "server:";
+
     /**
      * Prefixes of the user ids Switchboard gives out itself: {@code anonymous:} for connections of a stack without
      * authentication, {@code server:} for messages published from the server side. No token's {@code sub} may start
      * with one, so nobody can pass for either.
      */
-    public static final List<String> RESERVED_USER_PREFIXES = List.of("anonymous:", "server:");
+    public static final List<String> RESERVED_USER_PREFIXES = List.of(Limits.ANONYMOUS_PREFIX, Limits.SERVER_PREFIX);
 
     private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.:~\\-]{1," + MAX_ROOM_LENGTH + "}");
     private static final Pattern ID = Pattern.compile("[\\x21-\\x7E]{1," + MAX_ID_LENGTH + "}");

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param room target room, or null
  * @param user target user, or null
  * @param data JSON text of the payload
- * @param from sender shown to receivers; {@value #DEFAULT_SENDER} when absent
+ * @param from the publisher's name, {@value #DEFAULT_SENDER} when absent; receivers see it as {@link #sender()}
  * @param id   optional idempotency id: a repeat within the window publishes nothing new
  */
 public record PublishRequest(String room, String user, String data, String from, String id) {
@@ -42,6 +42,21 @@ public record PublishRequest(String room, String user, String data, String from,
         if (!Limits.isValidUser(from)) {
             throw new ProtocolException(ErrorCode.INVALID_FIELD, "invalid sender", id);
         }
-        Objects.requireNonNull(from);
+        if (from.length() + Limits.SERVER_PREFIX.length() > Limits.MAX_USER_LENGTH && !isServerSender(from)) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, "sender name too long", id);
+        }
+    }
+
+    /**
+     * The sender receivers see: the publisher's name under {@link Limits#SERVER_PREFIX}, which no token's subject
+     * may take, so a message from the server side can never pass for a user's ({@code newsroom} becomes
+     * {@code server:newsroom}; a name that already carries the prefix is kept).
+     */
+    public String sender() {
+        return isServerSender(from) ? from : Limits.SERVER_PREFIX + from;
+    }
+
+    private static boolean isServerSender(String name) {
+        return name.startsWith(Limits.SERVER_PREFIX);
     }
 }

@@ -45,12 +45,21 @@ public sealed interface ServerFrame {
      *                  does not; else null
      * @param revoked   for {@code refresh}: rooms the new token no longer lets the connection be in, which it has
      *                  left; else empty
+     * @param deferred  for {@code send}/{@code direct}: how many recipients could not be reached at once and were
+     *                  queued for a later attempt (they get the message within seconds, or by resume); null when none
      */
-    record Ack(String id, String action, String messageId, Long seq, Long exp, List<String> revoked)
-            implements ServerFrame {
+    record Ack(String id, String action, String messageId, Long seq, Long exp, List<String> revoked,
+               Integer deferred) implements ServerFrame {
         public Ack {
             Objects.requireNonNull(action, "action");
             revoked = revoked == null ? List.of() : List.copyOf(revoked);
+            if (deferred != null && deferred <= 0) {
+                deferred = null;
+            }
+        }
+
+        public Ack(String id, String action, String messageId, Long seq, Long exp, List<String> revoked) {
+            this(id, action, messageId, seq, exp, revoked, null);
         }
 
         public Ack(String id, String action, String messageId, Long seq) {

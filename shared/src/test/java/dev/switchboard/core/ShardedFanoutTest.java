@@ -76,10 +76,10 @@ class ShardedFanoutTest {
 
         sendFrom(switchboard, sender, "stadium");
 
-        assertThat(queued).extracting(FanoutQueue.Job::shard).containsExactlyInAnyOrder(1, 2, 3);
+        assertThat(queued).extracting(job -> ((FanoutQueue.Job.Shard) job).shard()).containsExactlyInAnyOrder(1, 2, 3);
         assertThat(received.keySet()).as("only shard 0 before the workers run")
                 .containsExactlyInAnyOrderElementsOf(store.members("stadium", 0));
-        queued.forEach(switchboard::deliverShard);
+        queued.forEach(switchboard::deliver);
         assertThat(received.keySet()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(received.values()).allMatch(count -> count.get() == 1);
     }
@@ -118,11 +118,11 @@ class ShardedFanoutTest {
 
         sendFrom(switchboard, ids.iterator().next(), "stadium");
 
-        assertThat(queued).extracting(FanoutQueue.Job::shard).containsExactly(1);
+        assertThat(queued).extracting(job -> ((FanoutQueue.Job.Shard) job).shard()).containsExactly(1);
         assertThat(received.keySet()).as("shards 0, 2 and 3 from the publishing call")
                 .containsExactlyInAnyOrderElementsOf(ids.stream().filter(id -> ConnectionStore.shardOf(id, SHARDS) != 1)
                         .toList());
-        queued.forEach(switchboard::deliverShard);
+        queued.forEach(switchboard::deliver);
         assertThat(received.keySet()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(received.values()).allMatch(count -> count.get() == 1);
     }
@@ -130,7 +130,7 @@ class ShardedFanoutTest {
     @Test
     void aJobForAShardTheStoreDoesNotHaveIsRefused() {
         Switchboard switchboard = switchboard(jobs -> List.of(), 10);
-        assertThatThrownBy(() -> switchboard.deliverShard(new FanoutQueue.Job("r", SHARDS, new byte[1])))
+        assertThatThrownBy(() -> switchboard.deliver(new FanoutQueue.Job.Shard("r", SHARDS, new byte[1])))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

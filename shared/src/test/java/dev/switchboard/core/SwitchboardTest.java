@@ -44,7 +44,8 @@ class SwitchboardTest {
 
     @Test
     void connectRegistersWithTtlBeyondTheTwoHourLimit() {
-        Connection c = switchboard.connect("c1", "alice", "203.0.113.9");
+        Connection c = ((Switchboard.Connected.Accepted) switchboard.connect("c1", "alice", "203.0.113.9"))
+                .connection();
 
         assertThat(store.find("c1")).contains(c);
         assertThat(c.expiresAt()).isEqualTo(NOW.plus(Duration.ofHours(3)));
@@ -131,8 +132,8 @@ class SwitchboardTest {
         switchboard.join("a", new ClientFrame.Join(null, "r1"));
         switchboard.join("a", new ClientFrame.Join(null, "r2"));
 
-        assertThat(switchboard.disconnect("a")).containsExactlyInAnyOrder("r1", "r2");
-        assertThat(switchboard.disconnect("a")).isEmpty();
+        assertThat(switchboard.disconnect("a").rooms()).containsExactlyInAnyOrder("r1", "r2");
+        assertThat(switchboard.disconnect("a").rooms()).isEmpty();
         assertThat(store.members("r1")).isEmpty();
         assertThat(store.find("a")).isEmpty();
     }

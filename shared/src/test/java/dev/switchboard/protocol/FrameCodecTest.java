@@ -218,4 +218,16 @@ class FrameCodecTest {
                         + "\"revoked\":[\"lobby\",\"x\"]}");
         assertThat(FrameCodec.decodeServer(FrameCodec.encode(ack))).contains(ack);
     }
+
+    @Test
+    void aSendAckSaysHowManyRecipientsWereQueuedForLaterAndSaysNothingWhenNoneWere() {
+        ServerFrame.Ack ack = new ServerFrame.Ack("s", "send", "m", 9L, null, List.of(), 3);
+
+        assertThat(FrameCodec.encode(ack))
+                .isEqualTo("{\"type\":\"ack\",\"id\":\"s\",\"action\":\"send\",\"messageId\":\"m\",\"seq\":9,"
+                        + "\"deferred\":3}");
+        assertThat(FrameCodec.decodeServer(FrameCodec.encode(ack))).contains(ack);
+        assertThat(FrameCodec.encode(new ServerFrame.Ack("s", "send", "m", 9L, null, List.of(), 0)))
+                .doesNotContain("deferred");
+    }
 }

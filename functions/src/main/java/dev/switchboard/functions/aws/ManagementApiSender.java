@@ -1,6 +1,7 @@
 package dev.switchboard.functions.aws;
 
 import dev.switchboard.core.ConnectionCloser;
+import dev.switchboard.core.ConnectionProbe;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Sender;
 import java.util.Objects;
@@ -25,7 +26,7 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.model.PayloadTooL
  * Sender sender = new ManagementApiSender(AwsClients.managementApi(endpoint, Region.US_EAST_1, credentials));
  * }</pre>
  */
-public final class ManagementApiSender implements Sender, ConnectionCloser {
+public final class ManagementApiSender implements Sender, ConnectionCloser, ConnectionProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementApiSender.class);
 
@@ -67,6 +68,20 @@ public final class ManagementApiSender implements Sender, ConnectionCloser {
             LOG.debug("connection {} was already closed", connectionId);
         } catch (AwsServiceException | SdkClientException e) {
             LOG.error("@connections could not close connection {}: {}", connectionId, e.toString());
+        }
+    }
+
+    /** Gone only on a 410: a throttled or failed look says nothing, and the connection keeps counting. */
+    @Override
+    public boolean isGone(String connectionId) {
+        try {
+            client.getConnection(r -> r.connectionId(connectionId));
+            return false;
+        } catch (GoneException e) {
+            return true;
+        } catch (AwsServiceException | SdkClientException e) {
+            LOG.warn("@connections could not tell whether connection {} is open: {}", connectionId, e.toString());
+            return false;
         }
     }
 

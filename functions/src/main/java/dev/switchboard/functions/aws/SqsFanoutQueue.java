@@ -2,8 +2,8 @@ package dev.switchboard.functions.aws;
 
 import dev.switchboard.core.FanoutQueue;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,20 +14,15 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
- * {@link FanoutQueue} on SQS: one message per job, its body the frame to post (as is), the room and shard as
- * message attributes, sent in batches of up to ten (and 200 KB). Entries SQS refuses are sent once more; those
- * refused again are returned, and the core delivers their shards itself.
+ * {@link FanoutQueue} on SQS: one message per job in the format {@link FanoutMessages} defines, sent in batches of up
+ * to ten (and 200 KB). Entries SQS refuses are sent once more; those refused again are returned, and the core
+ * delivers them itself or counts them undelivered.
  *
  * <pre>{@code
  * FanoutQueue queue = new SqsFanoutQueue(sqs, URI.create("https://sqs.eu-west-1.amazonaws.com/123/fanout"));
  * }</pre>
  */
 public final class SqsFanoutQueue implements FanoutQueue {
-
-    /** Message attribute naming the room. */
-    public static final String ROOM_ATTRIBUTE = "room";
-    /** Message attribute naming the shard of the room's membership. */
-    public static final String SHARD_ATTRIBUTE = "shard";
 
     private static final int MAX_ENTRIES = 10;
     private static final int MAX_BATCH_BYTES = 200 * 1024;
@@ -46,13 +41,14 @@ public final class SqsFanoutQueue implements FanoutQueue {
         List<Job> batch = new ArrayList<>();
         int bytes = 0;
         for (Job job : jobs) {
-            if (!batch.isEmpty() && (batch.size() == MAX_ENTRIES || bytes + job.payload().length > MAX_BATCH_BYTES)) {
+            int size = FanoutMessages.size(job);
+            if (!batch.isEmpty() && (batch.size() == MAX_ENTRIES || bytes + size > MAX_BATCH_BYTES)) {
                 refused.addAll(send(batch));
                 batch = new ArrayList<>();
                 bytes = 0;
             }
             batch.add(job);
-            bytes += job.payload().length;
+            bytes += size;
         }
         if (!batch.isEmpty()) {
             refused.addAll(send(batch));
@@ -61,15 +57,17 @@ public final class SqsFanoutQueue implements FanoutQueue {
     }
 
     private static SendMessageBatchRequestEntry entry(String id, Job job) {
-        return SendMessageBatchRequestEntry.builder()
+        Map<String, MessageAttributeValue> attributes = new HashMap<>();
+        for (FanoutMessages.Attribute attribute : FanoutMessages.attributes(job)) {
+            attributes.put(attribute.name(), MessageAttributeValue.builder().dataType(attribute.dataType())
+                    .stringValue(attribute.value()).build());
+        }
+        SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
                 .id(id)
-                .messageBody(new String(job.payload(), StandardCharsets.UTF_8))
-                .messageAttributes(Map.of(
-                        ROOM_ATTRIBUTE, MessageAttributeValue.builder().dataType("String").stringValue(job.room())
-                                .build(),
-                        SHARD_ATTRIBUTE, MessageAttributeValue.builder().dataType("Number")
-                                .stringValue(Integer.toString(job.shard())).build()))
-                .build();
+                .messageBody(FanoutMessages.body(job))
+                .messageAttributes(attributes);
+        int delay = FanoutMessages.delaySeconds(job);
+        return (delay > 0 ? entry.delaySeconds(delay) : entry).build();
     }
 
     /** Sends one batch (its entries' ids are their positions in it); returns the jobs refused twice. */

@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -56,6 +57,8 @@ class MotoQueuesTest {
     private final SqsClient sqs = moto.sqs();
     /** What the broadcaster posted, by connection id. */
     private final Map<String, List<String>> posted = new ConcurrentHashMap<>();
+    /** Connections whose every post is answered 429 while they are in here. */
+    private final Set<String> throttled = ConcurrentHashMap.newKeySet();
 
     @AfterEach
     void close() {
@@ -103,12 +106,12 @@ class MotoQueuesTest {
         assertThat(sent.broadcast().delivered()).as("shard 0, delivered by the sender itself")
                 .isEqualTo(store.members("stadium", 0).size());
         assertThat(jobs).as("one job per other shard, each once").hasSize(shards - 1)
-                .extracting(job -> job.getMessageAttributes().get(SqsFanoutQueue.SHARD_ATTRIBUTE).getStringValue())
+                .extracting(job -> job.getMessageAttributes().get(FanoutMessages.SHARD).getStringValue())
                 .containsExactlyInAnyOrderElementsOf(IntStream.range(1, shards).mapToObj(Integer::toString).toList());
         assertThat(jobs).allSatisfy(job -> {
-            assertThat(job.getMessageAttributes().get(SqsFanoutQueue.ROOM_ATTRIBUTE).getStringValue())
+            assertThat(job.getMessageAttributes().get(FanoutMessages.ROOM).getStringValue())
                     .isEqualTo("stadium");
-            assertThat(job.getMessageAttributes().get(SqsFanoutQueue.SHARD_ATTRIBUTE).getDataType())
+            assertThat(job.getMessageAttributes().get(FanoutMessages.SHARD).getDataType())
                     .isEqualTo("Number");
         });
         assertThat(posted.keySet()).containsExactlyInAnyOrderElementsOf(members);
@@ -121,13 +124,42 @@ class MotoQueuesTest {
         String queue = sqs.createQueue(r -> r.queueName("fanout-big-" + UUID.randomUUID())).queueUrl();
         String big = "x".repeat(120 * 1024);
         List<FanoutQueue.Job> jobs = IntStream.range(1, 4)
-                .mapToObj(shard -> new FanoutQueue.Job("hall", shard, (shard + big).getBytes(StandardCharsets.UTF_8)))
+                .mapToObj(shard -> (FanoutQueue.Job) new FanoutQueue.Job.Shard("hall", shard, (shard + big).getBytes(StandardCharsets.UTF_8)))
                 .toList();
 
         assertThat(new SqsFanoutQueue(sqs, URI.create(queue)).enqueue(jobs)).as("all accepted").isEmpty();
 
         assertThat(receiveAll(queue)).extracting(Message::body)
                 .containsExactlyInAnyOrder("1" + big, "2" + big, "3" + big);
+    }
+
+    @Test
+    void aRecipientStillThrottledAfterEveryRetryComesBackThroughTheQueueLaterAndGetsTheMessage() {
+        String queue = sqs.createQueue(r -> r.queueName("fanout-later-" + UUID.randomUUID())).queueUrl();
+        ConnectionStore store = DynamoDbConnectionStore.create(moto.dynamoDb(), moto.newTable());
+        List.of("near-1", "near-2", "far").forEach(id -> member(store, id, "lobby"));
+        throttled.add("far");
+        Switchboard sending = switchboard(store, new SqsFanoutQueue(sqs, URI.create(queue)));
+
+        Switchboard.Sent sent = sending.publish("lobby", "coach", "{\"n\":1}", null);
+
+        assertThat(sent.broadcast().deferred()).isEqualTo(1);
+        assertThat(posted).containsOnlyKeys("near-1", "near-2");
+        assertThat(receive(queue)).as("held back for the first deferral's delay").isEmpty();
+        List<Message> later = Awaitility.await().atMost(Duration.ofSeconds(15))
+                .until(() -> receive(queue), messages -> !messages.isEmpty());
+        assertThat(later).singleElement().satisfies(message -> {
+            assertThat(message.messageAttributes().get(FanoutMessages.CONNECTIONS).stringValue()).isEqualTo("far");
+            assertThat(message.messageAttributes().get(FanoutMessages.ATTEMPT).stringValue()).isEqualTo("1");
+        });
+
+        throttled.clear();
+        SQSEvent event = new SQSEvent();
+        event.setRecords(later.stream().map(MotoQueuesTest::record).toList());
+        assertThat(new FanoutHandler(switchboard(store, null)).handleRequest(event, null).getBatchItemFailures())
+                .isEmpty();
+
+        assertThat(posted.get("far")).singleElement().asString().contains("\"n\":1");
     }
 
     // ---- the pieces around the queues ------------------------------------------------------------------------
@@ -146,10 +178,13 @@ class MotoQueuesTest {
                 .history(new DynamoDbRoomHistory(moto.dynamoDb(), table))
                 .idempotency(new DynamoDbIdempotencyStore(moto.dynamoDb(), table))
                 .broadcaster(new Broadcaster((id, payload) -> {
+                    if (throttled.contains(id)) {
+                        return SendOutcome.THROTTLED;
+                    }
                     posted.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
                             .add(new String(payload, StandardCharsets.UTF_8));
                     return SendOutcome.DELIVERED;
-                }, store, 8, RetryPolicy.defaults()));
+                }, store, 8, new RetryPolicy(2, Duration.ZERO, Duration.ZERO)));
         if (fanout != null) {
             builder.fanout(fanout, 1);
         }

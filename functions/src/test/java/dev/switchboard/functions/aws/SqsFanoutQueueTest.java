@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,7 +86,7 @@ class SqsFanoutQueueTest {
     }
 
     private static FanoutQueue.Job job(int shard, String body) {
-        return new FanoutQueue.Job("stadium", shard, body.getBytes(StandardCharsets.UTF_8));
+        return new FanoutQueue.Job.Shard("stadium", shard, body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -119,9 +120,23 @@ class SqsFanoutQueueTest {
         List<FanoutQueue.Job> notQueued = queue.enqueue(List.of(job(1, "frame-1"), job(2, "frame-2"),
                 job(3, "frame-3")));
 
-        assertThat(notQueued).extracting(FanoutQueue.Job::shard).containsExactly(2);
+        assertThat(notQueued).extracting(job -> ((FanoutQueue.Job.Shard) job).shard()).containsExactly(2);
         assertThat(batches).extracting(b -> b.path("Entries").size()).containsExactly(3, 1);
         assertThat(batches.get(1).path("Entries").get(0).path("MessageBody").asText()).isEqualTo("frame-2");
         assertThat(queue.enqueue(List.of(job(4, "frame-4")))).as("all accepted").isEmpty();
+    }
+
+    @Test
+    void recipientsForALaterAttemptGoOutNamedWithTheirAttemptAndTheJobsDelay() {
+        new SqsFanoutQueue(sqs, QUEUE).enqueue(List.of(new FanoutQueue.Job.Connections(List.of("a=", "b-_"),
+                "frame".getBytes(StandardCharsets.UTF_8), 2, Duration.ofSeconds(8))));
+
+        JsonNode entry = batches.getFirst().path("Entries").get(0);
+        assertThat(entry.path("MessageBody").asText()).isEqualTo("frame");
+        assertThat(entry.path("DelaySeconds").asInt()).isEqualTo(8);
+        assertThat(entry.path("MessageAttributes").path("connections").path("StringValue").asText())
+                .isEqualTo("a= b-_");
+        assertThat(entry.path("MessageAttributes").path("attempt").path("StringValue").asText()).isEqualTo("2");
+        assertThat(entry.path("MessageAttributes").has("room")).isFalse();
     }
 }

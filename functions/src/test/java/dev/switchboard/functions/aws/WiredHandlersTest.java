@@ -73,4 +73,37 @@ class WiredHandlersTest {
                 .isEqualTo(200);
         assertThat(DynamoDbConnectionStore.create(LocalDynamoDb.client(), table, 1).members("lobby")).isEmpty();
     }
+
+    @Test
+    void aUserAtTheConnectionLimitIsRefusedTheHandshakeUnlessOneOfTheirsIsGone() {
+        String table = LocalDynamoDb.newTable();
+        FunctionConfig config = FunctionConfig.from(Map.of(
+                EnvNames.TABLE_NAME, table,
+                EnvNames.MANAGEMENT_ENDPOINT, api.endpoint().toString(),
+                EnvNames.DYNAMODB_ENDPOINT, LocalDynamoDb.client().serviceClientConfiguration().endpointOverride()
+                        .orElseThrow().toString(),
+                EnvNames.REGION, "us-east-1",
+                EnvNames.CONNECTIONS_PER_USER, "2"));
+        ConnectHandler connect = new ConnectHandler(Services.create(config,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))));
+
+        assertThat(connect.handleRequest(connectAs("Conn-A1="), null).getStatusCode()).isEqualTo(200);
+        assertThat(connect.handleRequest(connectAs("Conn-A2="), null).getStatusCode()).isEqualTo(200);
+        assertThat(connect.handleRequest(connectAs("Conn-A3="), null).getStatusCode()).as("a third").isEqualTo(429);
+        assertThat(api.received()).extracting(FakeConnectionsApi.Received::method).as("both looked up")
+                .containsExactly("GET", "GET");
+
+        // The first one closed without a $disconnect: the gateway answers 410 for it.
+        api.script("Conn-A1=", 410);
+        assertThat(connect.handleRequest(connectAs("Conn-A3="), null).getStatusCode()).isEqualTo(200);
+        assertThat(DynamoDbConnectionStore.create(LocalDynamoDb.client(), table, 1).connectionsOf("alice"))
+                .containsExactlyInAnyOrder("Conn-A2=", "Conn-A3=");
+    }
+
+    /** The {@code $connect} event fixture (alice) for another connection of hers. */
+    private static APIGatewayV2WebSocketEvent connectAs(String connectionId) {
+        APIGatewayV2WebSocketEvent event = Events.load("connect");
+        event.getRequestContext().setConnectionId(connectionId);
+        return event;
+    }
 }
