@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
  * ({@link Offer#PAUSE}), and TCP holds the rest back in the client; the gateway reads again once the queue has
  * drained to half ({@code onDrained}). Frames decoded from the last read before the pause still queue, up to the
  * hard bound ({@link Offer#FULL}: the gateway refuses the frame instead). So one client's flood costs the emulator
- * at most about {@value #MAX_BYTES} bytes and {@value #MAX_FRAMES} frames of heap, however fast it sends.
+ * at most about {@value #MAX_BYTES} bytes and {@value #MAX_FRAMES} frames of heap, however fast it sends, and a
+ * few flooding connections hold a small part of what the stack admits at once ({@link Intake#MIN_BACKLOG} at the
+ * least), leaving the rest to everyone else.
  *
  * <pre>{@code
  * ConnectionQueue queue = new ConnectionQueue(invocations);
@@ -26,8 +28,8 @@ final class ConnectionQueue implements Executor {
     static final int PAUSE_FRAMES = 32;
     static final int PAUSE_BYTES = 256 * 1024;
     /** Queued frames, or their characters, past which a frame is refused (it came in the same read as the pause). */
-    static final int MAX_FRAMES = 256;
-    static final int MAX_BYTES = 1024 * 1024;
+    static final int MAX_FRAMES = 2 * PAUSE_FRAMES;
+    static final int MAX_BYTES = 2 * PAUSE_BYTES;
 
     /** What became of an offered frame. */
     enum Offer {
