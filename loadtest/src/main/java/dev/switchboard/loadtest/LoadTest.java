@@ -19,13 +19,16 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -111,11 +114,15 @@ public final class LoadTest {
         final AtomicLong acked = new AtomicLong();
         final AtomicLong refused = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
+        /** The next measured send's key, in closed loop (the paced loop counts its own). */
+        final AtomicInteger keys = new AtomicInteger();
         /** The measured sends acknowledged, by key (the send's position in the run). */
         final BitSet ackedKeys = new BitSet();
         /** Totals at the last per-second report: sent, acked, refused. */
         final long[] lastSecond = new long[3];
         final Map<String, Integer> pendingAcks = new ConcurrentHashMap<>();
+        /** Closed loop: each sender's wait for the answer to its last send, by id; completed with the refusal's wait. */
+        final Map<String, CompletableFuture<Long>> answers = new ConcurrentHashMap<>();
 
         synchronized void received(Peer peer, String text) {
             ServerFrame frame;
@@ -151,6 +158,7 @@ public final class LoadTest {
                 }
                 case ServerFrame.Error e when JOIN_ID.equals(e.id()) && e.temporary() -> rejoin(peer, e);
                 case ServerFrame.Ack a when "send".equals(a.action()) -> {
+                    answered(a.id(), 0L);
                     Integer roomOfMessage = pendingAcks.remove(a.id());
                     if (roomOfMessage != null) {
                         acked.incrementAndGet();
@@ -159,6 +167,7 @@ public final class LoadTest {
                     }
                 }
                 case ServerFrame.Error e -> {
+                    answered(e.id(), isRefusal(e) && e.retryAfterMs() != null ? e.retryAfterMs() : 0L);
                     errors.incrementAndGet();
                     Integer roomOfMessage = e.id() == null ? null : pendingAcks.remove(e.id());
                     if (roomOfMessage != null) {
@@ -169,9 +178,18 @@ public final class LoadTest {
                 }
             }
         }
+
+        private void answered(String id, long retryAfterMs) {
+            CompletableFuture<Long> waiting = id == null ? null : answers.remove(id);
+            if (waiting != null) {
+                waiting.complete(retryAfterMs);
+            }
+        }
     }
 
     private static final String JOIN_ID = "join";
+    /** The progress line that marks the start of the measured part (after the warm-up). */
+    static final String MEASURING = "measuring for ";
     private static final ScheduledExecutorService LATER = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("loadtest-retry").factory());
 
@@ -215,7 +233,7 @@ public final class LoadTest {
                         .withQuotas(quotasFor(options)))
                 : null;
         int perConnection = perConnectionRate(options);
-        if (stack == null && perConnection > Quotas.DEFAULT_FRAME_RATE) {
+        if (stack == null && options.inFlight() == 0 && perConnection > Quotas.DEFAULT_FRAME_RATE) {
             progress.accept("note: " + options.rate() + " sends/s over " + options.connections() + " connections is"
                     + " up to " + perConnection + " frames/s per connection, over the default quota of "
                     + Quotas.DEFAULT_FRAME_RATE + "/s: a stack with the default frameRate refuses the excess with "
@@ -239,9 +257,13 @@ public final class LoadTest {
      * the stack's capacity, not one connection's quota. The defaults, when they are enough.
      */
     static Quotas quotasFor(LoadOptions options) {
-        int rate = Math.max(Quotas.DEFAULT_FRAME_RATE, perConnectionRate(options));
+        int rate = options.inFlight() > 0 ? CLOSED_LOOP_FRAME_RATE
+                : Math.max(Quotas.DEFAULT_FRAME_RATE, perConnectionRate(options));
         return Quotas.defaults().withFrames(rate, Math.max(Quotas.DEFAULT_FRAME_BURST, 2 * rate));
     }
+
+    /** A closed loop sends as fast as the stack answers: its quota is never what limits it. */
+    private static final int CLOSED_LOOP_FRAME_RATE = 10_000;
 
     /** Frames per second one connection may send: four times the average, for the random choice of senders. */
     private static int perConnectionRate(LoadOptions options) {
@@ -284,15 +306,19 @@ public final class LoadTest {
                 + options.rate() + " messages/s for " + options.duration().toSeconds() + " s");
 
         if (!options.warmup().isZero()) {
-            warmUp(options, peers, runId, progress);
+            warmUp(options, run, peers, runId, progress);
         }
 
         List<long[]> series = new ArrayList<>();
+        progress.accept(MEASURING + options.duration().toSeconds() + " s");
         long start = System.nanoTime();
         long end = start + options.duration().toNanos();
         long nextReport = start + 1_000_000_000L;
         int key = 0;
-        while (System.nanoTime() < end) {
+        if (options.inFlight() > 0) {
+            closedLoop(run, peers, options.inFlight(), runId, end, true, () -> series.add(second(run, progress)));
+        }
+        while (options.inFlight() == 0 && System.nanoTime() < end) {
             pace(start, key, options.rate());
             Peer sender = peers.get(ThreadLocalRandom.current().nextInt(peers.size()));
             String id = "k" + key;
@@ -313,6 +339,7 @@ public final class LoadTest {
         series.add(second(run, progress));
         double seconds = (System.nanoTime() - start) / 1e9;
         peers.forEach(p -> p.socket.abort());
+        http.shutdownNow();
 
         long expected = 0;
         long uniqueReceived = 0;
@@ -364,17 +391,87 @@ public final class LoadTest {
      * same code to compile) as in the measured part. These messages carry no key ("k") and ids outside the
      * measured ones, so receivers and the ack count skip them and no figure of the report includes them.
      */
-    private static void warmUp(LoadOptions options, List<Peer> peers, String runId, Consumer<String> progress)
-            throws InterruptedException {
-        progress.accept("warming up: " + options.rate() + " messages/s for " + options.warmup().toSeconds()
-                + " s, left out of every figure");
+    private static void warmUp(LoadOptions options, Run run, List<Peer> peers, String runId,
+                               Consumer<String> progress) throws InterruptedException {
         long start = System.nanoTime();
         long end = start + options.warmup().toNanos();
+        if (options.inFlight() > 0) {
+            progress.accept("warming up: " + options.inFlight() + " sends in flight for "
+                    + options.warmup().toSeconds() + " s, left out of every figure");
+            closedLoop(run, peers, options.inFlight(), runId, end, false, () -> { });
+            return;
+        }
+        progress.accept("warming up: " + options.rate() + " messages/s for " + options.warmup().toSeconds()
+                + " s, left out of every figure");
         for (int n = 0; System.nanoTime() < end; n++) {
             pace(start, n, options.rate());
             Peer sender = peers.get(ThreadLocalRandom.current().nextInt(peers.size()));
             send(sender, "{\"action\":\"send\",\"room\":\"load-" + runId + "-" + sender.room + "\",\"id\":\"w" + n
                     + "\",\"data\":{\"t\":" + micros() + "}}");
+        }
+    }
+
+    /** How long a closed-loop sender waits for an answer before it counts the send unanswered and stops. */
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * Until {@code end}, {@code inFlight} senders each send a message from a random connection and the next as soon
+     * as it is answered (after the wait a refusal names): the stack is never offered more than it serves, and never
+     * more than {@code inFlight} sends at once. Measured sends carry a key and count in every figure, warm-up sends
+     * do not. Calls {@code everySecond} once a second meanwhile.
+     */
+    private static void closedLoop(Run run, List<Peer> peers, int inFlight, String runId, long end,
+                                   boolean measured, Runnable everySecond) throws InterruptedException {
+        AtomicInteger warmUps = new AtomicInteger();
+        ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+        for (int s = 0; s < inFlight; s++) {
+            senders.execute(() -> {
+                while (System.nanoTime() < end) {
+                    Peer peer = peers.get(ThreadLocalRandom.current().nextInt(peers.size()));
+                    CompletableFuture<Long> answered = new CompletableFuture<>();
+                    String room = "load-" + runId + "-" + peer.room;
+                    if (measured) {
+                        int key = run.keys.getAndIncrement();
+                        String id = "k" + key;
+                        run.answers.put(id, answered);
+                        run.pendingAcks.put(id, peer.room);
+                        send(peer, "{\"action\":\"send\",\"room\":\"" + room + "\",\"id\":\"" + id
+                                + "\",\"data\":{\"k\":" + key + ",\"t\":" + micros() + "}}");
+                        run.sent.incrementAndGet();
+                    } else {
+                        String id = "w" + warmUps.getAndIncrement();
+                        run.answers.put(id, answered);
+                        send(peer, "{\"action\":\"send\",\"room\":\"" + room + "\",\"id\":\"" + id
+                                + "\",\"data\":{\"t\":" + micros() + "}}");
+                    }
+                    try {
+                        long retryAfterMs = answered.get(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                        if (retryAfterMs > 0) {
+                            Thread.sleep(retryAfterMs);
+                        }
+                    } catch (TimeoutException | ExecutionException e) {
+                        return;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            });
+        }
+        long next = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            long wait = Math.min(next, end) - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            if (System.nanoTime() >= next) {
+                next += 1_000_000_000L;
+                everySecond.run();
+            }
+        }
+        senders.shutdown();
+        if (!senders.awaitTermination(ANSWER_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS)) {
+            senders.shutdownNow();
         }
     }
 

@@ -33,6 +33,13 @@ class LoadOptionsTest {
     }
 
     @Test
+    void sendsArePacedUnlessAClosedLoopIsAskedFor() {
+        assertThat(LoadOptions.parse().inFlight()).isZero();
+        assertThat(LoadOptions.parse("--in-flight", "64").inFlight()).isEqualTo(64);
+        assertThatThrownBy(() -> LoadOptions.parse("--in-flight", "-1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void refusesAnImpossibleCombination() {
         assertThatThrownBy(() -> LoadOptions.parse("--connections", "2", "--rooms", "3"))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -19,7 +19,7 @@ class OverloadSmokeTest {
     void pastItsCapacityTheStackKeepsServingAShareAndRefusesTheRestAtOnce() throws Exception {
         // Rooms of one member (an echo), 2,000 sends a second for 3 seconds.
         LoadOptions options = new LoadOptions(Optional.empty(), Optional.empty(), 100, 100, 2_000,
-                Duration.ofSeconds(3), 500, Path.of("target/overload-smoke"), Duration.ZERO, false);
+                Duration.ofSeconds(3), 500, Path.of("target/overload-smoke"), Duration.ZERO, false, 0);
 
         LoadReport report = LoadTest.run(options, line -> { });
         report.write(options.reportDirectory());
