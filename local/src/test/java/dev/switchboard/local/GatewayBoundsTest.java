@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.Quotas;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +58,31 @@ class GatewayBoundsTest {
                     .isEqualTo(served + 1);
             deaf.close();
             flooder.join(10_000);
+        }
+    }
+
+    @Test
+    void aConnectionThatDoesNotReadWhatItIsSentIsClosedOnceAMegabyteWaitsForIt() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withMemoryStore(true));
+             RawWebSocket deaf = new RawWebSocket(stack.webSocketUrl(), 4096)) {
+            String connectionId = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> onlyConnection(stack), id -> !id.isEmpty());
+            ByteBuf message = Unpooled.copiedBuffer("x".repeat(30_000), StandardCharsets.UTF_8);
+
+            // Posts go out while the socket takes them, then wait in the gateway, up to the bound.
+            int posts = 0;
+            ManagementApi.Answer answer;
+            do {
+                answer = stack.gateway().managementApi().handle(HttpMethod.POST, connectionId, message.duplicate());
+                posts++;
+            } while (answer.status() == 200 && posts < 2_000);
+
+            assertThat(answer.status()).as("the post that would leave more than a megabyte unread").isEqualTo(410);
+            assertThat(answer.body()).contains("did not read");
+            assertThat(30_000L * posts).isGreaterThan(ManagementApi.MAX_UNREAD_BYTES);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> stack.gateway().connections().find(connectionId).isEmpty());
+            message.release();
         }
     }
 

@@ -39,7 +39,19 @@ public final class RawWebSocket implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
 
     public RawWebSocket(URI url) throws IOException {
-        socket = new Socket(url.getHost(), url.getPort());
+        this(url, 0);
+    }
+
+    /**
+     * A socket whose receive buffer is {@code receiveBufferBytes} (0: the system's default, which on loopback can
+     * grow to megabytes), so that what the client does not read backs up in the server soon.
+     */
+    public RawWebSocket(URI url, int receiveBufferBytes) throws IOException {
+        socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new java.net.InetSocketAddress(url.getHost(), url.getPort()));
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();
         in = new DataInputStream(socket.getInputStream());
