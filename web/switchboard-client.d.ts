@@ -108,5 +108,8 @@ export declare function refreshDelay(remainingMs: number): number;
 export declare const MIN_REFRESH_LEAD_MS: number;
 
 export declare function backoffDelay(attempt: number, baseMs: number, capMs: number, random?: () => number): number;
+/** Delay before retrying a refused request: `retryAfterMs` (when given) plus the backoff's full jitter. */
+export declare function retryDelay(retryAfterMs: number | null | undefined, attempt: number, baseMs: number,
+  capMs: number, random?: () => number): number;
 /** Delay before the next resume for a gap that `resumes` resumes have not filled: doubling, 16x at most. */
 export declare function gapDelay(gapTimeoutMs: number, resumes: number): number;

@@ -80,6 +80,23 @@ export function backoffDelay(attempt, baseMs, capMs, random = Math.random) {
   return Math.floor(random() * (ceiling + 1));
 }
 
+/**
+ * The wait before retrying a request the server refused with a time to come back (`retryAfterMs` of RATE_LIMITED
+ * or OVERLOADED): never sooner than that, plus the backoff's jitter, so clients refused at the same moment do not all
+ * return at the same moment. Without a time named, the backoff alone.
+ */
+export function retryDelay(retryAfterMs, attempt, baseMs, capMs, random = Math.random) {
+  const after = Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
+  return after + backoffDelay(attempt, baseMs, capMs, random);
+}
+
+/**
+ * Refused before the server did any of it (over the connection's quota, or the stack past its capacity): any request
+ * is safe to send again, a leave, direct or re-join included; giving up would leave the client in a room it is not
+ * in, or without a message it meant to send.
+ */
+const REFUSED_UNDONE = new Set(['RATE_LIMITED', 'OVERLOADED']);
+
 /** A refresh goes out at least this long before expiry (unless the token lives less than twice as long). */
 export const MIN_REFRESH_LEAD_MS = 5_000;
 
@@ -716,9 +733,11 @@ export class SwitchboardClient {
     if (frame.code === 'TOKEN_EXPIRED') { this.#tokenExpired(frame, request); return; }
     const error = new SwitchboardError(frame.code, frame.message, frame.temporary === true);
     if (!request) { this.#emit('onError', error); return; }
-    if (error.temporary && request.frame.action === 'send' && request.attempts < this.options.maxSendAttempts) {
+    if (error.temporary && request.attempts < this.options.maxSendAttempts
+        && (request.frame.action === 'send' || REFUSED_UNDONE.has(frame.code))) {
       clearTimeout(request.timer);
-      const delay = backoffDelay(request.attempts, this.options.backoffBaseMs, this.options.backoffCapMs);
+      const delay = retryDelay(frame.retryAfterMs, request.attempts, this.options.backoffBaseMs,
+        this.options.backoffCapMs);
       setTimeout(() => {
         if (this.pending.has(request.frame.id) && this.state === State.OPEN) this.#transmit(request);
       }, delay);

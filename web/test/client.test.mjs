@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  SwitchboardClient, RoomSequencer, backoffDelay, gapDelay, refreshDelay, tokenExpiry, State,
+  SwitchboardClient, RoomSequencer, backoffDelay, gapDelay, refreshDelay, retryDelay, tokenExpiry, State,
 } from '../switchboard-client.mjs';
 
 const WS_URL = process.env.SWITCHBOARD_WS_URL;
@@ -78,6 +78,38 @@ test('backoff is full jitter under the exponential ceiling and the cap', () => {
     }
   }
   assert.equal(backoffDelay(3, 100, 2000, () => 0.999999), 800);
+});
+
+test('a request the server refused until a later time is never retried sooner', () => {
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const ceiling = Math.min(2000, 100 * 2 ** attempt);
+    for (let i = 0; i < 200; i++) {
+      const delay = retryDelay(1500, attempt, 100, 2000);
+      assert.ok(delay >= 1500 && delay <= 1500 + ceiling, `${delay} within [1500, ${1500 + ceiling}]`);
+      const unnamed = retryDelay(undefined, attempt, 100, 2000);
+      assert.ok(unnamed >= 0 && unnamed <= ceiling, `${unnamed} within [0, ${ceiling}]`);
+    }
+  }
+});
+
+test('sends over the connection\'s quota are sent again when the server says, and all arrive', stack, async () => {
+  // The stack's default quota is 40 frames per 2-second window: 60 sends at once are refused in part
+  // (RATE_LIMITED, with the time the next window opens). Coming back after the client's 10-100 ms backoff instead
+  // would be refused again, until the sends gave up or the connection was closed for sending regardless.
+  const r = room();
+  const received = [];
+  const c = client(received, { backoffBaseMs: 10, backoffCapMs: 100 });
+  try {
+    await c.connect();
+    await c.join(r);
+    const acks = await Promise.all(Array.from({ length: 60 }, (_, i) => c.send(r, i)));
+    assert.equal(acks.filter((a) => a.type === 'ack').length, 60);
+    await eventually(() => assert.equal(received.length, 60));
+    assert.deepEqual(received.map((x) => x.data).sort((a, b) => a - b), Array.from({ length: 60 }, (_, i) => i));
+    assert.ok(!c.states.includes(State.RECONNECTING), `never disconnected (states: ${c.states})`);
+  } finally {
+    c.close();
+  }
 });
 
 const jwt = (payload) => ['{"alg":"HS256"}', JSON.stringify(payload)]

@@ -20,4 +20,15 @@ record Backoff(Duration base, Duration cap) {
         long ceiling = Math.min(cap.toMillis(), base.toMillis() << shift);
         return Duration.ofMillis(random.nextLong(ceiling + 1));
     }
+
+    /**
+     * The wait before retrying a request the server refused saying when to try again ({@code retryAfterMs} of a
+     * {@code RATE_LIMITED} or {@code OVERLOADED} error): never sooner than that, plus this backoff's jitter, so
+     * clients refused at the same moment do not all come back at the same moment. Without a time named, the
+     * backoff alone.
+     */
+    Duration delayAfter(Long retryAfterMs, int attempt, RandomGenerator random) {
+        Duration jitter = delay(attempt, random);
+        return retryAfterMs == null ? jitter : jitter.plusMillis(retryAfterMs);
+    }
 }

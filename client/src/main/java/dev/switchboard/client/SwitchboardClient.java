@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -258,7 +259,10 @@ public final class SwitchboardClient implements AutoCloseable {
         }).thenApply(ServerFrame.Ack.class::cast);
     }
 
-    /** Sends JSON {@code data} to a room; retried with the same id (so at most once) if a reply goes missing. */
+    /**
+     * Sends JSON {@code data} to a room; retried with the same id (so at most once) if a reply goes missing or the
+     * server answers with a temporary error (after the {@code retryAfterMs} it names, if it names one).
+     */
     public CompletableFuture<ServerFrame.Ack> send(String room, String jsonData) {
         return onLoop(() -> request(new ClientFrame.Send(nextId(), room, validJson(jsonData)), false))
                 .thenApply(ServerFrame.Ack.class::cast);
@@ -622,7 +626,17 @@ public final class SwitchboardClient implements AutoCloseable {
             }
         }
         refusedOnce = false;
-        scheduleReconnect();
+        scheduleReconnect(retryAfter(cause));
+    }
+
+    /** The wait a handshake refused with 429 asks for ({@code Retry-After}, in seconds); null otherwise. */
+    private static Long retryAfter(Throwable handshakeError) {
+        if (handshakeError instanceof WebSocketHandshakeException refused
+                && refused.getResponse().statusCode() == 429) {
+            OptionalLong seconds = refused.getResponse().headers().firstValueAsLong("Retry-After");
+            return seconds.isPresent() ? TimeUnit.SECONDS.toMillis(seconds.getAsLong()) : null;
+        }
+        return null;
     }
 
     /** The socket is gone (closed by either side, or failed). Events of a socket that was replaced are ignored. */
@@ -659,11 +673,16 @@ public final class SwitchboardClient implements AutoCloseable {
     }
 
     private void scheduleReconnect() {
+        scheduleReconnect(null);
+    }
+
+    /** Reconnects after the backoff, and not before {@code retryAfterMs} when the server named a time. */
+    private void scheduleReconnect(Long retryAfterMs) {
         if (closing) {
             return;
         }
         changeState(State.RECONNECTING);
-        long delay = backoff.delay(attempt++, random).toMillis();
+        long delay = backoff.delayAfter(retryAfterMs, attempt++, random).toMillis();
         loop.schedule(this::open, delay, TimeUnit.MILLISECONDS);
     }
 
@@ -994,9 +1013,9 @@ public final class SwitchboardClient implements AutoCloseable {
             report(failure);
             return;
         }
-        if (error.temporary() && request.frame instanceof ClientFrame.Send
-                && request.attempts < maxSendAttempts) {
-            long delay = backoff.delay(request.attempts, random).toMillis();
+        if (error.temporary() && request.attempts < maxSendAttempts
+                && (request.frame instanceof ClientFrame.Send || refusedUndone(error.code()))) {
+            long delay = backoff.delayAfter(error.retryAfterMs(), request.attempts, random).toMillis();
             request.timeout.cancel(false);
             loop.schedule(() -> {
                 if (pending.containsKey(request.frame.id()) && state == State.OPEN) {
@@ -1006,6 +1025,15 @@ public final class SwitchboardClient implements AutoCloseable {
             return;
         }
         settle(error.id(), null, failure);
+    }
+
+    /**
+     * Whether the server refused the frame before doing any of it (over the connection's quota, or the stack past its
+     * capacity): any request, a {@code leave}, {@code direct} or re-join included, is then safe to send again, and
+     * giving up would leave the client believing in a room it is not in, or a message it did not send.
+     */
+    private static boolean refusedUndone(ErrorCode code) {
+        return code == ErrorCode.RATE_LIMITED || code == ErrorCode.OVERLOADED;
     }
 
     /**

@@ -29,6 +29,19 @@ class ClientPiecesTest {
     }
 
     @Test
+    void aRequestTheServerRefusedUntilALaterTimeIsNeverRetriedSooner() {
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+        SplittableRandom random = new SplittableRandom(5);
+        for (int attempt = 0; attempt < 6; attempt++) {
+            long ceiling = Math.min(2_000, 100L << attempt);
+            for (int i = 0; i < 200; i++) {
+                assertThat(backoff.delayAfter(1_500L, attempt, random).toMillis()).isBetween(1_500L, 1_500L + ceiling);
+                assertThat(backoff.delayAfter(null, attempt, random).toMillis()).isBetween(0L, ceiling);
+            }
+        }
+    }
+
+    @Test
     void aGapThatResumesDoNotFillIsAskedAboutLessAndLessOften() {
         Duration timeout = Duration.ofSeconds(1);
         assertThat(List.of(0, 1, 2, 3, 4, 5, 50).stream().map(n -> SwitchboardClient.gapDelay(timeout, n).toSeconds()))

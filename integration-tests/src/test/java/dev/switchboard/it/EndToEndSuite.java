@@ -374,6 +374,7 @@ abstract class EndToEndSuite {
         try (TestSocket reader = connect("reader")) {
             join(reader, room);
             HttpResponse<String> accepted = http.sendAsync(HttpRequest.newBuilder(publish)
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"room\":\"" + room
                             + "\",\"from\":\"newsroom\",\"data\":{\"headline\":\"hello\"}}")).build(),
                     HttpResponse.BodyHandlers.ofString()).join();
@@ -382,6 +383,7 @@ abstract class EndToEndSuite {
                     m -> assertThat(m.from()).isEqualTo("server:newsroom"));
 
             HttpResponse<String> poison = http.sendAsync(HttpRequest.newBuilder(publish)
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{not json")).build(),
                     HttpResponse.BodyHandlers.ofString()).join();
             assertThat(poison.statusCode()).isEqualTo(400);

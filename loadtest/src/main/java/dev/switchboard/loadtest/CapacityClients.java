@@ -235,6 +235,10 @@ final class CapacityClients implements AutoCloseable {
                     }
                 } else if (text.contains("\"type\":\"ack\"") && text.contains("\"action\":\"join\"")) {
                     seated.complete(null);
+                } else if (Refusals.overloaded(text).isPresent() && !seated.isDone()) {
+                    // The stack is past its capacity: the join is sent again when it says, as a client would.
+                    ctx.executor().schedule(() -> send("{\"action\":\"join\",\"room\":\"" + room
+                            + "\",\"id\":\"join\"}"), Refusals.overloaded(text).getAsLong(), TimeUnit.MILLISECONDS);
                 } else if (text.contains("\"type\":\"error\"") && !seated.isDone()) {
                     seated.completeExceptionally(new IllegalStateException("join refused: " + text));
                 }

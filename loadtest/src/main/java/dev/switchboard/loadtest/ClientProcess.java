@@ -95,6 +95,7 @@ final class ClientProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         long start = System.currentTimeMillis();
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(publishUrl)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"room\":\"" + room + "\",\"data\":\"" + marker + "\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {

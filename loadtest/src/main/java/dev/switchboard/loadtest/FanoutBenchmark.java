@@ -76,6 +76,10 @@ public final class FanoutBenchmark {
             CapacityBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("overload")) {
+            OverloadBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         int connections = 10_000;
         int warmup = 5;
         int rounds = 7;
@@ -88,7 +92,7 @@ public final class FanoutBenchmark {
                 rounds = Integer.parseInt(args[++i]);
             } else if (!args[i].equals("fanout")) {
                 System.err.println("usage: ./switchboard bench fanout [--connections N] [--warmup W] [--rounds R]"
-                        + " | bench crossover [...] | bench local-capacity [...]");
+                        + " | bench crossover [...] | bench local-capacity [...] | bench overload [...]");
                 System.exit(2);
             }
         }

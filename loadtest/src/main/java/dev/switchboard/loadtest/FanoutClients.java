@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the server side needs one per socket too). Opens N sockets, joins them to a room, then reports on stdout when
  * every socket has received a message containing a given marker: {@code ALL <marker> <count> <epochMillis>}.
  * Commands on stdin: {@code WAIT <marker> <timeoutMillis>}, {@code EXIT}.
+ *
+ * <p>At most {@value #OPENING} sockets are between opening and their join's {@code ack} at a time, so the stack's
+ * admission never refuses the benchmark's set-up; a join refused anyway ({@code OVERLOADED}) is sent again after
+ * the {@code retryAfterMs} it names.
  *
  * <p>Arguments: {@code url room connections}.
  */
@@ -35,6 +41,11 @@ public final class FanoutClients {
     private static final Map<String, AtomicInteger> COUNTS = new ConcurrentHashMap<>();
     private static final Map<String, AtomicLong> LAST = new ConcurrentHashMap<>();
     private static final AtomicInteger JOINED = new AtomicInteger();
+    /** Sockets between opening and their join's ack, at most: below what the local stack admits at once. */
+    private static final int OPENING = 128;
+    private static final Semaphore SEATING = new Semaphore(OPENING);
+    private static final ScheduledExecutorService LATER = Executors.newSingleThreadScheduledExecutor();
+    private static String joinFrame;
 
     public static void main(String[] args) throws Exception {
         URI url = URI.create(args[0]);
@@ -42,14 +53,18 @@ public final class FanoutClients {
         int connections = Integer.parseInt(args[2]);
         HttpClient http = HttpClient.newHttpClient();
         List<WebSocket> sockets = new ArrayList<>(connections);
-        Semaphore opening = new Semaphore(256);
+        joinFrame = "{\"action\":\"join\",\"room\":\"" + room + "\"}";
         List<CompletableFuture<WebSocket>> pending = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
-            opening.acquire();
+            SEATING.acquire();
             CompletableFuture<WebSocket> socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
                     .buildAsync(url, new Counter())
-                    .thenCompose(ws -> ws.sendText("{\"action\":\"join\",\"room\":\"" + room + "\"}", true))
-                    .whenComplete((ws, e) -> opening.release());
+                    .thenCompose(ws -> ws.sendText(joinFrame, true))
+                    .whenComplete((ws, e) -> {
+                        if (e != null) {
+                            SEATING.release();
+                        }
+                    });
             pending.add(socket);
         }
         for (CompletableFuture<WebSocket> socket : pending) {
@@ -92,6 +107,10 @@ public final class FanoutClients {
                 partial.setLength(0);
                 if (text.contains("\"type\":\"ack\"") && text.contains("\"action\":\"join\"")) {
                     JOINED.incrementAndGet();
+                    SEATING.release();
+                } else if (Refusals.overloaded(text).isPresent()) {
+                    LATER.schedule(() -> webSocket.sendText(joinFrame, true), Refusals.overloaded(text).getAsLong(),
+                            TimeUnit.MILLISECONDS);
                 } else if (text.contains("\"type\":\"message\"")) {
                     int start = text.indexOf("fanout-");
                     if (start >= 0) {

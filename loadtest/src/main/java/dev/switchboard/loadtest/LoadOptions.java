@@ -16,30 +16,54 @@ import java.util.Optional;
  * @param rampPerSecond new connections per second (AWS's default account limit is 500)
  * @param warmup        time spent sending at {@code rate} before measuring; zero measures from the first message
  * @param memoryStore   with no {@code url}: start the local stack with its in-memory store instead of DynamoDB Local
+ * @param inFlight      0: sends paced at {@code rate} whatever the answers; otherwise a closed loop, this many sends
+ *                      outstanding at any time (from random connections), the next sent as soon as one is answered:
+ *                      what the stack sustains when it is never offered more than it serves
  */
 public record LoadOptions(Optional<URI> url, Optional<String> token, int connections, int rooms, int rate,
                           Duration duration, int rampPerSecond, Path reportDirectory, Duration warmup,
-                          boolean memoryStore) {
+                          boolean memoryStore, int inFlight) {
 
     public static final String USAGE = """
             usage: ./switchboard loadtest [--url WS_URL] [--token JWT] [--connections N] [--rooms R]
                                           [--rate MESSAGES_PER_SECOND] [--duration SECONDS] [--ramp PER_SECOND]
                                           [--warmup SECONDS] [--report DIR] [--store dynamodb|memory]
+                                          [--in-flight K]
               without --url the local stack is started in-process (with --store memory: no DynamoDB Local)
               --warmup sends at the same rate for that long first and leaves those messages out of every figure
+              --in-flight K: a closed loop instead of --rate: K sends outstanding at any time, the next sent as soon
+                             as one is answered; the rate the stack sustains when it is not overloaded
             """;
+
+    /** The same run, as a closed loop with this many sends outstanding (0: paced at {@code rate}). */
+    public LoadOptions withInFlight(int value) {
+        return new LoadOptions(url, token, connections, rooms, rate, duration, rampPerSecond, reportDirectory, warmup,
+                memoryStore, value);
+    }
+
+    /** The same run at another rate. */
+    public LoadOptions withRate(int value) {
+        return new LoadOptions(url, token, connections, rooms, value, duration, rampPerSecond, reportDirectory, warmup,
+                memoryStore, inFlight);
+    }
+
+    /** The same run against a running stack. */
+    public LoadOptions withUrl(URI value) {
+        return new LoadOptions(Optional.of(value), token, connections, rooms, rate, duration, rampPerSecond,
+                reportDirectory, warmup, memoryStore, inFlight);
+    }
 
     public LoadOptions {
         if (connections < 1 || rooms < 1 || rooms > connections || rate < 1 || rampPerSecond < 1
-                || duration.isNegative() || duration.isZero() || warmup.isNegative()) {
+                || duration.isNegative() || duration.isZero() || warmup.isNegative() || inFlight < 0) {
             throw new IllegalArgumentException(
-                    "need connections >= rooms >= 1, rate >= 1, ramp >= 1, duration > 0, warmup >= 0");
+                    "need connections >= rooms >= 1, rate >= 1, ramp >= 1, duration > 0, warmup >= 0, in-flight >= 0");
         }
     }
 
     public static LoadOptions defaults() {
         return new LoadOptions(Optional.empty(), Optional.empty(), 200, 10, 50, Duration.ofSeconds(10), 500,
-                Path.of("loadtest/target/report"), Duration.ZERO, false);
+                Path.of("loadtest/target/report"), Duration.ZERO, false, 0);
     }
 
     /** Reads the flags in any order; the combination is checked once all are read. */
@@ -55,6 +79,7 @@ public record LoadOptions(Optional<URI> url, Optional<String> token, int connect
         Path report = d.reportDirectory;
         Duration warmup = d.warmup;
         boolean memoryStore = d.memoryStore;
+        int inFlight = d.inFlight;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             String value = i + 1 < args.length ? args[++i] : null;
@@ -71,6 +96,7 @@ public record LoadOptions(Optional<URI> url, Optional<String> token, int connect
                 case "--ramp" -> ramp = Integer.parseInt(value);
                 case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(value));
                 case "--report" -> report = Path.of(value);
+                case "--in-flight" -> inFlight = Integer.parseInt(value);
                 case "--store" -> memoryStore = switch (value) {
                     case "memory" -> true;
                     case "dynamodb" -> false;
@@ -79,6 +105,7 @@ public record LoadOptions(Optional<URI> url, Optional<String> token, int connect
                 default -> throw new IllegalArgumentException("unknown flag '" + flag + "'");
             }
         }
-        return new LoadOptions(url, token, connections, rooms, rate, duration, ramp, report, warmup, memoryStore);
+        return new LoadOptions(url, token, connections, rooms, rate, duration, ramp, report, warmup, memoryStore,
+                inFlight);
     }
 }

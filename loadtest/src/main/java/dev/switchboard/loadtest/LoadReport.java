@@ -11,26 +11,48 @@ import org.HdrHistogram.Histogram;
 /**
  * What a load run measured, and its JSON summary and self-contained HTML report (a latency-percentile plot and a
  * per-second time series, as inline SVG).
+ *
+ * @param refused     sends answered at once with a temporary refusal ({@code OVERLOADED}, {@code RATE_LIMITED})
+ * @param failed      sends answered with any other error
+ * @param ackedByThird acknowledged sends among those of the run's first, middle and last third: a stack past its
+ *                    capacity that keeps serving acknowledges a share of each, one that collapses only of the first
+ * @param seconds     from the first measured send until the last answer (or the end of the drain)
+ * @param sendSeconds how long the run offered load: the base of the offered, acked and refused rates
+ * @param series      per second: elapsed, deliveries, p99 (µs), sends offered, acked, refused
  */
-public record LoadReport(int connections, int connected, int connectionErrors, long sent, long acked,
-                         long errorFrames, long expectedDeliveries, long delivered, long lost, int duplicated,
-                         int outOfOrder, double seconds, long warmupSeconds, Histogram latencyMicros,
-                         List<long[]> series) {
+public record LoadReport(int connections, int connected, int connectionErrors, long sent, long acked, long refused,
+                         long failed, long[] ackedByThird, long errorFrames, long expectedDeliveries, long delivered, long lost,
+                         int duplicated, int outOfOrder, double seconds, double sendSeconds, long warmupSeconds,
+                         Histogram latencyMicros, List<long[]> series) {
 
     private static final double[] PERCENTILES = {50, 90, 99, 99.9, 100};
+
+    /** Every send got its answer: acknowledged or refused, none unanswered and none failed. */
+    public boolean everySendAnswered() {
+        return acked + refused == sent && failed == 0;
+    }
+
+    /** Sends with no answer at all by the end of the run. */
+    public long unanswered() {
+        return sent - acked - refused - failed;
+    }
 
     double percentileMs(double percentile) {
         return latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
     }
 
     public String json() {
+        double base = Math.max(sendSeconds, 0.001);
         return String.format(Locale.ROOT, "{\"connections\":%d,\"connected\":%d,\"connection_errors\":%d,"
-                        + "\"sent\":%d,\"acked\":%d,\"unacked\":%d,\"error_frames\":%d,\"expected_deliveries\":%d,\"delivered\":%d,"
+                        + "\"sent\":%d,\"acked\":%d,\"refused\":%d,\"failed\":%d,\"unanswered\":%d,"
+                        + "\"offered_per_second\":%.1f,\"acked_per_second\":%.1f,\"refused_per_second\":%.1f,"
+                        + "\"acked_by_third\":[%d,%d,%d],"
+                        + "\"error_frames\":%d,\"expected_deliveries\":%d,\"delivered\":%d,"
                         + "\"lost\":%d,\"duplicated\":%d,\"out_of_order\":%d,\"seconds\":%.2f,"
                         + "\"deliveries_per_second\":%.1f,\"latency_ms\":{\"p50\":%.2f,\"p90\":%.2f,\"p99\":%.2f,"
                         + "\"p99_9\":%.2f,\"max\":%.2f},\"warmup_seconds\":%d}",
-                connections, connected, connectionErrors, sent, acked, sent - acked, errorFrames, expectedDeliveries,
-                delivered,
+                connections, connected, connectionErrors, sent, acked, refused, failed, unanswered(), sent / base,
+                acked / base, refused / base, ackedByThird[0], ackedByThird[1], ackedByThird[2], errorFrames, expectedDeliveries, delivered,
                 lost, duplicated, outOfOrder, seconds, delivered / Math.max(seconds, 0.001), percentileMs(50),
                 percentileMs(90), percentileMs(99), percentileMs(99.9), percentileMs(100), warmupSeconds);
     }
@@ -58,17 +80,17 @@ public record LoadReport(int connections, int connected, int connectionErrors, l
                 td,th{padding:.25rem .8rem;border-bottom:1px solid #dde}svg{background:#fafbff;border:1px solid #dde}
                 h2{margin-top:2rem}</style></head><body>
                 <h1>Switchboard load report</h1>
-                <p>%d connections (%d connected, %d errors), %d messages sent (%d acked: the rest got no answer in
-                time, the sign of an overloaded target) in %.1f s%s:
+                <p>%d connections (%d connected, %d errors), %d messages sent in %.1f s%s: %d acked, %d refused at
+                once (the stack past its capacity or a connection past its quota), %d failed, %d unanswered;
                 %d deliveries expected, %d delivered, <b>%d lost</b>, %d duplicated, %d out of order (arrived after a
                 higher seq at the same socket; the client libraries put these back in order).</p>
                 <h2>End-to-end latency (send to receive)</h2><table><tr><th>percentile</th><th>latency</th></tr>%s</table>
                 %s
                 <h2>Per second</h2>%s
                 <pre>%s</pre></body></html>
-                """.formatted(connections, connected, connectionErrors, sent, acked, seconds,
+                """.formatted(connections, connected, connectionErrors, sent, sendSeconds,
                 warmupSeconds == 0 ? "" : " after a " + warmupSeconds + " s warm-up at the same rate, left out",
-                expectedDeliveries,
+                acked, refused, failed, unanswered(), expectedDeliveries,
                 delivered, lost, duplicated, outOfOrder, rows, percentilePlot(), timeSeries(), json());
     }
 
@@ -105,11 +127,22 @@ public record LoadReport(int connections, int connected, int connectionErrors, l
                         + "font-size=\"11\">0</text></svg>", width, height, points, axis, maxMs, height - 30);
     }
 
-    /** Deliveries per second (bars) and p99 per second (line). */
+    /** Deliveries per second (bars) and p99 per second (line), then offered, acked and refused sends per second. */
     private String timeSeries() {
         if (series.isEmpty()) {
             return "<p>no samples</p>";
         }
+        StringBuilder table = new StringBuilder("<table><tr><th>second</th><th>offered</th><th>acked</th>"
+                + "<th>refused</th><th>deliveries</th><th>p99</th></tr>");
+        for (int i = 0; i < series.size(); i++) {
+            long[] p = series.get(i);
+            table.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td>"
+                    + "<td>%.1f ms</td></tr>", i + 1, p[3], p[4], p[5], p[1], p[2] / 1000.0));
+        }
+        return deliveryPlot() + table.append("</table>");
+    }
+
+    private String deliveryPlot() {
         int width = 640;
         int height = 220;
         long maxCount = Math.max(1, series.stream().mapToLong(p -> p[1]).max().orElse(1));

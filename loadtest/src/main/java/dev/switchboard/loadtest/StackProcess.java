@@ -151,6 +151,85 @@ final class StackProcess implements AutoCloseable {
         }
     }
 
+    /** Sockets the stack's process holds open now (its descriptors that are sockets, from {@code /proc}); else -1. */
+    int openSockets() {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+            return (int) fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException closedMeanwhile) {
+                    return false;
+                }
+            }).count();
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    /** The stack's platform (OS) threads now, from {@code /proc}; -1 elsewhere. Virtual threads are not among them. */
+    int threads() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Not Linux: no figure.
+        }
+        return -1;
+    }
+
+    /**
+     * The stack's live heap: a full collection is run in it ({@code jcmd <pid> GC.run}), then the heap in use is read
+     * ({@code jcmd <pid> GC.heap_info}, every generation's {@code used}), in MB; -1 when the JDK's {@code jcmd} cannot
+     * attach. What is left after a full collection is what the stack holds on to, not garbage waiting for the
+     * collector, so two readings hours apart show whether it keeps growing.
+     */
+    double heapAfterGcMb() {
+        if (jcmd("GC.run") == null) {
+            return -1;
+        }
+        String info = jcmd("GC.heap_info");
+        if (info == null) {
+            return -1;
+        }
+        long usedKb = 0;
+        boolean found = false;
+        for (String line : info.lines().toList()) {
+            Matcher used = HEAP_USED.matcher(line);
+            if (used.find()) {
+                usedKb += Long.parseLong(used.group(1));
+                found = true;
+            }
+        }
+        return found ? usedKb / 1024.0 : -1;
+    }
+
+    /**
+     * A generation's or a whole heap's line of {@code GC.heap_info}, not Metaspace's: Serial's ({@code DefNew},
+     * {@code Tenured}; {@code def new generation}, {@code tenured generation} before JDK 24), Parallel's and G1's.
+     */
+    private static final Pattern HEAP_USED = Pattern.compile("^\\s*(?:DefNew|Tenured|def new generation"
+            + "|tenured generation|PSYoungGen|ParOldGen|garbage-first heap)\\s+total[^,]*(?:, committed \\d+K)?,"
+            + " used (\\d+)K");
+
+    /** Runs {@code jcmd <pid> <command>} with this JDK's jcmd; its output, or null when it failed. */
+    private String jcmd(String command) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process run = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command)
+                    .redirectErrorStream(true).start();
+            String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return run.waitFor(60, TimeUnit.SECONDS) && run.exitValue() == 0 ? output : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     /** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every mainstream kernel build. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,13 +20,15 @@ class LoadSmokeTest {
     void aShortRunLosesNothingAndWritesItsReports() throws Exception {
         Path reports = Path.of("target/load-smoke");
         LoadOptions options = new LoadOptions(Optional.empty(), Optional.empty(), 200, 5, 20, Duration.ofSeconds(3),
-                500, reports, Duration.ZERO, false);
+                500, reports, Duration.ZERO, false, 0);
 
         LoadReport report = LoadTest.run(options, line -> { });
         report.write(reports);
 
         assertThat(report.connected()).isEqualTo(200);
         assertThat(report.acked()).isEqualTo(report.sent()).isPositive();
+        assertThat(report.refused()).as("well within the stack's capacity").isZero();
+        assertThat(report.everySendAnswered()).isTrue();
         assertThat(report.expectedDeliveries()).isEqualTo(report.acked() * 40);
         assertThat(report.lost()).isZero();
         assertThat(report.duplicated()).isZero();
@@ -37,7 +41,7 @@ class LoadSmokeTest {
     @Test
     void warmUpMessagesAreLeftOutOfEveryFigure() throws Exception {
         LoadOptions options = new LoadOptions(Optional.empty(), Optional.empty(), 20, 2, 20, Duration.ofSeconds(1),
-                500, Path.of("target/load-smoke-warmup"), Duration.ofSeconds(1), true);
+                500, Path.of("target/load-smoke-warmup"), Duration.ofSeconds(1), true, 0);
 
         LoadReport report = LoadTest.run(options, line -> { });
 
@@ -48,5 +52,22 @@ class LoadSmokeTest {
         assertThat(report.lost()).isZero();
         assertThat(report.duplicated()).isZero();
         assertThat(report.json()).contains("\"warmup_seconds\":1");
+    }
+
+    /** What the overload benchmark measures capacity with: never more sends outstanding than it says. */
+    @Test
+    void aClosedLoopOffersOnlyWhatTheStackAnswersAndNothingIsRefused() throws Exception {
+        LoadOptions options = new LoadOptions(Optional.empty(), Optional.empty(), 20, 20, 1, Duration.ofSeconds(2),
+                500, Path.of("target/load-smoke-closed-loop"), Duration.ofSeconds(1), true, 4);
+
+        List<String> progress = new CopyOnWriteArrayList<>();
+        LoadReport report = LoadTest.run(options, progress::add);
+
+        assertThat(report.sent()).isPositive();
+        assertThat(report.acked()).isEqualTo(report.sent());
+        assertThat(report.refused()).isZero();
+        assertThat(report.unanswered()).isZero();
+        assertThat(report.delivered()).isEqualTo(report.acked()).isEqualTo(report.expectedDeliveries());
+        assertThat(progress).anyMatch(line -> line.startsWith(LoadTest.MEASURING));
     }
 }

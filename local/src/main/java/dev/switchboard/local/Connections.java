@@ -3,6 +3,7 @@ package dev.switchboard.local;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The open WebSocket connections by id: only connections whose {@code $connect} completed are here. */
@@ -20,6 +21,11 @@ final class Connections {
 
     boolean remove(LocalConnection connection) {
         return open.remove(connection.id(), connection);
+    }
+
+    /** The ids of the open connections. */
+    Set<String> ids() {
+        return Set.copyOf(open.keySet());
     }
 
     int size() {

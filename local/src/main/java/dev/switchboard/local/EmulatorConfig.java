@@ -2,19 +2,22 @@ package dev.switchboard.local;
 
 import dev.switchboard.protocol.Limits;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * How the emulated API Gateway behaves. Defaults are AWS's: 10 minutes idle, 2 hours per connection, 32 KB
  * frames, 128 KB messages; {@code postLatency} (zero by default) delays each {@code @connections} answer as the
- * network to API Gateway would.
+ * network to API Gateway would. {@code allowedHosts} and {@code allowedOrigins} add to the names and web origins
+ * the gateway serves besides this machine's own ({@link LocalAccess}).
  *
  * <pre>{@code
  * EmulatorConfig config = EmulatorConfig.builder().port(0).stage("local").build();
  * }</pre>
  */
 public record EmulatorConfig(String host, int port, String stage, Duration idleTimeout, Duration maxLifetime,
-                             int maxFrameBytes, int maxMessageBytes, Duration postLatency) {
+                             int maxFrameBytes, int maxMessageBytes, Duration postLatency, List<String> allowedHosts,
+                             List<String> allowedOrigins) {
 
     public EmulatorConfig {
         Objects.requireNonNull(host, "host");
@@ -37,6 +40,8 @@ public record EmulatorConfig(String host, int port, String stage, Duration idleT
         if (maxFrameBytes < 1 || maxMessageBytes < maxFrameBytes) {
             throw new IllegalArgumentException("need 0 < maxFrameBytes <= maxMessageBytes");
         }
+        allowedHosts = allowedHosts.stream().map(LocalAccess::hostName).toList();
+        allowedOrigins = allowedOrigins.stream().map(LocalAccess::normalizeOrigin).toList();
     }
 
     public static Builder builder() {
@@ -53,6 +58,8 @@ public record EmulatorConfig(String host, int port, String stage, Duration idleT
         private int maxFrameBytes = Limits.MAX_FRAME_BYTES;
         private int maxMessageBytes = Limits.MAX_MESSAGE_BYTES;
         private Duration postLatency = Duration.ZERO;
+        private List<String> allowedHosts = List.of();
+        private List<String> allowedOrigins = List.of();
 
         private Builder() {
         }
@@ -97,9 +104,21 @@ public record EmulatorConfig(String host, int port, String stage, Duration idleT
             return this;
         }
 
+        /** Host names the gateway answers to besides localhost, 127.0.0.1, [::1] and its listening address. */
+        public Builder allowedHosts(List<String> value) {
+            allowedHosts = List.copyOf(value);
+            return this;
+        }
+
+        /** Web origins whose pages may use the gateway besides its own ({@code http://localhost:<port>} ...). */
+        public Builder allowedOrigins(List<String> value) {
+            allowedOrigins = List.copyOf(value);
+            return this;
+        }
+
         public EmulatorConfig build() {
             return new EmulatorConfig(host, port, stage, idleTimeout, maxLifetime, maxFrameBytes, maxMessageBytes,
-                    postLatency);
+                    postLatency, allowedHosts, allowedOrigins);
         }
     }
 }

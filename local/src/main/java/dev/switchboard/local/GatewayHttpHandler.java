@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything that arrives as HTTP: WebSocket handshakes (authorizer and {@code $connect} run before the upgrade
  * completes, and a refusal answers with their status), the Management API, the local publish endpoint and
- * static files.
+ * static files. Every request must come from this machine's own clients ({@link LocalAccess}: {@code Host} and
+ * {@code Origin}) before anything else is looked at.
  */
 final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -50,18 +52,29 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final StaticContent content;
     private final EventFactory events;
     private final ManagementApi management;
+    private final LocalAccess access;
+    private final Intake intake;
     /** Set once this connection sent a WebSocket handshake: whatever it sends before the answer is ignored. */
     private boolean handshaking;
 
     GatewayHttpHandler(GatewayServer gateway, Integrations integrations, Clock clock, StaticContent content) {
         this(gateway.config(), gateway.webSocketUrl(), gateway.connections(), gateway.invocations(),
-                gateway.disconnects(), gateway.managementApi(), integrations, clock, content);
+                gateway.disconnects(), gateway.managementApi(), gateway.access(), gateway.intake(), integrations, clock,
+                content);
     }
 
     /** The gateway's parts one by one, so a test can drive the handler without a socket or a thread pool. */
     GatewayHttpHandler(EmulatorConfig config, URI webSocketUrl, Connections connections, Executor invocations,
                        Executor disconnects, ManagementApi management, Integrations integrations, Clock clock,
                        StaticContent content) {
+        this(config, webSocketUrl, connections, invocations, disconnects, management,
+                new LocalAccess(config, webSocketUrl.getPort()), new Intake(), integrations, clock, content);
+    }
+
+    private GatewayHttpHandler(EmulatorConfig config, URI webSocketUrl, Connections connections,
+                               Executor invocations, Executor disconnects, ManagementApi management,
+                               LocalAccess access, Intake intake, Integrations integrations, Clock clock,
+                               StaticContent content) {
         this.config = config;
         this.webSocketUrl = webSocketUrl;
         this.connections = connections;
@@ -73,6 +86,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         String domain = "localhost:" + webSocketUrl.getPort();
         this.events = new EventFactory(config.stage(), domain, "local");
         this.management = management;
+        this.access = access;
+        this.intake = intake;
     }
 
     @Override
@@ -98,6 +113,13 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             HttpResponses.error(ctx, 400, "BadRequestException", "Malformed request URI");
             return;
         }
+        Optional<LocalAccess.Refusal> foreign = access.check(request.headers());
+        if (foreign.isPresent()) {
+            LOG.info("REFUSED    {} {} {}: {}", request.method(), path, foreign.get().status(),
+                    foreign.get().message());
+            refuse(ctx, foreign.get(), isUpgrade(request));
+            return;
+        }
         String stagePath = "/" + config.stage();
         if (path.equals(stagePath) && isUpgrade(request)) {
             handshake(ctx, request, query);
@@ -106,6 +128,11 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             manage(ctx, request.method(), path.substring((stagePath + "/@connections/").length()),
                     request.content());
         } else if (path.equals("/publish") && request.method().equals(HttpMethod.POST)) {
+            Optional<LocalAccess.Refusal> notJson = LocalAccess.checkJson(request.headers());
+            if (notJson.isPresent()) {
+                refuse(ctx, notJson.get(), false);
+                return;
+            }
             publish(ctx, request.content().toString(StandardCharsets.UTF_8));
         } else if (request.method().equals(HttpMethod.GET) && content.find(path).isPresent()) {
             StaticContent.File file = content.find(path).get();
@@ -114,6 +141,15 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             HttpResponses.error(ctx, 426, null, "Upgrade Required: connect with a WebSocket client");
         } else {
             HttpResponses.error(ctx, 403, "ForbiddenException", "Forbidden");
+        }
+    }
+
+    /** Answers a refused request; a refused handshake also closes the connection, as other refusals of it do. */
+    private static void refuse(ChannelHandlerContext ctx, LocalAccess.Refusal refusal, boolean handshake) {
+        if (handshake) {
+            HttpResponses.refuse(ctx, refusal.status(), refusal.message());
+        } else {
+            HttpResponses.error(ctx, refusal.status(), refusal.errorType(), refusal.message());
         }
     }
 
@@ -149,10 +185,15 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             HttpResponses.refuse(ctx, 400, "Bad Request: not a WebSocket handshake");
             return;
         }
+        if (!intake.admit(Intake.Work.HANDSHAKE)) {
+            // As API Gateway answers a handshake it throttles; clients reconnect with backoff.
+            HttpResponses.tooManyRequests(ctx, intake.retryAfterMillis(), true);
+            return;
+        }
         handshaking = true;
         ctx.channel().config().setAutoRead(false);
         FullHttpRequest retained = request.retainedDuplicate();
-        invocations.execute(() -> {
+        invocations.execute(intake.admitted(Intake.Work.HANDSHAKE, () -> {
             try {
                 admit(ctx, retained, query);
             } catch (RuntimeException e) {
@@ -161,7 +202,10 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             } finally {
                 ReferenceCountUtil.release(retained);
             }
-        });
+        }, () -> {
+            ReferenceCountUtil.release(retained);
+            HttpResponses.refuse(ctx, 503, "Service Unavailable: the local stack is stopping");
+        }));
     }
 
     private void admit(ChannelHandlerContext ctx, FullHttpRequest request, Map<String, List<String>> query) {
@@ -203,16 +247,23 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         LocalConnection connection = new LocalConnection(connectionId, ctx.channel(), now, sourceIp, userAgent,
                 authorizerContext, new AtomicReference<>(now), new AtomicReference<>(),
-                new SerialExecutor(invocations));
+                new ConnectionQueue(invocations));
         FullHttpRequest forUpgrade = request.retain();
-        ctx.channel().eventLoop().execute(() -> {
-            try {
-                upgrade(ctx, forUpgrade, connection);
-            } catch (RuntimeException e) {
-                LOG.warn("CONNECT    {} upgrade failed: {}", connectionId, e.toString(), e);
-                ctx.close();
-            }
-        });
+        try {
+            ctx.channel().eventLoop().execute(() -> {
+                try {
+                    upgrade(ctx, forUpgrade, connection);
+                } catch (RuntimeException e) {
+                    LOG.warn("CONNECT    {} upgrade failed: {}", connectionId, e.toString(), e);
+                    ctx.close();
+                }
+            });
+        } catch (RejectedExecutionException stopped) {
+            // The stack stopped while $connect ran: the connection's row expires by TTL, as after a lost $disconnect.
+            ReferenceCountUtil.release(forUpgrade);
+            LOG.info("CONNECT    {} abandoned: the stack is stopping", connectionId);
+            return;
+        }
         LOG.info("CONNECT    {} user={} ip={}", connectionId,
                 authorizerContext.getOrDefault("userId", "-"), sourceIp);
     }
@@ -241,7 +292,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                         config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                 ctx.pipeline().addLast("frames", new GatewayFrameAggregator(config.maxMessageBytes()));
                 ctx.pipeline().addLast("socket", new WebSocketConnectionHandler(connection, handshaker,
-                        integrations, events, connections, clock, disconnects));
+                        integrations, events, connections, clock, disconnects, intake));
                 ctx.pipeline().remove(this);
                 ctx.channel().eventLoop().schedule(() -> {
                     connection.closing(1001, "Going away");
@@ -260,7 +311,11 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             HttpResponses.error(ctx, 404, null, "no publisher configured");
             return;
         }
-        invocations.execute(() -> {
+        if (!intake.admit(Intake.Work.PUBLISH)) {
+            HttpResponses.tooManyRequests(ctx, intake.retryAfterMillis(), false);
+            return;
+        }
+        invocations.execute(intake.admitted(Intake.Work.PUBLISH, () -> {
             String messageId = java.util.UUID.randomUUID().toString();
             try {
                 JsonNode response = integrations.publish(
@@ -276,7 +331,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             } catch (Integrations.InvocationFailed e) {
                 HttpResponses.error(ctx, 500, "InternalServerErrorException", "publisher failed");
             }
-        });
+        }, () -> HttpResponses.error(ctx, 503, "ServiceUnavailableException", "the local stack is stopping")));
     }
 
     @Override

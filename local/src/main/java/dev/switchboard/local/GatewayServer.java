@@ -13,6 +13,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +53,8 @@ public final class GatewayServer implements AutoCloseable {
     private final ManagementApi managementApi;
     private final Channel serverChannel;
     private final int port;
+    private final LocalAccess access;
+    private final Intake intake = new Intake();
 
     private GatewayServer(EmulatorConfig config, Integrations integrations, Clock clock, StaticContent content)
             throws InterruptedException {
@@ -65,11 +70,13 @@ public final class GatewayServer implements AutoCloseable {
         this.disconnects = Executors.newFixedThreadPool(MAX_CONCURRENT_DISCONNECTS,
                 Thread.ofVirtual().name("disconnect-", 0).factory());
         this.connections = new Connections();
-        this.managementApi = new ManagementApi(connections, config);
+        this.managementApi = new ManagementApi(connections, config, intake);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
+                // Accepting waits until the port is known and everything a connection's handlers read is set.
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -85,6 +92,9 @@ public final class GatewayServer implements AutoCloseable {
                 });
         this.serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
         this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        this.access = new LocalAccess(config, port);
+        group.next().scheduleAtFixedRate(intake::tick, Intake.TICK_MS, Intake.TICK_MS, TimeUnit.MILLISECONDS);
+        serverChannel.config().setAutoRead(true);
     }
 
     /** Starts the gateway; with port 0 it picks a free port ({@link #port()}). */
@@ -129,6 +139,16 @@ public final class GatewayServer implements AutoCloseable {
         return "0.0.0.0".equals(config.host()) ? "localhost" : config.host();
     }
 
+    /** What the gateway admits, refuses and gives up. */
+    Intake intake() {
+        return intake;
+    }
+
+    /** Which {@code Host} and {@code Origin} values the gateway serves. */
+    LocalAccess access() {
+        return access;
+    }
+
     Connections connections() {
         return connections;
     }
@@ -152,18 +172,61 @@ public final class GatewayServer implements AutoCloseable {
         return connections.size();
     }
 
+    /** Stops within {@link #STOP_GRACE} and a little more, whatever the load; see {@link #stop(long)}. */
     @Override
     public void close() {
+        stop(System.nanoTime() + STOP_GRACE.toNanos());
+    }
+
+    /**
+     * Stops: accepts and admits nothing more, closes every socket, and gives work in progress until
+     * {@code deadlineNanos} ({@link System#nanoTime()}) to finish. Frames, handshakes and publishes still waiting are
+     * abandoned at once (their clients are gone); {@code $disconnect}s run until the deadline, as many as fit, since
+     * they clean up the store. At the deadline whatever has not started is abandoned and whatever runs is
+     * interrupted. Returns what was given up.
+     */
+    StopReport stop(long deadlineNanos) {
+        long start = System.nanoTime();
+        intake.stop();
         serverChannel.close().syncUninterruptibly();
         connections.closeAll();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // The event loops finish what they hold (the closes, and with them each socket's $disconnect handed to its
+        // queue) and end; invocations still running find their sockets closed.
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(remainingMillis(deadlineNanos),
+                TimeUnit.MILLISECONDS);
         invocations.shutdown();
+        awaitUntil(invocations, deadlineNanos);
+        // Every $disconnect has been handed to its lane once no invocation runs (or the deadline has come).
+        disconnects.shutdown();
+        awaitUntil(disconnects, deadlineNanos);
+        intake.halt();
+        long interrupted = 0;
+        for (Intake.Work work : Intake.Work.values()) {
+            interrupted += intake.running(work);
+        }
+        List<Runnable> unstarted = new ArrayList<>(invocations.shutdownNow());
+        unstarted.addAll(disconnects.shutdownNow());
+        // Never started: run here, where each of their tasks only counts itself abandoned (the intake has halted).
+        unstarted.forEach(Runnable::run);
+        awaitUntil(invocations, System.nanoTime() + AFTER_INTERRUPT.toNanos());
+        awaitUntil(disconnects, System.nanoTime() + AFTER_INTERRUPT.toNanos());
+        return new StopReport(Duration.ofNanos(System.nanoTime() - start), intake.abandoned(Intake.Work.MESSAGE),
+                intake.abandoned(Intake.Work.HANDSHAKE), intake.abandoned(Intake.Work.PUBLISH),
+                intake.abandoned(Intake.Work.DISCONNECT), 0, managementApi.refusedWhileStopping(), interrupted);
+    }
+
+    /** How long a stop lets work in progress finish before it interrupts it. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(2);
+    /** How long interrupted work gets to end. */
+    private static final Duration AFTER_INTERRUPT = Duration.ofMillis(500);
+
+    private static long remainingMillis(long deadlineNanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+
+    private static void awaitUntil(ExecutorService executor, long deadlineNanos) {
         try {
-            // Let the $disconnect of every closed socket finish before the store behind it goes away (the last
-            // invocations may still hand theirs over).
-            invocations.awaitTermination(60, TimeUnit.SECONDS);
-            disconnects.shutdown();
-            disconnects.awaitTermination(60, TimeUnit.SECONDS);
+            executor.awaitTermination(remainingMillis(deadlineNanos), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

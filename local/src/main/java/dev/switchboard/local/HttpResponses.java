@@ -31,6 +31,19 @@ final class HttpResponses {
         send(ctx, status, body.getBytes(StandardCharsets.UTF_8), "application/json", null, true);
     }
 
+    /**
+     * 429, as API Gateway answers a request it throttles, with when to try again ({@code Retry-After} in whole
+     * seconds, {@code retryAfterMs} in the body); {@code close} for a refused handshake.
+     */
+    static void tooManyRequests(ChannelHandlerContext ctx, long retryAfterMs, boolean close) {
+        String body = "{\"message\":\"Too Many Requests: the local stack is serving all it can\",\"retryAfterMs\":"
+                + retryAfterMs + "}";
+        FullHttpResponse response = response(429, body.getBytes(StandardCharsets.UTF_8), "application/json",
+                "LimitExceededException");
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString((retryAfterMs + 999) / 1_000));
+        write(ctx, response, close);
+    }
+
     static void empty(ChannelHandlerContext ctx, int status) {
         send(ctx, status, new byte[0], null, null, false);
     }
@@ -47,6 +60,10 @@ final class HttpResponses {
 
     private static void send(ChannelHandlerContext ctx, int status, byte[] body, String contentType, String errorType,
                              boolean close) {
+        write(ctx, response(status, body, contentType, errorType), close);
+    }
+
+    private static FullHttpResponse response(int status, byte[] body, String contentType, String errorType) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
         if (contentType != null) {
@@ -57,6 +74,10 @@ final class HttpResponses {
         }
         response.headers().set("x-amzn-RequestId", EventFactory.newId());
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return response;
+    }
+
+    private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean close) {
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, "close");
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,8 @@ final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
     private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("fanout-delays").factory());
     private final AtomicLong delivered = new AtomicLong();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicLong abandoned = new AtomicLong();
     private volatile Integrations integrations;
 
     LocalFanoutQueue(int workers) {
@@ -53,13 +57,26 @@ final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
         }
         for (Job job : jobs) {
             int delay = FanoutMessages.delaySeconds(job);
-            if (delay == 0) {
-                workers.execute(() -> deliver(target, job));
-            } else {
-                delays.schedule(() -> workers.execute(() -> deliver(target, job)), delay, TimeUnit.SECONDS);
+            try {
+                if (delay == 0) {
+                    start(target, job);
+                } else {
+                    delays.schedule(() -> start(target, job), delay, TimeUnit.SECONDS);
+                }
+            } catch (RejectedExecutionException stopped) {
+                // The stack is stopping: its sockets are closed, there is no one left to deliver to.
+                abandoned.incrementAndGet();
             }
         }
         return List.of();
+    }
+
+    private void start(Integrations target, Job job) {
+        try {
+            workers.execute(() -> deliver(target, job));
+        } catch (RejectedExecutionException stopped) {
+            abandoned.incrementAndGet();
+        }
     }
 
     /** Jobs the fan-out worker has delivered so far. */
@@ -68,6 +85,15 @@ final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
     }
 
     private void deliver(Integrations target, Job job) {
+        running.incrementAndGet();
+        try {
+            deliverWithRetries(target, job);
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    private void deliverWithRetries(Integrations target, Job job) {
         ObjectNode event = event(job);
         for (int receive = 1; receive <= MAX_RECEIVES; receive++) {
             long start = System.nanoTime();
@@ -102,15 +128,28 @@ final class LocalFanoutQueue implements FanoutQueue, AutoCloseable {
         };
     }
 
-    @Override
-    public void close() {
-        delays.shutdownNow();
-        workers.shutdown();
+    /** What {@link #halt} gave up: jobs never started (delayed ones included), and jobs interrupted while delivering. */
+    record Halted(long abandoned, long interrupted) {
+    }
+
+    /**
+     * Stops at once, as the stack does when it is told to stop: jobs not started (waiting for a worker or for their
+     * delay) are abandoned, running ones interrupted, jobs enqueued from now on abandoned; each is counted.
+     */
+    Halted halt() {
+        long interrupted = running.get();
+        abandoned.addAndGet(delays.shutdownNow().size());
+        abandoned.addAndGet(workers.shutdownNow().size());
         try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
+            workers.awaitTermination(500, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        workers.shutdownNow();
+        return new Halted(abandoned.get(), interrupted);
+    }
+
+    @Override
+    public void close() {
+        halt();
     }
 }

@@ -32,10 +32,13 @@ import dev.switchboard.protocol.Route;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -61,11 +64,14 @@ public final class LocalStack implements AutoCloseable {
     static final StaticCredentialsProvider LOCAL_CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
 
+    private static final Logger LOG = LoggerFactory.getLogger("dev.switchboard.local.Gateway");
+
     private final LocalStackOptions options;
     private final DynamoDbLocalServer dynamoDb;
     private final GatewayServer gateway;
     private final Optional<String> jwtSecret;
     private final LocalFanoutQueue fanout;
+    private StopReport stopped;
 
     private LocalStack(LocalStackOptions options, DynamoDbLocalServer dynamoDb, GatewayServer gateway,
                        Optional<String> jwtSecret, LocalFanoutQueue fanout) {
@@ -92,17 +98,8 @@ public final class LocalStack implements AutoCloseable {
         DynamoDbLocalServer dynamoDb = options.memoryStore() ? null : DynamoDbLocalServer.start(options.dataDirectory());
         LocalFanoutQueue fanout = null;
         try {
-            String host = "0.0.0.0".equals(options.host()) ? "localhost" : options.host();
-            Map<String, String> environment = new HashMap<>(Map.of(
-                    EnvNames.TABLE_NAME, options.table(),
-                    EnvNames.MANAGEMENT_ENDPOINT, "http://" + host + ":" + port + "/" + options.stage(),
-                    EnvNames.REGION, "us-east-1",
-                    EnvNames.ROOM_SHARDS, Integer.toString(options.roomShards()),
-                    EnvNames.FANOUT_THRESHOLD, Integer.toString(options.fanoutThreshold()),
-                    EnvNames.POLICY, options.effectivePolicy()));
-            if (dynamoDb != null) {
-                environment.put(EnvNames.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString());
-            }
+            Map<String, String> environment = environment(options, port,
+                    dynamoDb == null ? Optional.empty() : Optional.of(dynamoDb.endpoint()));
             FunctionConfig config = FunctionConfig.from(environment);
             Services.Stores stores;
             if (dynamoDb == null) {
@@ -138,6 +135,8 @@ public final class LocalStack implements AutoCloseable {
                     .idleTimeout(options.idleTimeout())
                     .maxLifetime(options.maxLifetime())
                     .postLatency(options.postLatency())
+                    .allowedHosts(options.allowedHosts())
+                    .allowedOrigins(options.allowedOrigins())
                     .build(), integrations, Clock.systemUTC(), content);
             if (managementTransport != null) {
                 managementTransport.attach(gateway.managementApi());
@@ -152,6 +151,25 @@ public final class LocalStack implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The functions' environment, as the deployment sets it: the table, the endpoints, the policy, the quotas. */
+    static Map<String, String> environment(LocalStackOptions options, int port, Optional<URI> dynamoDbEndpoint) {
+        String host = "0.0.0.0".equals(options.host()) ? "localhost" : options.host();
+        Map<String, String> environment = new HashMap<>(Map.of(
+                EnvNames.TABLE_NAME, options.table(),
+                EnvNames.MANAGEMENT_ENDPOINT, "http://" + host + ":" + port + "/" + options.stage(),
+                EnvNames.REGION, "us-east-1",
+                EnvNames.ROOM_SHARDS, Integer.toString(options.roomShards()),
+                EnvNames.FANOUT_THRESHOLD, Integer.toString(options.fanoutThreshold()),
+                EnvNames.POLICY, options.effectivePolicy()));
+        environment.put(EnvNames.FRAME_RATE, Integer.toString(options.quotas().frameRate()));
+        environment.put(EnvNames.FRAME_BURST, Integer.toString(options.quotas().frameBurst()));
+        environment.put(EnvNames.CONNECTIONS_PER_USER, Integer.toString(options.quotas().connectionsPerUser()));
+        environment.put(EnvNames.PRESENCE_POSTS_PER_DISCONNECT,
+                Integer.toString(options.quotas().presencePostsPerDisconnect()));
+        dynamoDbEndpoint.ifPresent(endpoint -> environment.put(EnvNames.DYNAMODB_ENDPOINT, endpoint.toString()));
+        return environment;
     }
 
     /**
@@ -229,15 +247,31 @@ public final class LocalStack implements AutoCloseable {
         return Optional.ofNullable(fanout);
     }
 
+    /** Stops everything within a few seconds, whatever the load; see {@link #stop()}. */
     @Override
     public void close() {
-        // Queued fan-out jobs still post through the gateway: let them finish first.
-        if (fanout != null) {
-            fanout.close();
+        stop();
+    }
+
+    /**
+     * Stops within {@link GatewayServer#STOP_GRACE} and a little more, whatever the load: big broadcasts' shards not
+     * delivered yet are dropped at once (every socket is closing), the gateway gives up what waits and interrupts
+     * what still runs at the end of the grace period, then DynamoDB Local stops. What was given up is counted in
+     * the stack's last log line and returned. Stopping again returns the same report.
+     */
+    public synchronized StopReport stop() {
+        if (stopped != null) {
+            return stopped;
         }
-        gateway.close();
+        long start = System.nanoTime();
+        LocalFanoutQueue.Halted shards = fanout == null ? new LocalFanoutQueue.Halted(0, 0) : fanout.halt();
+        StopReport report = gateway.stop(start + GatewayServer.STOP_GRACE.toNanos())
+                .withFanout(shards.abandoned(), shards.interrupted());
         if (dynamoDb != null) {
             dynamoDb.close();
         }
+        stopped = report.took(Duration.ofNanos(System.nanoTime() - start));
+        LOG.info(stopped.logLine());
+        return stopped;
     }
 }

@@ -1,7 +1,11 @@
 package dev.switchboard.local;
 
+import dev.switchboard.core.Quotas;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,6 +15,7 @@ import java.util.Optional;
  * <pre>{@code
  * ./switchboard local --port 3001 --stage local --db-file .switchboard-data --auth
  * ./switchboard local --room-shards 8 --fanout-workers 8 --fanout-threshold 2000 --post-latency-ms 15
+ * ./switchboard local --allow-origin http://localhost:5173 --frame-rate 50 --frame-burst 100
  * }</pre>
  *
  * @param jwtSecret       HS256 secret when auth is on; generated when absent
@@ -26,11 +31,17 @@ import java.util.Optional;
  * @param overHttp        the handlers' SDK clients reach DynamoDB Local and the {@code @connections} API over HTTP,
  *                        as they reach DynamoDB and API Gateway in AWS, instead of in-process (same adapters and
  *                        SDK clients either way; HTTP is slower, and the way to exercise the SDK's transport)
+ * @param allowedHosts    host names the gateway answers to besides localhost, 127.0.0.1, [::1] and its listening
+ *                        address (the {@code Host} check keeps pages re-bound to 127.0.0.1 by DNS out)
+ * @param allowedOrigins  web origins whose pages may use the stack besides its own demo page's
+ * @param quotas          what one client may cost the stack (frames per connection, connections per user), passed
+ *                        to the functions as their environment, as the deployment sets it
  */
 public record LocalStackOptions(String host, int port, String stage, Optional<Path> dataDirectory, boolean auth,
                                 Optional<String> jwtSecret, String table, Duration idleTimeout,
                                 Duration maxLifetime, int roomShards, int fanoutWorkers, int fanoutThreshold,
-                                Duration postLatency, boolean memoryStore, String policy, boolean overHttp) {
+                                Duration postLatency, boolean memoryStore, String policy, boolean overHttp,
+                                List<String> allowedHosts, List<String> allowedOrigins, Quotas quotas) {
 
     public static final String USAGE = """
             usage: ./switchboard local [--port N] [--stage NAME] [--host ADDRESS] [--db-file DIR] [--auth]
@@ -53,7 +64,14 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
               --store             dynamodb (DynamoDB Local, as deployed; default) or memory (faster, no DynamoDB)
               --transport         how the handlers' SDK clients reach DynamoDB Local and @connections:
                                   in-process (default) or http (over loopback, as in AWS; slower)
-            """;
+              --allow-origin      a web origin (http://localhost:5173) whose pages may use the stack besides its
+                                  own; repeat or separate with commas (default: the stack's own origin only)
+              --allow-host        a host name the stack answers to besides localhost, 127.0.0.1, [::1] and the
+                                  --host address; repeat or separate with commas
+              --frame-rate        frames per second one connection may send on average (default %d)
+              --frame-burst       frames one connection may send at once (default %d)
+              --connections-per-user  open connections one user may hold (default %d)
+            """.formatted(Quotas.DEFAULT_FRAME_RATE, Quotas.DEFAULT_FRAME_BURST, Quotas.DEFAULT_CONNECTIONS_PER_USER);
 
     public LocalStackOptions {
         Objects.requireNonNull(host, "host");
@@ -82,17 +100,37 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
         if (postLatency.isNegative() || postLatency.compareTo(Duration.ofSeconds(10)) > 0) {
             throw new IllegalArgumentException("--post-latency-ms must be between 0 and 10000");
         }
+        Objects.requireNonNull(quotas, "quotas");
+        allowedHosts = List.copyOf(allowedHosts);
+        allowedOrigins = List.copyOf(allowedOrigins);
+        for (String name : allowedHosts) {
+            try {
+                LocalAccess.hostName(name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--allow-host takes host names: " + e.getMessage());
+            }
+        }
+        for (String origin : allowedOrigins) {
+            try {
+                LocalAccess.normalizeOrigin(origin);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--allow-origin takes origins: " + e.getMessage());
+            }
+        }
     }
 
     public static LocalStackOptions defaults() {
         return new LocalStackOptions("127.0.0.1", 3001, "local", Optional.empty(), false, Optional.empty(),
                 "switchboard-local", Duration.ofMinutes(10), Duration.ofHours(2), 1, 4, 2_000, Duration.ZERO, false,
-                null, false);
+                null, false, List.of(), List.of(), Quotas.defaults());
     }
 
     /** Parses flags; throws {@link IllegalArgumentException} with a message naming the bad flag. */
     public static LocalStackOptions parse(String... args) {
         LocalStackOptions o = defaults();
+        Integer frameRate = null;
+        Integer frameBurst = null;
+        Integer connectionsPerUser = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             o = switch (flag) {
@@ -119,80 +157,126 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
                     case "in-process" -> false;
                     default -> throw new IllegalArgumentException("--transport must be 'in-process' or 'http'");
                 });
+                case "--allow-origin" -> o.withAllowedOrigins(more(o.allowedOrigins, value(args, ++i, flag)));
+                case "--allow-host" -> o.withAllowedHosts(more(o.allowedHosts, value(args, ++i, flag)));
+                case "--frame-rate" -> {
+                    frameRate = intValue(flag, value(args, ++i, flag));
+                    yield o;
+                }
+                case "--frame-burst" -> {
+                    frameBurst = intValue(flag, value(args, ++i, flag));
+                    yield o;
+                }
+                case "--connections-per-user" -> {
+                    connectionsPerUser = intValue(flag, value(args, ++i, flag));
+                    yield o;
+                }
                 default -> throw new IllegalArgumentException("unknown flag '" + flag + "'");
             };
         }
-        return o;
+        return o.withQuotas(quotas(o.quotas, frameRate, frameBurst, connectionsPerUser));
     }
 
     public LocalStackOptions withPort(int value) {
         return new LocalStackOptions(host, value, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
+                allowedHosts, allowedOrigins, quotas);
     }
 
     public LocalStackOptions withStage(String value) {
         return new LocalStackOptions(host, port, value, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
+                allowedHosts, allowedOrigins, quotas);
     }
 
     public LocalStackOptions withHost(String value) {
         return new LocalStackOptions(value, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
+                allowedHosts, allowedOrigins, quotas);
     }
 
     public LocalStackOptions withDataDirectory(Path value) {
         return new LocalStackOptions(host, port, stage, Optional.of(value), auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
+                allowedHosts, allowedOrigins, quotas);
     }
 
     public LocalStackOptions withAuth(boolean value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, value, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
+                allowedHosts, allowedOrigins, quotas);
     }
 
     public LocalStackOptions withJwtSecret(String value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, true, Optional.of(value), table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
+                allowedHosts, allowedOrigins, quotas);
     }
 
     public LocalStackOptions withTable(String value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, value, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
+                allowedHosts, allowedOrigins, quotas);
     }
 
     public LocalStackOptions withTimeouts(Duration idle, Duration lifetime) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idle, lifetime,
-                roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
+                roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
+                allowedHosts, allowedOrigins, quotas);
     }
 
     public LocalStackOptions withRoomShards(int value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, value, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp);
+                maxLifetime, value, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
+                allowedHosts, allowedOrigins, quotas);
     }
 
     public LocalStackOptions withFanout(int workers, int threshold) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, workers, threshold, postLatency, memoryStore, policy, overHttp);
+                maxLifetime, roomShards, workers, threshold, postLatency, memoryStore, policy, overHttp,
+                allowedHosts, allowedOrigins, quotas);
     }
 
     public LocalStackOptions withPostLatency(Duration value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, value, memoryStore, policy, overHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, value, memoryStore, policy, overHttp,
+                allowedHosts, allowedOrigins, quotas);
     }
 
     public LocalStackOptions withMemoryStore(boolean value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, value, policy, overHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, value, policy, overHttp,
+                allowedHosts, allowedOrigins, quotas);
     }
 
     public LocalStackOptions withPolicy(String value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, value, overHttp);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, value, overHttp,
+                allowedHosts, allowedOrigins, quotas);
     }
 
     public LocalStackOptions withOverHttp(boolean value) {
         return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
-                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, value);
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, value,
+                allowedHosts, allowedOrigins, quotas);
+    }
+
+    public LocalStackOptions withAllowedHosts(List<String> value) {
+        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
+                value, allowedOrigins, quotas);
+    }
+
+    public LocalStackOptions withAllowedOrigins(List<String> value) {
+        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
+                allowedHosts, value, quotas);
+    }
+
+    public LocalStackOptions withQuotas(Quotas value) {
+        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+                maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
+                allowedHosts, allowedOrigins, value);
     }
 
     /** The policy in force: as set, else claims with authentication and open without. */
@@ -205,6 +289,30 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
             throw new IllegalArgumentException(flag + " needs a value");
         }
         return args[index];
+    }
+
+    /** The values so far and a flag's value, which may list several separated by commas. */
+    private static List<String> more(List<String> values, String flagValue) {
+        List<String> all = new ArrayList<>(values);
+        Arrays.stream(flagValue.split(",")).map(String::strip).filter(v -> !v.isEmpty()).forEach(all::add);
+        return all;
+    }
+
+    /**
+     * The quotas with the flags given (null: not given). A rate given without a burst gets a burst of twice the rate
+     * (as the defaults have it), or the default burst if that is more.
+     */
+    private static Quotas quotas(Quotas quotas, Integer frameRate, Integer frameBurst, Integer connectionsPerUser) {
+        int rate = frameRate == null ? quotas.frameRate() : frameRate;
+        int burst = frameBurst != null ? frameBurst
+                : frameRate == null ? quotas.frameBurst() : Math.max(quotas.frameBurst(), 2 * rate);
+        try {
+            return quotas.withFrames(rate, burst).withConnectionsPerUser(
+                    connectionsPerUser == null ? quotas.connectionsPerUser() : connectionsPerUser);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--frame-rate, --frame-burst, --connections-per-user: "
+                    + e.getMessage());
+        }
     }
 
     private static int intValue(String flag, String value) {

@@ -4,6 +4,7 @@ import dev.switchboard.core.Capabilities;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import org.apache.logging.log4j.LogManager;
 
 /**
  * {@code ./switchboard local [flags]}: starts the local stack, prints where everything is, runs until Ctrl-C.
@@ -45,6 +46,9 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping the local stack...");
             stack.close();
+            // The logging configuration leaves its own shutdown to this hook, so the stack's last line (what it
+            // gave up) is written before the JVM exits.
+            LogManager.shutdown();
             stopped.countDown();
         }, "switchboard-shutdown"));
         printBanner(stack, options);

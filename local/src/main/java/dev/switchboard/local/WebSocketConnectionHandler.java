@@ -1,6 +1,10 @@
 package dev.switchboard.local;
 
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.FrameCodec;
+import dev.switchboard.protocol.ProtocolException;
 import dev.switchboard.protocol.Route;
+import dev.switchboard.protocol.ServerFrame;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -18,6 +22,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * One open socket: selects a route for each message with {@code $request.body.action}, invokes its integration
  * (in order, off the event loop), returns a two-way route's reply as a frame, and calls {@code $disconnect}
  * once the socket is gone, whatever closed it.
+ *
+ * <p>A frame the stack cannot take now is answered at once with {@code OVERLOADED} and {@code retryAfterMs}
+ * ({@link Intake}), and the socket is not read while its own queue is full ({@link ConnectionQueue}) or while the
+ * client does not read what it is sent (the channel is not writable): one client cannot make the emulator hold more
+ * than a bounded amount of its frames or its answers.
  */
 final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
@@ -37,10 +47,11 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
     private final Connections connections;
     private final Clock clock;
     private final Executor disconnects;
+    private final Intake intake;
 
     WebSocketConnectionHandler(LocalConnection connection, WebSocketServerHandshaker handshaker,
                                Integrations integrations, EventFactory events, Connections connections, Clock clock,
-                               Executor disconnects) {
+                               Executor disconnects, Intake intake) {
         this.connection = connection;
         this.handshaker = handshaker;
         this.integrations = integrations;
@@ -48,6 +59,18 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
         this.connections = connections;
         this.clock = clock;
         this.disconnects = disconnects;
+        this.intake = intake;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        connection.invocations().onDrained(() -> {
+            try {
+                ctx.channel().eventLoop().execute(() -> resumeReading(ctx));
+            } catch (RejectedExecutionException stopped) {
+                // The gateway has stopped: there is no socket left to read.
+            }
+        });
     }
 
     @Override
@@ -70,10 +93,62 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
     }
 
     private void route(ChannelHandlerContext ctx, String body, boolean base64) {
+        if (!intake.admit(Intake.Work.MESSAGE)) {
+            if (!intake.stopping()) {
+                refuse(ctx, body, base64);
+            }
+            return;
+        }
         // Binary frames carry no JSON the gateway can read: they take $default.
         Route selected = base64 ? Route.DEFAULT : Route.select(body);
         Route route = integrations.hasRoute(selected) ? selected : Route.DEFAULT;
-        connection.invocations().execute(() -> invoke(ctx, route, body, base64));
+        Runnable invocation = intake.admitted(Intake.Work.MESSAGE, () -> invoke(ctx, route, body, base64));
+        switch (connection.invocations().offer(invocation, body.length())) {
+            case QUEUED -> {
+            }
+            case PAUSE -> ctx.channel().config().setAutoRead(false);
+            case FULL -> {
+                // Frames decoded from the read that filled the queue: refused after all.
+                intake.withdraw(Intake.Work.MESSAGE);
+                refuse(ctx, body, base64);
+            }
+        }
+    }
+
+    /**
+     * Answers a frame the stack cannot take now, before any integration runs, as API Gateway answers a throttled
+     * request itself: {@code OVERLOADED}, temporary, with the frame's id and when to try again.
+     */
+    private void refuse(ChannelHandlerContext ctx, String body, boolean base64) {
+        String id = base64 ? null : idOf(body);
+        reply(ctx, FrameCodec.encode(new ServerFrame.Error(ErrorCode.OVERLOADED,
+                "the stack is serving all it can; try again after retryAfterMs", id, intake.retryAfterMillis())));
+    }
+
+    private static String idOf(String body) {
+        try {
+            return FrameCodec.decodeClient(body).id();
+        } catch (ProtocolException e) {
+            return e.frameId();
+        }
+    }
+
+    /** Reads the socket again once the client reads what it is sent and its queue has room. */
+    private void resumeReading(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive() && ctx.channel().isWritable() && !connection.invocations().paused()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            resumeReading(ctx);
+        } else {
+            // The client does not read its answers: stop reading its frames, which would only add more.
+            ctx.channel().config().setAutoRead(false);
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     private void invoke(ChannelHandlerContext ctx, Route route, String body, boolean base64) {
@@ -145,7 +220,7 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
         String text = reason == null ? "Connection closed abnormally" : reason.reason();
         // After the connection's messages still in its queue (order kept), then in the $disconnect lane, so a storm
         // of them does not hold up other connections' handshakes and messages.
-        connection.invocations().execute(() -> disconnects.execute(() -> {
+        Runnable disconnect = intake.unrefused(Intake.Work.DISCONNECT, () -> {
             try {
                 if (integrations.hasRoute(Route.DISCONNECT)) {
                     integrations.invoke(Route.DISCONNECT, events.disconnect(connection, status, text, clock.instant()));
@@ -157,6 +232,13 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
                 // Virtual threads are not time-sliced: a lane worker with a backlog would keep its carrier from one
                 // $disconnect to the next. Between two, the handshakes and messages waiting for a carrier go first.
                 Thread.yield();
+            }
+        });
+        connection.invocations().execute(intake.unrefused(Intake.Work.DISCONNECT, () -> {
+            try {
+                disconnects.execute(disconnect);
+            } catch (RejectedExecutionException stopped) {
+                intake.abandon(Intake.Work.DISCONNECT);
             }
         }));
     }

@@ -2,8 +2,11 @@ package dev.switchboard.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.switchboard.functions.aws.SwitchboardTable;
+import java.net.InetAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -91,6 +94,17 @@ class DynamoDbLocalServerTest {
     void anUnknownTableIsResourceNotFoundInProcess() {
         assertThatThrownBy(() -> server.inProcessClient().describeTable(r -> r.tableName("no-such-table")))
                 .isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    @Test
+    void itsHttpEndpointServesThisMachineOnly() {
+        int port = server.endpoint().getPort();
+        assertThat(NetworkAddresses.accepts(InetAddress.getLoopbackAddress(), port)).isTrue();
+        List<InetAddress> network = NetworkAddresses.nonLoopback();
+        assumeFalse(network.isEmpty(), "this machine has no address but loopback");
+
+        // Anyone who can reach an address of this machine could otherwise read and write the stack's history.
+        assertThat(network).noneMatch(address -> NetworkAddresses.accepts(address, port));
     }
 
     @Test

@@ -107,7 +107,7 @@ final class EmbeddedGateway {
         switchboard.connect(OPEN_CONNECTION, "alice", "127.0.0.1");
         preexisting = Set.copyOf(registered);
         connections.add(new LocalConnection(OPEN_CONNECTION, alice, NOW, "127.0.0.1", "test", Map.of(),
-                new AtomicReference<>(NOW), new AtomicReference<>(), Runnable::run));
+                new AtomicReference<>(NOW), new AtomicReference<>(), new ConnectionQueue(Runnable::run)));
 
         Integrations integrations = LocalStack.integrations(switchboard, auth ? Optional.of(SECRET) : Optional.empty());
         // Named as in GatewayServer's pipeline: the upgrade removes "aggregator" by name.

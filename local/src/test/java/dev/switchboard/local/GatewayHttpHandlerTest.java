@@ -6,16 +6,21 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The gateway's answers to malformed HTTP, on the embedded pipeline (each case was found by fuzzing). */
+/**
+ * The gateway's answers to malformed HTTP, on the embedded pipeline (each case was found by fuzzing). The requests
+ * name the embedded gateway ({@code localhost:3001}) as their {@code Host}, as every client does.
+ */
 class GatewayHttpHandlerTest {
+
+    private static final String HOST = "Host: localhost:3001\r\n";
 
     @Test
     void aMalformedEscapeInThePathOrQueryIsA400NotADroppedConnection() {
         // QueryStringDecoder throws on %zz; the exception reached the channel, which closed without an answer.
         for (String request : List.of(
-                "POST /local/@connections/nobody%zz HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi",
-                "GET /local/%zz HTTP/1.1\r\n\r\n",
-                "GET /local?token=%zz HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "POST /local/@connections/nobody%zz HTTP/1.1\r\n" + HOST + "Content-Length: 2\r\n\r\nhi",
+                "GET /local/%zz HTTP/1.1\r\n" + HOST + "\r\n",
+                "GET /local?token=%zz HTTP/1.1\r\n" + HOST + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")) {
             EmbeddedGateway gateway = new EmbeddedGateway(false);
 
@@ -32,7 +37,7 @@ class GatewayHttpHandlerTest {
     void aRequestTheCodecCannotReadIsA400AndTheConnectionCloses() {
         EmbeddedGateway gateway = new EmbeddedGateway(false);
 
-        EmbeddedGateway.Exchange exchange = gateway.send("GET / HTTP/1.1\r\nNo Colon Here\r\n\r\n");
+        EmbeddedGateway.Exchange exchange = gateway.send("GET / HTTP/1.1\r\n" + HOST + "No Colon Here\r\n\r\n");
 
         assertThat(exchange.only().status()).isEqualTo(400);
         assertThat(exchange.closedByGateway()).isTrue();
@@ -43,9 +48,9 @@ class GatewayHttpHandlerTest {
         // As the SDKs send it: the id escaped once. It used to be decoded twice, so %253D also found "...=".
         EmbeddedGateway gateway = new EmbeddedGateway(false);
 
-        EmbeddedGateway.Exchange once = gateway.send("POST /local/@connections/Conn%2DAlice-1%3D HTTP/1.1\r\n"
+        EmbeddedGateway.Exchange once = gateway.send("POST /local/@connections/Conn%2DAlice-1%3D HTTP/1.1\r\n" + HOST
                 + "Content-Length: 4\r\n\r\n\"hi\"");
-        EmbeddedGateway.Exchange twice = gateway.send("POST /local/@connections/Conn-Alice-1%253D HTTP/1.1\r\n"
+        EmbeddedGateway.Exchange twice = gateway.send("POST /local/@connections/Conn-Alice-1%253D HTTP/1.1\r\n" + HOST
                 + "Content-Length: 4\r\n\r\n\"no\"");
 
         assertThat(once.only().status()).isEqualTo(200);
@@ -67,7 +72,7 @@ class GatewayHttpHandlerTest {
                 "Upgrade: websocket, h2c\r\nConnection: Upgrade\r\n" + KEY + VERSION)) {
             EmbeddedGateway gateway = new EmbeddedGateway(false);
 
-            EmbeddedGateway.Exchange exchange = gateway.send("GET /local HTTP/1.1\r\n" + headers + "\r\n");
+            EmbeddedGateway.Exchange exchange = gateway.send("GET /local HTTP/1.1\r\n" + HOST + headers + "\r\n");
 
             assertThat(exchange.only().status()).as(headers).isEqualTo(400);
             assertThat(exchange.closedByGateway()).isTrue();
@@ -80,7 +85,7 @@ class GatewayHttpHandlerTest {
     void aHandshakeOfAnotherWebSocketVersionIsA426NamingVersion13() {
         EmbeddedGateway gateway = new EmbeddedGateway(false);
 
-        EmbeddedGateway.Exchange exchange = gateway.send("GET /local HTTP/1.1\r\n" + UPGRADE_HEADERS + KEY
+        EmbeddedGateway.Exchange exchange = gateway.send("GET /local HTTP/1.1\r\n" + HOST + UPGRADE_HEADERS + KEY
                 + "Sec-WebSocket-Version: 8\r\n\r\n");
 
         assertThat(exchange.only().status()).isEqualTo(426);
@@ -92,8 +97,8 @@ class GatewayHttpHandlerTest {
     void aValidHandshakeUpgradesAndHangingUpRunsDisconnect() {
         EmbeddedGateway gateway = new EmbeddedGateway(false);
 
-        EmbeddedGateway.Exchange exchange = gateway.send("GET /local HTTP/1.1\r\n" + UPGRADE_HEADERS + KEY + VERSION
-                + "\r\n");
+        EmbeddedGateway.Exchange exchange = gateway.send("GET /local HTTP/1.1\r\n" + HOST + UPGRADE_HEADERS + KEY
+                + VERSION + "\r\n");
 
         assertThat(exchange.only().status()).isEqualTo(101);
         assertThat(gateway.leftInStore()).hasSize(1);
@@ -112,7 +117,7 @@ class GatewayHttpHandlerTest {
             EmbeddedGateway gateway = new EmbeddedGateway(auth);
 
             EmbeddedGateway.Exchange exchange = gateway.send("GET /local?/local/x=1&/local/x=2&token=" + token
-                    + " HTTP/1.1\r\n" + UPGRADE_HEADERS + KEY + VERSION + "\r\n");
+                    + " HTTP/1.1\r\n" + HOST + UPGRADE_HEADERS + KEY + VERSION + "\r\n");
 
             assertThat(exchange.only().status()).as("auth %s", auth).isEqualTo(101);
             gateway.hangUp();
@@ -124,10 +129,10 @@ class GatewayHttpHandlerTest {
         // Found by fuzzing: two handshakes in one read both ran $connect; the second upgrade then failed (the
         // first had already reshaped the pipeline), closing the socket and leaving its connection in the store.
         EmbeddedGateway gateway = new EmbeddedGateway(false);
-        String handshake = "GET /local HTTP/1.1\r\n" + UPGRADE_HEADERS + KEY + VERSION + "\r\n";
+        String handshake = "GET /local HTTP/1.1\r\n" + HOST + UPGRADE_HEADERS + KEY + VERSION + "\r\n";
 
         EmbeddedGateway.Exchange exchange = gateway.send(handshake + "GET /local/@connections/"
-                + EmbeddedGateway.OPEN_CONNECTION + " HTTP/1.1\r\n\r\n" + handshake);
+                + EmbeddedGateway.OPEN_CONNECTION + " HTTP/1.1\r\n" + HOST + "\r\n" + handshake);
 
         assertThat(exchange.only().status()).isEqualTo(101);
         assertThat(exchange.closedByGateway()).isFalse();
@@ -143,8 +148,8 @@ class GatewayHttpHandlerTest {
         // the second ran $connect on the closed channel and its connection stayed in the store.
         EmbeddedGateway gateway = new EmbeddedGateway(false);
 
-        EmbeddedGateway.Exchange exchange = gateway.send("GET /local HTTP/1.1\r\nUpgrade: websocket\r\n" + KEY
-                + VERSION + "\r\n" + "GET /local HTTP/1.1\r\n" + UPGRADE_HEADERS + KEY + VERSION + "\r\n");
+        EmbeddedGateway.Exchange exchange = gateway.send("GET /local HTTP/1.1\r\n" + HOST + "Upgrade: websocket\r\n"
+                + KEY + VERSION + "\r\n" + "GET /local HTTP/1.1\r\n" + HOST + UPGRADE_HEADERS + KEY + VERSION + "\r\n");
 
         assertThat(exchange.only().status()).isEqualTo(400);
         assertThat(exchange.closedByGateway()).isTrue();

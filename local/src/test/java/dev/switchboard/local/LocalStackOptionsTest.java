@@ -3,8 +3,10 @@ package dev.switchboard.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.core.Quotas;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LocalStackOptionsTest {
@@ -52,6 +54,42 @@ class LocalStackOptionsTest {
                 .hasMessageContaining("--transport");
         assertThatThrownBy(() -> LocalStackOptions.parse("--colour")).hasMessageContaining("unknown flag '--colour'");
         assertThatThrownBy(() -> LocalStackOptions.parse("--policy", "anything-goes")).hasMessageContaining("--policy");
+    }
+
+    @Test
+    void originsAndHostsToAllowAreRepeatableAndCommaSeparated() {
+        LocalStackOptions o = LocalStackOptions.parse("--allow-origin", "http://localhost:5173,HTTPS://App.Test",
+                "--allow-origin", "http://dev.test:8080", "--allow-host", "dev.test", "--allow-host", "::1,box.lan");
+
+        assertThat(o.allowedOrigins()).containsExactly("http://localhost:5173", "HTTPS://App.Test",
+                "http://dev.test:8080");
+        assertThat(o.allowedHosts()).containsExactly("dev.test", "::1", "box.lan");
+        assertThat(LocalStackOptions.parse().allowedOrigins()).as("only the stack's own origin").isEmpty();
+        assertThat(LocalStackOptions.parse().allowedHosts()).as("only this machine's names").isEmpty();
+        assertThatThrownBy(() -> LocalStackOptions.parse("--allow-origin", "http://a.test/path"))
+                .hasMessageContaining("--allow-origin");
+        assertThatThrownBy(() -> LocalStackOptions.parse("--allow-origin", "localhost:5173"))
+                .hasMessageContaining("--allow-origin");
+        assertThatThrownBy(() -> LocalStackOptions.parse("--allow-host", "a.test:80"))
+                .hasMessageContaining("--allow-host");
+    }
+
+    @Test
+    void quotaFlagsSetTheFunctionsQuotasAndTheRestKeepTheirDefaults() {
+        assertThat(LocalStackOptions.parse().quotas()).isEqualTo(Quotas.defaults());
+        assertThat(LocalStackOptions.parse("--frame-rate", "50", "--frame-burst", "120", "--connections-per-user",
+                "3").quotas()).isEqualTo(Quotas.defaults().withFrames(50, 120).withConnectionsPerUser(3));
+        assertThat(LocalStackOptions.parse("--frame-burst", "120", "--frame-rate", "50").quotas().frameRate())
+                .as("in any order").isEqualTo(50);
+        assertThat(LocalStackOptions.parse("--frame-rate", "500").quotas().frameBurst())
+                .as("a rate alone gets twice its burst, as the defaults have").isEqualTo(1_000);
+        assertThat(LocalStackOptions.parse("--frame-rate", "5").quotas().frameBurst())
+                .as("or the default burst if that is more").isEqualTo(Quotas.DEFAULT_FRAME_BURST);
+        assertThatThrownBy(() -> LocalStackOptions.parse("--frame-rate", "50", "--frame-burst", "10"))
+                .hasMessageContaining("--frame-burst");
+        assertThatThrownBy(() -> LocalStackOptions.parse("--connections-per-user", "0"))
+                .hasMessageContaining("--connections-per-user");
+        assertThatThrownBy(() -> LocalStackOptions.parse("--frame-rate", "fast")).hasMessageContaining("--frame-rate");
     }
 
     @Test

@@ -39,7 +39,19 @@ public final class RawWebSocket implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
 
     public RawWebSocket(URI url) throws IOException {
-        socket = new Socket(url.getHost(), url.getPort());
+        this(url, 0);
+    }
+
+    /**
+     * A socket whose receive buffer is {@code receiveBufferBytes} (0: the system's default, which on loopback can
+     * grow to megabytes), so that what the client does not read backs up in the server soon.
+     */
+    public RawWebSocket(URI url, int receiveBufferBytes) throws IOException {
+        socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new java.net.InetSocketAddress(url.getHost(), url.getPort()));
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();
         in = new DataInputStream(socket.getInputStream());
@@ -118,6 +130,44 @@ public final class RawWebSocket implements AutoCloseable {
             frame(first ? TEXT : CONTINUATION, offset == bytes.length, part);
             first = false;
         }
+    }
+
+    /** One masked text frame, as a client writes it; to be written many times over with {@link #write}. */
+    static byte[] maskedText(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        if (payload.length >= 126) {
+            throw new IllegalArgumentException("short frames only");
+        }
+        byte[] mask = new byte[4];
+        new SecureRandom().nextBytes(mask);
+        byte[] frame = new byte[6 + payload.length];
+        frame[0] = (byte) (0x80 | TEXT);
+        frame[1] = (byte) (0x80 | payload.length);
+        System.arraycopy(mask, 0, frame, 2, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+        }
+        return frame;
+    }
+
+    /** Writes bytes as they are (frames made beforehand); blocks while the server does not read. */
+    void write(byte[] bytes) throws IOException {
+        out.write(bytes);
+    }
+
+    /** Reads and discards whatever the server sends, until the socket closes; returns the bytes read. */
+    long drain() {
+        long total = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            socket.setSoTimeout(0);
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                total += n;
+            }
+        } catch (IOException closed) {
+            // The test closed the socket: done.
+        }
+        return total;
     }
 
     /** Reads the next frame the server sent. */

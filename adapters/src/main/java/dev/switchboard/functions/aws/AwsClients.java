@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -16,11 +17,24 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * Builds the SDK clients the functions use, once per container. All use the JDK's URL connection HTTP client
  * (smallest and quickest to start; see docs/performance.md), never the SDK's Apache or Netty clients.
+ *
+ * <p>Each client has a budget a slow service cannot multiply: every attempt is cut off after
+ * {@link #ATTEMPT_TIMEOUT} and every call after {@link #CALL_TIMEOUT}, and the DynamoDB and SQS clients retry in the
+ * SDK's standard mode, at most {@link #MAX_ATTEMPTS} attempts, spending tokens of a bucket that failures drain (the
+ * circuit breaker: once it is empty, nothing is retried until successes refill it). Without that, DynamoDB's legacy
+ * default of up to 9 attempts of up to 5 s each would turn a slow table into a tide of repeated calls that takes the
+ * whole Lambda timeout. The management API client does not retry at all: the broadcaster retries with jitter.
  */
 public final class AwsClients {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
+    /** One attempt of an SDK call; DynamoDB, SQS and API Gateway answer in milliseconds when healthy. */
+    public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+    /** One SDK call, its retries and their backoff included: well inside API Gateway's 29 s integration timeout. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+    /** Attempts of one DynamoDB or SQS call, the first included. */
+    public static final int MAX_ATTEMPTS = 3;
 
     private AwsClients() {
     }
@@ -45,7 +59,8 @@ public final class AwsClients {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .httpClient(httpClient)
                 .region(Region.of(config.region()))
-                .credentialsProvider(credentials);
+                .credentialsProvider(credentials)
+                .overrideConfiguration(AwsClients::retryingWithinBudget);
         config.dynamoDbEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }
@@ -56,7 +71,21 @@ public final class AwsClients {
                 .httpClient(httpClient())
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials)
+                .overrideConfiguration(AwsClients::retryingWithinBudget)
                 .build();
+    }
+
+    /**
+     * Standard-mode retries (throttling and transient errors only), at most {@link #MAX_ATTEMPTS} attempts, drawn
+     * from the retry token bucket, with attempt and call timeouts.
+     */
+    private static void retryingWithinBudget(ClientOverrideConfiguration.Builder override) {
+        override.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(MAX_ATTEMPTS)
+                        .circuitBreakerEnabled(true)
+                        .build())
+                .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                .apiCallTimeout(CALL_TIMEOUT);
     }
 
     /**
@@ -77,7 +106,9 @@ public final class AwsClients {
                 .endpointOverride(endpoint)
                 .region(region)
                 .credentialsProvider(credentials)
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                        .apiCallTimeout(ATTEMPT_TIMEOUT))
                 .build();
     }
 }
