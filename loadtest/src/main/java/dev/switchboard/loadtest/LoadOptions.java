@@ -47,6 +47,12 @@ public record LoadOptions(Optional<URI> url, Optional<String> token, int connect
                 memoryStore, inFlight);
     }
 
+    /** The same run, measured for another time. */
+    public LoadOptions withDuration(Duration value) {
+        return new LoadOptions(url, token, connections, rooms, rate, value, rampPerSecond, reportDirectory, warmup,
+                memoryStore, inFlight);
+    }
+
     /** The same run against a running stack. */
     public LoadOptions withUrl(URI value) {
         return new LoadOptions(Optional.of(value), token, connections, rooms, rate, duration, rampPerSecond,

@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  * machine's other load moves every rate, not what the stack's work buys, so this shows whether refusing the excess
  * costs the stack its goodput even when the wall-clock figures wander.
  *
- * <p>Prints one line per point and, at the end, a Markdown table (also written to
+ * <p>Before the first round, {@value #JVM_WARMUP_SECONDS} s of closed-loop load that no figure includes let the
+ * stack's JIT compile its hot path. Prints one line per point and, at the end, a Markdown table (also written to
  * {@code loadtest/target/overload.md}); each point's load report goes to {@code loadtest/target/overload/}. Nothing here asserts the figures; {@code OverloadSmokeTest} checks the
  * behaviour (a share acknowledged all along, the rest refused at once, nothing unanswered or lost).
  */
@@ -40,6 +41,9 @@ public final class OverloadBenchmark {
             + " [--rounds R] [--multiples 1,2,5] [--in-flight K] [--store dynamodb|memory]";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** Closed-loop load before the first round, measured nowhere: the JIT's work is done by then. */
+    static final long JVM_WARMUP_SECONDS = 30;
+    static final Duration JVM_WARMUP = Duration.ofSeconds(JVM_WARMUP_SECONDS);
     /** Frames per second and per window a connection may send: far above any point's share, so never reached. */
     private static final String LIFTED_FRAME_RATE = "100000";
     private static final String LIFTED_FRAME_BURST = "200000";
@@ -204,6 +208,11 @@ public final class OverloadBenchmark {
         Path reports = Path.of("loadtest/target/overload");
         try (StackProcess stack = StackProcess.start(StackProcess.Build.current(), flags, START_TIMEOUT)) {
             URI url = stack.webSocketUrl();
+            // A fresh JVM compiles the hot path for its first half-minute or so, on the cores the stack needs: a
+            // first round measured then would compare the JIT's cost, not the stack's.
+            out.accept("warming the stack's JVM up for " + JVM_WARMUP.toSeconds() + " s (not measured)");
+            LoadTest.run(options.load(url, reports, "jvm-warmup").withInFlight(options.inFlight())
+                    .withDuration(JVM_WARMUP), line -> { });
             for (int round = 1; round <= options.rounds(); round++) {
                 LoadOptions closedLoop = options.load(url, reports, round + "-capacity").withInFlight(options.inFlight());
                 Measured closed = measure(stack, closedLoop);
@@ -250,11 +259,25 @@ public final class OverloadBenchmark {
                         + "capacity%n%n", options.connections(),
                 options.duration().toSeconds(), options.warmup().toSeconds(), options.store(), options.inFlight(),
                 options.multiples().stream().map(OverloadBenchmark::trim).collect(Collectors.joining(", ")));
+        StringBuilder rounds = new StringBuilder();
+        for (int round = 1; round <= options.rounds(); round++) {
+            int r = round;
+            List<Point> of = points.stream().filter(p -> p.round() == r).toList();
+            double best = of.stream().filter(p -> p.report().refused() == 0 && p.report().failed() == 0)
+                    .mapToDouble(Point::ackedPerSecond).max().orElse(0);
+            double highest = options.multiples().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            of.stream().filter(p -> p.multiple() == highest).findFirst().ifPresent(p -> rounds.append(String.format(
+                    Locale.ROOT, "Round %d: offered %s× its capacity, the stack acknowledged %.0f/s: %.0f %% of its "
+                            + "capacity in closed loop (%.0f/s) and %.0f %% of the highest rate it served without "
+                            + "refusing anything (%.0f/s); per CPU-second of the stack, %.0f %% of the closed loop's.%n",
+                    r, trim(highest), p.ackedPerSecond(), 100 * p.ofCapacity(), p.capacity(),
+                    best > 0 ? 100 * p.ackedPerSecond() / best : 0, best, 100 * p.cpuEfficiencyOfCapacity())));
+        }
         return header
                 + "| round | offered | offered/s | acked/s | of capacity | refused/s | failed or unanswered | lost "
                 + "| p50 ms | p99 ms | acked per stack CPU s | of capacity's |\n"
                 + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-                + points.stream().map(Point::row).collect(Collectors.joining("\n")) + "\n";
+                + points.stream().map(Point::row).collect(Collectors.joining("\n")) + "\n\n" + rounds;
     }
 
     private static String trim(double value) {

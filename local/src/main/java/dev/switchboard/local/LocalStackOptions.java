@@ -48,6 +48,8 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
                                        [--policy claims|open] [--jwt-secret SECRET] [--table NAME] [--room-shards N]
                                        [--fanout-workers N] [--fanout-threshold N] [--post-latency-ms N]
                                        [--store dynamodb|memory] [--transport in-process|http]
+                                       [--allow-origin ORIGIN] [--allow-host NAME] [--frame-rate N]
+                                       [--frame-burst N] [--connections-per-user N]
               --port              WebSocket and management API port (default 3001; 0 picks a free one)
               --stage             stage name in the URLs (default local)
               --host              address to listen on (default 127.0.0.1)

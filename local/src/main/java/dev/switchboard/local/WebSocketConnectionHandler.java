@@ -234,12 +234,14 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
                 Thread.yield();
             }
         });
-        connection.invocations().execute(intake.unrefused(Intake.Work.DISCONNECT, () -> {
+        // Only a hand-over, counted once: as started or abandoned by the task it hands over, or abandoned here when
+        // the lane has stopped.
+        connection.invocations().execute(() -> {
             try {
                 disconnects.execute(disconnect);
             } catch (RejectedExecutionException stopped) {
                 intake.abandon(Intake.Work.DISCONNECT);
             }
-        }));
+        });
     }
 }
