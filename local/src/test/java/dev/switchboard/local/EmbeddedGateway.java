@@ -211,7 +211,7 @@ final class EmbeddedGateway {
                     }
                     if (method.getName().equals("register")) {
                         live.add(((Connection) args[0]).connectionId());
-                    } else if (method.getName().equals("remove")) {
+                    } else if (method.getName().equals("remove") || method.getName().equals("forget")) {
                         live.remove((String) args[0]);
                     }
                     return result;
