@@ -19,6 +19,8 @@ cd "$root"
 targets=(
     shared:FrameCodecFuzzTest#decodeClient
     shared:FrameCodecFuzzTest#decodePublish
+    shared:FrameCodecFuzzTest#decodeServerRequest
+    shared:FrameCodecFuzzTest#requireJsonValue
     shared:FrameCodecFuzzTest#decodeServer
     functions:AuthorizerFuzzTest#requestEvent
     functions:AuthorizerFuzzTest#signedClaims

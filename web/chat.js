@@ -34,8 +34,8 @@ function renderMessages() {
 async function renderMembers() {
   if (!current) return;
   try {
-    const presence = await client.presence(current);
-    $('members').replaceChildren(...presence.members.map((m) => {
+    const members = await client.presenceAll(current);
+    $('members').replaceChildren(...members.map((m) => {
       const item = document.createElement('li');
       item.textContent = m.connections > 1 ? `${m.user} (${m.connections})` : m.user;
       return item;

@@ -18,7 +18,9 @@ export interface Ack {
 }
 export interface History { type: 'history'; id?: string; room: string; messages: Message[]; more: boolean; seq: number }
 export interface Reset { type: 'reset'; id?: string; room: string; seq: number; reason: string }
-export interface Presence { type: 'presence'; id?: string; room: string; members: { user: string; connections: number }[] }
+export interface Member { user: string; connections: number }
+/** One page of presence: at most 100 connections; `cursor` (only while `more`) asks for the next page. */
+export interface Presence { type: 'presence'; id?: string; room: string; members: Member[]; more: boolean; cursor?: string }
 export interface PresenceChange { type: 'presence_change'; room: string; event: 'join' | 'leave'; user: string }
 export interface Direct { type: 'direct'; id: string; from: string; data: unknown; ts: number }
 export interface Pong { type: 'pong'; id?: string; ts: number }
@@ -76,7 +78,10 @@ export declare class SwitchboardClient {
   leave(room: string): Promise<Ack>;
   send(room: string, data: unknown): Promise<Ack>;
   direct(user: string, data: unknown): Promise<Ack>;
-  presence(room: string): Promise<Presence>;
+  /** One page: the first, or the one after the page whose `cursor` is given. */
+  presence(room: string, cursor?: string): Promise<Presence>;
+  /** Every page, with each user's connections added up across pages; sorted by user. */
+  presenceAll(room: string): Promise<Member[]>;
   ping(): Promise<Pong>;
   /** The seq of the last message delivered for a room, or -1. */
   position(room: string): number;

@@ -239,8 +239,34 @@ export class SwitchboardClient {
     return this.#request({ action: 'direct', user, data });
   }
 
-  presence(room) {
-    return this.#request({ action: 'presence', room });
+  /**
+   * One page of a joined room's presence: at most 100 connections, by user. Without a cursor the first page; with
+   * the `cursor` of a page whose `more` is true, the page after it. A user whose connections fall on two pages is
+   * on both, with the connections of each page.
+   */
+  presence(room, cursor) {
+    return this.#request(cursor == null ? { action: 'presence', room } : { action: 'presence', room, cursor });
+  }
+
+  /**
+   * Everyone in a joined room: every page of its presence, one after the other, with the connections of a user
+   * listed on several pages added up; sorted by user. Rejects as soon as a page is refused.
+   */
+  async presenceAll(room) {
+    const byUser = new Map();
+    let cursor;
+    for (;;) {
+      const page = await this.presence(room, cursor);
+      for (const { user, connections } of page.members) byUser.set(user, (byUser.get(user) ?? 0) + connections);
+      if (!page.more) break;
+      if (typeof page.cursor !== 'string' || page.cursor === cursor) {
+        // Without a new cursor this loop would start over, or stay where it is, for ever.
+        throw new SwitchboardError('INTERNAL', 'the server answered a presence page without a new cursor', false);
+      }
+      cursor = page.cursor;
+    }
+    return [...byUser].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([user, connections]) => ({ user, connections }));
   }
 
   ping() {

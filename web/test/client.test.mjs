@@ -282,3 +282,59 @@ test('a refresh on a stack without authentication is acknowledged and not repeat
     c.close();
   }
 });
+
+/** A bare socket in a room, as a user of another client would be: joined, then left alone. */
+async function bareMember(r, instance) {
+  const url = new URL(WS_URL);
+  url.searchParams.set('instance', instance);
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = () => reject(new Error('a bare socket did not open'));
+  });
+  const joined = new Promise((resolve, reject) => {
+    ws.onmessage = (event) => {
+      const frame = JSON.parse(event.data);
+      if (frame.id === 'j') (frame.type === 'ack' ? resolve() : reject(new Error(event.data)));
+    };
+  });
+  ws.send(JSON.stringify({ action: 'join', room: r, id: 'j' }));
+  await joined;
+  return ws;
+}
+
+test('presence comes in pages of 100 connections; presenceAll walks them adding up each user', stack, async () => {
+  const r = room();
+  const c = client();
+  const crowd = [];
+  try {
+    await c.connect();
+    await c.join(r);
+    // 130 more connections of 90 users: the first 40 users have two. On this stack a user is its instance id.
+    for (let start = 0; start < 130; start += 26) {
+      crowd.push(...await Promise.all(Array.from({ length: 26 }, (_, i) =>
+        bareMember(r, `crowd-${r}-${String((start + i) % 90).padStart(4, '0')}`))));
+    }
+
+    const first = await c.presence(r);
+    const second = await c.presence(r, first.cursor);
+    const everyone = await c.presenceAll(r);
+
+    const connections = (page) => page.members.reduce((sum, m) => sum + m.connections, 0);
+    assert.equal(connections(first), 100);
+    assert.equal(first.more, true);
+    assert.equal(typeof first.cursor, 'string');
+    assert.equal(connections(second), 31);
+    assert.equal(second.more, false);
+    assert.equal(second.cursor, undefined);
+    assert.equal(everyone.length, 91, '90 users of the crowd and this client');
+    assert.equal(everyone.filter((m) => m.connections === 2).length, 40);
+    assert.equal(everyone.reduce((sum, m) => sum + m.connections, 0), 131);
+    assert.deepEqual(everyone.map((m) => m.user), everyone.map((m) => m.user).sort());
+    await assert.rejects(c.presence(r, 'AAAA'), (e) => e.code === 'INVALID_FIELD');
+    await assert.rejects(c.presence(r, 'x'.repeat(300)), (e) => e.code === 'INVALID_FIELD');
+  } finally {
+    crowd.forEach((ws) => ws.close());
+    c.close();
+  }
+});

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -277,9 +278,55 @@ public final class SwitchboardClient implements AutoCloseable {
                 .thenApply(ServerFrame.Ack.class::cast);
     }
 
+    /**
+     * The first page of a joined room's presence: at most {@link Limits#PRESENCE_PAGE_SIZE} connections, by user.
+     * When {@link ServerFrame.Presence#more()} is true, {@link #presence(String, String)} with its cursor gets the
+     * next page; {@link #presenceAll} gets them all.
+     */
     public CompletableFuture<ServerFrame.Presence> presence(String room) {
-        return onLoop(() -> request(new ClientFrame.Presence(nextId(), room), false))
+        return presence(room, null);
+    }
+
+    /**
+     * The page of a room's presence that {@code cursor} (from the previous page; null for the first) points at. A
+     * user whose connections fall on two pages is on both, with the connections of each page.
+     *
+     * <pre>{@code
+     * ServerFrame.Presence page = client.presence("lobby").join();
+     * while (page.more()) {
+     *     page = client.presence("lobby", page.cursor()).join();
+     * }
+     * }</pre>
+     */
+    public CompletableFuture<ServerFrame.Presence> presence(String room, String cursor) {
+        return onLoop(() -> request(new ClientFrame.Presence(nextId(), room, cursor), false))
                 .thenApply(ServerFrame.Presence.class::cast);
+    }
+
+    /**
+     * Everyone in a joined room: every page of its presence, one request after the other, with the connections of a
+     * user listed on several pages added up; sorted by user. Fails as soon as a page fails.
+     */
+    public CompletableFuture<List<ServerFrame.Member>> presenceAll(String room) {
+        Map<String, Integer> byUser = new TreeMap<>();
+        return collectPresence(room, null, byUser).thenApply(done -> byUser.entrySet().stream()
+                .map(entry -> new ServerFrame.Member(entry.getKey(), entry.getValue())).toList());
+    }
+
+    /** Adds the page at {@code cursor} and those after it; each page is asked for once the one before is in. */
+    private CompletableFuture<Void> collectPresence(String room, String cursor, Map<String, Integer> byUser) {
+        return presence(room, cursor).thenCompose(page -> {
+            page.members().forEach(member -> byUser.merge(member.user(), member.connections(), Integer::sum));
+            if (!page.more()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (page.cursor().equals(cursor)) {
+                // A server that answers a cursor with itself would keep this walk going for ever.
+                return CompletableFuture.failedFuture(new SwitchboardException(ErrorCode.INTERNAL,
+                        "the server answered a presence page with the same cursor", false));
+            }
+            return collectPresence(room, page.cursor(), byUser);
+        });
     }
 
     public CompletableFuture<ServerFrame.Pong> ping() {

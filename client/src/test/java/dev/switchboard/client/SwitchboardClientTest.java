@@ -169,6 +169,38 @@ class SwitchboardClientTest {
     }
 
     @Test
+    void presenceComesInPagesAndPresenceAllWalksThemAddingUpEachUsersConnections() {
+        String room = room();
+        SwitchboardClient alice = client("alice", new Inbox());
+        alice.join(room).join();
+        // 229 more connections of 150 users, written to the stack's store as its join route writes them.
+        Map<String, Integer> expected = new java.util.TreeMap<>(Map.of("alice", 1));
+        java.time.Instant now = java.time.Instant.now();
+        for (int i = 0; i < 229; i++) {
+            String user = "crowd-" + (i % 150);
+            String id = "seeded-" + i + "-" + room;
+            store.register(new dev.switchboard.core.Connection(id, user, now, "", now.plus(Duration.ofHours(3))));
+            store.join(id, room, dev.switchboard.core.Rights.ALL, 50);
+            expected.merge(user, 1, Integer::sum);
+        }
+
+        ServerFrame.Presence first = alice.presence(room).join();
+        ServerFrame.Presence second = alice.presence(room, first.cursor()).join();
+        ServerFrame.Presence third = alice.presence(room, second.cursor()).join();
+        List<ServerFrame.Member> everyone = alice.presenceAll(room).join();
+
+        assertThat(List.of(first, second, third)).extracting(p -> p.members().stream()
+                .mapToInt(ServerFrame.Member::connections).sum()).containsExactly(100, 100, 30);
+        assertThat(List.of(first, second, third)).extracting(ServerFrame.Presence::more)
+                .containsExactly(true, true, false);
+        assertThat(everyone).extracting(ServerFrame.Member::user).containsExactlyElementsOf(expected.keySet());
+        assertThat(everyone).allSatisfy(m -> assertThat(m.connections()).isEqualTo(expected.get(m.user())));
+        assertThatThrownBy(() -> alice.presence(room, "AAAA").join()).cause()
+                .isInstanceOfSatisfying(SwitchboardException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD));
+    }
+
+    @Test
     void afterAServerSideDropTheClientReconnectsRejoinsAndGetsWhatItMissed() {
         String room = room();
         Inbox bobInbox = new Inbox();

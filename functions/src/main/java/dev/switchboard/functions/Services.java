@@ -127,6 +127,16 @@ public final class Services {
      */
     public static Switchboard create(FunctionConfig config, Stores stores, ApiGatewayManagementApiClient managementApi,
                                      FanoutQueue fanout) {
+        return builder(config, stores, managementApi, fanout).build();
+    }
+
+    /**
+     * The builder {@link #create(FunctionConfig, Stores, ApiGatewayManagementApiClient, FanoutQueue)} builds from,
+     * wired as in Lambda, for a caller that sets more before building (a test's clock and message ids, so that a
+     * simulated run can skip ahead in time and repeat itself).
+     */
+    public static Switchboard.Builder builder(FunctionConfig config, Stores stores,
+                                              ApiGatewayManagementApiClient managementApi, FanoutQueue fanout) {
         ManagementApiSender sender = new ManagementApiSender(managementApi);
         Switchboard.Builder builder = Switchboard.builder();
         if (fanout != null) {
@@ -144,7 +154,6 @@ public final class Services {
                 .settings(config.core())
                 .policy(config.policy())
                 .closer(sender)
-                .probe(sender)
-                .build();
+                .probe(sender);
     }
 }

@@ -29,10 +29,18 @@ final class Telemetry {
     private Telemetry() {
     }
 
+    private static volatile boolean serviceDimensionSet;
+
     private static Metrics metrics() {
         Metrics metrics = MetricsFactory.getMetricsInstance();
         if (System.getenv(EnvNames.METRICS_NAMESPACE) == null) {
             metrics.setNamespace(MetricNames.NAMESPACE);
+        }
+        if (System.getenv(EnvNames.SERVICE_NAME) == null && !serviceDimensionSet) {
+            // What Powertools does by itself when the service is named (the dashboards and alarms read it). Once:
+            // setting the defaults again would drop the dimensions added since.
+            metrics.setDefaultDimensions(DimensionSet.of(MetricNames.SERVICE_DIMENSION, service()));
+            serviceDimensionSet = true;
         }
         return metrics;
     }

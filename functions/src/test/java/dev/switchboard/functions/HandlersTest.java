@@ -331,6 +331,11 @@ class HandlersTest {
         }
 
         @Override
+        public List<RoomMember> membersAfter(String room, int shard, String after, int limit) {
+            throw outage();
+        }
+
+        @Override
         public List<RoomMember> roomMembers(String room, int limit) {
             throw outage();
         }

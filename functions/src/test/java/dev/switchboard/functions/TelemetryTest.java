@@ -81,8 +81,11 @@ class TelemetryTest {
         new ConnectHandler(switchboard).handleRequest(Events.load("connect"), new FakeLambdaContext("r1", "connect"));
         new DisconnectHandler(switchboard).handleRequest(Events.load("disconnect"), new FakeLambdaContext("r2", "dc"));
 
-        assertThat(lines()).anySatisfy(l -> assertThat(l).contains("\"ConnectionsOpened\":1.0"));
-        assertThat(lines()).anySatisfy(l -> assertThat(l).contains("\"ConnectionsClosed\":1.0"));
+        // Under the service alone, as the stack's dashboard and alarms (refused handshakes, untold rooms) read them.
+        assertThat(lines()).anySatisfy(l -> assertThat(l).contains("\"ConnectionsOpened\":1.0")
+                .contains("\"Dimensions\":[[\"Service\"]]"));
+        assertThat(lines()).anySatisfy(l -> assertThat(l).contains("\"ConnectionsClosed\":1.0")
+                .contains("\"Dimensions\":[[\"Service\"]]"));
         assertThat(lines()).noneMatch(l -> l.contains("redacted-in-fixture"));
     }
 

@@ -119,15 +119,15 @@ public final class Monitoring extends Construct {
                 .build();
         alarm("TableThrottles", tableThrottles, 1, "DynamoDB throttled reads or writes on the table", props);
 
-        Metric undelivered = Metric.Builder.create()
-                .namespace(MetricNames.NAMESPACE)
-                .metricName(MetricNames.DELIVERY_FAILURES)
-                .dimensionsMap(Map.of(MetricNames.SERVICE_DIMENSION, props.service()))
-                .statistic("Sum")
-                .period(PERIOD)
-                .build();
+        Metric undelivered = serviceMetric(MetricNames.DELIVERY_FAILURES, props);
         alarm("DeliveryFailures", undelivered, 1, "Recipients did not get a frame: too large for them, or still"
                 + " failing after the retries and the later attempts through the fan-out queue", props);
+
+        Metric presenceNotSent = serviceMetric(MetricNames.PRESENCE_NOT_SENT, props);
+        alarm("PresenceEventsNotSent", presenceNotSent, 1, "Disconnects left rooms without their leave event: past"
+                + " the presence posts one disconnect may make (their members learn it from the next presence query)",
+                props);
+        Metric refused = serviceMetric(MetricNames.CONNECTIONS_REFUSED, props);
 
         List<IMetric> queueDepths = new ArrayList<>();
         List<IMetric> queueAges = new ArrayList<>();
@@ -154,9 +154,10 @@ public final class Monitoring extends Construct {
                                 stage.metric("IntegrationError", sum())))
                         .width(8).build(),
                 GraphWidget.Builder.create().title("Recipients not reached")
-                        .left(List.of(undelivered, Metric.Builder.create().namespace(MetricNames.NAMESPACE)
-                                .metricName(MetricNames.DELIVERIES_DEFERRED).statistic("Sum").period(PERIOD)
-                                .dimensionsMap(Map.of(MetricNames.SERVICE_DIMENSION, props.service())).build()))
+                        .left(List.of(undelivered, serviceMetric(MetricNames.DELIVERIES_DEFERRED, props)))
+                        .width(8).build(),
+                GraphWidget.Builder.create().title("Refused handshakes and untold rooms")
+                        .left(List.of(refused, presenceNotSent))
                         .width(8).build(),
                 GraphWidget.Builder.create().title("Integration latency (p99, ms)")
                         .left(List.of(stage.metric("IntegrationLatency", MetricOptions.builder().statistic("p99")
@@ -195,6 +196,17 @@ public final class Monitoring extends Construct {
                 .build();
         props.alarmTopic().ifPresent(topic -> alarm.addAlarmAction(new SnsAction(topic)));
         alarms.add(alarm);
+    }
+
+    /** A metric the functions emit with the service dimension alone. */
+    private static Metric serviceMetric(String name, Props props) {
+        return Metric.Builder.create()
+                .namespace(MetricNames.NAMESPACE)
+                .metricName(name)
+                .dimensionsMap(Map.of(MetricNames.SERVICE_DIMENSION, props.service()))
+                .statistic("Sum")
+                .period(PERIOD)
+                .build();
     }
 
     private static MetricOptions maximum() {

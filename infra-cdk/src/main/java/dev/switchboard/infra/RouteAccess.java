@@ -81,26 +81,33 @@ public final class RouteAccess {
     /**
      * What every route that answers a client does with the table besides its own work: counting the frame on the
      * connection's row (UpdateItem, which returns the row), and, for a connection it closes (token expired, kept
-     * flooding), disconnecting it as {@code $disconnect} would (its user from its row, GetItem; its row deleted,
-     * DeleteItem; its listings, BatchWriteItem; its rooms told, member Query and posts), and pruning one found gone.
+     * flooding), disconnecting it as {@code $disconnect} would (its row read, GetItem; its listings deleted,
+     * BatchWriteItem; then its row, DeleteItem; its rooms told, a Query of each room and posts, and a room found too
+     * big for presence events recorded so, BatchWriteItem), and pruning one found gone.
      */
     private static final Set<String> ANSWERING = Set.of("dynamodb:UpdateItem", "dynamodb:GetItem",
             "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:Query");
-    /** Pruning a connection found gone (410) like a $disconnect, and announcing it. */
-    private static final Set<String> PRUNING = Set.of("dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
-            "dynamodb:Query");
+    /** Reading a connection again after it changed under a decision, or a room's counter on its own. */
+    private static final Set<String> READING = Set.of("dynamodb:GetItem");
+    /**
+     * Pruning a connection found gone (410) like a $disconnect (its row read, GetItem; its listings, BatchWriteItem;
+     * then its row deleted, DeleteItem), and announcing it.
+     */
+    private static final Set<String> PRUNING = Set.of("dynamodb:GetItem", "dynamodb:DeleteItem",
+            "dynamodb:BatchWriteItem", "dynamodb:Query");
     /** Posting to members. */
     private static final Set<ConnectionMethod> POST = Set.of(ConnectionMethod.POST);
     /** A route answering a client: it posts, and closes a connection whose token expired or that keeps flooding. */
     private static final Set<ConnectionMethod> ANSWER = Set.of(ConnectionMethod.POST, ConnectionMethod.DELETE);
 
     /**
-     * The queue publisher (not a route): publishes to rooms and users exactly as {@code send} and {@code direct} do,
-     * claiming ids on its own (PutItem), counting seqs and writing history with the claim's completion (UpdateItem,
-     * PutItem), querying members, posting and pruning.
+     * The queue publisher (not a route): serves the queue's requests exactly as the server library serves the calls
+     * of the same names, so it needs what those need ({@link ServerApiGrants.Call}): publishing to rooms and users
+     * (as {@code send} and {@code direct} do), memberships, and closing connections; and it hands large rooms'
+     * broadcasts and the recipients it cannot reach now to the fan-out queue.
      */
-    public static final Access PUBLISHER = Access.enqueuingFanout(union(PRUNING, Set.of("dynamodb:PutItem",
-            "dynamodb:UpdateItem")), POST);
+    public static final Access PUBLISHER = servingTheQueue(ServerApiGrants.Call.PUBLISH,
+            ServerApiGrants.Call.SEND_TO_USER, ServerApiGrants.Call.MEMBERSHIP, ServerApiGrants.Call.DISCONNECT);
 
     /**
      * The {@code $connect} authorizer (not a route): verifies tokens, and touches neither the table nor any
@@ -117,19 +124,20 @@ public final class RouteAccess {
 
     static {
         // $connect: the user's connections (a Query) against the per-user limit; at the limit each listed one is looked
-        // up (GET) and one found gone is pruned (its row deleted, its listings batch-deleted); then one transaction
-        // putting the connection record and the user index entry.
-        ACCESS.put(Route.CONNECT, new Access(Set.of("dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem",
-                "dynamodb:BatchWriteItem"), Set.of(ConnectionMethod.GET)));
-        // $disconnect: read the connection (its user), delete its row, batch-delete its listings, then announce the
-        // leave to each room (member query, posts, pruning).
-        ACCESS.put(Route.DISCONNECT, new Access(union(PRUNING, Set.of("dynamodb:GetItem")), POST));
+        // up (GET) and one found gone is pruned (its row read, its listings batch-deleted, its row deleted); then one
+        // transaction putting the connection record and the user index entry.
+        ACCESS.put(Route.CONNECT, new Access(Set.of("dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem",
+                "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"), Set.of(ConnectionMethod.GET)));
+        // $disconnect: read the connection (its user and rooms), batch-delete its listings, delete its row, then
+        // announce the leave to each room (a Query of the room, posts, pruning; a room found too big for presence
+        // events is recorded so with a batch put).
+        ACCESS.put(Route.DISCONNECT, new Access(PRUNING, POST));
         // $default answers frames no route serves with an error frame, after counting them.
         ACCESS.put(Route.DEFAULT, new Access(ANSWERING, ANSWER));
         // join: count (the read), a transaction updating the connection and putting the membership, re-reading the
-        // connection when it changed meanwhile, the room's latest seq (or its history when resuming), and the
-        // presence announcement.
-        ACCESS.put(Route.JOIN, new Access(union(ANSWERING, Set.of("dynamodb:PutItem")), ANSWER));
+        // connection when it changed meanwhile, one Query of the room for its members and latest seq (its counter
+        // alone, GetItem, when it was a member already), its history when resuming, and the presence announcement.
+        ACCESS.put(Route.JOIN, new Access(union(union(ANSWERING, READING), Set.of("dynamodb:PutItem")), ANSWER));
         // leave: count, a transaction updating the connection and deleting the membership, the announcement.
         ACCESS.put(Route.LEAVE, new Access(ANSWERING, ANSWER));
         // send: one transaction counting the frame (with its membership, right and token as conditions) and
@@ -139,8 +147,8 @@ public final class RouteAccess {
         // ping: count, answer pong.
         ACCESS.put(Route.PING, new Access(ANSWERING, ANSWER));
         // resume: count, the room's latest seq, a history query.
-        ACCESS.put(Route.RESUME, new Access(ANSWERING, ANSWER));
-        // presence: count and a member query.
+        ACCESS.put(Route.RESUME, new Access(union(ANSWERING, READING), ANSWER));
+        // presence: count, and the member queries of one page.
         ACCESS.put(Route.PRESENCE, new Access(ANSWERING, ANSWER));
         // direct: count, claiming its id (PutItem) and recording it as sent (UpdateItem), the user's connections,
         // posts; recipients it cannot reach now go to the fan-out queue.
@@ -148,7 +156,7 @@ public final class RouteAccess {
         // refresh: verify the fresh token as the authorizer does, count, a transaction replacing the grant and
         // rewriting or deleting memberships (re-reading the connection when it changed meanwhile), then announcing
         // the rooms it left; a connection whose own token expired while its refresh was refused is closed.
-        ACCESS.put(Route.REFRESH, new Access(ANSWERING, ANSWER).verifyingTokens());
+        ACCESS.put(Route.REFRESH, new Access(union(ANSWERING, READING), ANSWER).verifyingTokens());
 
         Route[] missing = Arrays.stream(Route.values()).filter(r -> !ACCESS.containsKey(r)).toArray(Route[]::new);
         if (missing.length > 0) {
@@ -158,6 +166,16 @@ public final class RouteAccess {
     }
 
     private RouteAccess() {
+    }
+
+    private static Access servingTheQueue(ServerApiGrants.Call... calls) {
+        Set<String> tableActions = new java.util.HashSet<>();
+        Set<ConnectionMethod> methods = EnumSet.noneOf(ConnectionMethod.class);
+        for (ServerApiGrants.Call call : calls) {
+            tableActions.addAll(call.access().tableActions());
+            methods.addAll(call.access().connectionMethods());
+        }
+        return Access.enqueuingFanout(tableActions, methods);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

@@ -21,7 +21,7 @@ public final class SwitchboardApp {
         App app = new App();
         SwitchboardProps props;
         try {
-            props = SwitchboardProps.fromContext(app.getNode()::tryGetContext, Path.of(""));
+            props = SwitchboardContext.read(app.getNode()::tryGetContext, Path.of(""));
         } catch (IllegalArgumentException e) {
             // A setting the stack refuses: say which and why, without a stack trace around it.
             System.err.println("Switchboard cannot be synthesized: " + e.getMessage());

@@ -1,31 +1,21 @@
 package dev.switchboard.infra;
 
+import dev.switchboard.core.Quotas;
 import dev.switchboard.core.RoomPolicy;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.Files;
+import dev.switchboard.core.RoomSharding;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import software.amazon.awscdk.services.logs.RetentionDays;
 
 /**
  * Everything the Switchboard stack can be told, with defaults safe for production. Built in code with
- * {@link #builder()}, or from CDK context ({@code cdk deploy -c memorySize=2048}) with {@link #fromContext}.
+ * {@link #builder()}, or from CDK context ({@code cdk deploy -c memorySize=2048}) with {@link SwitchboardContext}.
  *
  * <pre>{@code
  * SwitchboardProps props = SwitchboardProps.builder()
@@ -41,7 +31,8 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  *
  * @param stackName            CloudFormation stack name (deploy several stages side by side under different names)
  * @param stageName            API Gateway stage, part of every URL
- * @param functionsJar         the shaded functions jar to deploy
+ * @param functionsJar         the shaded functions jar to deploy ({@link FunctionsJar}); the builder and the stack
+ *                             check that it is there, the record itself never touches the file system
  * @param memorySize           MB per function (CPU scales with it; Java starts faster with more)
  * @param throttlingRateLimit  steady requests per second allowed per route (stage default)
  * @param throttlingBurstLimit burst allowed per route (stage default)
@@ -64,6 +55,14 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param fanoutThreshold      room size from which broadcasts go through the fan-out queue
  * @param fanoutMaxConcurrency most fan-out function instances the queue keeps busy at once (the SQS event source's
  *                             maximum concurrency, 2 to 1000)
+ * @param quotas               what one connection or user may cost the stack (frames per second and burst,
+ *                             connections per user, presence posts per disconnect)
+ * @param maxPostsPerSecond    most {@code @connections} posts per second one function instance makes: the account's
+ *                             request rate is shared by every instance and every stage, so no single broadcast may
+ *                             take all of it
+ * @param publishers           who may send to the publish queue: IAM role or user ARNs and 12-digit account ids;
+ *                             everyone else is denied by the queue's own policy. Empty: principals of the stack's
+ *                             own account only
  */
 public record SwitchboardProps(String stackName, String stageName, Path functionsJar, int memorySize,
                                double throttlingRateLimit, int throttlingBurstLimit, AuthSettings auth,
@@ -72,7 +71,8 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                                DataRemoval dataRemoval, boolean deletionProtection, boolean tracing,
                                Optional<String> alarmEmail, boolean apiGatewayLoggingRole,
                                int roomShards, boolean fanoutEnabled, int fanoutThreshold,
-                               int fanoutMaxConcurrency) {
+                               int fanoutMaxConcurrency, Quotas quotas, int maxPostsPerSecond,
+                               List<String> publishers) {
 
     /** What happens to stored data when the stack is deleted. */
     public enum DataRemoval {
@@ -81,6 +81,27 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         /** Delete them with the stack (development). */
         DESTROY
     }
+
+    // The defaults, each in one place: the builder starts from them, and docs/deploy.md lists them.
+    public static final String DEFAULT_STACK_NAME = "Switchboard";
+    public static final String DEFAULT_STAGE_NAME = "prod";
+    public static final int DEFAULT_MEMORY_SIZE = 1024;
+    public static final double DEFAULT_THROTTLING_RATE_LIMIT = 500;
+    public static final int DEFAULT_THROTTLING_BURST_LIMIT = 1000;
+    public static final RetentionDays DEFAULT_LOG_RETENTION = RetentionDays.ONE_MONTH;
+    /** Production-safe: data outlives the stack unless destroying it is asked for. */
+    public static final DataRemoval DEFAULT_DATA_REMOVAL = DataRemoval.RETAIN;
+    /** On: without the account-wide role the stage cannot write access logs. */
+    public static final boolean DEFAULT_API_GATEWAY_LOGGING_ROLE = true;
+    public static final int DEFAULT_ROOM_SHARDS = RoomSharding.DEFAULT_SHARDS;
+    public static final boolean DEFAULT_FANOUT_ENABLED = true;
+    public static final int DEFAULT_FANOUT_THRESHOLD = RoomSharding.DEFAULT_FANOUT_THRESHOLD;
+    public static final int DEFAULT_FANOUT_MAX_CONCURRENCY = 20;
+    /**
+     * A fifth of API Gateway's default account-wide rate (10,000 requests per second, shared with every other API
+     * and stage of the account): five instances broadcasting at once still leave room for everything else.
+     */
+    public static final int DEFAULT_MAX_POSTS_PER_SECOND = 2_000;
 
     private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
@@ -91,14 +112,12 @@ public record SwitchboardProps(String stackName, String stageName, Path function
     /** The development stages, as the refusal to deploy an open stack elsewhere names them. */
     private static final String DEVELOPMENT_STAGE_NAMES = "local, dev, test, or a name starting with dev- or test-";
 
-    /** The functions spread a room's membership over at most 64 partitions (a query per shard per broadcast). */
-    private static final int MAX_ROOM_SHARDS = 64;
     /** Lambda's bounds for an SQS event source's maximum concurrency. */
     private static final int MIN_FANOUT_CONCURRENCY = 2;
     private static final int MAX_FANOUT_CONCURRENCY = 1_000;
-
-    /** Log retention choices CloudWatch Logs accepts, by days. */
-    private static final Map<Integer, RetentionDays> RETENTION = retentionByDays();
+    /** A principal the publish queue may admit: an IAM role or user (any path), or a whole account by its id. */
+    private static final Pattern PUBLISHER =
+            Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:(role|user)/[\\w+=,.@/-]{1,512}|\\d{12}");
 
     public SwitchboardProps {
         Objects.requireNonNull(functionsJar, "functionsJar");
@@ -153,8 +172,8 @@ public record SwitchboardProps(String stackName, String stageName, Path function
             throw new IllegalArgumentException("throttlingBurstLimit must be between 1 and 5000, was "
                     + throttlingBurstLimit);
         }
-        if (roomShards < 1 || roomShards > MAX_ROOM_SHARDS) {
-            throw new IllegalArgumentException("roomShards must be between 1 and " + MAX_ROOM_SHARDS + ", was "
+        if (roomShards < 1 || roomShards > RoomSharding.MAX_SHARDS) {
+            throw new IllegalArgumentException("roomShards must be between 1 and " + RoomSharding.MAX_SHARDS + ", was "
                     + roomShards);
         }
         if (fanoutThreshold < 1) {
@@ -165,16 +184,23 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                     + " and " + MAX_FANOUT_CONCURRENCY + " (Lambda's limits for an SQS event source), was "
                     + fanoutMaxConcurrency);
         }
+        Objects.requireNonNull(quotas, "quotas");
+        if (maxPostsPerSecond < 1) {
+            throw new IllegalArgumentException("maxPostsPerSecond must be at least 1, was " + maxPostsPerSecond);
+        }
+        publishers = List.copyOf(publishers);
+        for (String publisher : publishers) {
+            if (!PUBLISHER.matcher(publisher).matches()) {
+                throw new IllegalArgumentException("publishers: '" + publisher + "' is neither an IAM role or user"
+                        + " ARN (arn:aws:iam::123456789012:role/name) nor a 12-digit account id; wildcards are not"
+                        + " accepted");
+            }
+        }
         alarmEmail.ifPresent(email -> {
             if (!EMAIL.matcher(email).matches()) {
                 throw new IllegalArgumentException("alarmEmail is not an email address: '" + email + "'");
             }
         });
-        if (!Files.isRegularFile(functionsJar)) {
-            throw new IllegalArgumentException("functions jar not found at " + functionsJar.toAbsolutePath()
-                    + ": build it first with './mvnw -DskipTests install' from the repository root,"
-                    + " or pass -c functionsJar=<path>");
-        }
     }
 
     public static Builder builder() {
@@ -195,331 +221,41 @@ public record SwitchboardProps(String stackName, String stageName, Path function
     }
 
     /**
-     * Reads the properties from CDK context values (strings from {@code -c key=value}, or JSON values from
-     * {@code cdk.json}); an absent key keeps the default.
+     * Reads the properties from CDK context values; see {@link SwitchboardContext#read}, which this calls.
      *
      * @param context    looks a context key up, e.g. {@code app.getNode()::tryGetContext}
      * @param workingDir where relative paths and the default functions jar are resolved from
      */
     public static SwitchboardProps fromContext(Function<String, Object> context, Path workingDir) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String key : ContextKeys.ALL) {
-            Object value = context.apply(key);
-            // A list from cdk.json (e.g. client ids) reads as the comma-separated value given with -c.
-            String text = value instanceof Collection<?> list
-                    ? list.stream().map(String::valueOf).collect(Collectors.joining(","))
-                    : value == null ? null : value.toString();
-            if (text != null && !text.isBlank()) {
-                values.put(key, text.trim());
-            }
-        }
-        Builder builder = builder().workingDir(workingDir);
-        text(values, ContextKeys.STACK_NAME).ifPresent(builder::stackName);
-        text(values, ContextKeys.STAGE_NAME).ifPresent(builder::stageName);
-        text(values, ContextKeys.FUNCTIONS_JAR).ifPresent(jar -> builder.functionsJar(workingDir.resolve(jar)));
-        integer(values, ContextKeys.MEMORY_SIZE).ifPresent(builder::memorySize);
-        decimal(values, ContextKeys.THROTTLING_RATE_LIMIT).ifPresent(builder::throttlingRateLimit);
-        integer(values, ContextKeys.THROTTLING_BURST_LIMIT).ifPresent(builder::throttlingBurstLimit);
-        integer(values, ContextKeys.LOG_RETENTION_DAYS).map(SwitchboardProps::retention)
-                .ifPresent(builder::logRetention);
-        text(values, ContextKeys.REMOVAL_POLICY).ifPresent(v -> builder.dataRemoval(removal(v)));
-        bool(values, ContextKeys.DELETION_PROTECTION).ifPresent(builder::deletionProtection);
-        bool(values, ContextKeys.TRACING).ifPresent(builder::tracing);
-        text(values, ContextKeys.ALARM_EMAIL).ifPresent(builder::alarmEmail);
-        bool(values, ContextKeys.API_GATEWAY_LOGGING_ROLE).ifPresent(builder::apiGatewayLoggingRole);
-        integer(values, ContextKeys.ROOM_SHARDS).ifPresent(builder::roomShards);
-        bool(values, ContextKeys.FANOUT_ENABLED).ifPresent(builder::fanoutEnabled);
-        integer(values, ContextKeys.FANOUT_THRESHOLD).ifPresent(builder::fanoutThreshold);
-        integer(values, ContextKeys.FANOUT_MAX_CONCURRENCY).ifPresent(builder::fanoutMaxConcurrency);
-        builder.auth(authFrom(values));
-        text(values, ContextKeys.POLICY).ifPresent(value -> builder.policy(policy(value)));
-        bool(values, ContextKeys.ALLOW_UNAUTHENTICATED_PRODUCTION).ifPresent(builder::allowUnauthenticatedProduction);
-        bool(values, ContextKeys.ALLOW_OPEN_POLICY_PRODUCTION).ifPresent(builder::allowOpenPolicyProduction);
-        return builder.build();
-    }
-
-    private static AuthSettings authFrom(Map<String, String> values) {
-        String mode = text(values, ContextKeys.AUTH_MODE).map(m -> m.toLowerCase(Locale.ROOT)).orElse("jwt");
-        AuthSettings auth = switch (mode) {
-            case "off" -> {
-                for (String key : ContextKeys.TOKEN_SETTINGS) {
-                    if (values.containsKey(key)) {
-                        throw new IllegalArgumentException(ContextKeys.AUTH_MODE + "=off cannot be combined with "
-                                + key);
-                    }
-                }
-                yield AuthSettings.off();
-            }
-            case "jwt" -> keySource(values);
-            default -> throw new IllegalArgumentException(ContextKeys.AUTH_MODE + " must be 'jwt' or 'off', was '"
-                    + mode + "'");
-        };
-        Optional<String> issuer = text(values, ContextKeys.JWT_ISSUER);
-        if (issuer.isPresent()) {
-            auth = auth.withIssuer(issuer.get());
-        }
-        Optional<String> audience = text(values, ContextKeys.JWT_AUDIENCE);
-        if (audience.isPresent()) {
-            auth = auth.withAudience(audience.get());
-        }
-        Optional<String> roomsClaim = text(values, ContextKeys.CAPABILITY_CLAIM);
-        Optional<String> directClaim = text(values, ContextKeys.DIRECT_CLAIM);
-        if (roomsClaim.isPresent() != directClaim.isPresent()) {
-            throw new IllegalArgumentException("set " + ContextKeys.CAPABILITY_CLAIM + " and "
-                    + ContextKeys.DIRECT_CLAIM + " together (the defaults are 'rooms' and 'direct')");
-        }
-        if (roomsClaim.isPresent()) {
-            auth = auth.withClaims(roomsClaim.get(), directClaim.get());
-        }
-        Optional<String> tokenSource = text(values, ContextKeys.TOKEN_SOURCE);
-        if (tokenSource.isPresent()) {
-            auth = auth.withTokenSource(tokenSource(tokenSource.get()));
-        }
-        return auth;
-    }
-
-    /** Where the keys come from: a Cognito user pool, a JWKS URL, an existing secret, or a generated secret. */
-    private static AuthSettings keySource(Map<String, String> values) {
-        Optional<String> pool = text(values, ContextKeys.COGNITO_USER_POOL_ID);
-        if (pool.isPresent()) {
-            for (String key : List.of(ContextKeys.JWT_JWKS_URL, ContextKeys.JWT_SECRET_ARN, ContextKeys.JWT_ISSUER,
-                    ContextKeys.JWT_AUDIENCE)) {
-                if (values.containsKey(key)) {
-                    throw new IllegalArgumentException(ContextKeys.COGNITO_USER_POOL_ID + " sets the JWKS URL,"
-                            + " issuer and client check itself; it cannot be combined with " + key);
-                }
-            }
-            Set<String> clientIds = text(values, ContextKeys.COGNITO_CLIENT_IDS)
-                    .map(ids -> Arrays.stream(ids.split(",", -1)).map(String::trim)
-                            .collect(Collectors.toCollection(LinkedHashSet::new)))
-                    .orElse(new LinkedHashSet<>());
-            AuthSettings cognito = AuthSettings.cognito(pool.get(), clientIds);
-            Optional<String> tokenUse = text(values, ContextKeys.COGNITO_TOKEN_USE)
-                    .map(use -> use.toLowerCase(Locale.ROOT));
-            if (tokenUse.isPresent()) {
-                if (!AuthSettings.isCognitoTokenUse(tokenUse.get())) {
-                    throw new IllegalArgumentException(ContextKeys.COGNITO_TOKEN_USE + " must be 'access' or 'id',"
-                            + " was '" + tokenUse.get() + "'");
-                }
-                cognito = cognito.withTokenUse(tokenUse.get());
-            }
-            return cognito;
-        }
-        for (String key : List.of(ContextKeys.COGNITO_CLIENT_IDS, ContextKeys.COGNITO_TOKEN_USE)) {
-            if (values.containsKey(key)) {
-                throw new IllegalArgumentException(key + " needs " + ContextKeys.COGNITO_USER_POOL_ID);
-            }
-        }
-        Optional<String> jwks = text(values, ContextKeys.JWT_JWKS_URL);
-        Optional<String> secret = text(values, ContextKeys.JWT_SECRET_ARN);
-        if (jwks.isPresent() && secret.isPresent()) {
-            throw new IllegalArgumentException("configure either " + ContextKeys.JWT_JWKS_URL + " or "
-                    + ContextKeys.JWT_SECRET_ARN + ", not both");
-        }
-        if (jwks.isPresent()) {
-            return AuthSettings.jwks(uri(ContextKeys.JWT_JWKS_URL, jwks.get()));
-        }
-        return secret.map(AuthSettings::secret).orElseGet(AuthSettings::generatedSecret);
-    }
-
-    /**
-     * The functions jar a normal build leaves at {@code functions/target/switchboard-functions-<version>-lambda.jar},
-     * looked up from the repository root or from a module directory beside {@code functions/} (where
-     * {@code cdk} and the tests run).
-     */
-    public static Path defaultFunctionsJar(Path workingDir) {
-        String name = "switchboard-functions-" + buildVersion() + "-lambda.jar";
-        Path fromRoot = workingDir.resolve("functions").resolve("target").resolve(name);
-        Path fromModule = workingDir.resolve("..").resolve("functions").resolve("target").resolve(name).normalize();
-        return Files.isRegularFile(fromRoot) || !Files.isRegularFile(fromModule) ? fromRoot : fromModule;
-    }
-
-    /** The Maven version this app was built as (the functions jar of the same build carries it). */
-    static String buildVersion() {
-        try (InputStream in = SwitchboardProps.class.getResourceAsStream("/switchboard-infra.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("switchboard-infra.properties is missing from the classpath");
-            }
-            Properties properties = new Properties();
-            properties.load(in);
-            return Objects.requireNonNull(properties.getProperty("version"), "version");
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read switchboard-infra.properties", e);
-        }
-    }
-
-    static RetentionDays retention(int days) {
-        RetentionDays retention = RETENTION.get(days);
-        if (retention == null) {
-            throw new IllegalArgumentException(ContextKeys.LOG_RETENTION_DAYS + " must be one of "
-                    + RETENTION.keySet().stream().sorted().map(String::valueOf).collect(Collectors.joining(", "))
-                    + ", was " + days);
-        }
-        return retention;
-    }
-
-    private static Map<Integer, RetentionDays> retentionByDays() {
-        Map<Integer, RetentionDays> byDays = new LinkedHashMap<>();
-        byDays.put(1, RetentionDays.ONE_DAY);
-        byDays.put(3, RetentionDays.THREE_DAYS);
-        byDays.put(5, RetentionDays.FIVE_DAYS);
-        byDays.put(7, RetentionDays.ONE_WEEK);
-        byDays.put(14, RetentionDays.TWO_WEEKS);
-        byDays.put(30, RetentionDays.ONE_MONTH);
-        byDays.put(60, RetentionDays.TWO_MONTHS);
-        byDays.put(90, RetentionDays.THREE_MONTHS);
-        byDays.put(120, RetentionDays.FOUR_MONTHS);
-        byDays.put(150, RetentionDays.FIVE_MONTHS);
-        byDays.put(180, RetentionDays.SIX_MONTHS);
-        byDays.put(365, RetentionDays.ONE_YEAR);
-        byDays.put(400, RetentionDays.THIRTEEN_MONTHS);
-        byDays.put(545, RetentionDays.EIGHTEEN_MONTHS);
-        byDays.put(731, RetentionDays.TWO_YEARS);
-        byDays.put(1827, RetentionDays.FIVE_YEARS);
-        byDays.put(3653, RetentionDays.TEN_YEARS);
-        return Map.copyOf(byDays);
-    }
-
-    private static Optional<String> text(Map<String, String> values, String key) {
-        return Optional.ofNullable(values.get(key));
-    }
-
-    /** The value at {@code key} as a whole number, if present; a value that is not one is an error naming the key. */
-    private static Optional<Integer> integer(Map<String, String> values, String key) {
-        return number(values, key, Integer::parseInt, "a whole number");
-    }
-
-    private static Optional<Double> decimal(Map<String, String> values, String key) {
-        return number(values, key, Double::parseDouble, "a number");
-    }
-
-    private static <T> Optional<T> number(Map<String, String> values, String key, Function<String, T> parse,
-                                          String expected) {
-        return text(values, key).map(value -> {
-            try {
-                return parse.apply(value);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be " + expected + ", was '" + value + "'");
-            }
-        });
-    }
-
-    private static Optional<Boolean> bool(Map<String, String> values, String key) {
-        return text(values, key).map(value -> switch (value.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(key + " must be true or false, was '" + value + "'");
-        });
-    }
-
-    private static URI uri(String key, String value) {
-        try {
-            return new URI(value);
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException(key + " is not a valid URL: '" + value + "'");
-        }
-    }
-
-    private static DataRemoval removal(String value) {
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "retain" -> DataRemoval.RETAIN;
-            case "destroy" -> DataRemoval.DESTROY;
-            default -> throw new IllegalArgumentException(ContextKeys.REMOVAL_POLICY
-                    + " must be 'retain' or 'destroy', was '" + value + "'");
-        };
-    }
-
-    /** A policy by the name the functions read ({@code claims} or {@code open}), checked where it is defined. */
-    private static RoomPolicy policy(String value) {
-        try {
-            return RoomPolicy.named(value.toLowerCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(ContextKeys.POLICY + " must be 'claims' or 'open', was '" + value
-                    + "'");
-        }
-    }
-
-    private static AuthSettings.TokenSource tokenSource(String value) {
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "header-or-query" -> AuthSettings.TokenSource.HEADER_OR_QUERY;
-            case "query" -> AuthSettings.TokenSource.QUERY;
-            case "header" -> AuthSettings.TokenSource.HEADER;
-            default -> throw new IllegalArgumentException(ContextKeys.TOKEN_SOURCE
-                    + " must be 'header-or-query', 'query' or 'header', was '" + value + "'");
-        };
-    }
-
-    /** The CDK context keys {@link #fromContext} reads. */
-    public static final class ContextKeys {
-        public static final String STACK_NAME = "stackName";
-        public static final String STAGE_NAME = "stageName";
-        public static final String FUNCTIONS_JAR = "functionsJar";
-        public static final String MEMORY_SIZE = "memorySize";
-        public static final String THROTTLING_RATE_LIMIT = "throttlingRateLimit";
-        public static final String THROTTLING_BURST_LIMIT = "throttlingBurstLimit";
-        public static final String AUTH_MODE = "authMode";
-        public static final String JWT_JWKS_URL = "jwtJwksUrl";
-        public static final String JWT_SECRET_ARN = "jwtSecretArn";
-        public static final String JWT_ISSUER = "jwtIssuer";
-        public static final String JWT_AUDIENCE = "jwtAudience";
-        public static final String COGNITO_USER_POOL_ID = "cognitoUserPoolId";
-        public static final String COGNITO_CLIENT_IDS = "cognitoClientIds";
-        public static final String COGNITO_TOKEN_USE = "cognitoTokenUse";
-        public static final String CAPABILITY_CLAIM = "capabilityClaim";
-        public static final String DIRECT_CLAIM = "directClaim";
-        public static final String TOKEN_SOURCE = "tokenSource";
-        public static final String POLICY = "policy";
-        public static final String ALLOW_UNAUTHENTICATED_PRODUCTION = "allowUnauthenticatedProduction";
-        public static final String ALLOW_OPEN_POLICY_PRODUCTION = "allowOpenPolicyProduction";
-        public static final String LOG_RETENTION_DAYS = "logRetentionDays";
-        public static final String REMOVAL_POLICY = "removalPolicy";
-        public static final String DELETION_PROTECTION = "deletionProtection";
-        public static final String TRACING = "tracing";
-        public static final String ALARM_EMAIL = "alarmEmail";
-        public static final String API_GATEWAY_LOGGING_ROLE = "apiGatewayLoggingRole";
-        public static final String ROOM_SHARDS = "roomShards";
-        public static final String FANOUT_ENABLED = "fanoutEnabled";
-        public static final String FANOUT_THRESHOLD = "fanoutThreshold";
-        public static final String FANOUT_MAX_CONCURRENCY = "fanoutMaxConcurrency";
-
-        static final List<String> ALL = List.of(STACK_NAME, STAGE_NAME, FUNCTIONS_JAR, MEMORY_SIZE,
-                THROTTLING_RATE_LIMIT, THROTTLING_BURST_LIMIT, AUTH_MODE, JWT_JWKS_URL, JWT_SECRET_ARN, JWT_ISSUER,
-                JWT_AUDIENCE, COGNITO_USER_POOL_ID, COGNITO_CLIENT_IDS, COGNITO_TOKEN_USE, CAPABILITY_CLAIM,
-                DIRECT_CLAIM, TOKEN_SOURCE, POLICY, ALLOW_UNAUTHENTICATED_PRODUCTION, ALLOW_OPEN_POLICY_PRODUCTION,
-                LOG_RETENTION_DAYS, REMOVAL_POLICY, DELETION_PROTECTION, TRACING, ALARM_EMAIL,
-                API_GATEWAY_LOGGING_ROLE, ROOM_SHARDS, FANOUT_ENABLED, FANOUT_THRESHOLD, FANOUT_MAX_CONCURRENCY);
-
-        /** Settings of token verification, which authentication off has no use for. */
-        static final List<String> TOKEN_SETTINGS = List.of(JWT_JWKS_URL, JWT_SECRET_ARN, JWT_ISSUER, JWT_AUDIENCE,
-                COGNITO_USER_POOL_ID, COGNITO_CLIENT_IDS, COGNITO_TOKEN_USE, CAPABILITY_CLAIM, DIRECT_CLAIM);
-
-        private ContextKeys() {
-        }
+        return SwitchboardContext.read(context, workingDir);
     }
 
     /** Builds {@link SwitchboardProps}; unset values take production-safe defaults. */
     public static final class Builder {
-        private String stackName = "Switchboard";
-        private String stageName = "prod";
+        private String stackName = DEFAULT_STACK_NAME;
+        private String stageName = DEFAULT_STAGE_NAME;
         private Path workingDir = Path.of("").toAbsolutePath();
         private Path functionsJar;
-        private int memorySize = 1024;
-        private double throttlingRateLimit = 500;
-        private int throttlingBurstLimit = 1000;
+        private int memorySize = DEFAULT_MEMORY_SIZE;
+        private double throttlingRateLimit = DEFAULT_THROTTLING_RATE_LIMIT;
+        private int throttlingBurstLimit = DEFAULT_THROTTLING_BURST_LIMIT;
         private AuthSettings auth = AuthSettings.generatedSecret();
         private RoomPolicy policy = RoomPolicy.claims();
         private boolean allowUnauthenticatedProduction;
         private boolean allowOpenPolicyProduction;
-        private RetentionDays logRetention = RetentionDays.ONE_MONTH;
-        private DataRemoval dataRemoval = DataRemoval.RETAIN;
+        private RetentionDays logRetention = DEFAULT_LOG_RETENTION;
+        private DataRemoval dataRemoval = DEFAULT_DATA_REMOVAL;
         private Boolean deletionProtection;
         private boolean tracing;
         private Optional<String> alarmEmail = Optional.empty();
-        private boolean apiGatewayLoggingRole = true;
-        private int roomShards = 1;
-        private boolean fanoutEnabled = true;
-        private int fanoutThreshold = 2000;
-        private int fanoutMaxConcurrency = 20;
+        private boolean apiGatewayLoggingRole = DEFAULT_API_GATEWAY_LOGGING_ROLE;
+        private int roomShards = DEFAULT_ROOM_SHARDS;
+        private boolean fanoutEnabled = DEFAULT_FANOUT_ENABLED;
+        private int fanoutThreshold = DEFAULT_FANOUT_THRESHOLD;
+        private int fanoutMaxConcurrency = DEFAULT_FANOUT_MAX_CONCURRENCY;
+        private Quotas quotas = Quotas.defaults();
+        private int maxPostsPerSecond = DEFAULT_MAX_POSTS_PER_SECOND;
+        private List<String> publishers = List.of();
 
         private Builder() {
         }
@@ -635,14 +371,37 @@ public record SwitchboardProps(String stackName, String stageName, Path function
             return this;
         }
 
+        /** Defaults to {@link Quotas#defaults()}. */
+        public Builder quotas(Quotas value) {
+            this.quotas = value;
+            return this;
+        }
+
+        public Builder maxPostsPerSecond(int value) {
+            this.maxPostsPerSecond = value;
+            return this;
+        }
+
+        /** Role or user ARNs and account ids the publish queue admits; none: the stack's own account. */
+        public Builder publishers(List<String> value) {
+            this.publishers = value;
+            return this;
+        }
+
+        /**
+         * The props, checked; then the jar, looked up if not given and checked too, so that a missing build is
+         * reported here, before any stack is made, and only once every setting is known to be right.
+         */
         public SwitchboardProps build() {
-            Path jar = functionsJar != null ? functionsJar : defaultFunctionsJar(workingDir);
+            Path jar = functionsJar != null ? functionsJar : FunctionsJar.find(workingDir);
             boolean protect = deletionProtection != null ? deletionProtection : dataRemoval == DataRemoval.RETAIN;
-            return new SwitchboardProps(stackName, stageName, jar.toAbsolutePath().normalize(), memorySize,
-                    throttlingRateLimit, throttlingBurstLimit, auth, policy, allowUnauthenticatedProduction,
-                    allowOpenPolicyProduction, logRetention, dataRemoval, protect, tracing,
-                    alarmEmail, apiGatewayLoggingRole, roomShards, fanoutEnabled, fanoutThreshold,
-                    fanoutMaxConcurrency);
+            SwitchboardProps props = new SwitchboardProps(stackName, stageName, jar.toAbsolutePath().normalize(),
+                    memorySize, throttlingRateLimit, throttlingBurstLimit, auth, policy,
+                    allowUnauthenticatedProduction, allowOpenPolicyProduction, logRetention, dataRemoval, protect,
+                    tracing, alarmEmail, apiGatewayLoggingRole, roomShards, fanoutEnabled, fanoutThreshold,
+                    fanoutMaxConcurrency, quotas, maxPostsPerSecond, publishers);
+            FunctionsJar.requireBuilt(props.functionsJar());
+            return props;
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.switchboard.infra;
 
+import dev.switchboard.core.Quotas;
 import java.net.URI;
+import java.util.List;
 
 /**
  * The deployments the tests synthesize: the one {@code cdk deploy} makes with no settings, and variants that between
@@ -9,6 +11,9 @@ import java.net.URI;
 final class Deployments {
 
     static final String SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:switchboard/jwt-AbC123";
+
+    static final String PUBLISHER_ROLE = "arn:aws:iam::123456789012:role/orders/OrderService";
+    static final String PUBLISHER_ACCOUNT = "210987654321";
 
     private Deployments() {
     }
@@ -19,7 +24,8 @@ final class Deployments {
 
     /**
      * Development-style, every option turned: JWKS auth with issuer and audience, query-string tokens, alarm
-     * e-mails, tracing, data destroyed with the stack, eight room shards, a tuned fan-out.
+     * e-mails, tracing, data destroyed with the stack, eight room shards, a tuned fan-out, other limits, and the
+     * publish queue open to one role of this account and one other account.
      */
     static SwitchboardProps everyOption() {
         return SwitchboardProps.builder()
@@ -34,12 +40,15 @@ final class Deployments {
                         .withTokenSource(AuthSettings.TokenSource.QUERY))
                 .alarmEmail("oncall@example.com")
                 .tracing(true)
-                .logRetention(SwitchboardProps.retention(7))
+                .logRetention(SwitchboardContext.retention(7))
                 .dataRemoval(SwitchboardProps.DataRemoval.DESTROY)
                 .apiGatewayLoggingRole(false)
                 .roomShards(8)
                 .fanoutThreshold(500)
                 .fanoutMaxConcurrency(50)
+                .quotas(Quotas.defaults().withFrames(5, 15).withConnectionsPerUser(3).withPresencePostsPerDisconnect(0))
+                .maxPostsPerSecond(750)
+                .publishers(List.of(PUBLISHER_ROLE, PUBLISHER_ACCOUNT))
                 .build();
     }
 

@@ -58,12 +58,20 @@ class MonitoringTest {
                 "Threshold", 1,
                 "Statistic", "Sum",
                 "TreatMissingData", "notBreaching"));
-        // API 4xx/5xx/integration errors, table throttles and undelivered recipients, plus the queue's two.
-        assertThat(monitoring.alarms()).hasSize(7);
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", MetricNames.NAMESPACE,
+                "MetricName", MetricNames.PRESENCE_NOT_SENT,
+                "Dimensions", List.of(Map.of("Name", MetricNames.SERVICE_DIMENSION, "Value", "chat")),
+                "Threshold", 1,
+                "Statistic", "Sum"));
+        // API 4xx/5xx/integration errors, table throttles, undelivered recipients and untold rooms, plus the
+        // queue's two.
+        assertThat(monitoring.alarms()).hasSize(8);
         assertThat(monitoring.alarms()).anySatisfy(alarm -> assertThat(alarm.getNode().getId())
                 .isEqualTo("BroadcastQueueBacklogAge"));
         assertThat(template.findResources("AWS::CloudWatch::Dashboard").values().toString())
-                .contains("Dead-letter queues").contains("Oldest message in work queues");
+                .contains("Dead-letter queues").contains("Oldest message in work queues")
+                .contains(MetricNames.CONNECTIONS_REFUSED);
     }
 
     private static String logicalId(Stack stack, Queue queue) {

@@ -17,9 +17,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.core.Connection;
+import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.FanoutQueue;
 import dev.switchboard.core.Grant;
 import dev.switchboard.core.JoinResult;
+import dev.switchboard.core.Rights;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.functions.FanoutHandler;
 import dev.switchboard.functions.JwtAuthorizerHandler;
@@ -93,6 +95,8 @@ class RouteAccessMatchesHandlersTest {
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     private static final String SIGNING_KEY = "route-access-test-key-of-at-least-32-bytes";
     private static final String STAGE = "prod";
+    /** Each room's membership spread over four partitions, so that a room can be spread over the fan-out queue. */
+    private static final int SHARDS = 4;
     /** Every action in every room, and direct messages to anyone. */
     private static final Map<String, Object> EVERYTHING = Map.of("*", List.of("join", "history", "presence", "send"));
 
@@ -102,6 +106,9 @@ class RouteAccessMatchesHandlersTest {
     /** IAM actions on the table, in the order issued; recorded only while {@link #recording} is set. */
     private final List<String> tableActions = new CopyOnWriteArrayList<>();
     private volatile boolean recording;
+    /** Run once, just before the next transaction is sent: to change a connection under a decision. */
+    private volatile Runnable beforeNextTransaction;
+    private String table;
     private final Connections connections = new Connections();
     private final DynamoDbClient dynamoDb = DynamoDbClient.builder()
             .endpointOverride(dynamoDbEndpoint)
@@ -111,6 +118,11 @@ class RouteAccessMatchesHandlersTest {
             .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
                 @Override
                 public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                    Runnable hook = beforeNextTransaction;
+                    if (hook != null && context.request() instanceof TransactWriteItemsRequest) {
+                        beforeNextTransaction = null;
+                        hook.run();
+                    }
                     if (recording) {
                         tableActions.addAll(iamActions(context.request(),
                                 attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)));
@@ -198,6 +210,12 @@ class RouteAccessMatchesHandlersTest {
             publish(switchboard, "{\"room\":\"lobby\",\"from\":\"newsroom\",\"data\":1,\"id\":\"p1\"}");
             publish(switchboard, "{\"user\":\"carol\",\"data\":1}");
             publish(fanningOut, "{\"room\":\"lobby\",\"data\":2}");
+            // The queue's other operations: a membership the server makes and one it ends (whose room, told, finds
+            // carol gone), and a user's connections closed.
+            publish(switchboard, "{\"op\":\"addMember\",\"user\":\"bob\",\"room\":\"extra\","
+                    + "\"rights\":[\"presence\"]}");
+            publish(switchboard, "{\"op\":\"removeMember\",\"user\":\"bob\",\"room\":\"side\"}");
+            publish(switchboard, "{\"op\":\"disconnect\",\"user\":\"alice\"}");
         });
 
         assertThat(observed.tableActions()).isEqualTo(new TreeSet<>(RouteAccess.PUBLISHER.tableActions()));
@@ -243,14 +261,14 @@ class RouteAccessMatchesHandlersTest {
      * {@code lobby2} have a member in their first shard, so that their broadcasts can go through the fan-out queue.
      */
     private void world() {
-        String table = "switchboard-" + UUID.randomUUID();
+        table = "switchboard-" + UUID.randomUUID();
         SwitchboardTable.createIfMissing(dynamoDb, table);
         Map<String, String> environment = Map.of(
                 EnvNames.TABLE_NAME, table,
                 EnvNames.MANAGEMENT_ENDPOINT, connections.endpoint().toString(),
                 EnvNames.REGION, "us-east-1",
                 // Shards, so that a room can be spread over the fan-out queue; every room counts as large.
-                EnvNames.ROOM_SHARDS, "4",
+                EnvNames.ROOM_SHARDS, Integer.toString(SHARDS),
                 EnvNames.FANOUT_THRESHOLD, "1",
                 // Small, so that $connect's path at the limit is driven too.
                 EnvNames.CONNECTIONS_PER_USER, "2");
@@ -325,6 +343,11 @@ class RouteAccessMatchesHandlersTest {
                     handlers.served("alice", "{\"action\":\"join\",\"room\":\"side\",\"after\":0,\"id\":\"j1\"}",
                             switchboard);
                     handlers.served("alice", "{\"action\":\"join\",\"room\":\"empty\",\"id\":\"j2\"}", switchboard);
+                    // A member already: the answer needs only the room's counter.
+                    handlers.served("alice", "{\"action\":\"join\",\"room\":\"lobby\",\"id\":\"j3\"}", switchboard);
+                    // The connection's rooms change between its read and its join: read again, joined then.
+                    changeBeforeNextTransaction("alice", "elsewhere");
+                    handlers.served("alice", "{\"action\":\"join\",\"room\":\"empty2\",\"id\":\"j4\"}", switchboard);
                 }
                 case LEAVE -> handlers.served("alice", "{\"action\":\"leave\",\"room\":\"lobby\",\"id\":\"l1\"}",
                         switchboard);
@@ -353,6 +376,8 @@ class RouteAccessMatchesHandlersTest {
                     // A fresh token that no longer grants lobby: alice leaves it, and its members are told.
                     String fresh = token("alice", Map.of("lobby2", List.of("join", "send")),
                             Instant.now().plus(Duration.ofHours(2)));
+                    // Her rooms change between the refresh's read and its write: read again, refreshed then.
+                    changeBeforeNextTransaction("alice", "elsewhere");
                     handlers.served("alice", "{\"action\":\"refresh\",\"id\":\"f1\",\"token\":\"" + fresh + "\"}",
                             switchboard);
                     assertError(handlers.message("alice",
@@ -379,6 +404,22 @@ class RouteAccessMatchesHandlersTest {
                 }
             }
         });
+    }
+
+    /**
+     * Has the user's connection join a room just before the next transaction, through a client of its own (not
+     * recorded): a route that decided from its read of the connection finds it changed and reads it again.
+     */
+    private void changeBeforeNextTransaction(String user, String room) {
+        String connectionId = new RouteHandlers().connectionId(user);
+        beforeNextTransaction = () -> {
+            try (DynamoDbClient other = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint)
+                    .region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
+                    .httpClient(UrlConnectionHttpClient.create()).build()) {
+                assertThat(DynamoDbConnectionStore.create(other, table, SHARDS).join(connectionId, room, Rights.ALL,
+                        CoreSettings.MAX_ROOMS)).isEqualTo(JoinResult.JOINED);
+            }
+        };
     }
 
     private static void assertError(ServerFrame reply, ErrorCode code) {

@@ -3,6 +3,7 @@ package dev.switchboard.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.core.Quotas;
 import dev.switchboard.core.RoomPolicy;
 import java.io.IOException;
 import java.net.URI;
@@ -30,7 +31,7 @@ class SwitchboardPropsTest {
     @BeforeEach
     void aBuiltRepository() throws IOException {
         Path target = Files.createDirectories(repo.resolve("functions").resolve("target"));
-        jar = Files.writeString(target.resolve("switchboard-functions-" + SwitchboardProps.buildVersion()
+        jar = Files.writeString(target.resolve("switchboard-functions-" + FunctionsJar.buildVersion()
                 + "-lambda.jar"), "jar");
         Files.createDirectories(repo.resolve("infra-cdk"));
     }
@@ -129,6 +130,38 @@ class SwitchboardPropsTest {
         assertThat(props.roomShards()).isEqualTo(8);
         assertThat(props.fanoutEnabled()).isTrue();
         assertThat(props.fanoutMaxConcurrency()).isEqualTo(2);
+    }
+
+    @Test
+    void limitsAndPublishersFromContext() {
+        SwitchboardProps defaults = fromContext(Map.of());
+        assertThat(defaults.quotas()).isEqualTo(Quotas.defaults());
+        assertThat(defaults.maxPostsPerSecond()).isEqualTo(SwitchboardProps.DEFAULT_MAX_POSTS_PER_SECOND);
+        assertThat(defaults.publishers()).isEmpty();
+
+        SwitchboardProps props = fromContext(Map.of("frameRate", "5", "frameBurst", 15, "connectionsPerUser", "3",
+                "presencePostsPerDisconnect", "0", "maxPostsPerSecond", "750",
+                "publishers", List.of("arn:aws:iam::123456789012:role/orders/OrderService", "210987654321")));
+        assertThat(props.quotas()).isEqualTo(new Quotas(5, 15, 3, 0));
+        assertThat(props.maxPostsPerSecond()).isEqualTo(750);
+        assertThat(props.publishers()).containsExactly("arn:aws:iam::123456789012:role/orders/OrderService",
+                "210987654321");
+    }
+
+    @Test
+    void limitsThatCannotWorkAndPublishersThatAreNotOnePrincipalAreRefused() {
+        assertThatThrownBy(() -> fromContext(Map.of("frameRate", "50", "frameBurst", "10")))
+                .hasMessageContaining("frameRate").hasMessageContaining("burst at least the rate");
+        assertThatThrownBy(() -> fromContext(Map.of("connectionsPerUser", "0")))
+                .hasMessageContaining("connectionsPerUser must be at least 1");
+        assertThatThrownBy(() -> fromContext(Map.of("maxPostsPerSecond", "0")))
+                .hasMessageContaining("maxPostsPerSecond must be at least 1");
+        for (String wide : List.of("*", "arn:aws:iam::123456789012:role/*", "arn:aws:iam::123456789012:root",
+                "arn:aws:sts::123456789012:assumed-role/OrderService/session", "12345678901",
+                "arn:aws:iam::123456789012:group/admins")) {
+            assertThatThrownBy(() -> fromContext(Map.of("publishers", wide)))
+                    .as(wide).hasMessageContaining("publishers: '" + wide + "'");
+        }
     }
 
     @Test

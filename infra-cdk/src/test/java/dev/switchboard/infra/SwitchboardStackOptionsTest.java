@@ -50,6 +50,37 @@ class SwitchboardStackOptionsTest {
     }
 
     @Test
+    void theLimitsGivenReachTheFunctions() {
+        for (Map<String, Object> environment : dev.environmentsByHandler().values()) {
+            if (environment.containsKey(EnvNames.TABLE_NAME)) {
+                assertThat(environment).containsEntry(EnvNames.FRAME_RATE, "5")
+                        .containsEntry(EnvNames.FRAME_BURST, "15")
+                        .containsEntry(EnvNames.CONNECTIONS_PER_USER, "3")
+                        .containsEntry(EnvNames.PRESENCE_POSTS_PER_DISCONNECT, "0")
+                        .containsEntry(EnvNames.MAX_POSTS_PER_SECOND, "750");
+            }
+        }
+    }
+
+    @Test
+    void namedPublishersAreTheOnlyOnesTheQueueLetsSend() {
+        Map<?, ?> output = (Map<?, ?>) dev.template().findOutputs("PublishQueueUrl").get("PublishQueueUrl");
+        String queueId = (String) ((Map<?, ?>) output.get("Value")).get("Ref");
+        List<Map<String, Object>> statements = SwitchboardStackTest.queuePolicyStatements(dev, queueId);
+        assertThat(SwitchboardStackTest.queueStatement(statements, "OnlyNamedPublishersSend"))
+                .containsEntry("Effect", "Deny")
+                .containsEntry("Condition", Map.of(
+                        "ArnNotEquals", Map.of("aws:PrincipalArn", List.of(Deployments.PUBLISHER_ROLE)),
+                        "StringNotEquals", Map.of("aws:PrincipalAccount", List.of(Deployments.PUBLISHER_ACCOUNT))));
+        Map<String, Object> allow = SwitchboardStackTest.queueStatement(statements, "NamedPublishersSend");
+        assertThat(allow).containsEntry("Effect", "Allow");
+        assertThat(allow.get("Action")).isEqualTo(List.of("sqs:SendMessage", "sqs:GetQueueUrl",
+                "sqs:GetQueueAttributes"));
+        assertThat(allow.get("Principal").toString()).contains(Deployments.PUBLISHER_ROLE)
+                .contains(Deployments.PUBLISHER_ACCOUNT);
+    }
+
+    @Test
     void theAuthorizerVerifiesAgainstTheJwksWithIssuerAndAudience() {
         Map<String, Object> authorizer = Synthesized.properties(
                 dev.resources("AWS::ApiGatewayV2::Authorizer").values().iterator().next());

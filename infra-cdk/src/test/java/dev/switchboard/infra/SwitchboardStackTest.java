@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.config.EnvNames;
+import dev.switchboard.core.Quotas;
 import dev.switchboard.config.MetricNames;
 import dev.switchboard.protocol.Route;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -209,22 +211,22 @@ class SwitchboardStackTest {
     @Test
     void theGrantedTableActionsAreExactlyTheOperationsEachHandlerIssues() {
         // Written out on purpose, not derived from RouteAccess: a change to a grant must change this spec too.
-        Set<String> answering = Set.of("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:DeleteItem",
-                "dynamodb:BatchWriteItem", "dynamodb:Query");
+        Set<String> answering = Set.of("dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+                "dynamodb:Query");
         Map<Route, Set<String>> expected = new java.util.EnumMap<>(Route.class);
-        expected.put(Route.CONNECT, Set.of("dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem",
-                "dynamodb:BatchWriteItem"));
+        expected.put(Route.CONNECT, Set.of("dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem",
+                "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"));
         expected.put(Route.DISCONNECT, Set.of("dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:Query",
                 "dynamodb:BatchWriteItem"));
         expected.put(Route.DEFAULT, answering);
-        expected.put(Route.JOIN, plus(answering, "dynamodb:PutItem"));
+        expected.put(Route.JOIN, plus(answering, "dynamodb:PutItem", "dynamodb:GetItem"));
         expected.put(Route.LEAVE, answering);
         expected.put(Route.SEND, plus(answering, "dynamodb:PutItem"));
         expected.put(Route.PING, answering);
-        expected.put(Route.RESUME, answering);
+        expected.put(Route.RESUME, plus(answering, "dynamodb:GetItem"));
         expected.put(Route.PRESENCE, answering);
         expected.put(Route.DIRECT, plus(answering, "dynamodb:PutItem"));
-        expected.put(Route.REFRESH, answering);
+        expected.put(Route.REFRESH, plus(answering, "dynamodb:GetItem"));
         for (Route route : Route.values()) {
             Set<String> granted = statementsOfFunction(functionLogicalId(route.lambdaHandler())).stream()
                     .flatMap(s -> strings(s.get("Action")).stream())
@@ -258,7 +260,9 @@ class SwitchboardStackTest {
                 .containsExactly(RouteAccess.ConnectionMethod.POST);
         assertThat(RouteAccess.of(Route.CONNECT).connectionMethods())
                 .containsExactly(RouteAccess.ConnectionMethod.GET);
-        assertThat(RouteAccess.PUBLISHER.connectionMethods()).containsExactly(RouteAccess.ConnectionMethod.POST);
+        // The publisher also closes connections: the queue's disconnect.
+        assertThat(RouteAccess.PUBLISHER.connectionMethods()).containsExactlyInAnyOrder(
+                RouteAccess.ConnectionMethod.POST, RouteAccess.ConnectionMethod.DELETE);
         // Only what publishes to rooms hands large rooms to the fan-out queue; the fan-out function only delivers.
         // Whatever delivers messages hands the queue what it cannot deliver now; presence events are not deferred.
         assertThat(Arrays.stream(Route.values()).filter(r -> RouteAccess.of(r).enqueuesFanout()))
@@ -280,8 +284,9 @@ class SwitchboardStackTest {
     void eachFunctionMayCallExactlyTheseConnectionsMethods() {
         // Written out on purpose, not derived from RouteAccess: a change to a grant must change this spec too. Every
         // route that answers a client ($default and refresh included) posts its answer and closes a connection
-        // whose token expired or that keeps flooding; $disconnect and the delivery functions only post; only
-        // $connect reads a connection (GET), to tell whether a user at the connection limit holds one that is gone.
+        // whose token expired or that keeps flooding; $disconnect and the fan-out function only post; the publisher
+        // posts and closes connections (the queue's disconnect); only $connect reads a connection (GET), to tell
+        // whether a user at the connection limit holds one that is gone.
         Set<String> answer = Set.of("POST", "DELETE");
         Map<String, Set<String>> expected = new java.util.TreeMap<>();
         expected.put(Route.CONNECT.lambdaHandler(), Set.of("GET"));
@@ -296,7 +301,7 @@ class SwitchboardStackTest {
         expected.put(Route.DIRECT.lambdaHandler(), answer);
         expected.put(Route.REFRESH.lambdaHandler(), answer);
         expected.put(Route.AUTHORIZER_CLASS + "::handleRequest", Set.of());
-        expected.put(Route.PUBLISHER_CLASS + "::handleRequest", Set.of("POST"));
+        expected.put(Route.PUBLISHER_CLASS + "::handleRequest", answer);
         expected.put(Route.FANOUT_CLASS + "::handleRequest", Set.of("POST"));
 
         assertThat(connectionMethodsByHandler(synth)).isEqualTo(expected);
@@ -409,6 +414,72 @@ class SwitchboardStackTest {
                 }
             }
         }
+    }
+
+    @Test
+    void everyFunctionThatServesOrDeliversHasTheLimits() {
+        Map<String, Map<String, Object>> environments = synth.environmentsByHandler();
+        Quotas quotas = Quotas.defaults();
+        List<String> handlers = new ArrayList<>(Arrays.stream(Route.values()).map(Route::lambdaHandler).toList());
+        handlers.add(Route.PUBLISHER_CLASS + "::handleRequest");
+        handlers.add(Route.FANOUT_CLASS + "::handleRequest");
+        for (String handler : handlers) {
+            assertThat(environments.get(handler)).as(handler)
+                    .containsEntry(EnvNames.FRAME_RATE, Integer.toString(quotas.frameRate()))
+                    .containsEntry(EnvNames.FRAME_BURST, Integer.toString(quotas.frameBurst()))
+                    .containsEntry(EnvNames.CONNECTIONS_PER_USER, Integer.toString(quotas.connectionsPerUser()))
+                    .containsEntry(EnvNames.PRESENCE_POSTS_PER_DISCONNECT,
+                            Integer.toString(quotas.presencePostsPerDisconnect()))
+                    .containsEntry(EnvNames.MAX_POSTS_PER_SECOND,
+                            Integer.toString(SwitchboardProps.DEFAULT_MAX_POSTS_PER_SECOND));
+        }
+    }
+
+    @Test
+    void withNoPublishersNamedOnlyPrincipalsOfTheStacksAccountMaySendToThePublishQueue() {
+        String queueId = eventSourceQueueOf(functionLogicalId(Route.PUBLISHER_CLASS + "::handleRequest"));
+        List<Map<String, Object>> statements = queuePolicyStatements(synth, queueId);
+        assertThat(queueStatement(statements, "OnlyNamedPublishersSend"))
+                .containsEntry("Effect", "Deny")
+                .containsEntry("Principal", Map.of("AWS", "*"))
+                .containsEntry("Action", "sqs:SendMessage")
+                .containsEntry("Condition", Map.of("StringNotEquals",
+                        Map.of("aws:PrincipalAccount", List.of(Map.of("Ref", "AWS::AccountId")))));
+        assertThat(statements).noneMatch(s -> "NamedPublishersSend".equals(s.get("Sid")));
+    }
+
+    @Test
+    void onlyTheFunctionsThatHandOnWorkMaySendToTheFanoutQueue() {
+        Map<String, Object> deny = queueStatement(queuePolicyStatements(synth, fanoutQueueLogicalId()),
+                "OnlyTheStackSends");
+        assertThat(deny).containsEntry("Effect", "Deny").containsEntry("Principal", Map.of("AWS", "*"))
+                .containsEntry("Action", "sqs:SendMessage");
+        List<String> senders = new ArrayList<>();
+        for (Route route : Route.values()) {
+            if (RouteAccess.of(route).enqueuesFanout()) {
+                senders.add(route.lambdaHandler());
+            }
+        }
+        senders.add(Route.PUBLISHER_CLASS + "::handleRequest");
+        senders.add(Route.FANOUT_CLASS + "::handleRequest");
+        assertThat(senders).hasSize(4);
+        assertThat(deny.get("Condition")).isEqualTo(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn",
+                senders.stream().map(handler -> Map.of("Fn::GetAtt",
+                        List.of(roleOf(functionLogicalId(handler)).get("Ref"), "Arn"))).toList())));
+    }
+
+    /** The statements of the queue's own policy. */
+    static List<Map<String, Object>> queuePolicyStatements(Synthesized synthesized, String queueId) {
+        List<Map<String, Object>> policies = synthesized.resources("AWS::SQS::QueuePolicy").values().stream()
+                .filter(p -> ((List<?>) Synthesized.properties(p).get("Queues")).contains(Map.of("Ref", queueId)))
+                .toList();
+        assertThat(policies).hasSize(1);
+        return statements(policies.get(0));
+    }
+
+    static Map<String, Object> queueStatement(List<Map<String, Object>> statements, String sid) {
+        return statements.stream().filter(s -> sid.equals(s.get("Sid"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no statement " + sid + " in " + statements));
     }
 
     @Test
@@ -550,11 +621,9 @@ class SwitchboardStackTest {
                 Map.of("SqsManagedSseEnabled", true, "MessageRetentionPeriod", 14 * 24 * 3600));
         // Both refuse plain HTTP, like the publish queues.
         for (String id : List.of(queueId, deadLetterQueueId)) {
-            synth.template().hasResourceProperties("AWS::SQS::QueuePolicy", Match.objectLike(Map.of(
-                    "Queues", List.of(Map.of("Ref", id)),
-                    "PolicyDocument", Match.objectLike(Map.of("Statement", List.of(Match.objectLike(Map.of(
-                            "Effect", "Deny",
-                            "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
+            assertThat(queuePolicyStatements(synth, id)).anySatisfy(statement -> assertThat(statement)
+                    .containsEntry("Effect", "Deny")
+                    .containsEntry("Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))));
         }
     }
 
@@ -591,8 +660,8 @@ class SwitchboardStackTest {
         // Recipients it still cannot reach go back on its own queue for a later attempt.
         assertThat(statements).contains(sendToFanoutQueue());
         assertThat(statements).anySatisfy(s -> {
-            assertThat(strings(s.get("Action"))).containsExactlyInAnyOrder("dynamodb:DeleteItem", "dynamodb:Query",
-                    "dynamodb:BatchWriteItem");
+            assertThat(strings(s.get("Action"))).containsExactlyInAnyOrder("dynamodb:GetItem",
+                    "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem");
             assertThat(s.get("Resource")).isEqualTo(table);
         });
         assertThat(statements).anySatisfy(s -> {
@@ -606,8 +675,8 @@ class SwitchboardStackTest {
         });
         assertThat(statements).anySatisfy(s -> assertThat(strings(s.get("Action")))
                 .containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents"));
-        assertThat(RouteAccess.FANOUT.tableActions()).containsExactlyInAnyOrder("dynamodb:DeleteItem",
-                "dynamodb:Query", "dynamodb:BatchWriteItem");
+        assertThat(RouteAccess.FANOUT.tableActions()).containsExactlyInAnyOrder("dynamodb:GetItem",
+                "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem");
     }
 
     @Test

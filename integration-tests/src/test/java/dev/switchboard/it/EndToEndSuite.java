@@ -285,6 +285,65 @@ abstract class EndToEndSuite {
     }
 
     @Test
+    void presenceOfABigRoomComesInPagesThatOnlyWatchersGet() throws Exception {
+        String room = unique("crowd");
+        String nextDoor = unique("next-door");
+        String watcherRights = room + "=jp;" + nextDoor + "=jp|";
+        List<TestSocket> sockets = new ArrayList<>();
+        try (TestSocket alice = connect("alice", watcherRights, Duration.ofHours(1));
+             TestSocket mallory = connect("mallory", room + "=j|", Duration.ofHours(1))) {
+            join(alice, room);
+            join(alice, nextDoor);
+            join(mallory, room);
+            // 120 more connections of 80 users who may only join: the first 40 users have two.
+            String crowd = unique("crowd-user");
+            try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+                List<Future<TestSocket>> opening = new ArrayList<>();
+                for (int i = 0; i < 120; i++) {
+                    String user = crowd + "-" + (i % 80);
+                    opening.add(pool.submit(() -> {
+                        TestSocket socket = connect(user, room + "=j|", Duration.ofHours(1));
+                        join(socket, room);
+                        return socket;
+                    }));
+                }
+                for (Future<TestSocket> socket : opening) {
+                    sockets.add(socket.get());
+                }
+            }
+
+            ServerFrame.Presence first = (ServerFrame.Presence) request(alice,
+                    "{\"action\":\"presence\",\"room\":\"" + room + "\",\"id\":\"pp1\"}", "pp1");
+            assertThat(first.more()).isTrue();
+            String pageTwo = "{\"action\":\"presence\",\"room\":\"" + room + "\",\"id\":\"pp2\",\"cursor\":\""
+                    + first.cursor() + "\"}";
+            ServerFrame.Presence second = (ServerFrame.Presence) request(alice, pageTwo, "pp2");
+
+            assertThat(List.of(first, second)).extracting(p -> p.members().stream()
+                    .mapToInt(ServerFrame.Member::connections).sum()).containsExactly(100, 22);
+            assertThat(second.more()).isFalse();
+            Map<String, Integer> summed = new java.util.TreeMap<>();
+            List.of(first, second).forEach(page -> page.members()
+                    .forEach(m -> summed.merge(m.user(), m.connections(), Integer::sum)));
+            Map<String, Integer> expected = new java.util.TreeMap<>(Map.of("alice", 1, "mallory", 1));
+            for (int user = 0; user < 80; user++) {
+                expected.put(crowd + "-" + user, user < 40 ? 2 : 1);
+            }
+            assertThat(summed).isEqualTo(expected);
+
+            assertRefused(mallory, pageTwo.replace("pp2", "m1"), "m1", ErrorCode.FORBIDDEN);
+            assertRefused(alice, pageTwo.replace(room, nextDoor).replace("pp2", "a1"), "a1",
+                    ErrorCode.INVALID_FIELD);
+            assertRefused(alice, "{\"action\":\"presence\",\"room\":\"" + room
+                    + "\",\"id\":\"a2\",\"cursor\":\"AQAAforged0000\"}", "a2", ErrorCode.INVALID_FIELD);
+            assertRefused(alice, "{\"action\":\"presence\",\"room\":\"" + room + "\",\"id\":\"a3\",\"cursor\":\""
+                    + "A".repeat(4_000) + "\"}", "a3", ErrorCode.INVALID_FIELD);
+        } finally {
+            sockets.forEach(TestSocket::close);
+        }
+    }
+
+    @Test
     void directReachesBothConnectionsOfTheUser() {
         assumeThat(target().authRequired()).as("direct messages address users; needs identities").isTrue();
         String carol = unique("carol");

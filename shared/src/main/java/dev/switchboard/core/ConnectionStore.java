@@ -1,5 +1,6 @@
 package dev.switchboard.core;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +23,12 @@ import java.util.Set;
  * }</pre>
  */
 public interface ConnectionStore {
+
+    /**
+     * How old a check that found a room bigger than a {@link #view} asks for may be and still answer for it: a room
+     * that shrinks below the presence limit gets presence events again at most this long after.
+     */
+    Duration ROOM_SIZE_CHECK_MAX_AGE = Duration.ofMinutes(1);
 
     /** Records a newly accepted connection, in no room yet (overwrites a record with the same id). */
     void register(Connection connection);
@@ -72,6 +79,23 @@ public interface ConnectionStore {
      * @return the rooms it was a member of
      */
     Set<String> remove(String connectionId);
+
+    /**
+     * Forgets the connection and all its room memberships, as {@link #remove}, and returns it as it was when it was
+     * removed (its user, its rooms): empty when it was not there. A store that deletes its record and reads it in one
+     * step overrides this; the default reads it first, then removes it.
+     */
+    default Optional<Connection> forget(String connectionId) {
+        Optional<Connection> seen = find(connectionId);
+        Set<String> rooms = remove(connectionId);
+        return seen.map(connection -> {
+            Map<String, Rights> removed = new LinkedHashMap<>();
+            rooms.forEach(room -> removed.put(room, connection.rightsIn(room)));
+            return new Connection(connection.connectionId(), connection.userId(), connection.connectedAt(),
+                    connection.sourceIp(), connection.expiresAt(), connection.grant(), removed,
+                    connection.revision());
+        });
+    }
 
     /**
      * Adds the connection to a room with the given rights, unless it is unknown, already in the room or in
@@ -127,6 +151,20 @@ public interface ConnectionStore {
     /** The room's members kept in one shard ({@code 0 <= shard < shards()}), expired tokens included. */
     List<RoomMember> shardMembers(String room, int shard);
 
+    /**
+     * One page of the members kept in one shard, in the store's own order, which stays the same between calls
+     * (DynamoDB: sort-key order): at most {@code limit} of those after the member {@code after} (null: from the
+     * shard's beginning; it need not be a member any more). Fewer than {@code limit} only when the shard has no more.
+     * It reads about {@code limit} rows, not the shard, so a page of a huge room costs what a page of a small one
+     * does. Expired tokens included.
+     *
+     * <pre>{@code
+     * List<RoomMember> first = store.membersAfter("lobby", 0, null, 100);
+     * List<RoomMember> next = store.membersAfter("lobby", 0, first.getLast().connectionId(), 100);
+     * }</pre>
+     */
+    List<RoomMember> membersAfter(String room, int shard, String after, int limit);
+
     /** Connection ids of the room's members kept in one shard. */
     default List<String> members(String room, int shard) {
         return shardMembers(room, shard).stream().map(RoomMember::connectionId).toList();
@@ -151,6 +189,23 @@ public interface ConnectionStore {
      * unspecified): enough to tell a room is big. Expired tokens included.
      */
     List<RoomMember> roomMembers(String room, int limit);
+
+    /**
+     * The room as a join, leave or disconnect needs it after its own write: all its members when it has at most
+     * {@code listUpTo} (null when it has more, or when {@code listUpTo} is negative: none wanted), and its counter
+     * from {@code history}, read after the caller's write, when {@code history} is given (else null). A store may
+     * serve both with one read where it keeps the counter beside the members, and may answer that a room has more
+     * than {@code listUpTo} members from a check made at most {@link #ROOM_SIZE_CHECK_MAX_AGE} before {@code now}:
+     * a room that has shrunk since then is taken for big a little longer, and misses presence events meanwhile.
+     */
+    default RoomView view(String room, int listUpTo, RoomHistory history, Instant now) {
+        List<RoomMember> members = null;
+        if (listUpTo >= 0) {
+            List<RoomMember> read = roomMembers(room, listUpTo == Integer.MAX_VALUE ? listUpTo : listUpTo + 1);
+            members = read.size() > listUpTo ? null : read;
+        }
+        return new RoomView(members, history == null ? null : history.counter(room));
+    }
 
     /** Every member of the room: connection id to the user id it connected as. */
     default Map<String, String> memberUsers(String room) {

@@ -2,6 +2,7 @@ package dev.switchboard.core;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,13 +69,18 @@ public final class InMemoryConnectionStore implements ConnectionStore {
 
     @Override
     public synchronized Set<String> remove(String connectionId) {
+        return forget(connectionId).map(connection -> Set.copyOf(connection.rooms().keySet())).orElse(Set.of());
+    }
+
+    @Override
+    public synchronized Optional<Connection> forget(String connectionId) {
         frames.remove(connectionId);
         Connection connection = connections.remove(connectionId);
         if (connection == null) {
-            return Set.of();
+            return Optional.empty();
         }
         connection.rooms().keySet().forEach(room -> removeMember(room, connectionId));
-        return Set.copyOf(connection.rooms().keySet());
+        return Optional.of(connection);
     }
 
     @Override
@@ -147,6 +153,17 @@ public final class InMemoryConnectionStore implements ConnectionStore {
     public synchronized List<RoomMember> shardMembers(String room, int shard) {
         return membersByRoom.getOrDefault(room, Map.of()).values().stream()
                 .filter(member -> ConnectionStore.shardOf(member.connectionId(), shards) == shard).toList();
+    }
+
+    /** Sorts the shard by connection id on every call: fine for what this store serves. */
+    @Override
+    public synchronized List<RoomMember> membersAfter(String room, int shard, String after, int limit) {
+        return membersByRoom.getOrDefault(room, Map.of()).values().stream()
+                .filter(member -> ConnectionStore.shardOf(member.connectionId(), shards) == shard)
+                .filter(member -> after == null || member.connectionId().compareTo(after) > 0)
+                .sorted(Comparator.comparing(RoomMember::connectionId))
+                .limit(limit)
+                .toList();
     }
 
     @Override

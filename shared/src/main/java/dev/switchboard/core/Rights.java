@@ -1,5 +1,6 @@
 package dev.switchboard.core;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -20,7 +21,7 @@ public record Rights(Set<RoomAction> actions) {
 
     /** Nothing: not even joining. */
     public static final Rights NONE = new Rights(EnumSet.noneOf(RoomAction.class));
-    /** Everything (open policy, personal rooms, trusted server-side members). */
+    /** Everything (open policy, personal rooms). */
     public static final Rights ALL = new Rights(EnumSet.allOf(RoomAction.class));
 
     public Rights {
@@ -44,6 +45,21 @@ public record Rights(Set<RoomAction> actions) {
             char letter = code.charAt(i);
             set.add(RoomAction.byCode(letter).orElseThrow(() ->
                     new IllegalArgumentException("unknown right '" + letter + "'")));
+        }
+        return new Rights(set);
+    }
+
+    /**
+     * Rights named as a token's capabilities name them ({@code join}, {@code history}, {@code presence},
+     * {@code send}): how a backend names them when it asks the server side for a membership.
+     *
+     * @throws IllegalArgumentException for a name that is none of these
+     */
+    public static Rights named(Collection<String> names) {
+        EnumSet<RoomAction> set = EnumSet.noneOf(RoomAction.class);
+        for (String name : names) {
+            set.add(RoomAction.byClaimName(name).orElseThrow(() -> new IllegalArgumentException("unknown right '"
+                    + name + "': expected history, presence or send")));
         }
         return new Rights(set);
     }

@@ -7,7 +7,11 @@ import java.util.Optional;
  * {@link RoomPolicy} turns them into the {@link Rights} a membership carries.
  */
 public enum RoomAction {
-    /** Join the room and receive its live messages. */
+    /**
+     * Join the room and receive its live messages. A membership whose rights lack it was made by the server side
+     * ({@link Switchboard#addMember}): its member receives the room's messages all the same, and a token refresh
+     * leaves it as it is.
+     */
     JOIN("join", 'j'),
     /** Read what was sent before: resume from a position ({@code after}), page through the history. */
     HISTORY("history", 'h'),

@@ -29,8 +29,9 @@ import java.util.logging.Logger;
  *
  * <p>Authorization: each frame reads its connection's record once; the record holds the token's grant (checked
  * for expiry on every frame) and the rights in each joined room, decided by the {@link RoomPolicy} at join (and
- * at refresh). So deciding costs no call beyond the read the route makes anyway. Publishing from the server side
- * ({@link #publish}, {@link #publishToUser}) is trusted and not checked.
+ * at refresh). So deciding costs no call beyond the read the route makes anyway. What the server side does
+ * ({@link #publish}, {@link #publishToUser}, {@link #addMember}, {@link #removeMember}, {@link #closeUser} and the
+ * rest, for the publish queue and the server library) is trusted and not checked against any token.
  *
  * <pre>{@code
  * Switchboard switchboard = Switchboard.builder()
@@ -180,10 +181,12 @@ public final class Switchboard {
      * that are not told, and counted.
      */
     public Disconnected disconnect(String connectionId) {
-        String userId = store.find(connectionId).map(Connection::userId).orElse(null);
-        Set<String> rooms = store.remove(connectionId);
-        int notTold = userId == null ? 0 : announceLeaving(rooms, userId);
-        return new Disconnected(rooms, notTold);
+        Optional<Connection> gone = store.forget(connectionId);
+        if (gone.isEmpty()) {
+            return new Disconnected(Set.of(), 0);
+        }
+        Set<String> rooms = gone.get().rooms().keySet();
+        return new Disconnected(rooms, announceLeaving(rooms, gone.get().userId()));
     }
 
     /** Tells each room the user left, within the per-disconnect budget of posts; returns the rooms not told. */
@@ -240,15 +243,21 @@ public final class Switchboard {
                     connection = reread.get();
                     continue;
                 }
-                case JOINED -> announce(join.room(), connection.userId(), ServerFrame.PresenceChange.JOINED);
-                case ALREADY_MEMBER -> {
-                    // Re-joining is harmless: answer as for a first join, announce nothing.
+                case JOINED, ALREADY_MEMBER -> {
+                    // Re-joining is harmless: answered as a first join, but announced to nobody.
                 }
             }
-            if (join.after() != null) {
-                return historyPage(join.id(), join.room(), join.after());
+            // After the membership is written: a message numbered after this counter reaches the joiner live.
+            boolean joined = result == JoinResult.JOINED;
+            RoomView room = store.view(join.room(), joined ? presenceListing() : -1, history, clock.instant());
+            if (joined) {
+                tell(join.room(), connection.userId(), ServerFrame.PresenceChange.JOINED, Integer.MAX_VALUE,
+                        room.members());
             }
-            return new ServerFrame.Ack(join.id(), "join", null, history.latestSeq(join.room()));
+            if (join.after() != null) {
+                return historyPage(join.id(), join.room(), join.after(), room.counter());
+            }
+            return new ServerFrame.Ack(join.id(), "join", null, room.counter().latest());
         }
     }
 
@@ -444,22 +453,73 @@ public final class Switchboard {
         if (checked.refusal() != null) {
             return checked.refusal();
         }
-        return historyPage(resume.id(), resume.room(), resume.after());
+        return historyPage(resume.id(), resume.room(), resume.after(), history.counter(resume.room()));
     }
 
-    /** Who is in a joined room (presence right), by user, with their connection counts. */
+    /**
+     * Who is in a joined room (presence right), by user, with their connection counts: one page of at most
+     * {@link Limits#PRESENCE_PAGE_SIZE} connections, from the start or from the frame's cursor, with a cursor for the
+     * next page when there is one. Every page is checked like the first, and a cursor that is not one this room's
+     * presence gave out is refused.
+     */
     public ServerFrame presence(String connectionId, ClientFrame.Presence presence) {
         Checked checked = checkIn(connectionId, presence, presence.room(), RoomAction.PRESENCE);
         if (checked.refusal() != null) {
             return checked.refusal();
         }
-        Map<String, Integer> byUser = new TreeMap<>();
+        PresenceCursor from = PresenceCursor.START;
+        if (presence.cursor() != null) {
+            Optional<PresenceCursor> read = PresenceCursor.decode(presence.room(), presence.cursor(), store.shards());
+            if (read.isEmpty()) {
+                return new ServerFrame.Error(ErrorCode.INVALID_FIELD, "cursor is not one that presence gave out for "
+                        + "room '" + presence.room() + "'; ask again without a cursor", presence.id());
+            }
+            from = read.get();
+        }
+        return presencePage(presence.id(), presence.room(), from);
+    }
+
+    /** A member as one presence page read it: with the shard it came from, which the next page's cursor needs. */
+    private record Listed(int shard, RoomMember member) {
+    }
+
+    /**
+     * One page of presence from a position: the next {@link Limits#PRESENCE_PAGE_SIZE} members in shard order, then
+     * in each shard's own order. It reads one member more than the page holds, so a page tells whether another
+     * follows and the last page says it is the last. Members whose token expired take a place on the page but are
+     * not listed, as they get nothing from the room any more.
+     */
+    private ServerFrame presencePage(String id, String room, PresenceCursor from) {
+        int pageSize = Limits.PRESENCE_PAGE_SIZE;
+        List<Listed> read = new ArrayList<>();
+        int shard = from.shard();
+        String after = from.after();
+        while (shard < store.shards() && read.size() <= pageSize) {
+            int wanted = pageSize + 1 - read.size();
+            List<RoomMember> found = store.membersAfter(room, shard, after, wanted);
+            for (RoomMember member : found.subList(0, Math.min(found.size(), wanted))) {
+                read.add(new Listed(shard, member));
+            }
+            if (found.size() < wanted) {
+                shard++;
+                after = null;
+            }
+        }
+        String cursor = null;
+        if (read.size() > pageSize) {
+            Listed last = read.get(pageSize - 1);
+            Listed next = read.get(pageSize);
+            cursor = (next.shard() == last.shard() ? new PresenceCursor(last.shard(), last.member().connectionId())
+                    : new PresenceCursor(next.shard(), null)).encode(room);
+        }
         Instant now = clock.instant();
-        store.roomMembers(presence.room(), Integer.MAX_VALUE).stream().filter(member -> member.liveAt(now))
+        Map<String, Integer> byUser = new TreeMap<>();
+        read.subList(0, Math.min(read.size(), pageSize)).stream().map(Listed::member)
+                .filter(member -> member.liveAt(now))
                 .forEach(member -> byUser.merge(member.userId(), 1, Integer::sum));
         List<ServerFrame.Member> members = new ArrayList<>();
         byUser.forEach((user, count) -> members.add(new ServerFrame.Member(user, count)));
-        return new ServerFrame.Presence(presence.id(), presence.room(), members);
+        return new ServerFrame.Presence(id, room, members, cursor);
     }
 
     /** Sends to every open connection of a user the connection's grant lets it message. */
@@ -526,6 +586,163 @@ public final class Switchboard {
         }
     }
 
+    /**
+     * What a member the server makes may do in the room unless the server says otherwise: besides receiving its
+     * messages, read what it missed ({@code resume}).
+     */
+    public static final Rights DEFAULT_MEMBER_RIGHTS = Rights.of(RoomAction.HISTORY);
+
+    /** {@link #addMember(String, String, Rights)} with {@link #DEFAULT_MEMBER_RIGHTS}. */
+    public List<MemberChange> addMember(String userId, String room) {
+        return addMember(userId, room, DEFAULT_MEMBER_RIGHTS);
+    }
+
+    /**
+     * Makes every open connection of {@code userId} a member of {@code room}, whatever its token says: the server
+     * side is trusted. Each membership is written exactly as a client's {@code join} writes it (the membership row
+     * and the room on the connection's record in one transaction, within the connection's room limit) and announced
+     * the same way. Connections the user opens later are not joined.
+     *
+     * <p>{@code rights} are what the member may do in the room besides receiving its messages, and never include
+     * {@link RoomAction#JOIN}: a membership without it is one the server made, so a token {@code refresh} keeps it
+     * as it is (the token has no say in it), where it re-decides every membership the client made.
+     *
+     * @return one change per connection the user had open
+     * @throws IllegalArgumentException for an invalid user id or room name, or rights that include {@code join}
+     */
+    public List<MemberChange> addMember(String userId, String room, Rights rights) {
+        requireUser(userId);
+        requireRoom(room);
+        Objects.requireNonNull(rights, "rights");
+        if (rights.allows(RoomAction.JOIN)) {
+            throw new IllegalArgumentException("rights of a membership the server makes cannot include 'join': "
+                    + "whether a connection may join by itself is its token's business");
+        }
+        List<MemberChange> changes = new ArrayList<>();
+        for (RoomMember listed : store.userConnections(userId)) {
+            JoinResult joined = store.join(listed.connectionId(), room, rights, settings.maxRooms());
+            if (joined == JoinResult.JOINED) {
+                announce(room, userId, ServerFrame.PresenceChange.JOINED);
+            }
+            changes.add(new MemberChange(listed.connectionId(), switch (joined) {
+                case JOINED -> MemberChange.Outcome.JOINED;
+                case ALREADY_MEMBER -> MemberChange.Outcome.ALREADY_MEMBER;
+                case TOO_MANY_ROOMS -> MemberChange.Outcome.TOO_MANY_ROOMS;
+                case UNKNOWN_CONNECTION -> MemberChange.Outcome.GONE;
+                case CHANGED -> MemberChange.Outcome.BUSY;
+            }));
+        }
+        return changes;
+    }
+
+    /**
+     * Takes every open connection of {@code userId} out of {@code room}, however it joined, as a client's
+     * {@code leave} would; the room is told when the user's last connection left it.
+     *
+     * @return one change per connection the user had open
+     * @throws IllegalArgumentException for an invalid user id or room name
+     */
+    public List<MemberChange> removeMember(String userId, String room) {
+        requireUser(userId);
+        requireRoom(room);
+        List<MemberChange> changes = new ArrayList<>();
+        for (RoomMember listed : store.userConnections(userId)) {
+            boolean left = store.leave(listed.connectionId(), room);
+            if (left) {
+                announce(room, userId, ServerFrame.PresenceChange.LEFT);
+            }
+            changes.add(new MemberChange(listed.connectionId(),
+                    left ? MemberChange.Outcome.LEFT : MemberChange.Outcome.NOT_A_MEMBER));
+        }
+        return changes;
+    }
+
+    /**
+     * Closes a connection from the server side. Once the gateway has closed it, or found it gone already, its
+     * records are removed and its rooms told, as its {@code $disconnect} would (which then finds nothing more to
+     * do); when the close failed they are kept, so that a retry finds the connection again.
+     *
+     * @throws IllegalArgumentException for an invalid connection id
+     */
+    public Closed closeConnection(String connectionId) {
+        if (!Limits.isValidConnectionId(connectionId)) {
+            throw new IllegalArgumentException("invalid connection id: 1-" + Limits.MAX_CONNECTION_ID_LENGTH
+                    + " characters of letters, digits, + / = _ -");
+        }
+        CloseOutcome outcome = closer.attemptClose(connectionId);
+        if (outcome != CloseOutcome.FAILED) {
+            disconnect(connectionId);
+        }
+        return new Closed(connectionId, outcome);
+    }
+
+    /**
+     * Closes every open connection of a user ({@link #closeConnection} for each).
+     *
+     * @return one outcome per connection the user had open
+     * @throws IllegalArgumentException for an invalid user id
+     */
+    public List<Closed> closeUser(String userId) {
+        requireUser(userId);
+        return store.userConnections(userId).stream().map(listed -> closeConnection(listed.connectionId()))
+                .toList();
+    }
+
+    /**
+     * Who is in a room, for the server side (no membership or right needed): by user, with their open connections
+     * there, leaving out connections whose token expired (they get nothing more).
+     *
+     * @throws IllegalArgumentException for an invalid room name
+     */
+    public List<ServerFrame.Member> roomPresence(String room) {
+        requireRoom(room);
+        Map<String, Integer> byUser = new TreeMap<>();
+        Instant now = clock.instant();
+        store.roomMembers(room, Integer.MAX_VALUE).stream().filter(member -> member.liveAt(now))
+                .forEach(member -> byUser.merge(member.userId(), 1, Integer::sum));
+        List<ServerFrame.Member> members = new ArrayList<>();
+        byUser.forEach((user, count) -> members.add(new ServerFrame.Member(user, count)));
+        return members;
+    }
+
+    /**
+     * A room's stored messages after a position, for the server side (no membership or right needed): at most
+     * {@code limit} ({@value Limits#HISTORY_PAGE_SIZE} at most), ascending by seq, and the room's latest seq in
+     * {@link ServerFrame.History#seq()}, so the caller pages on from the last one until it reaches it. A seq missing
+     * from a page is a message that expired, or whose sender failed before storing it.
+     *
+     * @throws IllegalArgumentException for an invalid room name, a negative position or a limit out of range
+     */
+    public ServerFrame.History roomHistory(String room, long after, int limit) {
+        requireRoom(room);
+        if (after < 0) {
+            throw new IllegalArgumentException("after must be 0 or more, was " + after);
+        }
+        if (limit < 1 || limit > Limits.HISTORY_PAGE_SIZE) {
+            throw new IllegalArgumentException("limit must be between 1 and " + Limits.HISTORY_PAGE_SIZE + ", was "
+                    + limit);
+        }
+        long latest = history.latestSeq(room);
+        List<ServerFrame.Message> page = after >= latest ? List.of()
+                : history.after(room, after, limit, clock.instant());
+        boolean more = !page.isEmpty() && page.getLast().seq() < latest;
+        return new ServerFrame.History(null, room, page, more, latest);
+    }
+
+    private static void requireUser(String userId) {
+        if (!Limits.isValidUser(userId)) {
+            throw new IllegalArgumentException("invalid user id: 1-" + Limits.MAX_USER_LENGTH
+                    + " characters, no control characters");
+        }
+    }
+
+    private static void requireRoom(String room) {
+        if (!Limits.isValidRoom(room)) {
+            throw new IllegalArgumentException("invalid room name: 1-" + Limits.MAX_ROOM_LENGTH
+                    + " characters of letters, digits, _ . : - ~");
+        }
+    }
+
     /** Answers with server time, once the connection is known and its token still valid. */
     public ServerFrame ping(String connectionId, ClientFrame.Ping ping) {
         Checked checked = check(connectionId, ping.id());
@@ -537,8 +754,9 @@ public final class Switchboard {
 
     /**
      * {@code refresh}, once the handler has verified the new token exactly as at {@code $connect}: the token must
-     * be for the connection's own user; its grant replaces the connection's, and every room's rights are decided
-     * anew. Rooms the new grant does not let it join are left (and listed in the ack). Allowed after the old token
+     * be for the connection's own user; its grant replaces the connection's, and the rights in every room it joined
+     * itself are decided anew. Rooms the new grant does not let it join are left (and listed in the ack); rooms the
+     * server made it a member of ({@link #addMember}) stay as they are. Allowed after the old token
      * expired: a fresh token for the same user is exactly what that connection lacked.
      */
     public ServerFrame refresh(String connectionId, ClientFrame.Refresh refresh, String tokenUserId, Grant grant) {
@@ -561,6 +779,12 @@ public final class Switchboard {
             Map<String, Rights> kept = new HashMap<>();
             List<String> revoked = new ArrayList<>();
             connection.rooms().keySet().stream().sorted().forEach(room -> {
+                Rights held = connection.rightsIn(room);
+                if (!held.allows(RoomAction.JOIN)) {
+                    // The server made this membership (addMember): the token has no say in it.
+                    kept.put(room, held);
+                    return;
+                }
                 Rights rights = policy.rights(connection.userId(), grant.capabilities(), room);
                 if (rights.allows(RoomAction.JOIN)) {
                     kept.put(room, rights);
@@ -746,9 +970,9 @@ public final class Switchboard {
                 "the connection's rooms changed while this request was decided; retry", frame.id());
     }
 
-    private ServerFrame historyPage(String id, String room, long after) {
+    /** The history after a position, given the room's counter as read after the connection became a member. */
+    private ServerFrame historyPage(String id, String room, long after, RoomHistory.Counter counter) {
         Instant now = clock.instant();
-        RoomHistory.Counter counter = history.counter(room);
         long latest = counter.latest();
         if (after >= latest) {
             return new ServerFrame.History(id, room, List.of(), false, latest);
@@ -807,9 +1031,24 @@ public final class Switchboard {
         if (!settings.presenceEvents()) {
             return 0;
         }
-        // Reads at most one row more than the cap, so a big room costs a small read, not its whole membership.
-        List<RoomMember> members = store.roomMembers(room, settings.presenceMaxRoomSize() + 1);
-        if (members.isEmpty() || members.size() > settings.presenceMaxRoomSize()) {
+        return tell(room, userId, event, budget, store.view(room, presenceListing(), null, clock.instant()).members());
+    }
+
+    /**
+     * How many members a room may have and still be told of joins and leaves: the most a {@link RoomView} lists
+     * for presence, or -1 (none wanted) when presence events are off.
+     */
+    private int presenceListing() {
+        return settings.presenceEvents() ? settings.presenceMaxRoomSize() : -1;
+    }
+
+    /**
+     * Tells the room's watchers of a user's first joining or last leaving connection, given the room's members as
+     * a {@link RoomView} lists them (null: too big for presence events, or presence is off); returns as
+     * {@link #announce(String, String, String, int)} does.
+     */
+    private int tell(String room, String userId, String event, int budget, List<RoomMember> members) {
+        if (members == null || members.isEmpty()) {
             return 0;
         }
         long sameUser = members.stream().filter(member -> member.userId().equals(userId)).count();

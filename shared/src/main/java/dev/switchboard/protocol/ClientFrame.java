@@ -81,10 +81,22 @@ public sealed interface ClientFrame {
         }
     }
 
-    /** Ask who is in a joined room. */
-    record Presence(String id, String room) implements ClientFrame {
+    /**
+     * Ask who is in a joined room: one page of its members. Without {@code cursor} the first page; with the
+     * {@code cursor} of the previous page's reply, the page after it.
+     */
+    record Presence(String id, String room, String cursor) implements ClientFrame {
         public Presence {
             requireRoom(room, id);
+            if (cursor != null && !Limits.isWellFormedCursor(cursor)) {
+                throw new ProtocolException(ErrorCode.INVALID_FIELD, "cursor must be 1-" + Limits.MAX_CURSOR_LENGTH
+                        + " characters of A-Z a-z 0-9 - _, as a presence reply gave it", id);
+            }
+        }
+
+        /** The first page. */
+        public Presence(String id, String room) {
+            this(id, room, null);
         }
 
         @Override

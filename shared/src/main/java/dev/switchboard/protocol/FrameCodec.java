@@ -123,6 +123,7 @@ public final class FrameCodec {
                     case "room" -> raw.room = raw.text(p, value, "room");
                     case "user" -> raw.user = raw.text(p, value, "user");
                     case "token" -> raw.token = raw.text(p, value, "token");
+                    case "cursor" -> raw.cursor = raw.text(p, value, "cursor");
                     case "after" -> raw.after = raw.number(p, value, "after");
                     case "data" -> raw.data = copyValue(p);
                     default -> p.skipChildren();
@@ -151,6 +152,7 @@ public final class FrameCodec {
         String data;
         String user;
         String token;
+        String cursor;
         Long after;
         String typeError;
 
@@ -217,7 +219,7 @@ public final class FrameCodec {
                     }
                     yield new ClientFrame.Resume(replyId, room, after);
                 }
-                case PRESENCE -> new ClientFrame.Presence(replyId, room);
+                case PRESENCE -> new ClientFrame.Presence(replyId, room, cursor);
                 case DIRECT -> new ClientFrame.Direct(replyId, user, requireData(replyId));
                 case REFRESH -> new ClientFrame.Refresh(replyId, token);
                 case CONNECT, DISCONNECT, DEFAULT -> throw new IllegalStateException("not an action route: " + route);
@@ -238,16 +240,28 @@ public final class FrameCodec {
         return out.toString();
     }
 
-    /** Decodes a backend's publish request; every problem is a {@link ProtocolException}. */
+    /**
+     * Decodes a backend's publish request; every problem is a {@link ProtocolException}, a request for another
+     * operation included.
+     */
     public static PublishRequest decodePublish(String body) {
+        ServerRequest request = decodeServerRequest(body);
+        if (request instanceof PublishRequest publish) {
+            return publish;
+        }
+        throw new ProtocolException(ErrorCode.INVALID_FIELD, "not a publish request", request.id());
+    }
+
+    /**
+     * Decodes a backend's request to the publish queue: a publish (no {@code op}, or {@code "publish"}), or one of
+     * the other {@link ServerRequest} operations. A field another operation takes is refused rather than ignored,
+     * as it shows the sender meant something else. Every problem is a {@link ProtocolException}.
+     */
+    public static ServerRequest decodeServerRequest(String body) {
         if (body == null || body.length() > Limits.MAX_MESSAGE_BYTES || utf8Length(body) > Limits.MAX_MESSAGE_BYTES) {
             throw new ProtocolException(ErrorCode.PAYLOAD_TOO_LARGE, "publish request missing or too large", null);
         }
-        String room = null;
-        String user = null;
-        String data = null;
-        String from = null;
-        String id = null;
+        RawServerRequest raw = new RawServerRequest();
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new ProtocolException(ErrorCode.MALFORMED_JSON, "publish request must be a JSON object", null);
@@ -256,32 +270,133 @@ public final class FrameCodec {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
                 if ("data".equals(name)) {
-                    data = copyValue(p);
+                    raw.data = copyValue(p);
+                    continue;
+                }
+                if ("rights".equals(name)) {
+                    raw.rightsGiven = true;
+                    raw.rights = readStringsOnly(p, value);
                     continue;
                 }
                 String text = value == JsonToken.VALUE_STRING ? p.getText() : null;
                 p.skipChildren();
                 switch (name) {
-                    case "room" -> room = text;
-                    case "user" -> user = text;
-                    case "from" -> from = text;
-                    case "id" -> id = text;
+                    case "op" -> {
+                        raw.op = text;
+                        raw.opGiven = true;
+                    }
+                    case "room" -> raw.room = text;
+                    case "user" -> raw.user = text;
+                    case "from" -> raw.from = text;
+                    case "id" -> raw.id = text;
+                    case "connectionId" -> raw.connectionId = text;
                     default -> {
                     }
                 }
             }
             if (p.nextToken() != null) {
                 throw new ProtocolException(ErrorCode.MALFORMED_JSON, "trailing content after the JSON object",
-                        validIdOrNull(id));
+                        validIdOrNull(raw.id));
             }
         } catch (StreamConstraintsException e) {
             throw new ProtocolException(ErrorCode.PAYLOAD_TOO_LARGE, "publish request is too deeply nested",
-                    validIdOrNull(id));
+                    validIdOrNull(raw.id));
         } catch (IOException e) {
             throw new ProtocolException(ErrorCode.MALFORMED_JSON, "publish request is not valid JSON",
-                    validIdOrNull(id));
+                    validIdOrNull(raw.id));
         }
-        return new PublishRequest(room, user, data, from, validIdOrNull(id));
+        return raw.toRequest();
+    }
+
+    /** The fields of a publish-queue request as read, before they are checked against its operation. */
+    private static final class RawServerRequest {
+        /** The {@code op} read, or null when absent or not a string. */
+        String op;
+        boolean opGiven;
+        String room;
+        String user;
+        String data;
+        String from;
+        String id;
+        String connectionId;
+        /** The {@code rights} read, or null when absent or not an array of strings only. */
+        List<String> rights;
+        boolean rightsGiven;
+
+        ServerRequest toRequest() {
+            String validId = validIdOrNull(id);
+            String operation = op == null && !opGiven ? ServerRequest.PUBLISH : String.valueOf(op);
+            return switch (operation) {
+                case ServerRequest.PUBLISH -> {
+                    refuse(validId, "connectionId", connectionId != null, "rights", rightsGiven);
+                    yield new PublishRequest(room, user, data, from, validId);
+                }
+                case ServerRequest.DISCONNECT -> {
+                    refuse(validId, "room", room != null, "data", data != null, "from", from != null,
+                            "rights", rightsGiven);
+                    yield new ServerRequest.Disconnect(user, connectionId, validId);
+                }
+                case ServerRequest.ADD_MEMBER -> {
+                    refuse(validId, "data", data != null, "from", from != null, "connectionId", connectionId != null);
+                    if (rightsGiven && rights == null) {
+                        throw new ProtocolException(ErrorCode.INVALID_FIELD, "'rights' must be a list of right names",
+                                validId);
+                    }
+                    yield new ServerRequest.AddMember(user, room, rights, validId);
+                }
+                case ServerRequest.REMOVE_MEMBER -> {
+                    refuse(validId, "data", data != null, "from", from != null, "connectionId", connectionId != null,
+                            "rights", rightsGiven);
+                    yield new ServerRequest.RemoveMember(user, room, validId);
+                }
+                default -> throw new ProtocolException(ErrorCode.INVALID_FIELD, "unknown op; expected one of "
+                        + String.join(", ", ServerRequest.PUBLISH, ServerRequest.DISCONNECT, ServerRequest.ADD_MEMBER,
+                        ServerRequest.REMOVE_MEMBER), validId);
+            };
+        }
+
+        /** Refuses the request when a field its operation does not take is present: pairs of name and presence. */
+        private void refuse(String validId, Object... namesAndPresence) {
+            for (int i = 0; i < namesAndPresence.length; i += 2) {
+                if ((Boolean) namesAndPresence[i + 1]) {
+                    throw new ProtocolException(ErrorCode.INVALID_FIELD, "'" + namesAndPresence[i]
+                            + "' is not a field of " + (op == null ? ServerRequest.PUBLISH : op), validId);
+                }
+            }
+        }
+    }
+
+    /**
+     * The text, checked to be exactly one JSON value within the protocol's limits (nesting, string and number
+     * sizes) and written compactly, as a {@code data} field read from a frame would be: for data that did not come
+     * through a decoder (the server library's), so it cannot break the frames it is written into.
+     *
+     * @throws ProtocolException {@link ErrorCode#MISSING_FIELD} for null, {@link ErrorCode#INVALID_FIELD} for anything
+     *                           but one JSON value, {@link ErrorCode#PAYLOAD_TOO_LARGE} past the limits
+     */
+    public static String requireJsonValue(String json) {
+        if (json == null) {
+            throw new ProtocolException(ErrorCode.MISSING_FIELD, "data is required", null);
+        }
+        if (json.length() > Limits.MAX_MESSAGE_BYTES) {
+            throw new ProtocolException(ErrorCode.PAYLOAD_TOO_LARGE, "data exceeds " + Limits.MAX_DATA_BYTES
+                    + " bytes", null);
+        }
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() == null) {
+                throw new ProtocolException(ErrorCode.INVALID_FIELD, "data is not a JSON value", null);
+            }
+            String value = copyValue(p);
+            if (p.nextToken() != null) {
+                throw new ProtocolException(ErrorCode.INVALID_FIELD, "data holds more than one JSON value", null);
+            }
+            return value;
+        } catch (StreamConstraintsException e) {
+            throw new ProtocolException(ErrorCode.PAYLOAD_TOO_LARGE, "data is nested too deeply or holds too long a"
+                    + " value", null);
+        } catch (IOException e) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, "data is not valid JSON", null);
+        }
     }
 
     /** An error names the request by its id only when that id is valid, as a decoded request would carry it. */
@@ -298,6 +413,38 @@ public final class FrameCodec {
             g.writeStringField("from", request.from());
             writeOptional(g, "id", request.id());
         });
+    }
+
+    /** Encodes any request to the publish queue (for backends that send to it); a publish carries no {@code op}. */
+    public static String encode(ServerRequest request) {
+        return switch (request) {
+            case PublishRequest publish -> encode(publish);
+            case ServerRequest.Disconnect disconnect -> write(g -> {
+                g.writeStringField("op", ServerRequest.DISCONNECT);
+                writeOptional(g, "user", disconnect.user());
+                writeOptional(g, "connectionId", disconnect.connectionId());
+                writeOptional(g, "id", disconnect.id());
+            });
+            case ServerRequest.AddMember add -> write(g -> {
+                g.writeStringField("op", ServerRequest.ADD_MEMBER);
+                g.writeStringField("user", add.user());
+                g.writeStringField("room", add.room());
+                if (add.rights() != null) {
+                    g.writeArrayFieldStart("rights");
+                    for (String right : add.rights()) {
+                        g.writeString(right);
+                    }
+                    g.writeEndArray();
+                }
+                writeOptional(g, "id", add.id());
+            });
+            case ServerRequest.RemoveMember remove -> write(g -> {
+                g.writeStringField("op", ServerRequest.REMOVE_MEMBER);
+                g.writeStringField("user", remove.user());
+                g.writeStringField("room", remove.room());
+                writeOptional(g, "id", remove.id());
+            });
+        };
     }
 
     /** Encodes a client frame (used by client libraries and tests). */
@@ -323,7 +470,10 @@ public final class FrameCodec {
                     g.writeStringField("room", resume.room());
                     g.writeNumberField("after", resume.after());
                 }
-                case ClientFrame.Presence presence -> g.writeStringField("room", presence.room());
+                case ClientFrame.Presence presence -> {
+                    g.writeStringField("room", presence.room());
+                    writeOptional(g, "cursor", presence.cursor());
+                }
                 case ClientFrame.Direct direct -> {
                     g.writeStringField("user", direct.user());
                     writeData(g, direct.data());
@@ -413,6 +563,8 @@ public final class FrameCodec {
                     g.writeEndObject();
                 }
                 g.writeEndArray();
+                g.writeBooleanField("more", p.more());
+                writeOptional(g, "cursor", p.cursor());
             }
             case ServerFrame.PresenceChange c -> {
                 g.writeStringField("room", c.room());
@@ -473,6 +625,10 @@ public final class FrameCodec {
                 case "reason" -> f.reason = p.getValueAsString();
                 case "event" -> f.event = p.getValueAsString();
                 case "user" -> f.user = p.getValueAsString();
+                case "cursor" -> {
+                    f.cursor = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    p.skipChildren();
+                }
                 case "ts" -> f.ts = value.isNumeric() ? p.getLongValue() : 0;
                 case "seq" -> f.seq = value.isNumeric() ? p.getLongValue() : null;
                 case "exp" -> f.exp = value.isNumeric() ? p.getLongValue() : null;
@@ -498,7 +654,7 @@ public final class FrameCodec {
             case "pong" -> new ServerFrame.Pong(f.id, f.ts);
             case "history" -> new ServerFrame.History(f.id, f.room, f.messages, f.more, seq);
             case "reset" -> new ServerFrame.Reset(f.id, f.room, seq, f.reason == null ? "" : f.reason);
-            case "presence" -> new ServerFrame.Presence(f.id, f.room, f.members);
+            case "presence" -> new ServerFrame.Presence(f.id, f.room, f.members, f.cursor);
             case "presence_change" -> new ServerFrame.PresenceChange(f.room, f.event, f.user);
             case "direct" -> new ServerFrame.Direct(f.id, f.from, f.data, f.ts);
             default -> null;
@@ -516,6 +672,25 @@ public final class FrameCodec {
                     .ifPresent(messages::add);
         }
         return messages;
+    }
+
+    /** An array of strings and nothing else, or null (the value skipped) for any other value. */
+    private static List<String> readStringsOnly(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return null;
+        }
+        List<String> strings = new ArrayList<>();
+        boolean onlyStrings = true;
+        for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken()) {
+            if (item == JsonToken.VALUE_STRING) {
+                strings.add(p.getText());
+            } else {
+                onlyStrings = false;
+                p.skipChildren();
+            }
+        }
+        return onlyStrings ? strings : null;
     }
 
     private static List<String> readStrings(JsonParser p, JsonToken value) throws IOException {
@@ -573,6 +748,7 @@ public final class FrameCodec {
         String reason;
         String event;
         String user;
+        String cursor;
         long ts;
         Long seq;
         Long exp;

@@ -33,6 +33,16 @@ public final class Limits {
     public static final int HISTORY_PAGE_SIZE = 100;
     /** Most bytes of message data in one {@code history} page, so the page stays under the 128 KB limit. */
     public static final int HISTORY_PAGE_BYTES = 100 * 1024;
+    /**
+     * Most connections one {@code presence} page lists: a page of members with the longest user ids stays well under
+     * the 128 KB message limit, however big the room.
+     */
+    public static final int PRESENCE_PAGE_SIZE = 100;
+    /**
+     * Longest presence {@code cursor}: what the server hands out is shorter (a position in the room's membership,
+     * base64url-encoded), so a longer one was not handed out.
+     */
+    public static final int MAX_CURSOR_LENGTH = 192;
     /** Rooms one connection may be in at once. */
     public static final int MAX_ROOMS_PER_CONNECTION = 50;
     /** Deepest JSON nesting accepted in a frame. */
@@ -52,6 +62,11 @@ public final class Limits {
 
     private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.:~\\-]{1," + MAX_ROOM_LENGTH + "}");
     private static final Pattern ID = Pattern.compile("[\\x21-\\x7E]{1," + MAX_ID_LENGTH + "}");
+    private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9_\\-]{1," + MAX_CURSOR_LENGTH + "}");
+    /** Longest connection id accepted from a backend; API Gateway's are 16 characters. */
+    public static final int MAX_CONNECTION_ID_LENGTH = 128;
+    private static final Pattern CONNECTION_ID = Pattern.compile("[A-Za-z0-9+/=_-]{1," + MAX_CONNECTION_ID_LENGTH
+            + "}");
 
     private Limits() {
     }
@@ -87,6 +102,23 @@ public final class Limits {
      */
     public static boolean isReservedUser(String user) {
         return RESERVED_USER_PREFIXES.stream().anyMatch(user::startsWith);
+    }
+
+    /**
+     * What a presence {@code cursor} may look like before the server reads it: 1–192 characters of base64url
+     * ({@code A–Z a–z 0–9 - _}, no padding). Whether it is one the server gave out for the room is the server's check.
+     */
+    public static boolean isWellFormedCursor(String cursor) {
+        return cursor != null && CURSOR.matcher(cursor).matches();
+    }
+
+    /**
+     * Connection ids as API Gateway and the local stack issue them (base64 of a few bytes): 1–128 characters of
+     * letters, digits, {@code + / = _ -}. A backend naming a connection (the server API's disconnect, a fan-out job)
+     * is held to this, as the store builds keys and the management API builds URLs from it.
+     */
+    public static boolean isValidConnectionId(String connectionId) {
+        return connectionId != null && CONNECTION_ID.matcher(connectionId).matches();
     }
 
     /** Frame ids: 1–64 printable ASCII characters without spaces. */

@@ -3,8 +3,9 @@ package dev.switchboard.protocol;
 import java.util.Objects;
 
 /**
- * A message a backend publishes without holding a socket (through the SQS queue, or {@code POST /publish}
- * locally): to a room ({@code room}) or to every connection of a user ({@code user}), never both.
+ * A message a backend publishes without holding a socket (through the SQS queue, {@code POST /publish} locally, or
+ * the server library): to a room ({@code room}) or to every connection of a user ({@code user}), never both. The
+ * queue's other operations are the other {@link ServerRequest}s.
  *
  * <pre>{@code
  * {"room": "news", "data": {"headline": "…"}, "from": "newsroom", "id": "evt-42"}
@@ -17,7 +18,7 @@ import java.util.Objects;
  * @param from the publisher's name, {@value #DEFAULT_SENDER} when absent; receivers see it as {@link #sender()}
  * @param id   optional idempotency id: a repeat within the window publishes nothing new
  */
-public record PublishRequest(String room, String user, String data, String from, String id) {
+public record PublishRequest(String room, String user, String data, String from, String id) implements ServerRequest {
 
     public static final String DEFAULT_SENDER = "system";
 

@@ -147,11 +147,25 @@ public sealed interface ServerFrame {
         }
     }
 
-    /** A room's members: who is in it and with how many connections. */
-    record Presence(String id, String room, List<Member> members) implements ServerFrame {
+    /**
+     * One page of a room's members: who is in it and with how many connections. A page lists at most
+     * {@link Limits#PRESENCE_PAGE_SIZE} connections; a user whose connections fall on two pages is on both, each time
+     * with the connections of that page. {@code cursor} asks for the next page, and is null on the last one.
+     */
+    record Presence(String id, String room, List<Member> members, String cursor) implements ServerFrame {
         public Presence {
             Objects.requireNonNull(room, "room");
             members = List.copyOf(members);
+        }
+
+        /** The last (or only) page. */
+        public Presence(String id, String room, List<Member> members) {
+            this(id, room, members, null);
+        }
+
+        /** Whether pages follow: ask again with {@link #cursor()}. */
+        public boolean more() {
+            return cursor != null;
         }
 
         @Override

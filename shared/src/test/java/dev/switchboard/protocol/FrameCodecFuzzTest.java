@@ -55,6 +55,49 @@ class FrameCodecFuzzTest {
     }
 
     @FuzzTest
+    void decodeServerRequest(byte[] input) {
+        // The publish queue's requests, publishes and the other operations alike.
+        String body = new String(input, StandardCharsets.UTF_8);
+        ServerRequest request;
+        try {
+            request = FrameCodec.decodeServerRequest(body);
+        } catch (ProtocolException e) {
+            assertWellFormedError(e);
+            return;
+        }
+        assertThat(request.id() == null || Limits.isValidId(request.id())).as("id %s", request.id()).isTrue();
+        switch (request) {
+            case PublishRequest publish -> assertThat(publish.room() == null ? Limits.isValidUser(publish.user())
+                    : Limits.isValidRoom(publish.room())).isTrue();
+            case ServerRequest.Disconnect disconnect -> assertThat(disconnect.user() == null
+                    ? Limits.isValidConnectionId(disconnect.connectionId()) : Limits.isValidUser(disconnect.user()))
+                    .isTrue();
+            case ServerRequest.AddMember add -> assertThat(Limits.isValidUser(add.user())
+                    && Limits.isValidRoom(add.room())).isTrue();
+            case ServerRequest.RemoveMember remove -> assertThat(Limits.isValidUser(remove.user())
+                    && Limits.isValidRoom(remove.room())).isTrue();
+        }
+        assertThat(FrameCodec.decodeServerRequest(FrameCodec.encode(request))).isEqualTo(request);
+    }
+
+    @FuzzTest
+    void requireJsonValue(byte[] input) {
+        // Data a backend hands the server library: one JSON value, written compactly, or refused.
+        String text = new String(input, StandardCharsets.UTF_8);
+        String value;
+        try {
+            value = FrameCodec.requireJsonValue(text);
+        } catch (ProtocolException e) {
+            assertThat(e.code()).isIn(ErrorCode.MISSING_FIELD, ErrorCode.INVALID_FIELD, ErrorCode.PAYLOAD_TOO_LARGE);
+            return;
+        }
+        assertThat(FrameCodec.requireJsonValue(value)).isEqualTo(value);
+        // Written into a frame, it reads back as it went in.
+        ServerFrame.Message message = new ServerFrame.Message("m", "room", "server:x", value, 1, 1);
+        assertThat(FrameCodec.decodeServer(FrameCodec.encode(message))).contains(message);
+    }
+
+    @FuzzTest
     void decodeServer(byte[] input) {
         // What a client library does with whatever arrives on its socket.
         String text = new String(input, StandardCharsets.UTF_8);

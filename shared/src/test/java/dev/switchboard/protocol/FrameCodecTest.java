@@ -71,7 +71,19 @@ class FrameCodecTest {
                 Arguments.of("{\"action\":\"send\",\"room\":\"r\",\"id\":\"13\",\"data\":\"" + big + "\"}",
                         ErrorCode.PAYLOAD_TOO_LARGE, "13"),
                 Arguments.of("{\"action\":\"send\",\"room\":\"r\",\"data\":" + "[".repeat(100) + "]".repeat(100) + "}",
-                        ErrorCode.PAYLOAD_TOO_LARGE, null));
+                        ErrorCode.PAYLOAD_TOO_LARGE, null),
+                Arguments.of("{\"action\":\"presence\",\"room\":\"r\",\"id\":\"c1\",\"cursor\":\""
+                        + "A".repeat(Limits.MAX_CURSOR_LENGTH + 1) + "\"}", ErrorCode.INVALID_FIELD, "c1"),
+                Arguments.of("{\"action\":\"presence\",\"room\":\"r\",\"id\":\"c2\",\"cursor\":\"\"}",
+                        ErrorCode.INVALID_FIELD, "c2"),
+                Arguments.of("{\"action\":\"presence\",\"room\":\"r\",\"id\":\"c3\",\"cursor\":\"AQ/+\"}",
+                        ErrorCode.INVALID_FIELD, "c3"),
+                Arguments.of("{\"action\":\"presence\",\"room\":\"r\",\"id\":\"c4\",\"cursor\":\"AQ==\"}",
+                        ErrorCode.INVALID_FIELD, "c4"),
+                Arguments.of("{\"action\":\"presence\",\"room\":\"r\",\"id\":\"c5\",\"cursor\":17}",
+                        ErrorCode.INVALID_FIELD, "c5"),
+                Arguments.of("{\"action\":\"presence\",\"room\":\"r\",\"id\":\"c6\",\"cursor\":{\"shard\":1}}",
+                        ErrorCode.INVALID_FIELD, "c6"));
     }
 
     @ParameterizedTest
@@ -141,6 +153,7 @@ class FrameCodecTest {
                         new ServerFrame.Message("n", "r", "v", "{}", 5, 5)), true, 9),
                 new ServerFrame.Reset("j", "r", 12, "gone"),
                 new ServerFrame.Presence("p", "r", List.of(new ServerFrame.Member("alice", 2))),
+                new ServerFrame.Presence("p", "r", List.of(new ServerFrame.Member("bob", 1)), "AQAB"),
                 new ServerFrame.PresenceChange("r", "join", "bob"),
                 new ServerFrame.Direct("d", "alice", "\"hi\"", 8),
                 new ServerFrame.Ack("i", "leave", null),
@@ -153,11 +166,38 @@ class FrameCodecTest {
                 new ClientFrame.Join("a", "r"), new ClientFrame.Leave("b", "r"),
                 new ClientFrame.Send("c", "r", "{\"x\":1}"), new ClientFrame.Ping(null),
                 new ClientFrame.Join("d", "r", 41L), new ClientFrame.Resume("e", "r", 0),
-                new ClientFrame.Presence("f", "r"), new ClientFrame.Direct("g", "bob", "[1]"),
+                new ClientFrame.Presence("f", "r"), new ClientFrame.Presence("f", "r", "AQAB-_"),
+                new ClientFrame.Direct("g", "bob", "[1]"),
                 new ClientFrame.Refresh("h", "eyJ.x.y"), new ClientFrame.Join("i", "inbox~alice")};
         for (ClientFrame frame : client) {
             assertThat(FrameCodec.decodeClient(FrameCodec.encode(frame))).isEqualTo(frame);
         }
+    }
+
+    @Test
+    void presenceAsksForAPageAndTheReplySaysWhetherMoreFollow() {
+        assertThat(FrameCodec.decodeClient("{\"action\":\"presence\",\"room\":\"r\",\"id\":\"p\",\"cursor\":\"AQAB-_9\"}"))
+                .isEqualTo(new ClientFrame.Presence("p", "r", "AQAB-_9"));
+        assertThat(FrameCodec.decodeClient("{\"action\":\"presence\",\"room\":\"r\",\"cursor\":null}"))
+                .isEqualTo(new ClientFrame.Presence(null, "r"));
+        assertThat(FrameCodec.encode(new ClientFrame.Presence("p", "r", "AQAB")))
+                .isEqualTo("{\"action\":\"presence\",\"id\":\"p\",\"room\":\"r\",\"cursor\":\"AQAB\"}");
+
+        ServerFrame.Presence page = new ServerFrame.Presence("p", "r", List.of(new ServerFrame.Member("alice", 2)),
+                "AQAB");
+        ServerFrame.Presence last = new ServerFrame.Presence("q", "r", List.of());
+        assertThat(FrameCodec.encode(page)).isEqualTo("{\"type\":\"presence\",\"id\":\"p\",\"room\":\"r\","
+                + "\"members\":[{\"user\":\"alice\",\"connections\":2}],\"more\":true,\"cursor\":\"AQAB\"}");
+        assertThat(FrameCodec.encode(last))
+                .isEqualTo("{\"type\":\"presence\",\"id\":\"q\",\"room\":\"r\",\"members\":[],\"more\":false}");
+        assertThat(FrameCodec.decodeServer(FrameCodec.encode(page))).contains(page);
+        assertThat(page.more()).isTrue();
+        assertThat(last.more()).isFalse();
+        assertThat(FrameCodec.decodeServer("{\"type\":\"presence\",\"room\":\"r\",\"members\":[]}"))
+                .as("a server from before pages answered with every member at once")
+                .contains(new ServerFrame.Presence(null, "r", List.of()));
+        assertThat(FrameCodec.decodeServer("{\"type\":\"presence\",\"room\":\"r\",\"members\":[],\"cursor\":[1]}"))
+                .contains(new ServerFrame.Presence(null, "r", List.of()));
     }
 
     @Test

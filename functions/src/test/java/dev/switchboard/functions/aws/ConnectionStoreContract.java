@@ -1,6 +1,7 @@
 package dev.switchboard.functions.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.switchboard.core.Admission;
 import dev.switchboard.core.Capabilities;
@@ -12,7 +13,9 @@ import dev.switchboard.core.JoinResult;
 import dev.switchboard.core.Quotas;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.RoomAction;
+import dev.switchboard.core.RoomHistory;
 import dev.switchboard.core.RoomMember;
+import dev.switchboard.core.RoomView;
 import dev.switchboard.core.SendAdmission;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +41,9 @@ abstract class ConnectionStoreContract {
 
     /** The idempotency store that goes with {@link #newStore()} (the same table for DynamoDB). */
     abstract IdempotencyStore idempotency();
+
+    /** The history that goes with {@link #newStore()} (the same table for DynamoDB). */
+    abstract RoomHistory history();
 
     @BeforeEach
     void setUp() {
@@ -124,6 +130,65 @@ abstract class ConnectionStoreContract {
         assertThat(store.connectionsOf("alice")).containsExactly("c2");
         assertThat(store.remove("c1")).isEmpty();
         assertThat(store.remove("never-existed")).isEmpty();
+    }
+
+    @Test
+    void forgettingAConnectionRemovesItAndReturnsItsUserAndRooms() {
+        store.register(connection("c1", "alice"));
+        store.join("c1", "lobby", Rights.ALL, 10);
+        store.join("c1", "games", Rights.of(RoomAction.JOIN), 10);
+
+        assertThat(store.forget("c1")).hasValueSatisfying(gone -> {
+            assertThat(gone.userId()).isEqualTo("alice");
+            assertThat(gone.rooms()).isEqualTo(Map.of("lobby", Rights.ALL, "games", Rights.of(RoomAction.JOIN)));
+        });
+        assertThat(store.find("c1")).isEmpty();
+        assertThat(store.members("lobby")).isEmpty();
+        assertThat(store.connectionsOf("alice")).isEmpty();
+        assertThat(store.forget("c1")).isEmpty();
+        assertThat(store.forget("never-existed")).isEmpty();
+    }
+
+    @Test
+    void aViewListsEveryMemberOfASmallRoomAndItsCounterAsTheyAreAfterTheCallersWrite() {
+        RoomHistory history = history();
+        store.register(connection("c1", "alice"));
+        store.register(connection("c2", "bob"));
+        store.join("c1", "lobby", Rights.ALL, 10);
+        history.nextSeq("lobby", NOW);
+        history.nextSeq("lobby", NOW);
+        store.join("c2", "lobby", Rights.of(RoomAction.JOIN), 10);
+
+        RoomView view = store.view("lobby", 2, history, NOW);
+
+        assertThat(view.members()).extracting(RoomMember::connectionId, RoomMember::userId, RoomMember::rights)
+                .containsExactlyInAnyOrder(tuple("c1", "alice", Rights.ALL),
+                        tuple("c2", "bob", Rights.of(RoomAction.JOIN)));
+        assertThat(view.counter()).isEqualTo(history.counter("lobby"));
+        assertThat(view.counter().latest()).isEqualTo(2);
+        assertThat(store.view("lobby", -1, history, NOW)).as("no members wanted")
+                .isEqualTo(new RoomView(null, history.counter("lobby")));
+        assertThat(store.view("lobby", 2, null, NOW).counter()).as("no counter wanted").isNull();
+        assertThat(store.view("nobody-here", 5, history, NOW))
+                .isEqualTo(new RoomView(List.of(), RoomHistory.Counter.EMPTY));
+    }
+
+    @Test
+    void aRoomWithMoreMembersThanAskedForIsNotListedUntilItHasShrunkAndItsCheckIsOld() {
+        for (int i = 0; i < 4; i++) {
+            store.register(connection("c" + i, "user-" + i));
+            store.join("c" + i, "crowd", Rights.ALL, 10);
+        }
+
+        assertThat(store.view("crowd", 2, null, NOW).members()).isNull();
+        assertThat(store.view("crowd", 3, null, NOW).members()).as("a check against a smaller limit says nothing")
+                .isNull();
+        assertThat(store.view("crowd", 4, null, NOW).members()).hasSize(4);
+        store.leave("c3", "crowd");
+        store.leave("c2", "crowd");
+
+        assertThat(store.view("crowd", 2, null, NOW.plus(ConnectionStore.ROOM_SIZE_CHECK_MAX_AGE).plusSeconds(1))
+                .members()).extracting(RoomMember::connectionId).containsExactlyInAnyOrder("c0", "c1");
     }
 
     @Test
@@ -313,6 +378,70 @@ abstract class ConnectionStoreContract {
         assertThat(store.find("c1").orElseThrow().grant()).isEqualTo(Grant.NONE);
         assertThat(store.regrant(connection("ghost", "x"), Grant.NONE, Map.of()))
                 .isEqualTo(JoinResult.UNKNOWN_CONNECTION);
+    }
+
+    /** Every member of one shard, read in pages of {@code limit} that each start after the last one's end. */
+    private List<List<RoomMember>> pagesOf(String room, int shard, int limit) {
+        List<List<RoomMember>> pages = new ArrayList<>();
+        String after = null;
+        for (;;) {
+            List<RoomMember> page = store.membersAfter(room, shard, after, limit);
+            assertThat(page).hasSizeLessThanOrEqualTo(limit);
+            if (page.isEmpty()) {
+                return pages;
+            }
+            pages.add(page);
+            after = page.getLast().connectionId();
+        }
+    }
+
+    @Test
+    void aShardIsReadInPagesInAStableOrderEachMemberOnce() {
+        List<String> ids = IntStream.range(0, 45).mapToObj(i -> "p" + i).toList();
+        for (String id : ids) {
+            store.register(connection(id, "u-" + id));
+            store.join(id, "paged", Rights.of(RoomAction.JOIN, RoomAction.PRESENCE), 50);
+        }
+        store.register(connection("elsewhere", "eve"));
+        store.join("elsewhere", "other", Rights.ALL, 50);
+
+        List<String> listed = new ArrayList<>();
+        for (int shard = 0; shard < store.shards(); shard++) {
+            List<List<RoomMember>> pages = pagesOf("paged", shard, 7);
+            assertThat(pagesOf("paged", shard, 7)).as("the same pages again").isEqualTo(pages);
+            for (int page = 0; page < pages.size() - 1; page++) {
+                assertThat(pages.get(page)).as("only the last page is short").hasSize(7);
+            }
+            List<String> inShard = pages.stream().flatMap(List::stream).map(RoomMember::connectionId).toList();
+            assertThat(inShard).containsExactlyInAnyOrderElementsOf(store.members("paged", shard));
+            assertThat(pages.stream().flatMap(List::stream)).allSatisfy(m -> {
+                assertThat(m.userId()).isEqualTo("u-" + m.connectionId());
+                assertThat(m.rights()).isEqualTo(Rights.of(RoomAction.JOIN, RoomAction.PRESENCE));
+            });
+            listed.addAll(inShard);
+        }
+        assertThat(listed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(store.membersAfter("nobody-here", 0, null, 10)).isEmpty();
+    }
+
+    @Test
+    void aPageStartsRightAfterItsMemberEvenWhenThatMemberHasLeft() {
+        List<String> ids = IntStream.range(0, 30).mapToObj(i -> "q" + i).toList();
+        for (String id : ids) {
+            store.register(connection(id, "u-" + id));
+            store.join(id, "leaving", Rights.ALL, 50);
+        }
+        int shard = ConnectionStore.shardOf("q0", store.shards());
+        List<RoomMember> whole = store.membersAfter("leaving", shard, null, 100);
+        assertThat(whole.size()).isGreaterThanOrEqualTo(3);
+        RoomMember gone = whole.get(1);
+
+        store.leave(gone.connectionId(), "leaving");
+
+        assertThat(store.membersAfter("leaving", shard, gone.connectionId(), 100))
+                .isEqualTo(whole.subList(2, whole.size()));
+        assertThat(store.membersAfter("leaving", shard, whole.getLast().connectionId(), 100)).isEmpty();
+        assertThat(store.membersAfter("leaving", shard, null, 1)).containsExactly(whole.getFirst());
     }
 
     @Test

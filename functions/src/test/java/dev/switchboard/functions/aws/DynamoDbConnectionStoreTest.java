@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.IdempotencyStore;
+import dev.switchboard.core.RoomHistory;
+import dev.switchboard.core.RoomMember;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,6 +23,11 @@ class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
     @Override
     IdempotencyStore idempotency() {
         return new DynamoDbIdempotencyStore(LocalDynamoDb.client(), table);
+    }
+
+    @Override
+    RoomHistory history() {
+        return new DynamoDbRoomHistory(LocalDynamoDb.client(), table);
     }
 
     @Override
@@ -59,6 +66,23 @@ class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
     }
 
     @Test
+    void aRemovalWhoseAnswersAreLostAndRetriedStillRemovesEveryRow() {
+        store.register(connection("c1", "alice"));
+        store.join("c1", "lobby", Rights.ALL, 10);
+        store.join("c1", "news", Rights.ALL, 10);
+        ConnectionStore lossy = DynamoDbConnectionStore.create(LostResponses.dynamoDb(), table, 1);
+
+        // Every write is executed, its answer lost, and the SDK sends it again: the retried delete of the
+        // connection's row finds nothing, yet its memberships and its user's entry must not be left behind.
+        assertThat(lossy.remove("c1")).containsExactlyInAnyOrder("lobby", "news");
+
+        assertThat(store.find("c1")).isEmpty();
+        assertThat(store.members("lobby")).isEmpty();
+        assertThat(store.members("news")).isEmpty();
+        assertThat(store.connectionsOf("alice")).isEmpty();
+    }
+
+    @Test
     void aRoomsSequenceCounterSharesItsPartitionButIsNoMember() {
         store.register(connection("c1", "alice"));
         store.join("c1", "lobby", Rights.ALL, 10);
@@ -66,6 +90,26 @@ class DynamoDbConnectionStoreTest extends ConnectionStoreContract {
 
         assertThat(store.members("lobby")).containsExactly("c1");
         assertThat(store.memberUsers("lobby")).containsExactly(Map.entry("c1", "alice"));
+    }
+
+    @Test
+    void rowsThatAreNoMembersTakeNoPlaceOnAPageAndDoNotEndItEarly() {
+        long expires = NOW.plus(Duration.ofHours(1)).getEpochSecond();
+        for (int i = 0; i < 6; i++) {
+            store.register(connection("m" + i, "u" + i));
+            store.join("m" + i, "lobby", Rights.ALL, 10);
+            // A membership as an earlier layout left it, without rights, sorted between the real ones.
+            String legacy = "m" + i + "-old";
+            LocalDynamoDb.client().putItem(r -> r.tableName(table).item(Map.of(
+                    "pk", AttributeValue.fromS("ROOM#lobby"), "sk", AttributeValue.fromS("CONN#" + legacy),
+                    "userId", AttributeValue.fromS("oldie"), "expiresAt", AttributeValue.fromN(Long.toString(expires)))));
+        }
+
+        List<RoomMember> first = store.membersAfter("lobby", 0, null, 4);
+        List<RoomMember> second = store.membersAfter("lobby", 0, first.getLast().connectionId(), 4);
+
+        assertThat(first).extracting(RoomMember::connectionId).containsExactly("m0", "m1", "m2", "m3");
+        assertThat(second).extracting(RoomMember::connectionId).containsExactly("m4", "m5");
     }
 
     @AfterAll

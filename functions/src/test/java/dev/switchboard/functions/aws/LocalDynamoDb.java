@@ -28,10 +28,12 @@ public final class LocalDynamoDb {
 
     private static final LocalDynamoDb INSTANCE = start();
 
+    private final URI endpoint;
     private final DynamoDbClient client;
     private final List<String> operations = new CopyOnWriteArrayList<>();
 
     private LocalDynamoDb(URI endpoint) {
+        this.endpoint = endpoint;
         this.client = DynamoDbClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
@@ -75,6 +77,25 @@ public final class LocalDynamoDb {
 
     public static DynamoDbClient client() {
         return INSTANCE.client;
+    }
+
+    /**
+     * Another client of the same DynamoDB Local with an interceptor of the test's own, for a test that looks at the
+     * requests a store sends (what it asks for, how much comes back). Its operations are recorded here too.
+     */
+    public static DynamoDbClient client(ExecutionInterceptor watcher) {
+        return DynamoDbClient.builder()
+                .endpointOverride(INSTANCE.endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        INSTANCE.operations.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+                    }
+                }).addExecutionInterceptor(watcher))
+                .build();
     }
 
     /** Names of every DynamoDB operation sent by this JVM's tests so far. */

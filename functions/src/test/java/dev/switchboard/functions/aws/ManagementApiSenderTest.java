@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.BroadcastResult;
 import dev.switchboard.core.Broadcaster;
+import dev.switchboard.core.CloseOutcome;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.InMemoryConnectionStore;
 import dev.switchboard.core.RetryPolicy;
@@ -62,6 +63,19 @@ class ManagementApiSenderTest {
         assertThat(sender.send("nope", PAYLOAD)).isEqualTo(SendOutcome.PERMANENT_FAILURE);
         // One request each: the broadcaster owns retries, the SDK must not add its own.
         assertThat(api.received()).hasSize(5);
+    }
+
+    @Test
+    void aCloseSaysWhetherTheGatewayClosedItFoundItGoneOrFailed() {
+        api.script("gone", 410).script("busy", 429).script("down", 503);
+
+        assertThat(sender.attemptClose("open")).isEqualTo(CloseOutcome.CLOSED);
+        assertThat(sender.attemptClose("gone")).isEqualTo(CloseOutcome.ALREADY_GONE);
+        assertThat(sender.attemptClose("busy")).isEqualTo(CloseOutcome.FAILED);
+        assertThat(sender.attemptClose("down")).isEqualTo(CloseOutcome.FAILED);
+        assertThat(api.received()).extracting(FakeConnectionsApi.Received::method).containsOnly("DELETE").hasSize(4);
+        api.close();
+        assertThat(sender.attemptClose("open")).isEqualTo(CloseOutcome.FAILED);
     }
 
     @Test

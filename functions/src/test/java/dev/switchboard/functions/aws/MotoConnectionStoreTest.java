@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.IdempotencyStore;
+import dev.switchboard.core.RoomHistory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,11 @@ class MotoConnectionStoreTest extends ConnectionStoreContract {
         MotoServer moto = MotoServer.shared();
         table = moto.newTable();
         return DynamoDbConnectionStore.create(moto.dynamoDb(), table);
+    }
+
+    @Override
+    RoomHistory history() {
+        return new DynamoDbRoomHistory(MotoServer.shared().dynamoDb(), table);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.IdempotencyStore;
+import dev.switchboard.core.RoomHistory;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -19,6 +20,11 @@ class ShardedDynamoDbConnectionStoreTest extends ConnectionStoreContract {
     @Override
     IdempotencyStore idempotency() {
         return new DynamoDbIdempotencyStore(LocalDynamoDb.client(), table);
+    }
+
+    @Override
+    RoomHistory history() {
+        return new DynamoDbRoomHistory(LocalDynamoDb.client(), table);
     }
 
     @Override

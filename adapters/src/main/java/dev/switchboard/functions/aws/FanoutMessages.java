@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * How a {@link FanoutQueue.Job} travels as an SQS message, for the queue that sends it, the worker that reads it and
@@ -30,12 +29,6 @@ public final class FanoutMessages {
 
     /** The longest delay SQS allows a message. */
     public static final Duration MAX_DELAY = Duration.ofMinutes(15);
-
-    /**
-     * A connection id as API Gateway and the local stack issue them (base64 of a few bytes); anything else in a
-     * message is refused, as the store builds keys from it.
-     */
-    private static final Pattern CONNECTION_ID = Pattern.compile("[A-Za-z0-9+/=_-]{1,128}");
 
     /** SQS message attribute types used here. */
     public static final String STRING = "String";
@@ -95,7 +88,8 @@ public final class FanoutMessages {
             if (ids.size() > Broadcaster.JOB_SIZE) {
                 throw new IllegalArgumentException("more than " + Broadcaster.JOB_SIZE + " connections");
             }
-            if (!ids.stream().allMatch(id -> CONNECTION_ID.matcher(id).matches())) {
+            // The store builds keys from them: anything but a connection id as the gateway issues them is refused.
+            if (!ids.stream().allMatch(Limits::isValidConnectionId)) {
                 throw new IllegalArgumentException("'" + CONNECTIONS + "' holds something other than connection ids");
             }
             return new FanoutQueue.Job.Connections(ids, payload, number(attribute, ATTEMPT), Duration.ZERO);

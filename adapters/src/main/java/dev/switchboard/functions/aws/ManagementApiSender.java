@@ -1,5 +1,6 @@
 package dev.switchboard.functions.aws;
 
+import dev.switchboard.core.CloseOutcome;
 import dev.switchboard.core.ConnectionCloser;
 import dev.switchboard.core.ConnectionProbe;
 import dev.switchboard.core.SendOutcome;
@@ -62,12 +63,21 @@ public final class ManagementApiSender implements Sender, ConnectionCloser, Conn
     /** Closes the connection; one already gone (410) is what was wanted, anything else is logged. */
     @Override
     public void close(String connectionId) {
+        attemptClose(connectionId);
+    }
+
+    /** Closes the connection: 204 is closed, 410 already gone; anything else failed, and is logged. */
+    @Override
+    public CloseOutcome attemptClose(String connectionId) {
         try {
             client.deleteConnection(r -> r.connectionId(connectionId));
+            return CloseOutcome.CLOSED;
         } catch (GoneException e) {
             LOG.debug("connection {} was already closed", connectionId);
+            return CloseOutcome.ALREADY_GONE;
         } catch (AwsServiceException | SdkClientException e) {
             LOG.error("@connections could not close connection {}: {}", connectionId, e.toString());
+            return CloseOutcome.FAILED;
         }
     }
 

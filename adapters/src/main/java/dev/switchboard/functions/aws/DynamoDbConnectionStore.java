@@ -18,12 +18,15 @@ import dev.switchboard.core.JoinResult;
 import dev.switchboard.core.Quotas;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.RoomAction;
+import dev.switchboard.core.RoomHistory;
 import dev.switchboard.core.RoomMember;
+import dev.switchboard.core.RoomView;
 import dev.switchboard.core.SendAdmission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -69,12 +75,21 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
     /** Tries of a write that only conflicted with a concurrent transaction and decides nothing itself. */
     private static final int MAX_CONFLICT_ATTEMPTS = 5;
     private static final AttributeValue ONE = AttributeValue.fromN("1");
+    private static final Map<String, String> ROOM_READ_NAMES = Map.of("#pk", SwitchboardTable.PARTITION_KEY,
+            "#sk", SwitchboardTable.SORT_KEY, "#user", ConnectionItem.USER_ID, "#rights", MemberItem.RIGHTS,
+            "#tokenExp", ConnectionItem.TOKEN_EXP, "#seq", DynamoDbRoomHistory.SEQ,
+            "#allocatedAt", DynamoDbRoomHistory.ALLOCATED_AT, "#over", RoomHead.OVER,
+            "#checkedAt", RoomHead.CHECKED_AT);
+    private static final String ROOM_READ_PROJECTION =
+            "#sk, #user, #rights, #tokenExp, #seq, #allocatedAt, #over, #checkedAt";
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoDbConnectionStore.class);
 
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final int shards;
     /** Which frame window this process last counted each connection in: its guess for the next count. */
     private final FrameWindows windows = new FrameWindows();
+    private final BigRooms bigRooms = new BigRooms();
 
     /**
      * @param shards partitions each room's membership is spread over; every function on one table must use the
@@ -273,28 +288,70 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
     }
 
     /**
-     * Deletes the connection's row first and takes its rooms from the image that delete returns: a join that
-     * commits before the delete is in that image, and one after it finds no row and writes nothing, so no membership
-     * can outlive its connection. Then the memberships and the user's entry go in batches.
+     * Reads the connection's row, deletes its listings (its memberships and its user's entry), then deletes the row,
+     * on the condition that no join or leave changed it meanwhile (else it reads again). The row goes last so that
+     * every step may be repeated: a removal cut short leaves the row for the next one (the next 410, the next
+     * {@code $disconnect}) to finish from, and a delete that the SDK sends again after its answer was lost finds the
+     * row gone and changes nothing. Deleting the row first with its old image returned would leave the listings behind
+     * whenever that answer is lost: the retry returns no image.
      */
     @Override
     public Set<String> remove(String connectionId) {
+        ConnectionItem meta = delete(connectionId);
+        return meta == null || meta.rooms() == null ? Set.of() : new LinkedHashSet<>(meta.rooms().keySet());
+    }
+
+    /** As {@link #remove}, in the same calls: the deleted row is the connection as it was. */
+    @Override
+    public Optional<Connection> forget(String connectionId) {
+        ConnectionItem meta = delete(connectionId);
+        return meta == null || meta.rooms() == null || meta.revision() == null ? Optional.empty()
+                : Optional.of(toConnection(connectionId, meta));
+    }
+
+    /** The removal {@link #remove} describes; returns the row as it was read, or null when there was none. */
+    private ConnectionItem delete(String connectionId) {
         String connectionKey = connectionKey(connectionId);
-        Map<String, AttributeValue> item = dynamoDb.deleteItem(r -> r.tableName(table).key(key(connectionKey, META))
-                .returnValues(ReturnValue.ALL_OLD)).attributes();
-        if (item == null || item.isEmpty()) {
-            return Set.of();
+        Map<String, AttributeValue> metaKey = key(connectionKey, META);
+        for (int attempt = 1; ; attempt++) {
+            Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(metaKey)
+                    .consistentRead(true)).item();
+            if (item == null || item.isEmpty()) {
+                // Never there, removed by another, or removed by this call's own delete whose answer was lost.
+                windows.forget(connectionId);
+                return null;
+            }
+            ConnectionItem meta = ConnectionItem.SCHEMA.mapToItem(item);
+            List<Map<String, AttributeValue>> listings = new ArrayList<>();
+            if (meta.userId() != null) {
+                listings.add(key(userKey(meta.userId()), connectionKey));
+            }
+            if (meta.rooms() != null) {
+                meta.rooms().keySet().forEach(room -> listings.add(key(memberPartition(room, connectionId),
+                        connectionKey)));
+            }
+            deleteAll(listings);
+            // A row from before revisions were kept has none: unchanged means it still has none.
+            Long revision = meta.revision();
+            Map<String, String> names = new HashMap<>(Map.of("#revision", ConnectionItem.REVISION));
+            String unchanged = "#revision = :seen";
+            if (revision == null) {
+                names.put("#pk", SwitchboardTable.PARTITION_KEY);
+                unchanged = "attribute_exists(#pk) AND attribute_not_exists(#revision)";
+            }
+            String condition = unchanged;
+            try {
+                dynamoDb.deleteItem(r -> r.tableName(table).key(metaKey).conditionExpression(condition)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(revision == null ? null : Map.of(":seen", number(revision))));
+                windows.forget(connectionId);
+                return meta;
+            } catch (ConditionalCheckFailedException e) {
+                if (attempt == MAX_CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+            }
         }
-        windows.forget(connectionId);
-        ConnectionItem meta = ConnectionItem.SCHEMA.mapToItem(item);
-        List<Map<String, AttributeValue>> deletes = new ArrayList<>();
-        if (meta.userId() != null) {
-            deletes.add(key(userKey(meta.userId()), connectionKey));
-        }
-        Set<String> rooms = new LinkedHashSet<>(meta.rooms() == null ? Set.of() : meta.rooms().keySet());
-        rooms.forEach(room -> deletes.add(key(memberPartition(room, connectionId), connectionKey)));
-        deleteAll(deletes);
-        return rooms;
     }
 
     @Override
@@ -488,6 +545,41 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
         return members;
     }
 
+    /**
+     * A Query of the shard's partition starting after the member's key ({@code ExclusiveStartKey}) with a
+     * {@code Limit} of what is still wanted: a page reads about its own size, whatever the room's. Read consistently,
+     * like every member listing here, so a member sees itself right after its join.
+     */
+    @Override
+    public List<RoomMember> membersAfter(String room, int shard, String after, int limit) {
+        if (shard < 0 || shard >= shards) {
+            throw new IllegalArgumentException("shard " + shard + " of " + shards);
+        }
+        String partition = roomKey(room, shard);
+        Map<String, AttributeValue> start = after == null ? null : key(partition, connectionKey(after));
+        List<RoomMember> members = new ArrayList<>();
+        while (members.size() < limit) {
+            QueryResponse response = dynamoDb.query(QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :conn)")
+                    .expressionAttributeNames(Map.of("#pk", SwitchboardTable.PARTITION_KEY,
+                            "#sk", SwitchboardTable.SORT_KEY))
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition),
+                            ":conn", AttributeValue.fromS(CONNECTION)))
+                    .projectionExpression(MEMBER_PROJECTION)
+                    .consistentRead(true)
+                    .exclusiveStartKey(start)
+                    .limit(limit - members.size())
+                    .build());
+            // A row that is no member (see member()) takes no place on the page: the next Query goes on after it.
+            response.items().forEach(item -> member(item, true).ifPresent(members::add));
+            if (!response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty()) {
+                break;
+            }
+            start = response.lastEvaluatedKey();
+        }
+        return members;
+    }
+
     @Override
     public List<RoomMember> roomMembers(String room, int limit) {
         List<RoomMember> members = new ArrayList<>();
@@ -496,6 +588,148 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
                     item -> member(item, true).ifPresent(members::add));
         }
         return members;
+    }
+
+    /**
+     * One descending Query of the room's partition reads, in this order, when the room was last found big
+     * ({@code SIZE}), its counter ({@code SEQ}) and, unless this process last saw the room big, as many members as
+     * could matter. A room found big recently enough is answered from that; otherwise its members are read on (and
+     * from the other shards), at most one more than asked for, as before, and a room found big is recorded so.
+     * So a join is one read whatever the room's size, and a big room's members are read about once a minute.
+     */
+    @Override
+    public RoomView view(String room, int listUpTo, RoomHistory history, Instant now) {
+        boolean counterHere = history instanceof DynamoDbRoomHistory sameTable && sameTable.sharesTable(table);
+        if (listUpTo < 0 || history != null && !counterHere) {
+            RoomView members = listUpTo < 0 ? new RoomView(null, null) : view(room, listUpTo, null, now);
+            return new RoomView(members.members(), history == null ? null : history.counter(room));
+        }
+        // One member more than asked for tells a room is bigger (saturating: a limit of "everyone" stays one).
+        int wanted = listUpTo == Integer.MAX_VALUE ? listUpTo : listUpTo + 1;
+        RoomHead head = new RoomHead();
+        List<RoomMember> members = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        int limit = bigRooms.contains(room) ? RoomHead.ROWS : (int) Math.min(Integer.MAX_VALUE,
+                (long) RoomHead.ROWS + wanted);
+        boolean firstPage = true;
+        do {
+            QueryResponse page = dynamoDb.query(roomRead(roomKey(room), limit, start));
+            for (Map<String, AttributeValue> item : page.items()) {
+                String sort = item.get(SwitchboardTable.SORT_KEY).s();
+                if (sort.startsWith(CONNECTION)) {
+                    member(item, true).ifPresent(members::add);
+                } else {
+                    head.read(sort, item);
+                }
+            }
+            if (firstPage && head.foundBigger(listUpTo, now)) {
+                bigRooms.add(room);
+                return new RoomView(null, counterHere ? head.counter : null);
+            }
+            firstPage = false;
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            limit = Math.max(1, wanted - members.size());
+        } while (start != null && members.size() < wanted);
+        for (int shard = 1; shard < shards && members.size() < wanted; shard++) {
+            queryConnections(roomKey(room, shard), wanted - members.size(), MEMBER_PROJECTION,
+                    item -> member(item, true).ifPresent(members::add));
+        }
+        if (members.size() > listUpTo) {
+            bigRooms.add(room);
+            recordBig(room, listUpTo, now);
+            return new RoomView(null, counterHere ? head.counter : null);
+        }
+        bigRooms.remove(room);
+        return new RoomView(members, counterHere ? head.counter : null);
+    }
+
+    /** The descending read of a room's partition: its own rows first, then its members. */
+    private QueryRequest roomRead(String partition, int limit, Map<String, AttributeValue> start) {
+        return QueryRequest.builder().tableName(table)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(ROOM_READ_NAMES)
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition)))
+                .projectionExpression(ROOM_READ_PROJECTION)
+                .scanIndexForward(false)
+                .consistentRead(true)
+                .limit(limit)
+                .exclusiveStartKey(start)
+                .build();
+    }
+
+    /**
+     * Records that the room has more than {@code over} members as of {@code now}. A batch put, because every function
+     * that reads a room's size may already batch-write the table (it deletes a connection's listings) and needs no
+     * other permission for it. Should it fail, the next reader checks the room again.
+     */
+    private void recordBig(String room, int over, Instant now) {
+        Map<String, AttributeValue> item = Map.of(
+                SwitchboardTable.PARTITION_KEY, AttributeValue.fromS(roomKey(room)),
+                SwitchboardTable.SORT_KEY, AttributeValue.fromS(SwitchboardTable.SIZE),
+                RoomHead.OVER, number(over),
+                RoomHead.CHECKED_AT, number(now.toEpochMilli()),
+                SwitchboardTable.TTL_ATTRIBUTE,
+                number(now.plus(ConnectionStore.ROOM_SIZE_CHECK_MAX_AGE).getEpochSecond() + 1));
+        try {
+            dynamoDb.batchWriteItem(r -> r.requestItems(Map.of(table, List.of(WriteRequest.builder()
+                    .putRequest(put -> put.item(item)).build()))));
+        } catch (SdkException e) {
+            LOG.warn("could not record room {} as bigger than {} members; it will be checked again: {}", room, over,
+                    e.toString());
+        }
+    }
+
+    /** What a read of a room's partition found besides its members: its counter and its last size check. */
+    private static final class RoomHead {
+        /** The room's own rows, which sort after all its members: {@code SIZE}, then {@code SEQ}. */
+        static final int ROWS = 2;
+        static final String OVER = "over";
+        static final String CHECKED_AT = "checkedAt";
+
+        RoomHistory.Counter counter = RoomHistory.Counter.EMPTY;
+        private Long over;
+        private Long checkedAt;
+
+        void read(String sort, Map<String, AttributeValue> item) {
+            if (sort.equals(SwitchboardTable.COUNTER)) {
+                counter = DynamoDbRoomHistory.counterOf(item);
+            } else if (sort.equals(SwitchboardTable.SIZE) && item.containsKey(OVER) && item.containsKey(CHECKED_AT)) {
+                over = Long.parseLong(item.get(OVER).n());
+                checkedAt = Long.parseLong(item.get(CHECKED_AT).n());
+            }
+        }
+
+        /** Whether a check recent enough found more members than {@code listUpTo}. */
+        boolean foundBigger(int listUpTo, Instant now) {
+            return over != null && over >= listUpTo
+                    && now.toEpochMilli() - checkedAt < ConnectionStore.ROOM_SIZE_CHECK_MAX_AGE.toMillis();
+        }
+    }
+
+    /**
+     * The rooms this process last found too big to list: their first read asks for the room's own rows only. A hint
+     * for the size of a read, never for an answer; bounded, the least recently used forgotten first.
+     */
+    private static final class BigRooms {
+        private static final int CAPACITY = 1024;
+        private final Map<String, Boolean> rooms = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > CAPACITY;
+            }
+        };
+
+        synchronized boolean contains(String room) {
+            return rooms.containsKey(room);
+        }
+
+        synchronized void add(String room) {
+            rooms.put(room, Boolean.TRUE);
+        }
+
+        synchronized void remove(String room) {
+            rooms.remove(room);
+        }
     }
 
     @Override

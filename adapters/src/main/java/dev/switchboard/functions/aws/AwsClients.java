@@ -47,8 +47,17 @@ public final class AwsClients {
     }
 
     public static DynamoDbClient dynamoDb(FunctionConfig config, AwsCredentialsProvider credentials) {
+        return dynamoDb(config, credentials, httpClient());
+    }
+
+    /**
+     * The same over a given HTTP client, with the SDK's own retries as in Lambda: a test puts a fault-injecting
+     * client in front of DynamoDB Local to see what those retries absorb and what reaches the handlers.
+     */
+    public static DynamoDbClient dynamoDb(FunctionConfig config, AwsCredentialsProvider credentials,
+                                          SdkHttpClient httpClient) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
-                .httpClient(httpClient())
+                .httpClient(httpClient)
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials)
                 .overrideConfiguration(AwsClients::retryingWithinBudget);

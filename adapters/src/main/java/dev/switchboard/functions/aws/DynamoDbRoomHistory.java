@@ -8,15 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * {@link RoomHistory} in the single table: the counter is {@code ROOM#<room> / SEQ} (UpdateItem ADD, atomic, with
- * the time of the allocation in the same write), each message is {@code HIST#<room> / <seq, zero-padded>} with
+ * the time of the allocation and a token of the allocating call in the same write), each message is {@code HIST#<room> / <seq, zero-padded>} with
  * {@code expiresAt} = retention, written in one transaction with its send's idempotency completion. Reads are
  * consistent, so a message written before a read is always seen.
  *
@@ -27,6 +30,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 public final class DynamoDbRoomHistory implements RoomHistory {
 
     private static final String SEQ_FORMAT = "%020d";
+    /** The counter row's attributes: the latest allocated seq, and when it was allocated (epoch millis). */
+    static final String SEQ = "seq";
+    static final String ALLOCATED_AT = "allocatedAt";
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -36,29 +42,59 @@ public final class DynamoDbRoomHistory implements RoomHistory {
         this.table = Objects.requireNonNull(table, "table");
     }
 
+    /**
+     * Adds one to the counter and marks the row with a token of this call, on the condition that the row does not
+     * carry that token already: when the SDK sends the update again because its answer was lost, the retry finds
+     * its own mark, changes nothing, and reads its seq from the row. Without that the retry would allocate a second
+     * seq that no message ever fills, and every member would hold the room's later messages until the hole may be
+     * skipped. (Should another sender allocate between the lost answer and the retry, the retry allocates anew and
+     * the first seq stays a hole, as when a sender fails.)
+     */
     @Override
     public long nextSeq(String room, Instant now) {
         AttributeValue millis = AttributeValue.fromN(Long.toString(now.toEpochMilli()));
-        Map<String, AttributeValue> updated = dynamoDb.updateItem(r -> r.tableName(table)
-                .key(counterKey(room))
-                .updateExpression("ADD #seq :one SET #allocatedAt = :now")
-                .expressionAttributeNames(Map.of("#seq", "seq", "#allocatedAt", "allocatedAt"))
-                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":now", millis))
-                .returnValues(ReturnValue.UPDATED_NEW)).attributes();
-        return Long.parseLong(updated.get("seq").n());
+        AttributeValue token = AttributeValue.fromS(UUID.randomUUID().toString());
+        try {
+            Map<String, AttributeValue> updated = dynamoDb.updateItem(r -> r.tableName(table)
+                    .key(counterKey(room))
+                    .updateExpression("ADD #seq :one SET #allocatedAt = :now, #allocatedBy = :token")
+                    .conditionExpression("attribute_not_exists(#allocatedBy) OR #allocatedBy <> :token")
+                    .expressionAttributeNames(Map.of("#seq", SEQ, "#allocatedAt", ALLOCATED_AT,
+                            "#allocatedBy", "allocatedBy"))
+                    .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":now", millis,
+                            ":token", token))
+                    .returnValues(ReturnValue.UPDATED_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+            return Long.parseLong(updated.get(SEQ).n());
+        } catch (ConditionalCheckFailedException e) {
+            // Only this call's own retry carries its token: the row holds the seq the lost answer had.
+            if (!e.hasItem() || !e.item().containsKey(SEQ)) {
+                throw e;
+            }
+            return Long.parseLong(e.item().get(SEQ).n());
+        }
     }
 
     @Override
     public Counter counter(String room) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(counterKey(room))
-                .consistentRead(true)).item();
-        if (item == null || !item.containsKey("seq")) {
+        return counterOf(dynamoDb.getItem(r -> r.tableName(table).key(counterKey(room)).consistentRead(true))
+                .item());
+    }
+
+    /** The counter a room's {@code SEQ} row holds, also where another read of the table found it. */
+    static Counter counterOf(Map<String, AttributeValue> item) {
+        if (item == null || !item.containsKey(SEQ)) {
             return Counter.EMPTY;
         }
         // A counter written before allocation times were recorded reads as allocated long ago.
-        AttributeValue allocatedAt = item.get("allocatedAt");
-        return new Counter(Long.parseLong(item.get("seq").n()),
+        AttributeValue allocatedAt = item.get(ALLOCATED_AT);
+        return new Counter(Long.parseLong(item.get(SEQ).n()),
                 allocatedAt == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(allocatedAt.n())));
+    }
+
+    /** Whether this history keeps its counters in that table, so a read of a room's partition there finds them. */
+    boolean sharesTable(String tableName) {
+        return table.equals(tableName);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.Quotas;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.RoomPolicy;
+import dev.switchboard.core.RoomSharding;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -39,8 +40,8 @@ public record FunctionConfig(String tableName, Optional<URI> managementEndpoint,
                              Optional<URI> fanoutQueueUrl, int fanoutThreshold, RoomPolicy policy) {
 
     public static final int DEFAULT_MAX_IN_FLIGHT = 64;
-    public static final int MAX_ROOM_SHARDS = 64;
-    public static final int DEFAULT_FANOUT_THRESHOLD = 2_000;
+    public static final int MAX_ROOM_SHARDS = RoomSharding.MAX_SHARDS;
+    public static final int DEFAULT_FANOUT_THRESHOLD = RoomSharding.DEFAULT_FANOUT_THRESHOLD;
 
     public FunctionConfig {
         Objects.requireNonNull(tableName, "tableName");
@@ -89,7 +90,8 @@ public record FunctionConfig(String tableName, Optional<URI> managementEndpoint,
                 .withQuotas(quotas(env));
         return new FunctionConfig(table, uri(env, EnvNames.MANAGEMENT_ENDPOINT), region,
                 uri(env, EnvNames.DYNAMODB_ENDPOINT), intValue(env, EnvNames.MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT),
-                intValue(env, EnvNames.MAX_POSTS_PER_SECOND, 0), retry, core, intValue(env, EnvNames.ROOM_SHARDS, 1),
+                intValue(env, EnvNames.MAX_POSTS_PER_SECOND, 0), retry, core,
+                intValue(env, EnvNames.ROOM_SHARDS, RoomSharding.DEFAULT_SHARDS),
                 uri(env, EnvNames.FANOUT_QUEUE_URL), intValue(env, EnvNames.FANOUT_THRESHOLD, DEFAULT_FANOUT_THRESHOLD),
                 policy(env));
     }

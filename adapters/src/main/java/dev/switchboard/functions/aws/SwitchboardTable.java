@@ -25,6 +25,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *       {@code ROOM#<room>#<k>} instead, so a huge room is n partitions that n workers can read at once</li>
  *   <li>{@code USER#<userId> / CONN#<id>}: a user's connections</li>
  *   <li>{@code ROOM#<room> / SEQ}: the room's message counter (UpdateItem ADD)</li>
+ *   <li>{@code ROOM#<room> / SIZE}: when the room was last found to have more members than presence events go to
+ *       (and that limit); written by whoever found it, read instead of the members until it is too old</li>
  *   <li>{@code HIST#<room> / <seq, 20 digits>}: the room's messages, kept for the history retention</li>
  *   <li>{@code MSGID#<room>#<user>#<id> / MSGID}: a send's idempotency record</li>
  * </ul>
@@ -53,6 +55,8 @@ public final class SwitchboardTable {
     static final String SEND = "MSGID#";
     static final String META = "META";
     static final String COUNTER = "SEQ";
+    /** Sorts after every {@code CONN#} row and after {@link #COUNTER}: a descending read of a room starts here. */
+    static final String SIZE = "SIZE";
     static final String SEND_SORT = "MSGID";
     private static final char SEPARATOR = '#';
 
