@@ -313,15 +313,18 @@ public final class DynamoDbConnectionStore implements ConnectionStore {
     private ConnectionItem delete(String connectionId) {
         String connectionKey = connectionKey(connectionId);
         Map<String, AttributeValue> metaKey = key(connectionKey, META);
+        ConnectionItem read = null;
         for (int attempt = 1; ; attempt++) {
             Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(metaKey)
                     .consistentRead(true)).item();
             if (item == null || item.isEmpty()) {
-                // Never there, removed by another, or removed by this call's own delete whose answer was lost.
+                // Never there, removed by another, or removed by this call's own delete whose answer was lost (then
+                // the row as this call last read it is the one it removed).
                 windows.forget(connectionId);
-                return null;
+                return read;
             }
             ConnectionItem meta = ConnectionItem.SCHEMA.mapToItem(item);
+            read = meta;
             List<Map<String, AttributeValue>> listings = new ArrayList<>();
             if (meta.userId() != null) {
                 listings.add(key(userKey(meta.userId()), connectionKey));
