@@ -48,7 +48,15 @@ class GatewayBoundsTest {
             // Its answers pile up unread until the channel is not writable; from then on its frames stay in TCP.
             await().atMost(Duration.ofSeconds(60)).until(() -> !channel.isWritable() && !channel.config().isAutoRead()
                     && connection.invocations().size() == 0);
-            long served = stack.gateway().intake().started(Intake.Work.MESSAGE);
+            // Frames decoded before reading paused may still be handed on: wait until the count holds still.
+            long[] counted = {-1};
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                long now = stack.gateway().intake().started(Intake.Work.MESSAGE);
+                boolean still = now == counted[0];
+                counted[0] = now;
+                return still;
+            });
+            long served = counted[0];
             assertThat(channel.isOpen()).isTrue();
             try (TestSocket other = TestSocket.open(stack.webSocketUrl())) {
                 other.send("{\"action\":\"ping\",\"id\":\"other\"}");
