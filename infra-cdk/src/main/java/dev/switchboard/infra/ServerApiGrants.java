@@ -38,14 +38,14 @@ public final class ServerApiGrants {
          * the claim's completion (PutItem, UpdateItem), queries the members, posts, and prunes members found gone
          * (DeleteItem, BatchWriteItem).
          */
-        PUBLISH(Set.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:DeleteItem",
-                "dynamodb:BatchWriteItem"), Set.of(RouteAccess.ConnectionMethod.POST)),
+        PUBLISH(Set.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:GetItem",
+                "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"), Set.of(RouteAccess.ConnectionMethod.POST)),
         /**
          * {@code sendToUser}: the user's connections (Query), the id's claim and its completion (PutItem,
          * UpdateItem), posts, pruning.
          */
-        SEND_TO_USER(Set.of("dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                "dynamodb:BatchWriteItem"), Set.of(RouteAccess.ConnectionMethod.POST)),
+        SEND_TO_USER(Set.of("dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem",
+                "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"), Set.of(RouteAccess.ConnectionMethod.POST)),
         /**
          * {@code disconnectUser}, {@code disconnectConnection}: the user's connections (Query), the close (DELETE),
          * then as {@code $disconnect}: the connection's user (GetItem), its row (DeleteItem) and listings
