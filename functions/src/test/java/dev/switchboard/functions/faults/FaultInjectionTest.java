@@ -51,7 +51,7 @@ class FaultInjectionTest {
                 Integer.getInteger("faults.sends", 100),
                 Integer.getInteger("faults.concurrency", 8),
                 Double.parseDouble(System.getProperty("faults.storeFaultRate", "0.10")),
-                Double.parseDouble(System.getProperty("faults.outageRate", "0.002")),
+                Double.parseDouble(System.getProperty("faults.outageRate", "0.01")),
                 Double.parseDouble(System.getProperty("faults.postFaultRate", "0.10")),
                 Double.parseDouble(System.getProperty("faults.dropRate", "0.001")));
         Path log = Path.of("target", "fault-injection", "seed-" + settings.seed() + ".log");
