@@ -2,6 +2,7 @@ package dev.switchboard.infra;
 
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.config.MetricNames;
+import dev.switchboard.functions.Handlers;
 import dev.switchboard.protocol.Route;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
@@ -119,13 +120,13 @@ public final class SwitchboardStack extends Stack {
         Map<Route, IFunction> handlers = new EnumMap<>(Route.class);
         for (Route route : Route.values()) {
             SwitchboardFunction function = new SwitchboardFunction(this, new SwitchboardFunction.Props(
-                    constructName(route), route.lambdaHandler(), "Switchboard " + route.key() + " route",
+                    constructName(route), Handlers.lambdaHandler(route), "Switchboard " + route.key() + " route",
                     FUNCTION_TIMEOUT, RouteAccess.of(route), routeEnvironment), shared);
             routeFunctions.put(route, function);
             handlers.put(route, function.alias());
         }
         authorizerFunction = new SwitchboardFunction(this, new SwitchboardFunction.Props("Authorizer",
-                Route.AUTHORIZER_CLASS + "::handleRequest", "Switchboard $connect JWT authorizer", AUTHORIZER_TIMEOUT,
+                Handlers.lambdaHandler(Handlers.AUTHORIZER), "Switchboard $connect JWT authorizer", AUTHORIZER_TIMEOUT,
                 RouteAccess.AUTHORIZER, Map.of()), shared);
         new WebSocketRoutes(new WebSocketRoutes.Props(api, handlers, authorizerFunction.alias(),
                 props.auth().tokenSource()));
@@ -133,7 +134,7 @@ public final class SwitchboardStack extends Stack {
         // Backends publish without a socket: queue -> publisher function -> the same path as send/direct.
         publishQueue = new WorkQueue(this, new WorkQueue.Props("Publish", "publish queue", FUNCTION_TIMEOUT));
         publisherFunction = new SwitchboardFunction(this, new SwitchboardFunction.Props("Publisher",
-                Route.PUBLISHER_CLASS + "::handleRequest", "Switchboard publisher: SQS queue to rooms and users",
+                Handlers.lambdaHandler(Handlers.PUBLISHER), "Switchboard publisher: SQS queue to rooms and users",
                 FUNCTION_TIMEOUT, RouteAccess.PUBLISHER, routeEnvironment), shared);
         publisherFunction.alias().addEventSource(SqsEventSource.Builder.create(publishQueue.queue())
                 .batchSize(10)
@@ -270,7 +271,7 @@ public final class SwitchboardStack extends Stack {
                 .maxConcurrency(props.fanoutMaxConcurrency())
                 .build();
         SwitchboardFunction function = new SwitchboardFunction(this, new SwitchboardFunction.Props("Fanout",
-                Route.FANOUT_CLASS + "::handleRequest",
+                Handlers.lambdaHandler(Handlers.FANOUT),
                 "Switchboard fan-out: delivers one shard of a large room's broadcast", FUNCTION_TIMEOUT,
                 RouteAccess.FANOUT, routeEnvironment), shared);
         function.alias().addEventSource(oneShardAtATime);

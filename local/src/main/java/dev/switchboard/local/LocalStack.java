@@ -1,27 +1,14 @@
 package dev.switchboard.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.core.InMemoryConnectionStore;
 import dev.switchboard.core.InMemoryIdempotencyStore;
 import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.Switchboard;
-import dev.switchboard.functions.ConnectHandler;
-import dev.switchboard.functions.DefaultHandler;
-import dev.switchboard.functions.DirectHandler;
-import dev.switchboard.functions.DisconnectHandler;
 import dev.switchboard.functions.FanoutHandler;
-import dev.switchboard.functions.JoinHandler;
 import dev.switchboard.functions.JwtAuthorizerHandler;
-import dev.switchboard.functions.LeaveHandler;
-import dev.switchboard.functions.PingHandler;
-import dev.switchboard.functions.PresenceHandler;
 import dev.switchboard.functions.PublishHandler;
-import dev.switchboard.functions.RefreshHandler;
-import dev.switchboard.functions.ResumeHandler;
-import dev.switchboard.functions.SendHandler;
+import dev.switchboard.functions.RouteHandlers;
 import dev.switchboard.functions.Services;
 import dev.switchboard.functions.auth.JwtVerifier;
 import dev.switchboard.functions.auth.TokenRules;
@@ -33,7 +20,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -179,28 +165,11 @@ public final class LocalStack implements AutoCloseable {
     static Integrations integrations(Switchboard switchboard, Optional<String> jwtSecret) {
         JwtVerifier verifier = jwtSecret.map(secret -> JwtVerifier.hs256(secret.getBytes(StandardCharsets.UTF_8),
                 TokenRules.issuedBy(LocalTokens.ISSUER))).orElse(null);
-        Map<Route, RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse>> handlers =
-                new EnumMap<>(Route.class);
-        handlers.put(Route.CONNECT, new ConnectHandler(switchboard));
-        handlers.put(Route.DISCONNECT, new DisconnectHandler(switchboard));
-        handlers.put(Route.DEFAULT, new DefaultHandler(switchboard));
-        handlers.put(Route.JOIN, new JoinHandler(switchboard));
-        handlers.put(Route.LEAVE, new LeaveHandler(switchboard));
-        handlers.put(Route.SEND, new SendHandler(switchboard));
-        handlers.put(Route.PING, new PingHandler(switchboard));
-        handlers.put(Route.RESUME, new ResumeHandler(switchboard));
-        handlers.put(Route.PRESENCE, new PresenceHandler(switchboard));
-        handlers.put(Route.DIRECT, new DirectHandler(switchboard));
-        handlers.put(Route.REFRESH, new RefreshHandler(switchboard, verifier));
         Integrations.Builder builder = Integrations.builder().publisher(new PublishHandler(switchboard))
                 .fanout(new FanoutHandler(switchboard))
                 .authorizer(new JwtAuthorizerHandler(verifier));
         for (Route route : Route.values()) {
-            RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handler = handlers.get(route);
-            if (handler == null) {
-                throw new IllegalStateException("the local stack has no handler for route " + route.key());
-            }
-            builder.route(route, handler);
+            builder.route(route, RouteHandlers.create(route, switchboard, verifier));
         }
         return builder.build();
     }

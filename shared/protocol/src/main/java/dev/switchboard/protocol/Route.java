@@ -8,43 +8,30 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The route table: every WebSocket route Switchboard serves and the Lambda handler class behind it.
+ * The route table: every WebSocket route Switchboard serves, with the kind of event API Gateway sends it.
  *
  * <p>This enum is the single source of truth. The CDK stack creates one API Gateway route (and one function)
- * per constant, the local emulator dispatches through it, and a test checks every handler class resolves.
+ * per constant, the local emulator dispatches through it, and clients select routes by its keys. The handler
+ * class behind each route is named beside the handlers ({@code dev.switchboard.functions.Handlers}), not here:
+ * a client has no business with them.
  *
  * <pre>{@code
  * Route route = Route.select(body);          // $request.body.action, as API Gateway does
- * String handler = route.handlerClass();     // "dev.switchboard.functions.SendHandler"
+ * boolean twoWay = route.repliesToCaller();  // true for send
  * }</pre>
  */
 public enum Route {
-    CONNECT("$connect", Kind.CONNECT, "ConnectHandler"),
-    DISCONNECT("$disconnect", Kind.DISCONNECT, "DisconnectHandler"),
-    DEFAULT("$default", Kind.MESSAGE, "DefaultHandler"),
-    JOIN("join", Kind.MESSAGE, "JoinHandler"),
-    LEAVE("leave", Kind.MESSAGE, "LeaveHandler"),
-    SEND("send", Kind.MESSAGE, "SendHandler"),
-    PING("ping", Kind.MESSAGE, "PingHandler"),
-    RESUME("resume", Kind.MESSAGE, "ResumeHandler"),
-    PRESENCE("presence", Kind.MESSAGE, "PresenceHandler"),
-    DIRECT("direct", Kind.MESSAGE, "DirectHandler"),
-    REFRESH("refresh", Kind.MESSAGE, "RefreshHandler");
-
-    /** The package holding every Lambda handler named by this table. */
-    public static final String HANDLER_PACKAGE = "dev.switchboard.functions";
-
-    /** The REQUEST authorizer attached to {@code $connect}; not a route, but deployed beside them. */
-    public static final String AUTHORIZER_CLASS = HANDLER_PACKAGE + ".JwtAuthorizerHandler";
-
-    /** The SQS consumer that publishes messages from backends; not a WebSocket route, deployed beside them. */
-    public static final String PUBLISHER_CLASS = HANDLER_PACKAGE + ".PublishHandler";
-
-    /**
-     * The SQS consumer that delivers one shard of a large room's broadcast; not a WebSocket route, deployed beside
-     * them when the fan-out queue is on.
-     */
-    public static final String FANOUT_CLASS = HANDLER_PACKAGE + ".FanoutHandler";
+    CONNECT("$connect", Kind.CONNECT),
+    DISCONNECT("$disconnect", Kind.DISCONNECT),
+    DEFAULT("$default", Kind.MESSAGE),
+    JOIN("join", Kind.MESSAGE),
+    LEAVE("leave", Kind.MESSAGE),
+    SEND("send", Kind.MESSAGE),
+    PING("ping", Kind.MESSAGE),
+    RESUME("resume", Kind.MESSAGE),
+    PRESENCE("presence", Kind.MESSAGE),
+    DIRECT("direct", Kind.MESSAGE),
+    REFRESH("refresh", Kind.MESSAGE);
 
     /** API Gateway's route selection expression; the body's {@code action} value picks the route. */
     public static final String SELECTION_EXPRESSION = "$request.body.action";
@@ -57,12 +44,10 @@ public enum Route {
 
     private final String key;
     private final Kind kind;
-    private final String handlerSimpleName;
 
-    Route(String key, Kind kind, String handlerSimpleName) {
+    Route(String key, Kind kind) {
         this.key = key;
         this.kind = kind;
-        this.handlerSimpleName = handlerSimpleName;
     }
 
     /** The API Gateway route key, e.g. {@code $connect} or {@code send}. */
@@ -72,16 +57,6 @@ public enum Route {
 
     public Kind kind() {
         return kind;
-    }
-
-    /** Fully qualified name of the Lambda handler class serving this route. */
-    public String handlerClass() {
-        return HANDLER_PACKAGE + "." + handlerSimpleName;
-    }
-
-    /** The Lambda handler string ({@code class::method}) used when deploying this route's function. */
-    public String lambdaHandler() {
-        return handlerClass() + "::handleRequest";
     }
 
     /** True for routes selected by a message body's {@code action}: not the three special {@code $} routes. */
