@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.protocol.Utf8;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +20,7 @@ final class FrameChunks {
         int bytes = 0;
         for (int i = 0; i < text.length(); ) {
             int codePoint = text.codePointAt(i);
-            int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            int size = Utf8.codePointLength(codePoint);
             if (bytes + size > maxBytes) {
                 chunks.add(new String[] {text.substring(start, i), null});
                 start = i;

@@ -44,24 +44,9 @@ public final class FrameCodec {
         return write(g -> g.writeStringField("s", text)).replaceFirst("^\\{\"s\":", "").replaceFirst("}$", "");
     }
 
-    /** UTF-8 size of a text, computed without allocating. */
+    /** UTF-8 size of a text, computed without allocating ({@link Utf8#length}). */
     public static int utf8Length(CharSequence text) {
-        int bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+        return Utf8.length(text);
     }
 
     /**

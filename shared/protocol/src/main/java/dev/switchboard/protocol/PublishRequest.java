@@ -35,7 +35,7 @@ public record PublishRequest(String room, String user, String data, String from,
         if (data == null) {
             throw new ProtocolException(ErrorCode.MISSING_FIELD, "field 'data' is required", id);
         }
-        if (FrameCodec.utf8Length(data) > Limits.MAX_DATA_BYTES) {
+        if (Utf8.length(data) > Limits.MAX_DATA_BYTES) {
             throw new ProtocolException(ErrorCode.PAYLOAD_TOO_LARGE, "data exceeds " + Limits.MAX_DATA_BYTES
                     + " bytes", id);
         }
