@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class FrameCodecTest {
@@ -223,6 +224,24 @@ class FrameCodecTest {
                 });
         assertThatThrownBy(() -> FrameCodec.decodePublish("{\"id\":\"evt-42\",\"room\":\"a\"} []"))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.frameId()).isEqualTo("evt-42"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"type\":\"message\",\"room\":\"r\",\"from\":\"u\",\"data\":1}          | id",
+            "{\"type\":\"message\",\"id\":\"m\",\"from\":\"u\"}                     | room",
+            "{\"type\":\"ack\",\"id\":\"1\"}                                           | action",
+            "{\"type\":\"presence_change\",\"room\":\"r\",\"user\":\"u\"}             | event",
+            "{\"type\":\"presence\",\"room\":\"r\",\"members\":[{\"connections\":1}]} | user",
+            "{\"type\":\"direct\",\"id\":\"d\",\"from\":\"u\"}                      | data",
+            "{\"type\":\"history\",\"messages\":[]}                                  | room"
+    })
+    void aServerFrameMissingARequiredFieldNamesIt(String text, String field) {
+        assertThatThrownBy(() -> FrameCodec.decodeServer(text))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.MISSING_FIELD);
+                    assertThat(e.getMessage()).isEqualTo("server frame misses " + field);
+                });
     }
 
     @Test
