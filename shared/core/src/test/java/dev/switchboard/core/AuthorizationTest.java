@@ -2,19 +2,16 @@ package dev.switchboard.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.testkit.MovableClock;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ServerFrame;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -26,43 +23,15 @@ class AuthorizationTest {
 
     private static final Instant NOW = Instant.parse("2026-12-03T10:00:00Z");
 
-    /** A clock the tests move. */
-    private static final class TestClock extends Clock {
-        private Instant now = NOW;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final MovableClock clock = MovableClock.at(NOW);
     private final InMemoryConnectionStore store = new InMemoryConnectionStore();
     private final InMemoryRoomHistory history = new InMemoryRoomHistory();
-    private final Map<String, List<ServerFrame>> inboxes = new ConcurrentHashMap<>();
     private final List<String> closed = new CopyOnWriteArrayList<>();
-    private final Switchboard switchboard = Switchboard.builder()
-            .store(store)
-            .history(history)
-            .idempotency(new InMemoryIdempotencyStore())
-            .broadcaster(new Broadcaster((id, payload) -> {
-                inboxes.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(
-                        FrameCodec.decodeServer(new String(payload, StandardCharsets.UTF_8)).orElseThrow());
-                return SendOutcome.DELIVERED;
-            }, store, 8, RetryPolicy.defaults()))
-            .clock(clock)
+    private final TestSwitchboard kit = TestSwitchboard.builder().store(store).history(history).clock(clock)
             .closer(closed::add)
             .build();
+    private final Map<String, List<ServerFrame>> inboxes = kit.sender().inboxes();
+    private final Switchboard switchboard = kit.switchboard();
 
     private static Grant grant(String compact) {
         return new Grant(Capabilities.fromCompact(compact), NOW.plus(Duration.ofMinutes(15)));
@@ -198,10 +167,8 @@ class AuthorizationTest {
 
     @Test
     void theOpenPolicyAllowsEverythingButOtherUsersPersonalRooms() {
-        Switchboard open = Switchboard.builder().store(store).history(history)
-                .idempotency(new InMemoryIdempotencyStore())
-                .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, store, 8, RetryPolicy.defaults()))
-                .clock(clock).policy(RoomPolicy.open()).build();
+        Switchboard open = TestSwitchboard.builder().store(store).history(history).clock(clock)
+                .policy(RoomPolicy.open()).build().switchboard();
         open.connect("m-1", "mallory", "");
 
         assertThat(open.join("m-1", new ClientFrame.Join("1", "team-42:general", 0L)))
@@ -215,7 +182,7 @@ class AuthorizationTest {
     void aFrameAfterTheTokenExpiredIsRefusedPostedAndTheConnectionClosedAndGone() {
         teamRoom();
         inboxes.clear();
-        clock.now = NOW.plus(Duration.ofMinutes(15));
+        clock.set(NOW.plus(Duration.ofMinutes(15)));
 
         ServerFrame reply = switchboard.send("alice-1", "alice", new ClientFrame.Send("9", "team-42:general", "1"))
                 .reply();
@@ -240,10 +207,10 @@ class AuthorizationTest {
                 new ClientFrame.Send("s", "team-42:general", "1"));
         for (int i = 0; i < frames.size(); i++) {
             String id = "alice-" + i;
-            clock.now = NOW;
+            clock.set(NOW);
             switchboard.connect(id, "alice", "", grant("team-42:*=jhps|bob"));
             switchboard.join(id, new ClientFrame.Join(null, "team-42:general"));
-            clock.now = NOW.plus(Duration.ofMinutes(15));
+            clock.set(NOW.plus(Duration.ofMinutes(15)));
 
             assertThat(switchboard.dispatch(id, "alice", frames.get(i))).as(frames.get(i).toString())
                     .isInstanceOfSatisfying(ServerFrame.Error.class,
@@ -262,7 +229,7 @@ class AuthorizationTest {
         switchboard.join("m-1", new ClientFrame.Join(null, "news"));
         switchboard.join("s-1", new ClientFrame.Join(null, "news"));
         inboxes.clear();
-        clock.now = NOW.plus(Duration.ofMinutes(75));
+        clock.set(NOW.plus(Duration.ofMinutes(75)));
 
         switchboard.send("s-1", "sam", new ClientFrame.Send(null, "news", "\"after her expiry\""));
         switchboard.direct("s-1", new ClientFrame.Direct(null, "mallory", "\"psst\""));
@@ -281,7 +248,7 @@ class AuthorizationTest {
     @Test
     void aRefusedRefreshDoesNotKeepAnExpiredConnectionAlive() {
         teamRoom();
-        clock.now = NOW.plus(Duration.ofMinutes(20));
+        clock.set(NOW.plus(Duration.ofMinutes(20)));
 
         assertThat(switchboard.refuseRefresh("bob-1", new ClientFrame.Refresh("r", "t"), "token rejected (forged)"))
                 .isInstanceOfSatisfying(ServerFrame.Error.class,
@@ -301,7 +268,7 @@ class AuthorizationTest {
 
         assertThat(switchboard.refuse("bob-1", malformed)).isEqualTo(malformed);
         assertThat(switchboard.refuse("nobody", malformed)).isEqualTo(malformed);
-        clock.now = NOW.plus(Duration.ofMinutes(20));
+        clock.set(NOW.plus(Duration.ofMinutes(20)));
         assertThat(switchboard.refuse("bob-1", malformed)).isInstanceOfSatisfying(ServerFrame.Error.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED));
         assertThat(closed).containsExactly("bob-1");
@@ -310,7 +277,7 @@ class AuthorizationTest {
     @Test
     void aConnectionWithoutATokenExpiryNeverExpires() {
         switchboard.connect("anon", "anonymous:x", "", Grant.NONE);
-        clock.now = NOW.plus(Duration.ofDays(3));
+        clock.set(NOW.plus(Duration.ofDays(3)));
 
         assertThat(switchboard.ping("anon", new ClientFrame.Ping("p"))).isInstanceOf(ServerFrame.Pong.class);
         assertThat(closed).isEmpty();
@@ -336,7 +303,7 @@ class AuthorizationTest {
                 .satisfies(m -> assertThat(m.rights()).isEqualTo(Rights.of(RoomAction.JOIN, RoomAction.SEND)));
         assertForbidden(switchboard.resume("alice-1", new ClientFrame.Resume("x", "team-42:general", 0)), "history");
 
-        clock.now = NOW.plus(Duration.ofMinutes(30));
+        clock.set(NOW.plus(Duration.ofMinutes(30)));
         assertThat(switchboard.ping("alice-1", new ClientFrame.Ping("p")))
                 .as("the old token's expiry no longer counts").isInstanceOf(ServerFrame.Pong.class);
     }
@@ -355,7 +322,7 @@ class AuthorizationTest {
     @Test
     void refreshRescuesAConnectionWhoseTokenJustExpired() {
         teamRoom();
-        clock.now = NOW.plus(Duration.ofMinutes(20));
+        clock.set(NOW.plus(Duration.ofMinutes(20)));
 
         assertThat(switchboard.refresh("bob-1", new ClientFrame.Refresh("r", "t"), "bob",
                 new Grant(Capabilities.fromCompact("team-42:general=j|"), NOW.plus(Duration.ofHours(1)))))

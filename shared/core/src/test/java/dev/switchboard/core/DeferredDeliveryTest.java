@@ -2,8 +2,10 @@ package dev.switchboard.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ServerFrame;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,9 +56,10 @@ class DeferredDeliveryTest {
     private Switchboard switchboard(FanoutQueue queue, int threshold, InvocationDeadline deadline) {
         Broadcaster broadcaster = new Broadcaster(sender, store, 4, NO_WAIT, RandomGenerator.getDefault(), null, null,
                 deadline);
-        return Switchboard.builder().policy(RoomPolicy.open()).store(store).history(new InMemoryRoomHistory())
-                .idempotency(new InMemoryIdempotencyStore()).broadcaster(broadcaster)
-                .settings(CoreSettings.defaults().withPresenceEvents(false, 0)).fanout(queue, threshold).build();
+        return TestSwitchboard.builder().policy(RoomPolicy.open()).store(store).clock(Clock.systemUTC())
+                .broadcaster(s -> broadcaster)
+                .settings(CoreSettings.defaults().withPresenceEvents(false, 0)).fanout(queue, threshold).build()
+                .switchboard();
     }
 
     private List<String> room(Switchboard switchboard, String room, int members) {
@@ -136,9 +139,9 @@ class DeferredDeliveryTest {
     @Test
     void withoutAQueueARecipientFailingEveryRetryIsUndeliveredAndTheAckHasNoDeferred() {
         Broadcaster broadcaster = new Broadcaster(sender, store, 4, NO_WAIT);
-        Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open()).store(store)
-                .history(new InMemoryRoomHistory()).idempotency(new InMemoryIdempotencyStore())
-                .broadcaster(broadcaster).settings(CoreSettings.defaults().withPresenceEvents(false, 0)).build();
+        Switchboard switchboard = TestSwitchboard.builder().policy(RoomPolicy.open()).store(store)
+                .clock(Clock.systemUTC()).broadcaster(s -> broadcaster)
+                .settings(CoreSettings.defaults().withPresenceEvents(false, 0)).build().switchboard();
         room(switchboard, "lobby", 3);
         failing.add("lobby-1");
 

@@ -2,16 +2,16 @@ package dev.switchboard.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.testkit.MovableClock;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.Limits;
 import dev.switchboard.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -35,14 +35,9 @@ class PresencePagingTest {
 
     private void start(int shards) {
         store = new InMemoryConnectionStore(shards);
-        switchboard = Switchboard.builder()
-                .store(store)
-                .history(new InMemoryRoomHistory())
-                .idempotency(new InMemoryIdempotencyStore())
-                .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, store, 8, RetryPolicy.defaults()))
-                .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+        switchboard = TestSwitchboard.builder().store(store).clock(MovableClock.at(NOW))
                 .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
-                .build();
+                .build().switchboard();
     }
 
     private static Grant grant(String compact) {

@@ -2,18 +2,15 @@ package dev.switchboard.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.testkit.MovableClock;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ServerFrame;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -21,27 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Frame quotas: a flooding client is refused, then disconnected, and the others in its room do not notice. */
 class QuotasTest {
 
-    /** A clock the tests move. */
-    private static final class TestClock extends Clock {
-        private Instant now = Instant.parse("2026-12-03T10:00:00.100Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final MovableClock clock = MovableClock.at(Instant.parse("2026-12-03T10:00:00.100Z"));
     private final AtomicInteger admits = new AtomicInteger();
     private final InMemoryConnectionStore memory = new InMemoryConnectionStore();
     /** The in-memory store, counting the admissions it is asked for. */
@@ -56,23 +33,15 @@ class QuotasTest {
                     throw e.getCause();
                 }
             });
-    private final Map<String, List<ServerFrame>> inboxes = new ConcurrentHashMap<>();
     private final List<String> closed = new CopyOnWriteArrayList<>();
     private final Quotas quotas = Quotas.defaults().withFrames(5, 10);
-    private final Switchboard switchboard = Switchboard.builder()
-            .store(store)
-            .history(new InMemoryRoomHistory())
-            .idempotency(new InMemoryIdempotencyStore())
-            .broadcaster(new Broadcaster((id, payload) -> {
-                inboxes.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(
-                        FrameCodec.decodeServer(new String(payload, StandardCharsets.UTF_8)).orElseThrow());
-                return SendOutcome.DELIVERED;
-            }, store, 8, RetryPolicy.defaults()))
-            .clock(clock)
+    private final TestSwitchboard kit = TestSwitchboard.builder().store(store).clock(clock)
             .closer(closed::add)
             .policy(RoomPolicy.open())
             .settings(CoreSettings.defaults().withPresenceEvents(false, 0).withQuotas(quotas))
             .build();
+    private final Map<String, List<ServerFrame>> inboxes = kit.sender().inboxes();
+    private final Switchboard switchboard = kit.switchboard();
 
     private ServerFrame send(String connectionId, String user, int i) {
         return switchboard.send(connectionId, user, new ClientFrame.Send("s" + i, "r", Integer.toString(i))).reply();
@@ -103,7 +72,7 @@ class QuotasTest {
         });
         assertThat(switchboard.ping("m", new ClientFrame.Ping("p"))).as("every route counts")
                 .isInstanceOf(ServerFrame.Error.class);
-        clock.now = clock.now.plusMillis(1_900);
+        clock.advance(Duration.ofMillis(1_900));
         assertThat(send("m", "mallory", 11)).isInstanceOf(ServerFrame.Ack.class);
         assertThat(closed).isEmpty();
     }

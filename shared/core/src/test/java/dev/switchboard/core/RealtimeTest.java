@@ -2,99 +2,33 @@ package dev.switchboard.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.testkit.MovableClock;
+import dev.switchboard.core.testkit.SlowRoomHistory;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ServerFrame;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** History, resume, idempotent send, presence and direct messages over the in-memory stores. */
 class RealtimeTest {
 
-    /** A clock tests can move forward. */
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-24T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-    }
-
-    /** A history whose counter takes {@code delay} of the test clock to answer: a slow store call. */
-    private static RoomHistory slowCounter(RoomHistory history, MutableClock clock, Duration delay) {
-        return new RoomHistory() {
-            @Override
-            public long nextSeq(String room, Instant now) {
-                long seq = history.nextSeq(room, now);
-                clock.advance(delay);
-                return seq;
-            }
-
-            @Override
-            public Counter counter(String room) {
-                return history.counter(room);
-            }
-
-            @Override
-            public void append(ServerFrame.Message message, Instant expiresAt) {
-                history.append(message, expiresAt);
-            }
-
-            @Override
-            public List<ServerFrame.Message> after(String room, long after, int limit, Instant now) {
-                return history.after(room, after, limit, now);
-            }
-        };
-    }
-
-    private final MutableClock clock = new MutableClock();
-    private final InMemoryConnectionStore store = new InMemoryConnectionStore();
-    private final Map<String, List<ServerFrame>> inboxes = new ConcurrentHashMap<>();
-    private final AtomicInteger ids = new AtomicInteger();
-    private final InMemoryRoomHistory history = new InMemoryRoomHistory();
-    private final Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open())
-            .store(store)
-            .history(history)
-            .idempotency(new InMemoryIdempotencyStore())
-            .broadcaster(new Broadcaster((id, payload) -> {
-                inboxes.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(
-                        FrameCodec.decodeServer(new String(payload, StandardCharsets.UTF_8)).orElseThrow());
-                return SendOutcome.DELIVERED;
-            }, store, 8, RetryPolicy.defaults()))
-            .clock(clock)
+    private final TestSwitchboard kit = TestSwitchboard.builder().policy(RoomPolicy.open())
             .settings(CoreSettings.defaults().withHistoryRetention(Duration.ofHours(1))
                     // These tests send hundreds of frames at one instant of the test clock.
                     .withQuotas(Quotas.defaults().withFrames(1_000, 10_000)))
-            .messageIds(() -> "m" + ids.incrementAndGet())
+            .numberedMessageIds("m")
             .build();
+    private final MovableClock clock = kit.clock();
+    private final ConnectionStore store = kit.store();
+    private final RoomHistory history = kit.history();
+    private final Switchboard switchboard = kit.switchboard();
 
     private List<ServerFrame> inbox(String connectionId) {
-        return inboxes.getOrDefault(connectionId, List.of());
+        return kit.sender().inbox(connectionId);
     }
 
     private void member(String connectionId, String user, String room) {
@@ -276,11 +210,9 @@ class RealtimeTest {
 
     @Test
     void aSenderThatTookTooLongForItsSeqStoresNothingAndSaysRetry() {
-        Switchboard slow = Switchboard.builder().policy(RoomPolicy.open()).store(store)
-                .history(slowCounter(history, clock, Duration.ofSeconds(11)))
-                .idempotency(new InMemoryIdempotencyStore()).broadcaster(new Broadcaster((id, p) -> SendOutcome.DELIVERED,
-                        store, 8, RetryPolicy.defaults()))
-                .clock(clock).settings(CoreSettings.defaults().withPresenceEvents(false, 0)).build();
+        Switchboard slow = TestSwitchboard.builder().policy(RoomPolicy.open()).store(store)
+                .history(SlowRoomHistory.numbering(history, clock, Duration.ofSeconds(11)))
+                .clock(clock).settings(CoreSettings.defaults().withPresenceEvents(false, 0)).build().switchboard();
         member("a", "alice", "r");
 
         ServerFrame reply = slow.send("a", "alice", new ClientFrame.Send("s1", "r", "late")).reply();
@@ -371,18 +303,13 @@ class RealtimeTest {
 
     @Test
     void presenceEventsCanBeTurnedOffOrCappedByRoomSize() {
-        Switchboard quiet = Switchboard.builder().policy(RoomPolicy.open()).store(store).history(new InMemoryRoomHistory())
-                .idempotency(new InMemoryIdempotencyStore())
-                .broadcaster(new Broadcaster((id, p) -> {
-                    inboxes.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(new ServerFrame.Pong(id, 0));
-                    return SendOutcome.DELIVERED;
-                }, store, 4, RetryPolicy.defaults()))
-                .settings(CoreSettings.defaults().withPresenceEvents(true, 2)).build();
+        TestSwitchboard quiet = TestSwitchboard.builder().policy(RoomPolicy.open()).store(store).maxInFlight(4)
+                .clock(Clock.systemUTC()).settings(CoreSettings.defaults().withPresenceEvents(true, 2)).build();
         for (String id : List.of("x", "y", "z")) {
-            quiet.connect(id, id, "");
-            quiet.join(id, new ClientFrame.Join(null, "big"));
+            quiet.switchboard().connect(id, id, "");
+            quiet.switchboard().join(id, new ClientFrame.Join(null, "big"));
         }
-        assertThat(inbox("z")).as("the third member makes the room too big to announce").isEmpty();
+        assertThat(quiet.sender().inbox("z")).as("the third member makes the room too big to announce").isEmpty();
     }
 
     @Test

@@ -3,15 +3,13 @@ package dev.switchboard.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.core.testkit.MovableClock;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ServerFrame;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,25 +24,6 @@ import org.junit.jupiter.api.Test;
 class ServerSideTest {
 
     private static final Instant NOW = Instant.parse("2026-12-03T10:00:00Z");
-
-    private static final class TestClock extends Clock {
-        private Instant now = NOW;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** A gateway whose DELETE answers as set per connection (CLOSED by default). */
     private final class Gateway implements ConnectionCloser {
@@ -63,24 +42,16 @@ class ServerSideTest {
         }
     }
 
-    private final TestClock clock = new TestClock();
+    private final MovableClock clock = MovableClock.at(NOW);
     private final InMemoryConnectionStore store = new InMemoryConnectionStore();
     private final InMemoryRoomHistory history = new InMemoryRoomHistory();
-    private final Map<String, List<ServerFrame>> inboxes = new ConcurrentHashMap<>();
     private final Gateway gateway = new Gateway();
-    private final Switchboard switchboard = Switchboard.builder()
-            .store(store)
-            .history(history)
-            .idempotency(new InMemoryIdempotencyStore())
-            .broadcaster(new Broadcaster((id, payload) -> {
-                inboxes.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(
-                        FrameCodec.decodeServer(new String(payload, StandardCharsets.UTF_8)).orElseThrow());
-                return SendOutcome.DELIVERED;
-            }, store, 8, RetryPolicy.defaults()))
-            .clock(clock)
+    private final TestSwitchboard kit = TestSwitchboard.builder().store(store).history(history).clock(clock)
             .settings(CoreSettings.defaults().withMaxRooms(2))
             .closer(gateway)
             .build();
+    private final Map<String, List<ServerFrame>> inboxes = kit.sender().inboxes();
+    private final Switchboard switchboard = kit.switchboard();
 
     private static Grant grant(String compact) {
         return new Grant(Capabilities.fromCompact(compact), NOW.plus(Duration.ofMinutes(15)));
@@ -264,7 +235,7 @@ class ServerSideTest {
         for (String user : List.of("alice", "bob", "erin")) {
             switchboard.addMember(user, "vip", Rights.NONE);
         }
-        clock.now = NOW.plusSeconds(2);
+        clock.set(NOW.plusSeconds(2));
 
         assertThat(switchboard.roomPresence("vip")).containsExactly(new ServerFrame.Member("alice", 2),
                 new ServerFrame.Member("bob", 1));

@@ -3,8 +3,10 @@ package dev.switchboard.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ServerFrame;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +37,10 @@ class ShardedFanoutTest {
     };
 
     private Switchboard switchboard(FanoutQueue queue, int threshold) {
-        Switchboard.Builder builder = Switchboard.builder().policy(RoomPolicy.open()).store(store).history(new InMemoryRoomHistory())
-                .idempotency(new InMemoryIdempotencyStore()).broadcaster(broadcaster)
+        TestSwitchboard.Builder builder = TestSwitchboard.builder().policy(RoomPolicy.open()).store(store)
+                .clock(Clock.systemUTC()).broadcaster(s -> broadcaster)
                 .settings(CoreSettings.defaults().withPresenceEvents(false, 0));
-        return queue == null ? builder.build() : builder.fanout(queue, threshold).build();
+        return (queue == null ? builder : builder.fanout(queue, threshold)).build().switchboard();
     }
 
     private Set<String> room(Switchboard switchboard, String room, int members) {

@@ -2,15 +2,15 @@ package dev.switchboard.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.testkit.MovableClock;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,15 +32,13 @@ class SwitchboardTest {
         }
         return outcome;
     };
-    private final Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open())
+    private final Switchboard switchboard = TestSwitchboard.builder().policy(RoomPolicy.open())
             .store(store)
-            .history(new InMemoryRoomHistory())
-            .idempotency(new InMemoryIdempotencyStore())
-            .broadcaster(new Broadcaster(sender, store, 8, new RetryPolicy(2, Duration.ZERO, Duration.ZERO)))
-            .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+            .sender(sender).retryPolicy(new RetryPolicy(2, Duration.ZERO, Duration.ZERO))
+            .clock(MovableClock.at(NOW))
             .settings(CoreSettings.defaults().withMaxRooms(2).withPresenceEvents(false, 0))
             .messageIds(() -> "msg-1")
-            .build();
+            .build().switchboard();
 
     @Test
     void connectRegistersWithTtlBeyondTheTwoHourLimit() {

@@ -2,10 +2,11 @@ package dev.switchboard.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.testkit.RecordingSender;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
-import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ServerFrame;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,20 +23,17 @@ import org.junit.jupiter.api.Test;
 class UserQuotasTest {
 
     private final InMemoryConnectionStore store = new InMemoryConnectionStore();
+    private final RecordingSender sender = RecordingSender.delivering();
     /** Frames posted, by connection. */
-    private final Map<String, List<ServerFrame>> posted = new ConcurrentHashMap<>();
+    private final Map<String, List<ServerFrame>> posted = sender.inboxes();
     /** Connections the gateway reports closed though the store still lists them. */
     private final Set<String> gone = ConcurrentHashMap.newKeySet();
     private final List<String> probed = new CopyOnWriteArrayList<>();
 
     private Switchboard switchboard(Quotas quotas, boolean withProbe) {
-        Switchboard.Builder builder = Switchboard.builder().policy(RoomPolicy.open()).store(store)
-                .history(new InMemoryRoomHistory()).idempotency(new InMemoryIdempotencyStore())
-                .broadcaster(new Broadcaster((id, payload) -> {
-                    posted.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
-                            .add(FrameCodec.decodeServer(new String(payload, StandardCharsets.UTF_8)).orElseThrow());
-                    return SendOutcome.DELIVERED;
-                }, store, 4, new RetryPolicy(1, Duration.ZERO, Duration.ZERO)))
+        TestSwitchboard.Builder builder = TestSwitchboard.builder().policy(RoomPolicy.open()).store(store)
+                .sender(sender).maxInFlight(4).retryPolicy(new RetryPolicy(1, Duration.ZERO, Duration.ZERO))
+                .clock(Clock.systemUTC())
                 .settings(CoreSettings.defaults().withQuotas(quotas).withPresenceEvents(true, 100));
         if (withProbe) {
             builder.probe(connectionId -> {
@@ -43,7 +41,7 @@ class UserQuotasTest {
                 return gone.contains(connectionId);
             });
         }
-        return builder.build();
+        return builder.build().switchboard();
     }
 
     private static Quotas connectionsPerUser(int limit) {
