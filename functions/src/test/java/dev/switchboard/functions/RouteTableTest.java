@@ -3,14 +3,9 @@ package dev.switchboard.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import dev.switchboard.core.Broadcaster;
-import dev.switchboard.core.InMemoryConnectionStore;
-import dev.switchboard.core.InMemoryIdempotencyStore;
-import dev.switchboard.core.InMemoryRoomHistory;
-import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.RoomPolicy;
-import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.functions.auth.JwtVerifier;
 import dev.switchboard.functions.auth.TokenRules;
 import dev.switchboard.protocol.Route;
@@ -72,13 +67,7 @@ class RouteTableTest {
     @ParameterizedTest
     @EnumSource(Route.class)
     void theLocalStackServesEachRouteWithTheDeployedClass(Route route) {
-        InMemoryConnectionStore store = new InMemoryConnectionStore();
-        Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open())
-                .store(store)
-                .history(new InMemoryRoomHistory())
-                .idempotency(new InMemoryIdempotencyStore())
-                .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, store, 1, RetryPolicy.defaults()))
-                .build();
+        Switchboard switchboard = TestSwitchboard.builder().policy(RoomPolicy.open()).build().switchboard();
         JwtVerifier verifier = JwtVerifier.hs256("a-secret-of-at-least-32-bytes-long".getBytes(StandardCharsets.UTF_8),
                 TokenRules.issuedBy("test"));
         assertThat(RouteHandlers.create(route, switchboard, verifier).getClass().getName())
