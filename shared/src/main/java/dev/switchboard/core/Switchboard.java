@@ -60,12 +60,6 @@ public final class Switchboard {
      */
     static final Duration STORE_BUDGET = Duration.ofSeconds(10);
 
-    /**
-     * Marks a direct message's target in its idempotency key: {@code @} cannot start a room name, so a user's key
-     * never meets a room's.
-     */
-    private static final String DIRECT_TARGET = "@";
-
     /** Tries of a read-decide-write (join, refresh) that found the connection changed under it. */
     private static final int MAX_ATTEMPTS = 3;
 
@@ -313,7 +307,7 @@ public final class Switchboard {
         return create(room, from, data, clientId, key, claim);
     }
 
-    private IdempotencyStore.Claiming claiming(IdempotencyStore.SendKey key, Instant now) {
+    private IdempotencyStore.Claiming claiming(IdempotencyStore.Key key, Instant now) {
         return new IdempotencyStore.Claiming(key, now, now.plus(settings.idempotencyWindow()),
                 now.minus(SENDER_DEADLINE));
     }
@@ -541,8 +535,8 @@ public final class Switchboard {
      * {@code clientId}, a repeat within the idempotency window delivers nothing new and gets the first ack.
      */
     public Sent publishToUser(String user, String from, String data, String clientId) {
-        IdempotencyStore.SendKey key = clientId == null ? null
-                : new IdempotencyStore.SendKey(DIRECT_TARGET + user, from, clientId);
+        IdempotencyStore.DirectKey key = clientId == null ? null
+                : new IdempotencyStore.DirectKey(user, from, clientId);
         if (key != null) {
             switch (idempotency.claim(claiming(key, clock.instant()))) {
                 case IdempotencyStore.Claim.Completed done -> {
@@ -572,7 +566,7 @@ public final class Switchboard {
      * failure here must not become an error (the client would send it again). Should every try fail, the claim
      * stays pending until it is stale, and only a retry after that could deliver the message twice.
      */
-    private void complete(IdempotencyStore.SendKey key, String messageId) {
+    private void complete(IdempotencyStore.Key key, String messageId) {
         for (int attempt = 1; ; attempt++) {
             try {
                 idempotency.complete(key, messageId, 0);

@@ -41,7 +41,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public Claim claim(SendKey key, Instant now, Instant expiresAt, Instant staleBefore) {
+    public Claim claim(Key key, Instant now, Instant expiresAt, Instant staleBefore) {
         Claiming claiming = new Claiming(key, now, expiresAt, staleBefore);
         Put put = claimPut(table, claiming);
         try {
@@ -56,7 +56,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public void complete(SendKey key, String messageId, long seq) {
+    public void complete(Key key, String messageId, long seq) {
         Update update = completion(table, key, messageId, seq);
         dynamoDb.updateItem(r -> r.tableName(table).key(update.key()).updateExpression(update.updateExpression())
                 .expressionAttributeValues(update.expressionAttributeValues()));
@@ -94,14 +94,14 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
 
     /** The update that completes a claimed id with what it created. */
-    static Update completion(String table, SendKey key, String messageId, long seq) {
+    static Update completion(String table, Key key, String messageId, long seq) {
         return Update.builder().tableName(table).key(key(key))
                 .updateExpression("SET messageId = :id, seq = :seq")
                 .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(messageId), ":seq", number(seq)))
                 .build();
     }
 
-    private static Map<String, AttributeValue> key(SendKey key) {
+    private static Map<String, AttributeValue> key(Key key) {
         return SwitchboardTable.key(SwitchboardTable.sendKey(key), SwitchboardTable.SEND_SORT);
     }
 
