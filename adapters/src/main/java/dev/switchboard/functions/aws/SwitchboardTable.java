@@ -1,5 +1,6 @@
 package dev.switchboard.functions.aws;
 
+import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.IdempotencyStore;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,7 @@ public final class SwitchboardTable {
     /** Sorts after every {@code CONN#} row and after {@link #COUNTER}: a descending read of a room starts here. */
     static final String SIZE = "SIZE";
     static final String SEND_SORT = "MSGID";
+    private static final String HISTORY_SORT_FORMAT = "%020d";
     /** Starts a direct message's target in its idempotency key, where a room send has its room. */
     static final String DIRECT = "@";
     private static final char SEPARATOR = '#';
@@ -140,12 +142,22 @@ public final class SwitchboardTable {
         return shard == 0 ? roomKey(room) : roomKey(room) + SEPARATOR + shard;
     }
 
+    /** The partition holding a connection's membership row of a room, on a table of {@code shards} shards. */
+    static String memberPartition(String room, String connectionId, int shards) {
+        return roomKey(room, ConnectionStore.shardOf(connectionId, shards));
+    }
+
     static String userKey(String userId) {
         return USER + part(userId);
     }
 
     static String historyKey(String room) {
         return HISTORY + part(room);
+    }
+
+    /** A message's sort key in its room's history: the seq, zero-padded so that text order is seq order. */
+    static String historySortKey(long seq) {
+        return HISTORY_SORT_FORMAT.formatted(seq);
     }
 
     /** The partition of a send's or direct message's idempotency record. */
