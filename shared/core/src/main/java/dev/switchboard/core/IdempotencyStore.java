@@ -19,14 +19,26 @@ import java.time.Instant;
 public interface IdempotencyStore {
 
     /**
-     * What identifies one send: a client's id is its own, per sender and room. Each part may hold any characters
-     * (user ids do); the store encodes them so that different keys never meet.
+     * What identifies one send: a client's id is its own, per sender and target. The store keys on these values; each
+     * part may hold any characters (user ids do), and a store that joins them into one key encodes them so that
+     * different keys never meet (a room's send never meets a direct message's either).
+     */
+    sealed interface Key permits SendKey, DirectKey {
+        /** The sending user. */
+        String sender();
+
+        /** The id the client gave the frame. */
+        String clientId();
+    }
+
+    /**
+     * A message sent to a room.
      *
-     * @param room     the room sent to (a direct message's target user, after {@code @})
+     * @param room     the room sent to
      * @param sender   the sending user
      * @param clientId the id the client gave the frame
      */
-    record SendKey(String room, String sender, String clientId) {
+    record SendKey(String room, String sender, String clientId) implements Key {
         public SendKey {
             java.util.Objects.requireNonNull(room, "room");
             java.util.Objects.requireNonNull(sender, "sender");
@@ -35,14 +47,29 @@ public interface IdempotencyStore {
     }
 
     /**
+     * A direct message to a user.
+     *
+     * @param recipient the user it is addressed to
+     * @param sender    the sending user
+     * @param clientId  the id the client gave the frame
+     */
+    record DirectKey(String recipient, String sender, String clientId) implements Key {
+        public DirectKey {
+            java.util.Objects.requireNonNull(recipient, "recipient");
+            java.util.Objects.requireNonNull(sender, "sender");
+            java.util.Objects.requireNonNull(clientId, "clientId");
+        }
+    }
+
+    /**
      * A claim to make.
      *
-     * @param key         the send
+     * @param key         the send or direct message
      * @param now         when
      * @param expiresAt   until when the id guards against a repeat
      * @param staleBefore a pending claim older than this was abandoned by its owner and may be taken over
      */
-    record Claiming(SendKey key, Instant now, Instant expiresAt, Instant staleBefore) {
+    record Claiming(Key key, Instant now, Instant expiresAt, Instant staleBefore) {
         public Claiming {
             java.util.Objects.requireNonNull(key, "key");
             java.util.Objects.requireNonNull(now, "now");
@@ -70,13 +97,13 @@ public interface IdempotencyStore {
      * Claims {@code key} until {@code expiresAt}. A pending claim older than {@code staleBefore} (its owner died)
      * is taken over and reported as {@link Claim.Claimed}.
      */
-    Claim claim(SendKey key, Instant now, Instant expiresAt, Instant staleBefore);
+    Claim claim(Key key, Instant now, Instant expiresAt, Instant staleBefore);
 
-    /** As {@link #claim(SendKey, Instant, Instant, Instant)}. */
+    /** As {@link #claim(Key, Instant, Instant, Instant)}. */
     default Claim claim(Claiming claiming) {
         return claim(claiming.key(), claiming.now(), claiming.expiresAt(), claiming.staleBefore());
     }
 
     /** Records the outcome of a claimed key. */
-    void complete(SendKey key, String messageId, long seq);
+    void complete(Key key, String messageId, long seq);
 }

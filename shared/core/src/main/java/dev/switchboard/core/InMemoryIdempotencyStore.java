@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** {@link IdempotencyStore} in memory, for tests and embedding. Thread-safe. */
+/** {@link IdempotencyStore} in memory, for tests and embedding, keyed on the typed keys themselves. Thread-safe. */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     private record Entry(Instant claimedAt, Instant expiresAt, String messageId, long seq) {
@@ -13,10 +13,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         }
     }
 
-    private final Map<SendKey, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
 
     @Override
-    public synchronized Claim claim(SendKey key, Instant now, Instant expiresAt, Instant staleBefore) {
+    public synchronized Claim claim(Key key, Instant now, Instant expiresAt, Instant staleBefore) {
         Entry existing = entries.get(key);
         if (existing == null || !existing.expiresAt().isAfter(now)
                 || !existing.completed() && existing.claimedAt().isBefore(staleBefore)) {
@@ -27,7 +27,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public synchronized void complete(SendKey key, String messageId, long seq) {
+    public synchronized void complete(Key key, String messageId, long seq) {
         Entry claimed = entries.get(key);
         if (claimed != null) {
             entries.put(key, new Entry(claimed.claimedAt(), claimed.expiresAt(), messageId, seq));
