@@ -1,8 +1,8 @@
 package dev.switchboard.loadtest;
 
 import dev.switchboard.core.Quotas;
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ProtocolException;
@@ -228,8 +228,8 @@ public final class LoadTest {
     }
 
     public static LoadReport run(LoadOptions options, Consumer<String> progress) throws Exception {
-        LocalStack stack = options.url().isEmpty()
-                ? LocalStack.start(LocalStackOptions.defaults().withPort(0).withMemoryStore(options.memoryStore())
+        LocalRuntime stack = options.url().isEmpty()
+                ? LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withMemoryStore(options.memoryStore())
                         .withQuotas(quotasFor(options)))
                 : null;
         int perConnection = perConnectionRate(options);

@@ -2,8 +2,8 @@ package dev.switchboard.client.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
 /** {@code ./switchboard demo} against the real local stack (auth off, as the demo expects), in-process. */
 class ResumeDemoTest {
 
-    private static LocalStack stack;
+    private static LocalRuntime stack;
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStackOptions.defaults().withPort(0));
+        stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0));
     }
 
     @AfterAll

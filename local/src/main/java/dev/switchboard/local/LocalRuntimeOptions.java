@@ -37,7 +37,7 @@ import java.util.Optional;
  * @param quotas          what one client may cost the stack (frames per connection, connections per user), passed
  *                        to the functions as their environment, as the deployment sets it
  */
-public record LocalStackOptions(String host, int port, String stage, Optional<Path> dataDirectory, boolean auth,
+public record LocalRuntimeOptions(String host, int port, String stage, Optional<Path> dataDirectory, boolean auth,
                                 Optional<String> jwtSecret, String table, Duration idleTimeout,
                                 Duration maxLifetime, int roomShards, int fanoutWorkers, int fanoutThreshold,
                                 Duration postLatency, boolean memoryStore, String policy, boolean overHttp,
@@ -75,7 +75,7 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
               --connections-per-user  open connections one user may hold (default %d)
             """.formatted(Quotas.DEFAULT_FRAME_RATE, Quotas.DEFAULT_FRAME_BURST, Quotas.DEFAULT_CONNECTIONS_PER_USER);
 
-    public LocalStackOptions {
+    public LocalRuntimeOptions {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(stage, "stage");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -121,15 +121,15 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
         }
     }
 
-    public static LocalStackOptions defaults() {
-        return new LocalStackOptions("127.0.0.1", 3001, "local", Optional.empty(), false, Optional.empty(),
+    public static LocalRuntimeOptions defaults() {
+        return new LocalRuntimeOptions("127.0.0.1", 3001, "local", Optional.empty(), false, Optional.empty(),
                 "switchboard-local", Duration.ofMinutes(10), Duration.ofHours(2), 1, 4, 2_000, Duration.ZERO, false,
                 null, false, List.of(), List.of(), Quotas.defaults());
     }
 
     /** Parses flags; throws {@link IllegalArgumentException} with a message naming the bad flag. */
-    public static LocalStackOptions parse(String... args) {
-        LocalStackOptions o = defaults();
+    public static LocalRuntimeOptions parse(String... args) {
+        LocalRuntimeOptions o = defaults();
         Integer frameRate = null;
         Integer frameBurst = null;
         Integer connectionsPerUser = null;
@@ -179,104 +179,104 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
         return o.withQuotas(quotas(o.quotas, frameRate, frameBurst, connectionsPerUser));
     }
 
-    public LocalStackOptions withPort(int value) {
-        return new LocalStackOptions(host, value, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withPort(int value) {
+        return new LocalRuntimeOptions(host, value, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withStage(String value) {
-        return new LocalStackOptions(host, port, value, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withStage(String value) {
+        return new LocalRuntimeOptions(host, port, value, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withHost(String value) {
-        return new LocalStackOptions(value, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withHost(String value) {
+        return new LocalRuntimeOptions(value, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withDataDirectory(Path value) {
-        return new LocalStackOptions(host, port, stage, Optional.of(value), auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withDataDirectory(Path value) {
+        return new LocalRuntimeOptions(host, port, stage, Optional.of(value), auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withAuth(boolean value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, value, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withAuth(boolean value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, value, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withJwtSecret(String value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, true, Optional.of(value), table, idleTimeout,
+    public LocalRuntimeOptions withJwtSecret(String value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, true, Optional.of(value), table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withTable(String value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, value, idleTimeout,
+    public LocalRuntimeOptions withTable(String value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, value, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withTimeouts(Duration idle, Duration lifetime) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idle, lifetime,
+    public LocalRuntimeOptions withTimeouts(Duration idle, Duration lifetime) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idle, lifetime,
                 roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withRoomShards(int value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withRoomShards(int value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, value, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withFanout(int workers, int threshold) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withFanout(int workers, int threshold) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, workers, threshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withPostLatency(Duration value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withPostLatency(Duration value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, value, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withMemoryStore(boolean value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withMemoryStore(boolean value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, value, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withPolicy(String value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withPolicy(String value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, value, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withOverHttp(boolean value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withOverHttp(boolean value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, value,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withAllowedHosts(List<String> value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withAllowedHosts(List<String> value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 value, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withAllowedOrigins(List<String> value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withAllowedOrigins(List<String> value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, value, quotas);
     }
 
-    public LocalStackOptions withQuotas(Quotas value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withQuotas(Quotas value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, value);
     }
