@@ -1,6 +1,7 @@
 package dev.switchboard.local;
 
 import dev.switchboard.core.Quotas;
+import dev.switchboard.core.RoomSharding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,9 +60,9 @@ public record LocalRuntimeOptions(String host, int port, String stage, Optional<
               --policy            claims or open: who may do what in which room (default: claims with --auth,
                                   open without; open lets every connection do everything)
               --table             DynamoDB table name (default switchboard-local)
-              --room-shards       partitions per room's membership, as deployed (default 1)
+              --room-shards       partitions per room's membership, as deployed (default %d, at most %d)
               --fanout-workers    parallel fan-out workers for big rooms (default 4; used with --room-shards > 1)
-              --fanout-threshold  room size from which the fan-out workers deliver (default 2000)
+              --fanout-threshold  room size from which the fan-out workers deliver (default %d)
               --post-latency-ms   delay every @connections answer, like the network in AWS (default 0)
               --store             dynamodb (DynamoDB Local, as deployed; default) or memory (faster, no DynamoDB)
               --transport         how the handlers' SDK clients reach DynamoDB Local and @connections:
@@ -73,7 +74,8 @@ public record LocalRuntimeOptions(String host, int port, String stage, Optional<
               --frame-rate        frames per second one connection may send on average (default %d)
               --frame-burst       frames one connection may send at once (default %d)
               --connections-per-user  open connections one user may hold (default %d)
-            """.formatted(Quotas.DEFAULT_FRAME_RATE, Quotas.DEFAULT_FRAME_BURST, Quotas.DEFAULT_CONNECTIONS_PER_USER);
+            """.formatted(RoomSharding.DEFAULT_SHARDS, RoomSharding.MAX_SHARDS, RoomSharding.DEFAULT_FANOUT_THRESHOLD,
+            Quotas.DEFAULT_FRAME_RATE, Quotas.DEFAULT_FRAME_BURST, Quotas.DEFAULT_CONNECTIONS_PER_USER);
 
     public LocalRuntimeOptions {
         Objects.requireNonNull(host, "host");
@@ -87,8 +89,8 @@ public record LocalRuntimeOptions(String host, int port, String stage, Optional<
         if (jwtSecret.isPresent() && jwtSecret.get().length() < 32) {
             throw new IllegalArgumentException("--jwt-secret must be at least 32 characters");
         }
-        if (roomShards < 1 || roomShards > 64) {
-            throw new IllegalArgumentException("--room-shards must be between 1 and 64");
+        if (roomShards < 1 || roomShards > RoomSharding.MAX_SHARDS) {
+            throw new IllegalArgumentException("--room-shards must be between 1 and " + RoomSharding.MAX_SHARDS);
         }
         if (fanoutWorkers < 1 || fanoutWorkers > 256) {
             throw new IllegalArgumentException("--fanout-workers must be between 1 and 256");
@@ -123,8 +125,9 @@ public record LocalRuntimeOptions(String host, int port, String stage, Optional<
 
     public static LocalRuntimeOptions defaults() {
         return new LocalRuntimeOptions("127.0.0.1", 3001, "local", Optional.empty(), false, Optional.empty(),
-                "switchboard-local", Duration.ofMinutes(10), Duration.ofHours(2), 1, 4, 2_000, Duration.ZERO, false,
-                null, false, List.of(), List.of(), Quotas.defaults());
+                "switchboard-local", Duration.ofMinutes(10), Duration.ofHours(2), RoomSharding.DEFAULT_SHARDS, 4,
+                RoomSharding.DEFAULT_FANOUT_THRESHOLD, Duration.ZERO, false, null, false, List.of(), List.of(),
+                Quotas.defaults());
     }
 
     /** Parses flags; throws {@link IllegalArgumentException} with a message naming the bad flag. */
