@@ -42,7 +42,7 @@ class ResumeDemoTest {
         assertThat(verdict.received()).as(transcript).isEqualTo(ResumeDemo.EXPECTED);
         assertThat(verdict.passed()).isTrue();
         assertThat(verdict.explain()).contains("by resume");
-        // As README shows it: offline while alice sends, back after, then the missed messages.
+        // As local/README.md shows it: offline while alice sends, back after, then the missed messages.
         assertThat(transcript).containsSubsequence("-- bob's network drops --", "bob   is RECONNECTING",
                 "alice -> seq 2 \"while you were away #1\"", "alice -> seq 4 \"while you were away #3\"",
                 "-- bob's network is back --", "bob   is OPEN", "bob   <- seq 2 \"while you were away #1\"",
