@@ -3,8 +3,8 @@ package dev.switchboard.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import dev.switchboard.local.LocalTokens;
 import dev.switchboard.protocol.ServerFrame;
 import java.time.Duration;
@@ -29,11 +29,11 @@ class AnonymousExactlyOnceTest {
 
     private static final int MESSAGES = 200;
 
-    private static LocalStack stack;
+    private static LocalRuntime stack;
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStackOptions.defaults().withPort(0));
+        stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0));
     }
 
     @AfterAll

@@ -9,8 +9,8 @@ import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.functions.aws.AwsClients;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
 import dev.switchboard.functions.config.FunctionConfig;
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import dev.switchboard.local.LocalTokens;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerFrame;
@@ -37,14 +37,14 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 class SwitchboardClientTest {
 
     private static final String SECRET = LocalTokens.newSecret();
-    private static LocalStack stack;
+    private static LocalRuntime stack;
     private static ConnectionStore store;
 
     private final List<SwitchboardClient> clients = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withJwtSecret(SECRET));
+        stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withJwtSecret(SECRET));
         store = DynamoDbConnectionStore.create(AwsClients.dynamoDb(FunctionConfig.from(Map.of(
                 EnvNames.TABLE_NAME, stack.table(), EnvNames.DYNAMODB_ENDPOINT, stack.dynamoDbEndpoint().toString())),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))), stack.table());

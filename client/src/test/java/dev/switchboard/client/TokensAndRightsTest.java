@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.Capabilities;
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import dev.switchboard.local.LocalTokens;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerFrame;
@@ -34,14 +34,14 @@ import org.junit.jupiter.api.Test;
  */
 class TokensAndRightsTest {
 
-    private static LocalStack stack;
+    private static LocalRuntime stack;
     private static String secret;
 
     private final List<SwitchboardClient> clients = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withAuth(true));
+        stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withAuth(true));
         secret = stack.jwtSecret().orElseThrow();
     }
 

@@ -20,7 +20,8 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 /**
  * Logs and metrics around every handler invocation, through Powertools' functional API (no AspectJ): JSON log
  * lines carry {@code connectionId}, {@code routeKey} and {@code requestId}; metrics go out as CloudWatch EMF,
- * flushed once per invocation. Metric names live in {@link MetricNames}, where the stack's alarms find them too.
+ * flushed once per invocation. Metric names live in {@link MetricNames}, which the stack's monitoring also reads
+ * for the alarms and graphs it puts on some of them ({@link MetricNames#DELIVERY_FAILURES} among the alarmed).
  */
 final class Telemetry {
 

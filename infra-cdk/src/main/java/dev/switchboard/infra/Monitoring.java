@@ -32,8 +32,9 @@ import software.constructs.Construct;
 
 /**
  * Alarms and a dashboard for one Switchboard deployment: function errors and throttles, the WebSocket API's
- * client (4xx), execution (5xx) and integration errors, DynamoDB throttling, recipients who never got a frame, and
- * the backlog and dead-letter depth of each work queue. Every alarm notifies the topic when one is given.
+ * client (4xx), execution (5xx) and integration errors, DynamoDB throttling, recipients who never got a frame,
+ * disconnects whose leaving went unannounced, and the backlog and dead-letter depth of each work queue. Every alarm
+ * notifies the topic when one is given.
  *
  * <pre>{@code
  * new Monitoring(this, "Monitoring", new Monitoring.Props("Switchboard", stage, functions, table, Map.of(),

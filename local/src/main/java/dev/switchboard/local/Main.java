@@ -32,16 +32,16 @@ public final class Main {
             mintToken(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        LocalStackOptions options;
+        LocalRuntimeOptions options;
         try {
-            options = LocalStackOptions.parse(args);
+            options = LocalRuntimeOptions.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
-            System.err.print(LocalStackOptions.USAGE);
+            System.err.print(LocalRuntimeOptions.USAGE);
             System.exit(2);
             return;
         }
-        LocalStack stack = LocalStack.start(options, DemoPage.fromClasspath());
+        LocalRuntime stack = LocalRuntime.start(options, DemoPage.fromClasspath());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping the local stack...");
@@ -55,7 +55,7 @@ public final class Main {
         stopped.await();
     }
 
-    private static void printBanner(LocalStack stack, LocalStackOptions options) {
+    private static void printBanner(LocalRuntime stack, LocalRuntimeOptions options) {
         StringBuilder banner = new StringBuilder();
         banner.append("\nSwitchboard local stack is up\n")
                 .append("  WebSocket URL        ").append(stack.webSocketUrl()).append('\n')

@@ -46,8 +46,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * stopped when the JVM exits; its request log goes to {@code target/moto-server.log}.
  *
  * <p>Test classes that need it carry {@link RequiresMoto}: where {@code moto_server} is not on the PATH they are
- * skipped with a warning on the console. Where moto differs from AWS, README.md ("The AWS adapters against moto") says
- * how.
+ * skipped with a warning on the console. Where moto differs from AWS, docs/testing.md ("The AWS adapters against
+ * moto") says how.
  */
 public final class MotoServer {
 

@@ -1,8 +1,13 @@
 package dev.switchboard.config;
 
+import dev.switchboard.core.CoreSettings;
+import dev.switchboard.core.Quotas;
+import dev.switchboard.core.RoomSharding;
+
 /**
  * Names of the environment variables the functions read. The CDK stack sets them and the functions read them
- * through this one class, so the two cannot drift apart.
+ * through this one class, so the two cannot drift apart. A default named here is a link to where it is defined,
+ * not a copy of its value.
  */
 public final class EnvNames {
     /** DynamoDB table holding connections, rooms and history. */
@@ -27,24 +32,32 @@ public final class EnvNames {
     /** Attempts per connection for throttled or failed posts, the first included. */
     public static final String MAX_ATTEMPTS = "SWITCHBOARD_MAX_ATTEMPTS";
     /**
-     * How many partitions each room's membership is spread over (1 to 64, default 1). Every function must see the
-     * same value; it is fixed when a stack is deployed (memberships written under another value are not found).
+     * How many partitions each room's membership is spread over (1 to {@link RoomSharding#MAX_SHARDS}, default
+     * {@link RoomSharding#DEFAULT_SHARDS}). Every function must see the same value; it is fixed when a stack is
+     * deployed (memberships written under another value are not found).
      */
     public static final String ROOM_SHARDS = "SWITCHBOARD_ROOM_SHARDS";
     /** URL of the fan-out queue; when set, broadcasts to large rooms go out as one queue message per shard. */
     public static final String FANOUT_QUEUE_URL = "SWITCHBOARD_FANOUT_QUEUE_URL";
-    /** Rooms estimated to have at least this many members use the fan-out queue (default 2000). */
+    /**
+     * Rooms estimated to have at least this many members use the fan-out queue (default
+     * {@link RoomSharding#DEFAULT_FANOUT_THRESHOLD}).
+     */
     public static final String FANOUT_THRESHOLD = "SWITCHBOARD_FANOUT_THRESHOLD";
-    /** Connection record lifetime in seconds without a {@code $disconnect}. */
+    /**
+     * Connection record lifetime in seconds without a {@code $disconnect} (default: {@link CoreSettings#defaults()}).
+     */
     public static final String CONNECTION_TTL_SECONDS = "SWITCHBOARD_CONNECTION_TTL_SECONDS";
 
-    /** How long room messages stay available for resume, in seconds (default 86400). */
+    /** How long room messages stay available for resume, in seconds (default: {@link CoreSettings#defaults()}). */
     public static final String HISTORY_RETENTION_SECONDS = "SWITCHBOARD_HISTORY_RETENTION_SECONDS";
-    /** How long a send's client id guards against duplicates, in seconds (default 3600). */
+    /**
+     * How long a send's client id guards against duplicates, in seconds (default: {@link CoreSettings#defaults()}).
+     */
     public static final String IDEMPOTENCY_WINDOW_SECONDS = "SWITCHBOARD_IDEMPOTENCY_WINDOW_SECONDS";
-    /** {@code on} (default) or {@code off}: announce joins and leaves to rooms. */
+    /** {@code on} or {@code off}: announce joins and leaves to rooms (default: {@link CoreSettings#defaults()}). */
     public static final String PRESENCE_EVENTS = "SWITCHBOARD_PRESENCE_EVENTS";
-    /** Rooms with more members than this get no presence events (default 100). */
+    /** Rooms with more members than this get no presence events (default: {@link CoreSettings#defaults()}). */
     public static final String PRESENCE_MAX_ROOM_SIZE = "SWITCHBOARD_PRESENCE_MAX_ROOM_SIZE";
 
     /**
@@ -57,13 +70,15 @@ public final class EnvNames {
     /** Name of the token claim listing the user patterns its holder may message directly (default {@code direct}). */
     public static final String DIRECT_CLAIM = "SWITCHBOARD_DIRECT_CLAIM";
 
-    /** Frames per second a connection may send on average (default {@code Quotas.DEFAULT_FRAME_RATE}). */
+    /** Frames per second a connection may send on average (default {@link Quotas#DEFAULT_FRAME_RATE}). */
     public static final String FRAME_RATE = "SWITCHBOARD_FRAME_RATE";
-    /** Frames a connection may send at once (default {@code Quotas.DEFAULT_FRAME_BURST}). */
+    /** Frames a connection may send at once (default {@link Quotas#DEFAULT_FRAME_BURST}). */
     public static final String FRAME_BURST = "SWITCHBOARD_FRAME_BURST";
-    /** Open connections one user may hold (default {@code Quotas.DEFAULT_CONNECTIONS_PER_USER}). */
+    /** Open connections one user may hold (default {@link Quotas#DEFAULT_CONNECTIONS_PER_USER}). */
     public static final String CONNECTIONS_PER_USER = "SWITCHBOARD_CONNECTIONS_PER_USER";
-    /** Most presence posts one disconnect may cause (default {@code Quotas.DEFAULT_PRESENCE_POSTS_PER_DISCONNECT}). */
+    /**
+     * Most presence posts one disconnect may cause (default {@link Quotas#DEFAULT_PRESENCE_POSTS_PER_DISCONNECT}).
+     */
     public static final String PRESENCE_POSTS_PER_DISCONNECT = "SWITCHBOARD_PRESENCE_POSTS_PER_DISCONNECT";
 
     /** {@code jwt} (default) or {@code off}; off is honoured only when set explicitly. */

@@ -33,18 +33,18 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
- * The whole Switchboard stack on one machine: DynamoDB Local, the real Lambda handlers wired as in AWS (same
- * adapters, same SDK clients, same environment variables), and the API Gateway emulator in front of them. No
- * Docker, no AWS account. The SDK clients reach DynamoDB Local and the emulator's {@code @connections} API
- * in-process (no HTTP per call) unless {@link LocalStackOptions#overHttp} asks for the loopback HTTP path.
+ * The local stack that {@code ./switchboard local} runs: the whole of Switchboard on one machine, with DynamoDB
+ * Local, the real Lambda handlers wired as in AWS (same adapters, same SDK clients, same environment variables),
+ * and the API Gateway emulator in front of them. No Docker, no AWS account. The SDK clients reach DynamoDB Local and the emulator's {@code @connections} API
+ * in-process (no HTTP per call) unless {@link LocalRuntimeOptions#overHttp} asks for the loopback HTTP path.
  *
  * <pre>{@code
- * try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0))) {
+ * try (LocalRuntime stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0))) {
  *     URI url = stack.webSocketUrl();   // ws://localhost:<port>/local
  * }
  * }</pre>
  */
-public final class LocalStack implements AutoCloseable {
+public final class LocalRuntime implements AutoCloseable {
 
     /** Local requests are signed like AWS's; any credentials are accepted. */
     static final StaticCredentialsProvider LOCAL_CREDENTIALS =
@@ -52,14 +52,14 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.switchboard.local.Gateway");
 
-    private final LocalStackOptions options;
+    private final LocalRuntimeOptions options;
     private final DynamoDbLocalServer dynamoDb;
     private final GatewayServer gateway;
     private final Optional<String> jwtSecret;
     private final LocalFanoutQueue fanout;
     private StopReport stopped;
 
-    private LocalStack(LocalStackOptions options, DynamoDbLocalServer dynamoDb, GatewayServer gateway,
+    private LocalRuntime(LocalRuntimeOptions options, DynamoDbLocalServer dynamoDb, GatewayServer gateway,
                        Optional<String> jwtSecret, LocalFanoutQueue fanout) {
         this.options = options;
         this.dynamoDb = dynamoDb;
@@ -68,11 +68,11 @@ public final class LocalStack implements AutoCloseable {
         this.fanout = fanout;
     }
 
-    public static LocalStack start(LocalStackOptions options) {
+    public static LocalRuntime start(LocalRuntimeOptions options) {
         return start(options, StaticContent.none());
     }
 
-    public static LocalStack start(LocalStackOptions options, StaticContent content) {
+    public static LocalRuntime start(LocalRuntimeOptions options, StaticContent content) {
         // Outside Lambda, EMF metrics would probe for EC2 metadata or a CloudWatch agent; keep them local.
         MetricsFactory.setMetricsProvider(NoMetrics::new);
         // As the deployment does (JAVA_TOOL_OPTIONS): keep as many @connections connections alive as the
@@ -127,7 +127,7 @@ public final class LocalStack implements AutoCloseable {
             if (managementTransport != null) {
                 managementTransport.attach(gateway.managementApi());
             }
-            return new LocalStack(options, dynamoDb, gateway, secret, fanout);
+            return new LocalRuntime(options, dynamoDb, gateway, secret, fanout);
         } catch (RuntimeException e) {
             if (fanout != null) {
                 fanout.close();
@@ -140,7 +140,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The functions' environment, as the deployment sets it: the table, the endpoints, the policy, the quotas. */
-    static Map<String, String> environment(LocalStackOptions options, int port, Optional<URI> dynamoDbEndpoint) {
+    static Map<String, String> environment(LocalRuntimeOptions options, int port, Optional<URI> dynamoDbEndpoint) {
         String host = "0.0.0.0".equals(options.host()) ? "localhost" : options.host();
         Map<String, String> environment = new HashMap<>(Map.of(
                 EnvNames.TABLE_NAME, options.table(),

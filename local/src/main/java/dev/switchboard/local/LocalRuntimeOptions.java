@@ -38,7 +38,7 @@ import java.util.Optional;
  * @param quotas          what one client may cost the stack (frames per connection, connections per user), passed
  *                        to the functions as their environment, as the deployment sets it
  */
-public record LocalStackOptions(String host, int port, String stage, Optional<Path> dataDirectory, boolean auth,
+public record LocalRuntimeOptions(String host, int port, String stage, Optional<Path> dataDirectory, boolean auth,
                                 Optional<String> jwtSecret, String table, Duration idleTimeout,
                                 Duration maxLifetime, int roomShards, int fanoutWorkers, int fanoutThreshold,
                                 Duration postLatency, boolean memoryStore, String policy, boolean overHttp,
@@ -60,7 +60,7 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
               --policy            claims or open: who may do what in which room (default: claims with --auth,
                                   open without; open lets every connection do everything)
               --table             DynamoDB table name (default switchboard-local)
-              --room-shards       partitions per room's membership, as deployed (default %d)
+              --room-shards       partitions per room's membership, as deployed (default %d, at most %d)
               --fanout-workers    parallel fan-out workers for big rooms (default 4; used with --room-shards > 1)
               --fanout-threshold  room size from which the fan-out workers deliver (default %d)
               --post-latency-ms   delay every @connections answer, like the network in AWS (default 0)
@@ -74,10 +74,10 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
               --frame-rate        frames per second one connection may send on average (default %d)
               --frame-burst       frames one connection may send at once (default %d)
               --connections-per-user  open connections one user may hold (default %d)
-            """.formatted(RoomSharding.DEFAULT_SHARDS, RoomSharding.DEFAULT_FANOUT_THRESHOLD,
-                Quotas.DEFAULT_FRAME_RATE, Quotas.DEFAULT_FRAME_BURST, Quotas.DEFAULT_CONNECTIONS_PER_USER);
+            """.formatted(RoomSharding.DEFAULT_SHARDS, RoomSharding.MAX_SHARDS, RoomSharding.DEFAULT_FANOUT_THRESHOLD,
+            Quotas.DEFAULT_FRAME_RATE, Quotas.DEFAULT_FRAME_BURST, Quotas.DEFAULT_CONNECTIONS_PER_USER);
 
-    public LocalStackOptions {
+    public LocalRuntimeOptions {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(stage, "stage");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -123,16 +123,16 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
         }
     }
 
-    public static LocalStackOptions defaults() {
-        return new LocalStackOptions("127.0.0.1", 3001, "local", Optional.empty(), false, Optional.empty(),
+    public static LocalRuntimeOptions defaults() {
+        return new LocalRuntimeOptions("127.0.0.1", 3001, "local", Optional.empty(), false, Optional.empty(),
                 "switchboard-local", Duration.ofMinutes(10), Duration.ofHours(2), RoomSharding.DEFAULT_SHARDS, 4,
                 RoomSharding.DEFAULT_FANOUT_THRESHOLD, Duration.ZERO, false, null, false, List.of(), List.of(),
                 Quotas.defaults());
     }
 
     /** Parses flags; throws {@link IllegalArgumentException} with a message naming the bad flag. */
-    public static LocalStackOptions parse(String... args) {
-        LocalStackOptions o = defaults();
+    public static LocalRuntimeOptions parse(String... args) {
+        LocalRuntimeOptions o = defaults();
         Integer frameRate = null;
         Integer frameBurst = null;
         Integer connectionsPerUser = null;
@@ -182,104 +182,104 @@ public record LocalStackOptions(String host, int port, String stage, Optional<Pa
         return o.withQuotas(quotas(o.quotas, frameRate, frameBurst, connectionsPerUser));
     }
 
-    public LocalStackOptions withPort(int value) {
-        return new LocalStackOptions(host, value, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withPort(int value) {
+        return new LocalRuntimeOptions(host, value, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withStage(String value) {
-        return new LocalStackOptions(host, port, value, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withStage(String value) {
+        return new LocalRuntimeOptions(host, port, value, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withHost(String value) {
-        return new LocalStackOptions(value, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withHost(String value) {
+        return new LocalRuntimeOptions(value, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withDataDirectory(Path value) {
-        return new LocalStackOptions(host, port, stage, Optional.of(value), auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withDataDirectory(Path value) {
+        return new LocalRuntimeOptions(host, port, stage, Optional.of(value), auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withAuth(boolean value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, value, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withAuth(boolean value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, value, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withJwtSecret(String value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, true, Optional.of(value), table, idleTimeout,
+    public LocalRuntimeOptions withJwtSecret(String value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, true, Optional.of(value), table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withTable(String value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, value, idleTimeout,
+    public LocalRuntimeOptions withTable(String value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, value, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withTimeouts(Duration idle, Duration lifetime) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idle, lifetime,
+    public LocalRuntimeOptions withTimeouts(Duration idle, Duration lifetime) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idle, lifetime,
                 roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withRoomShards(int value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withRoomShards(int value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, value, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withFanout(int workers, int threshold) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withFanout(int workers, int threshold) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, workers, threshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withPostLatency(Duration value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withPostLatency(Duration value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, value, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withMemoryStore(boolean value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withMemoryStore(boolean value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, value, policy, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withPolicy(String value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withPolicy(String value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, value, overHttp,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withOverHttp(boolean value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withOverHttp(boolean value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, value,
                 allowedHosts, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withAllowedHosts(List<String> value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withAllowedHosts(List<String> value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 value, allowedOrigins, quotas);
     }
 
-    public LocalStackOptions withAllowedOrigins(List<String> value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withAllowedOrigins(List<String> value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, value, quotas);
     }
 
-    public LocalStackOptions withQuotas(Quotas value) {
-        return new LocalStackOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
+    public LocalRuntimeOptions withQuotas(Quotas value) {
+        return new LocalRuntimeOptions(host, port, stage, dataDirectory, auth, jwtSecret, table, idleTimeout,
                 maxLifetime, roomShards, fanoutWorkers, fanoutThreshold, postLatency, memoryStore, policy, overHttp,
                 allowedHosts, allowedOrigins, value);
     }

@@ -11,8 +11,8 @@ import dev.switchboard.core.RoomAction;
 import dev.switchboard.functions.aws.AwsClients;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
 import dev.switchboard.functions.config.FunctionConfig;
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import dev.switchboard.local.LocalTokens;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
@@ -35,16 +35,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * environment a backend would be given, while clients hold real WebSockets whose tokens grant them nothing in the
  * room the server puts them in.
  */
-class ServerApiLocalStackTest {
+class ServerApiLocalRuntimeTest {
 
     private static final String SECRET = LocalTokens.newSecret();
-    private static LocalStack stack;
+    private static LocalRuntime stack;
     private static ServerApi server;
     private static DynamoDbClient dynamoDb;
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withJwtSecret(SECRET));
+        stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withJwtSecret(SECRET));
         Map<String, String> environment = Map.of(
                 EnvNames.TABLE_NAME, stack.table(),
                 EnvNames.DYNAMODB_ENDPOINT, stack.dynamoDbEndpoint().toString(),
