@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,13 +129,13 @@ class TokensAndRightsTest {
     }
 
     private SwitchboardClient client(TokenProvider tokens, Seen seen,
-                                     Function<SwitchboardClient.Builder, SwitchboardClient.Builder> extra) {
-        SwitchboardClient client = extra.apply(SwitchboardClient.builder(stack.webSocketUrl())
+                                     UnaryOperator<SwitchboardClientOptions.Builder> extra) {
+        SwitchboardClient client = SwitchboardClient.create(extra.apply(SwitchboardClientOptions
+                .builder(stack.webSocketUrl())
                 .tokenProvider(tokens)
-                .listener(seen)
                 .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
                 .gapTimeout(Duration.ofMillis(300)))
-                .build();
+                .build(), seen);
         clients.add(client);
         client.connect().join();
         return client;
@@ -145,7 +145,7 @@ class TokensAndRightsTest {
         return client(tokens, seen, builder -> builder);
     }
 
-    private static SwitchboardClient.Builder inHeader(SwitchboardClient.Builder builder) {
+    private static SwitchboardClientOptions.Builder inHeader(SwitchboardClientOptions.Builder builder) {
         return builder.tokenInHeader();
     }
 
@@ -160,7 +160,7 @@ class TokensAndRightsTest {
     private static SwitchboardException failure(CompletableFuture<?> request) {
         CompletionException failed = catchThrowableOfType(CompletionException.class, request::join);
         assertThat(failed).as("the request failed").isNotNull();
-        assertThat(failed.getCause()).isInstanceOf(SwitchboardException.class);
+        assertThat(failed.getCause()).as("refused by the server").isInstanceOf(ServerErrorException.class);
         return (SwitchboardException) failed.getCause();
     }
 
@@ -309,6 +309,7 @@ class TokensAndRightsTest {
         bobTokens.capabilities = LocalTokens.parseRooms(kept + ":join,history,send", "");
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(bob.lost).containsKey(revoked));
+        assertThat(bob.lost.get(revoked)).isInstanceOf(ServerErrorException.class);
         assertThat(bob.lost.get(revoked).code()).isEqualTo(ErrorCode.FORBIDDEN);
         assertThat(bob.lost).doesNotContainKey(kept);
         assertThat(bobClient.position(revoked)).isEqualTo(-1);
