@@ -197,26 +197,57 @@ class TokensAndRightsTest {
         assertThat(bob.errors).isEmpty();
     }
 
+    /**
+     * A token service that renews too late: it mints short-lived tokens while the test sets up (so the connection is
+     * refreshed, or reconnects, however slow the machine is), then, once told to stop renewing, hands out the last
+     * of them until it has expired, and tokens from {@code fresh} after that.
+     */
+    static final class LateRenewal implements TokenProvider {
+        private final Minter shortLived;
+        private final Minter fresh;
+        final List<String> handedOut = new CopyOnWriteArrayList<>();
+        private String stale;
+        private Instant staleExpiry;
+
+        LateRenewal(Minter shortLived, Minter fresh) {
+            this.shortLived = shortLived;
+            this.fresh = fresh;
+        }
+
+        @Override
+        public synchronized CompletionStage<String> token() {
+            CompletionStage<String> next;
+            if (stale == null) {
+                next = shortLived.token();
+            } else if (Instant.now().isBefore(staleExpiry)) {
+                next = CompletableFuture.completedFuture(stale);
+            } else {
+                next = fresh.token();
+            }
+            return next.thenApply(token -> {
+                handedOut.add(token);
+                return token;
+            });
+        }
+
+        /** From now on, the last short-lived token until it expires; returns that token. */
+        synchronized String stopRenewing() {
+            stale = shortLived.issued.getLast();
+            staleExpiry = TokenLifetime.expiry(stale).orElseThrow();
+            return stale;
+        }
+    }
+
     @Test
     void aConnectionWhoseTokenExpiredReconnectsWithAFreshTokenAndLosesNothing() {
         String room = room();
         Seen alice = new Seen();
         SwitchboardClient aliceClient = client(everything("alice", Duration.ofHours(1)), alice);
-        // Bob's provider hands out one short-lived token until it has expired (a cache that renews too late), so
-        // the connection cannot be refreshed in time; after that, fresh tokens, once the test opens the gate.
+        // Once bob is set up, his provider hands out one short-lived token until it has expired, so the connection
+        // cannot be refreshed in time; after that, fresh tokens, once the test opens the gate.
         Minter fresh = everything("bob", Duration.ofHours(1));
         fresh.gate = new CompletableFuture<>();
-        String stale = LocalTokens.mint(secret, "bob", Duration.ofSeconds(3));
-        Instant staleExpiry = TokenLifetime.expiry(stale).orElseThrow();
-        List<String> handedOut = new CopyOnWriteArrayList<>();
-        TokenProvider bobTokens = () -> {
-            CompletionStage<String> next = Instant.now().isBefore(staleExpiry)
-                    ? CompletableFuture.completedFuture(stale) : fresh.token();
-            return next.thenApply(token -> {
-                handedOut.add(token);
-                return token;
-            });
-        };
+        LateRenewal bobTokens = new LateRenewal(everything("bob", Duration.ofSeconds(3)), fresh);
         Seen bob = new Seen();
         SwitchboardClient bobClient = client(bobTokens, bob);
         aliceClient.join(room).join();
@@ -224,6 +255,8 @@ class TokensAndRightsTest {
         aliceClient.sendText(room, "m1").join();
         await().untilAsserted(() -> assertThat(bob.data(room)).containsExactly("\"m1\""));
 
+        String stale = bobTokens.stopRenewing();
+        Instant staleExpiry = TokenLifetime.expiry(stale).orElseThrow();
         await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(staleExpiry.plusMillis(300)));
         // Nothing reaches a connection live after its token expired: m2 comes to bob by resume, once he is back.
         aliceClient.sendText(room, "m2").join();
@@ -242,7 +275,7 @@ class TokensAndRightsTest {
         await().untilAsserted(() -> assertThat(alice.data(room)).isEqualTo(all));
         assertThat(bob.messages).extracting(ServerFrame.Message::seq).containsExactly(1L, 2L, 3L, 4L);
         assertThat(fresh.issued).as("bob reconnected with a fresh token").isNotEmpty();
-        assertThat(handedOut.getLast()).isNotEqualTo(stale);
+        assertThat(bobTokens.handedOut.getLast()).isNotEqualTo(stale);
         assertThat(bobClient.state()).isEqualTo(SwitchboardClient.State.OPEN);
     }
 
