@@ -27,8 +27,9 @@ class RefusalsRetriedTest {
         try (LocalRuntime stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withMemoryStore(true)
                 .withQuotas(Quotas.defaults().withFrames(2, 4)))) {
             SwitchboardClientTest.Inbox inbox = new SwitchboardClientTest.Inbox();
-            try (SwitchboardClient sender = SwitchboardClient.builder(stack.webSocketUrl()).listener(inbox)
-                    .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100)).build()) {
+            try (SwitchboardClient sender = SwitchboardClient.create(SwitchboardClientOptions
+                    .builder(stack.webSocketUrl())
+                    .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100)).build(), inbox)) {
                 sender.connect().join();
                 sender.join("quota").join();
 

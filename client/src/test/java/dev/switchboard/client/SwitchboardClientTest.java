@@ -87,12 +87,11 @@ class SwitchboardClientTest {
     }
 
     private SwitchboardClient client(String user, Inbox inbox) {
-        SwitchboardClient client = SwitchboardClient.builder(stack.webSocketUrl())
+        SwitchboardClient client = SwitchboardClient.create(SwitchboardClientOptions.builder(stack.webSocketUrl())
                 .token(LocalTokens.mint(SECRET, user, Duration.ofHours(1)))
-                .listener(inbox)
                 .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
                 .gapTimeout(Duration.ofMillis(300))
-                .build();
+                .build(), inbox);
         clients.add(client);
         client.connect().join();
         return client;
@@ -128,7 +127,7 @@ class SwitchboardClientTest {
         SwitchboardClient alice = client("alice", new Inbox());
         assertThatThrownBy(() -> alice.sendText(room(), "not a member").join())
                 .isInstanceOf(CompletionException.class)
-                .cause().isInstanceOfSatisfying(SwitchboardException.class, e -> {
+                .cause().isInstanceOfSatisfying(ServerErrorException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.NOT_IN_ROOM);
                     assertThat(e.temporary()).isFalse();
                 });
@@ -148,7 +147,7 @@ class SwitchboardClientTest {
 
         await().untilAsserted(() -> assertThat(bobInbox.data()).containsExactly("\"" + big + "\""));
         assertThatThrownBy(() -> alice.sendText(room, "y".repeat(130 * 1024)).join())
-                .cause().isInstanceOfSatisfying(SwitchboardException.class,
+                .cause().isInstanceOfSatisfying(ClientSideException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
     }
 
@@ -196,7 +195,7 @@ class SwitchboardClientTest {
         assertThat(everyone).extracting(ServerFrame.Member::user).containsExactlyElementsOf(expected.keySet());
         assertThat(everyone).allSatisfy(m -> assertThat(m.connections()).isEqualTo(expected.get(m.user())));
         assertThatThrownBy(() -> alice.presence(room, "AAAA").join()).cause()
-                .isInstanceOfSatisfying(SwitchboardException.class,
+                .isInstanceOfSatisfying(ServerErrorException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD));
     }
 
@@ -265,10 +264,10 @@ class SwitchboardClientTest {
 
     @Test
     void aBadTokenStopsTheClientInsteadOfRetryingForever() {
-        SwitchboardClient client = SwitchboardClient.builder(stack.webSocketUrl()).token("forged.token.value")
-                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100)).build();
+        SwitchboardClient client = SwitchboardClient.create(SwitchboardClientOptions.builder(stack.webSocketUrl())
+                .token("forged.token.value").reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100)).build());
         clients.add(client);
-        assertThatThrownBy(() -> client.connect().join()).cause().isInstanceOf(SwitchboardException.class)
+        assertThatThrownBy(() -> client.connect().join()).cause().isInstanceOf(ClientSideException.class)
                 .hasMessageContaining("403");
         assertThat(client.state()).isEqualTo(SwitchboardClient.State.CLOSED);
     }
