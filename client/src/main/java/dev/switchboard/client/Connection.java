@@ -244,7 +244,7 @@ final class Connection {
         if (cause instanceof WebSocketHandshakeException refused) {
             int status = refused.getResponse().statusCode();
             if (status == 401 || status == 403) {
-                if (!refusedOnce && tokens.any()) {
+                if (!refusedOnce && tokens.hasProvider()) {
                     // The token may have expired while the client waited to reconnect: ask for a fresh one, once.
                     refusedOnce = true;
                     open();

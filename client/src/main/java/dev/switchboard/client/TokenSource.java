@@ -23,7 +23,7 @@ final class TokenSource {
         return provider != null && !(provider instanceof FixedToken);
     }
 
-    boolean any() {
+    boolean hasProvider() {
         return provider != null;
     }
 
