@@ -76,6 +76,7 @@ public final class SwitchboardContext {
         integer(values, ContextKeys.MAX_POSTS_PER_SECOND).ifPresent(builder::maxPostsPerSecond);
         text(values, ContextKeys.PUBLISHERS).ifPresent(list -> builder.publishers(Arrays.stream(list.split(",", -1))
                 .map(String::trim).toList()));
+        customDomainFrom(values).ifPresent(builder::customDomain);
         builder.auth(authFrom(values));
         text(values, ContextKeys.POLICY).ifPresent(value -> builder.policy(policy(value)));
         bool(values, ContextKeys.ALLOW_UNAUTHENTICATED_PRODUCTION).ifPresent(builder::allowUnauthenticatedProduction);
@@ -99,6 +100,28 @@ public final class SwitchboardContext {
                     + ContextKeys.CONNECTIONS_PER_USER + ", " + ContextKeys.PRESENCE_POSTS_PER_DISCONNECT + ": "
                     + e.getMessage());
         }
+    }
+
+    /** The custom domain, when its name is given; its other keys alone are refused, as is a zone half given. */
+    private static Optional<CustomDomain> customDomainFrom(Map<String, String> values) {
+        Optional<String> name = text(values, ContextKeys.CUSTOM_DOMAIN_NAME);
+        if (name.isEmpty()) {
+            for (String key : ContextKeys.CUSTOM_DOMAIN_SETTINGS) {
+                if (values.containsKey(key)) {
+                    throw new IllegalArgumentException(key + " needs " + ContextKeys.CUSTOM_DOMAIN_NAME
+                            + " (the host name clients connect to)");
+                }
+            }
+            return Optional.empty();
+        }
+        Optional<String> zoneId = text(values, ContextKeys.CUSTOM_DOMAIN_HOSTED_ZONE_ID);
+        Optional<String> zoneName = text(values, ContextKeys.CUSTOM_DOMAIN_HOSTED_ZONE_NAME);
+        if (zoneId.isPresent() != zoneName.isPresent()) {
+            throw new IllegalArgumentException("set " + ContextKeys.CUSTOM_DOMAIN_HOSTED_ZONE_ID + " and "
+                    + ContextKeys.CUSTOM_DOMAIN_HOSTED_ZONE_NAME + " together: the zone's id and its domain name");
+        }
+        return Optional.of(new CustomDomain(name.get(), text(values, ContextKeys.CUSTOM_DOMAIN_CERTIFICATE_ARN),
+                zoneId.map(id -> new CustomDomain.HostedZone(id, zoneName.get()))));
     }
 
     private static AuthSettings authFrom(Map<String, String> values) {

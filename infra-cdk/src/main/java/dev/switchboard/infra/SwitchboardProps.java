@@ -63,6 +63,8 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param publishers           who may send to the publish queue: IAM role or user ARNs and 12-digit account ids;
  *                             everyone else is denied by the queue's own policy. Empty: principals of the stack's
  *                             own account only
+ * @param customDomain         when present, clients may also connect at {@code wss://<domain>} (an API Gateway custom
+ *                             domain mapped to the stage)
  */
 public record SwitchboardProps(String stackName, String stageName, Path functionsJar, int memorySize,
                                double throttlingRateLimit, int throttlingBurstLimit, AuthSettings auth,
@@ -72,7 +74,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                                Optional<String> alarmEmail, boolean apiGatewayLoggingRole,
                                int roomShards, boolean fanoutEnabled, int fanoutThreshold,
                                int fanoutMaxConcurrency, Quotas quotas, int maxPostsPerSecond,
-                               List<String> publishers) {
+                               List<String> publishers, Optional<CustomDomain> customDomain) {
 
     /** What happens to stored data when the stack is deleted. */
     public enum DataRemoval {
@@ -126,6 +128,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         Objects.requireNonNull(logRetention, "logRetention");
         Objects.requireNonNull(dataRemoval, "dataRemoval");
         Objects.requireNonNull(alarmEmail, "alarmEmail");
+        Objects.requireNonNull(customDomain, "customDomain");
         if (stackName == null || !STACK_NAME.matcher(stackName).matches()) {
             throw new IllegalArgumentException("stackName must start with a letter and hold only letters, digits"
                     + " and hyphens (at most 128), was '" + stackName + "'");
@@ -256,6 +259,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         private Quotas quotas = Quotas.defaults();
         private int maxPostsPerSecond = DEFAULT_MAX_POSTS_PER_SECOND;
         private List<String> publishers = List.of();
+        private Optional<CustomDomain> customDomain = Optional.empty();
 
         private Builder() {
         }
@@ -388,6 +392,12 @@ public record SwitchboardProps(String stackName, String stageName, Path function
             return this;
         }
 
+        /** Serve the API at the application's own host name too. */
+        public Builder customDomain(CustomDomain value) {
+            this.customDomain = Optional.of(value);
+            return this;
+        }
+
         /**
          * The props, checked; then the jar, looked up if not given and checked too, so that a missing build is
          * reported here, before any stack is made, and only once every setting is known to be right.
@@ -399,7 +409,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                     memorySize, throttlingRateLimit, throttlingBurstLimit, auth, policy,
                     allowUnauthenticatedProduction, allowOpenPolicyProduction, logRetention, dataRemoval, protect,
                     tracing, alarmEmail, apiGatewayLoggingRole, roomShards, fanoutEnabled, fanoutThreshold,
-                    fanoutMaxConcurrency, quotas, maxPostsPerSecond, publishers);
+                    fanoutMaxConcurrency, quotas, maxPostsPerSecond, publishers, customDomain);
             FunctionsJar.requireBuilt(props.functionsJar());
             return props;
         }

@@ -83,6 +83,7 @@ public final class SwitchboardStack extends Stack {
     private final Optional<Secret> generatedSecret;
     private final Monitoring monitoring;
     private final ServerApiGrants serverApi;
+    private final Optional<CustomDomainEndpoint> customDomain;
 
     public SwitchboardStack(Construct scope, String id, StackProps stackProps, SwitchboardProps props) {
         super(scope, id, stackProps);
@@ -98,6 +99,7 @@ public final class SwitchboardStack extends Stack {
                 removal, props.apiGatewayLoggingRole()));
         api = endpoint.api();
         stage = endpoint.stage();
+        customDomain = props.customDomain().map(domain -> new CustomDomainEndpoint(this, domain, api, stage));
         Map<String, String> routeEnvironment = routeEnvironment();
         serverApi = new ServerApiGrants(this, table.getTableArn(), api.getApiId(), props.stageName(), routeEnvironment);
         // Broadcasts to large rooms go out in parts through this queue, and recipients not reached now come back
@@ -169,6 +171,11 @@ public final class SwitchboardStack extends Stack {
     /** The queue of large rooms' broadcast shards, when fan-out is enabled. */
     public Optional<Queue> fanoutQueue() {
         return fanout.map(WorkQueue::queue);
+    }
+
+    /** {@code wss://<domain>}, when the stack serves the API at the application's own host name. */
+    public Optional<String> customWebSocketUrl() {
+        return customDomain.map(endpoint -> endpoint.domain().webSocketUrl());
     }
 
     public Monitoring monitoring() {
@@ -343,6 +350,7 @@ public final class SwitchboardStack extends Stack {
     private void outputs(Optional<ITopic> alarmTopic) {
         CfnOutput.Builder.create(this, "WebSocketUrl").value(stage.getUrl())
                 .description("Clients connect here (wss://...)").build();
+        customDomain.ifPresent(this::customDomainOutputs);
         CfnOutput.Builder.create(this, "ManagementEndpoint").value(stage.getCallbackUrl())
                 .description("API Gateway Management API endpoint for @connections").build();
         CfnOutput.Builder.create(this, "TableName").value(table.getTableName())
@@ -357,6 +365,16 @@ public final class SwitchboardStack extends Stack {
                 .description("Secrets Manager secret holding the HS256 key that signs client tokens").build());
         alarmTopic.ifPresent(t -> CfnOutput.Builder.create(this, "AlarmTopicArn").value(t.getTopicArn())
                 .description("SNS topic the alarms notify").build());
+    }
+
+    private void customDomainOutputs(CustomDomainEndpoint endpoint) {
+        CfnOutput.Builder.create(this, "CustomWebSocketUrl").value(endpoint.domain().webSocketUrl())
+                .description("Clients connect here too, at the application's own host name").build();
+        if (endpoint.domain().hostedZone().isEmpty()) {
+            CfnOutput.Builder.create(this, "CustomDomainTarget").value(endpoint.regionalDomainName())
+                    .description("Point a CNAME record for " + endpoint.domain().domainName() + " at this host")
+                    .build();
+        }
     }
 
     private static NagPackSuppression suppression(String id, String reason) {
