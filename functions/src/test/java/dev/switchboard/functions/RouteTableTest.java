@@ -33,6 +33,11 @@ class RouteTableTest {
         assertDeployableHandler(Route.FANOUT_CLASS);
     }
 
+    @Test
+    void theEventsPublisherNamedByTheTableIsDeployable() throws Exception {
+        assertDeployableHandler(Route.EVENTS_CLASS);
+    }
+
     private static void assertDeployableHandler(String className) throws Exception {
         Class<?> type = Class.forName(className);
         assertThat(RequestHandler.class).isAssignableFrom(type);

@@ -46,6 +46,12 @@ public enum Route {
      */
     public static final String FANOUT_CLASS = HANDLER_PACKAGE + ".FanoutHandler";
 
+    /**
+     * The DynamoDB stream consumer that puts the table's events on the application's EventBridge bus; not a route,
+     * deployed beside them when the event stream is on.
+     */
+    public static final String EVENTS_CLASS = HANDLER_PACKAGE + ".EventsHandler";
+
     /** API Gateway's route selection expression; the body's {@code action} value picks the route. */
     public static final String SELECTION_EXPRESSION = "$request.body.action";
 

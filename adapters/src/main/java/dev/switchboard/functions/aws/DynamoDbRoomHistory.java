@@ -33,6 +33,11 @@ public final class DynamoDbRoomHistory implements RoomHistory {
     /** The counter row's attributes: the latest allocated seq, and when it was allocated (epoch millis). */
     static final String SEQ = "seq";
     static final String ALLOCATED_AT = "allocatedAt";
+    /** A message row's attributes besides its key ({@code HIST#<room> / <seq>}) and {@code expiresAt}. */
+    static final String MESSAGE_ID = "messageId";
+    static final String FROM = "from";
+    static final String DATA = "data";
+    static final String TS = "ts";
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -120,10 +125,10 @@ public final class DynamoDbRoomHistory implements RoomHistory {
         return Map.of(
                 SwitchboardTable.PARTITION_KEY, AttributeValue.fromS(SwitchboardTable.historyKey(message.room())),
                 SwitchboardTable.SORT_KEY, AttributeValue.fromS(SEQ_FORMAT.formatted(message.seq())),
-                "messageId", AttributeValue.fromS(message.id()),
-                "from", AttributeValue.fromS(message.from()),
-                "data", AttributeValue.fromS(message.data()),
-                "ts", AttributeValue.fromN(Long.toString(message.ts())),
+                MESSAGE_ID, AttributeValue.fromS(message.id()),
+                FROM, AttributeValue.fromS(message.from()),
+                DATA, AttributeValue.fromS(message.data()),
+                TS, AttributeValue.fromN(Long.toString(message.ts())),
                 SwitchboardTable.TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())));
     }
 
@@ -155,8 +160,8 @@ public final class DynamoDbRoomHistory implements RoomHistory {
     }
 
     private static ServerFrame.Message toMessage(String room, Map<String, AttributeValue> item) {
-        return new ServerFrame.Message(item.get("messageId").s(), room, item.get("from").s(), item.get("data").s(),
-                Long.parseLong(item.get("ts").n()), Long.parseLong(item.get(SwitchboardTable.SORT_KEY).s()));
+        return new ServerFrame.Message(item.get(MESSAGE_ID).s(), room, item.get(FROM).s(), item.get(DATA).s(),
+                Long.parseLong(item.get(TS).n()), Long.parseLong(item.get(SwitchboardTable.SORT_KEY).s()));
     }
 
     private static Map<String, AttributeValue> counterKey(String room) {
