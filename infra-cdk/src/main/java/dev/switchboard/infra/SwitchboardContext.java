@@ -77,6 +77,7 @@ public final class SwitchboardContext {
         text(values, ContextKeys.PUBLISHERS).ifPresent(list -> builder.publishers(Arrays.stream(list.split(",", -1))
                 .map(String::trim).toList()));
         customDomainFrom(values).ifPresent(builder::customDomain);
+        eventStreamFrom(values).ifPresent(builder::eventStream);
         builder.auth(authFrom(values));
         text(values, ContextKeys.POLICY).ifPresent(value -> builder.policy(policy(value)));
         bool(values, ContextKeys.ALLOW_UNAUTHENTICATED_PRODUCTION).ifPresent(builder::allowUnauthenticatedProduction);
@@ -122,6 +123,21 @@ public final class SwitchboardContext {
         }
         return Optional.of(new CustomDomain(name.get(), text(values, ContextKeys.CUSTOM_DOMAIN_CERTIFICATE_ARN),
                 zoneId.map(id -> new CustomDomain.HostedZone(id, zoneName.get()))));
+    }
+
+    /** The event stream, when a bus is named; a source without a bus is refused. */
+    private static Optional<EventStream> eventStreamFrom(Map<String, String> values) {
+        Optional<String> bus = text(values, ContextKeys.EVENT_BUS);
+        Optional<String> source = text(values, ContextKeys.EVENT_SOURCE);
+        if (bus.isEmpty()) {
+            if (source.isPresent()) {
+                throw new IllegalArgumentException(ContextKeys.EVENT_SOURCE + " needs " + ContextKeys.EVENT_BUS
+                        + " (the EventBridge bus the events go to)");
+            }
+            return Optional.empty();
+        }
+        EventStream stream = EventStream.toBus(bus.get());
+        return Optional.of(source.map(stream::withSource).orElse(stream));
     }
 
     private static AuthSettings authFrom(Map<String, String> values) {

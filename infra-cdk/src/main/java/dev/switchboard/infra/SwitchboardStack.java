@@ -23,6 +23,7 @@ import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.Billing;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.TableV2;
 import software.amazon.awscdk.services.iam.Grant;
 import software.amazon.awscdk.services.iam.IGrantable;
@@ -36,6 +37,7 @@ import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sqs.IQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.constructs.Construct;
 
@@ -84,6 +86,7 @@ public final class SwitchboardStack extends Stack {
     private final Monitoring monitoring;
     private final ServerApiGrants serverApi;
     private final Optional<CustomDomainEndpoint> customDomain;
+    private final Optional<TableEventStream> eventStream;
 
     public SwitchboardStack(Construct scope, String id, StackProps stackProps, SwitchboardProps props) {
         super(scope, id, stackProps);
@@ -145,10 +148,13 @@ public final class SwitchboardStack extends Stack {
 
         fanoutFunction = fanout.map(queue -> fanoutConsumer(queue.queue(), routeEnvironment, shared));
         fanout.ifPresent(queue -> queue.admitOnly(fanoutSenders()));
+        eventStream = props.eventStream().map(stream -> new TableEventStream(this, stream, table, props.stackName(),
+                shared));
 
         Optional<ITopic> alarmTopic = props.alarmEmail().map(this::alarmTopic);
         monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(props.stackName(), stage,
-                monitoredFunctions(), table, monitoredQueues(), alarmTopic));
+                monitoredFunctions(), table, monitoredQueues(), alarmTopic, eventStream
+                        .map(stream -> Map.<String, IQueue>of("Events", stream.failureQueue())).orElse(Map.of())));
         outputs(alarmTopic);
     }
 
@@ -176,6 +182,11 @@ public final class SwitchboardStack extends Stack {
     /** {@code wss://<domain>}, when the stack serves the API at the application's own host name. */
     public Optional<String> customWebSocketUrl() {
         return customDomain.map(endpoint -> endpoint.domain().webSocketUrl());
+    }
+
+    /** The queue where the event stream's source sends what it gave up on, when the event stream is on. */
+    public Optional<Queue> eventsFailureQueue() {
+        return eventStream.map(TableEventStream::failureQueue);
     }
 
     public Monitoring monitoring() {
@@ -224,7 +235,12 @@ public final class SwitchboardStack extends Stack {
     }
 
     private TableV2 table(RemovalPolicy removal) {
-        return TableV2.Builder.create(this, "Table")
+        TableV2.Builder table = TableV2.Builder.create(this, "Table");
+        if (props.eventStream().isPresent()) {
+            // Both images: an insert's event reads the new row, a removal's the old one (whose user it was).
+            table.dynamoStream(StreamViewType.NEW_AND_OLD_IMAGES);
+        }
+        return table
                 .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
                 .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
                 .billing(Billing.onDemand())
@@ -311,6 +327,7 @@ public final class SwitchboardStack extends Stack {
         monitored.put("Authorizer", authorizerFunction.function());
         monitored.put("Publisher", publisherFunction.function());
         fanoutFunction.ifPresent(function -> monitored.put("Fanout", function.function()));
+        eventStream.ifPresent(stream -> monitored.put("Events", stream.function().function()));
         return monitored;
     }
 
