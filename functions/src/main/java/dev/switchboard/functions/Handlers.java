@@ -3,7 +3,7 @@ package dev.switchboard.functions;
 import dev.switchboard.protocol.Route;
 
 /**
- * The Lambda handler class behind each route, and behind the three functions that serve no route: the names
+ * The Lambda handler class behind each route, and behind the four functions that serve no route: the names
  * the deployment gives Lambda. They live here, beside the handlers, as compile-time constants, so the CDK app
  * reads them without loading a handler or the AWS SDK the handlers need; {@code HandlersTest} checks that each
  * names a deployable handler and that {@link RouteHandlers} builds that same class.
@@ -29,6 +29,12 @@ public final class Handlers {
      * them when the fan-out queue is on.
      */
     public static final String FANOUT = PACKAGE + ".FanoutHandler";
+
+    /**
+     * The DynamoDB stream consumer that puts the table's events on the application's EventBridge bus; not a route,
+     * deployed beside them when the event stream is on.
+     */
+    public static final String EVENTS = PACKAGE + ".EventsHandler";
 
     /** The method Lambda calls on every handler. */
     public static final String METHOD = "handleRequest";

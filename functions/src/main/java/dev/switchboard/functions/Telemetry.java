@@ -117,6 +117,15 @@ final class Telemetry {
         }
     }
 
+    /** Events put on the bus, and those not put after the retries (the stream delivers them again). */
+    static void events(int put, int notPut) {
+        Metrics metrics = metrics();
+        metrics.addMetric(MetricNames.EVENTS_PUT, put, MetricUnit.COUNT);
+        if (notPut > 0) {
+            metrics.addMetric(MetricNames.EVENTS_NOT_PUT, notPut, MetricUnit.COUNT);
+        }
+    }
+
     static void broadcast(BroadcastResult result, Duration took) {
         if (result.undelivered() + result.deferred() > 0) {
             LOG.warn("broadcast to {} connection(s) in {} ms: delivered {}, gone {}, deferred {}, throttled {}, "

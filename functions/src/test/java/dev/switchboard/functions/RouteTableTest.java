@@ -76,6 +76,11 @@ class RouteTableTest {
                 .isEqualTo(Handlers.classOf(route));
     }
 
+    @Test
+    void theEventsPublisherNamedByTheTableIsDeployable() throws Exception {
+        assertDeployableHandler(Handlers.EVENTS);
+    }
+
     private static void assertDeployableHandler(String className) throws Exception {
         Class<?> type = Class.forName(className);
         assertThat(RequestHandler.class).isAssignableFrom(type);

@@ -44,6 +44,12 @@ public final class ContextKeys {
     public static final String PRESENCE_POSTS_PER_DISCONNECT = "presencePostsPerDisconnect";
     public static final String MAX_POSTS_PER_SECOND = "maxPostsPerSecond";
     public static final String PUBLISHERS = "publishers";
+    public static final String CUSTOM_DOMAIN_NAME = "customDomainName";
+    public static final String CUSTOM_DOMAIN_CERTIFICATE_ARN = "customDomainCertificateArn";
+    public static final String CUSTOM_DOMAIN_HOSTED_ZONE_ID = "customDomainHostedZoneId";
+    public static final String CUSTOM_DOMAIN_HOSTED_ZONE_NAME = "customDomainHostedZoneName";
+    public static final String EVENT_BUS = "eventBus";
+    public static final String EVENT_SOURCE = "eventSource";
 
     static final List<String> ALL = List.of(STACK_NAME, STAGE_NAME, FUNCTIONS_JAR, MEMORY_SIZE,
             THROTTLING_RATE_LIMIT, THROTTLING_BURST_LIMIT, AUTH_MODE, JWT_JWKS_URL, JWT_SECRET_ARN, JWT_ISSUER,
@@ -52,7 +58,12 @@ public final class ContextKeys {
             LOG_RETENTION_DAYS, REMOVAL_POLICY, DELETION_PROTECTION, TRACING, ALARM_EMAIL,
             API_GATEWAY_LOGGING_ROLE, ROOM_SHARDS, FANOUT_ENABLED, FANOUT_THRESHOLD, FANOUT_MAX_CONCURRENCY,
             FRAME_RATE, FRAME_BURST, CONNECTIONS_PER_USER, PRESENCE_POSTS_PER_DISCONNECT, MAX_POSTS_PER_SECOND,
-            PUBLISHERS);
+            PUBLISHERS, CUSTOM_DOMAIN_NAME, CUSTOM_DOMAIN_CERTIFICATE_ARN, CUSTOM_DOMAIN_HOSTED_ZONE_ID,
+            CUSTOM_DOMAIN_HOSTED_ZONE_NAME, EVENT_BUS, EVENT_SOURCE);
+
+    /** Settings of the custom domain, which mean nothing without its name. */
+    static final List<String> CUSTOM_DOMAIN_SETTINGS = List.of(CUSTOM_DOMAIN_CERTIFICATE_ARN,
+            CUSTOM_DOMAIN_HOSTED_ZONE_ID, CUSTOM_DOMAIN_HOSTED_ZONE_NAME);
 
     /** Settings of token verification, which authentication off has no use for. */
     static final List<String> TOKEN_SETTINGS = List.of(JWT_JWKS_URL, JWT_SECRET_ARN, JWT_ISSUER, JWT_AUDIENCE,

@@ -69,9 +69,17 @@ public final class Monitoring extends Construct {
      * @param queues           work queues by a readable name: their backlog's age is watched, and their
      *                         dead-letter queue's depth should stay at zero
      * @param alarmTopic       where alarms notify, if anywhere
+     * @param failureQueues    queues by a readable name where an event source sends what it gave up on: their
+     *                         depth should stay at zero
      */
     public record Props(String service, IWebSocketStage stage, Map<String, IFunction> functions, ITableV2 table,
-                        Map<String, WorkQueue> queues, Optional<ITopic> alarmTopic) {
+                        Map<String, WorkQueue> queues, Optional<ITopic> alarmTopic, Map<String, IQueue> failureQueues) {
+
+        public Props(String service, IWebSocketStage stage, Map<String, IFunction> functions, ITableV2 table,
+                     Map<String, WorkQueue> queues, Optional<ITopic> alarmTopic) {
+            this(service, stage, functions, table, queues, alarmTopic, Map.of());
+        }
+
         public Props {
             Objects.requireNonNull(service, "service");
             Objects.requireNonNull(stage, "stage");
@@ -79,6 +87,7 @@ public final class Monitoring extends Construct {
             Objects.requireNonNull(alarmTopic, "alarmTopic");
             functions = Collections.unmodifiableMap(new LinkedHashMap<>(functions));
             queues = Collections.unmodifiableMap(new LinkedHashMap<>(queues));
+            failureQueues = Collections.unmodifiableMap(new LinkedHashMap<>(failureQueues));
         }
     }
 
@@ -141,6 +150,13 @@ public final class Monitoring extends Construct {
             queueDepths.add(depth);
             alarm(name + "DeadLetterQueueDepth", depth, 1,
                     "Messages are waiting in the " + name + " dead-letter queue: its consumer gave up on them", props);
+        });
+
+        props.failureQueues().forEach((name, queue) -> {
+            IMetric depth = queue.metricApproximateNumberOfMessagesVisible(maximum());
+            queueDepths.add(depth);
+            alarm(name + "FailureQueueDepth", depth, 1, "The " + name + " source gave up on records after its"
+                    + " retries: their place in the stream waits in its failure queue", props);
         });
 
         dashboard = Dashboard.Builder.create(this, "Dashboard").build();

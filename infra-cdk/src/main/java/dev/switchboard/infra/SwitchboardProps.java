@@ -63,6 +63,9 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param publishers           who may send to the publish queue: IAM role or user ARNs and 12-digit account ids;
  *                             everyone else is denied by the queue's own policy. Empty: principals of the stack's
  *                             own account only
+ * @param customDomain         when present, clients may also connect at {@code wss://<domain>} (an API Gateway custom
+ *                             domain mapped to the stage)
+ * @param eventStream          when present, the table's changes go to the application's EventBridge bus as events
  */
 public record SwitchboardProps(String stackName, String stageName, Path functionsJar, int memorySize,
                                double throttlingRateLimit, int throttlingBurstLimit, AuthSettings auth,
@@ -72,7 +75,8 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                                Optional<String> alarmEmail, boolean apiGatewayLoggingRole,
                                int roomShards, boolean fanoutEnabled, int fanoutThreshold,
                                int fanoutMaxConcurrency, Quotas quotas, int maxPostsPerSecond,
-                               List<String> publishers) {
+                               List<String> publishers, Optional<CustomDomain> customDomain,
+                               Optional<EventStream> eventStream) {
 
     /** What happens to stored data when the stack is deleted. */
     public enum DataRemoval {
@@ -126,6 +130,8 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         Objects.requireNonNull(logRetention, "logRetention");
         Objects.requireNonNull(dataRemoval, "dataRemoval");
         Objects.requireNonNull(alarmEmail, "alarmEmail");
+        Objects.requireNonNull(customDomain, "customDomain");
+        Objects.requireNonNull(eventStream, "eventStream");
         if (stackName == null || !STACK_NAME.matcher(stackName).matches()) {
             throw new IllegalArgumentException("stackName must start with a letter and hold only letters, digits"
                     + " and hyphens (at most 128), was '" + stackName + "'");
@@ -256,6 +262,8 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         private Quotas quotas = Quotas.defaults();
         private int maxPostsPerSecond = DEFAULT_MAX_POSTS_PER_SECOND;
         private List<String> publishers = List.of();
+        private Optional<CustomDomain> customDomain = Optional.empty();
+        private Optional<EventStream> eventStream = Optional.empty();
 
         private Builder() {
         }
@@ -388,6 +396,18 @@ public record SwitchboardProps(String stackName, String stageName, Path function
             return this;
         }
 
+        /** Serve the API at the application's own host name too. */
+        public Builder customDomain(CustomDomain value) {
+            this.customDomain = Optional.of(value);
+            return this;
+        }
+
+        /** Put the table's changes on the application's EventBridge bus as events. */
+        public Builder eventStream(EventStream value) {
+            this.eventStream = Optional.of(value);
+            return this;
+        }
+
         /**
          * The props, checked; then the jar, looked up if not given and checked too, so that a missing build is
          * reported here, before any stack is made, and only once every setting is known to be right.
@@ -399,7 +419,8 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                     memorySize, throttlingRateLimit, throttlingBurstLimit, auth, policy,
                     allowUnauthenticatedProduction, allowOpenPolicyProduction, logRetention, dataRemoval, protect,
                     tracing, alarmEmail, apiGatewayLoggingRole, roomShards, fanoutEnabled, fanoutThreshold,
-                    fanoutMaxConcurrency, quotas, maxPostsPerSecond, publishers);
+                    fanoutMaxConcurrency, quotas, maxPostsPerSecond, publishers, customDomain,
+                    eventStream);
             FunctionsJar.requireBuilt(props.functionsJar());
             return props;
         }

@@ -24,6 +24,7 @@ import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.Billing;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.TableV2;
 import software.amazon.awscdk.services.iam.Grant;
 import software.amazon.awscdk.services.iam.IGrantable;
@@ -37,6 +38,7 @@ import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sqs.IQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.constructs.Construct;
 
@@ -84,6 +86,8 @@ public final class SwitchboardStack extends Stack {
     private final Optional<Secret> generatedSecret;
     private final Monitoring monitoring;
     private final ServerApiGrants serverApi;
+    private final Optional<CustomDomainEndpoint> customDomain;
+    private final Optional<TableEventStream> eventStream;
 
     public SwitchboardStack(Construct scope, String id, StackProps stackProps, SwitchboardProps props) {
         super(scope, id, stackProps);
@@ -99,6 +103,7 @@ public final class SwitchboardStack extends Stack {
                 removal, props.apiGatewayLoggingRole()));
         api = endpoint.api();
         stage = endpoint.stage();
+        customDomain = props.customDomain().map(domain -> new CustomDomainEndpoint(this, domain, api, stage));
         Map<String, String> routeEnvironment = routeEnvironment();
         serverApi = new ServerApiGrants(this, table.getTableArn(), api.getApiId(), props.stageName(), routeEnvironment);
         // Broadcasts to large rooms go out in parts through this queue, and recipients not reached now come back
@@ -144,10 +149,13 @@ public final class SwitchboardStack extends Stack {
 
         fanoutFunction = fanout.map(queue -> fanoutConsumer(queue.queue(), routeEnvironment, shared));
         fanout.ifPresent(queue -> queue.admitOnly(fanoutSenders()));
+        eventStream = props.eventStream().map(stream -> new TableEventStream(this, stream, table, props.stackName(),
+                shared));
 
         Optional<ITopic> alarmTopic = props.alarmEmail().map(this::alarmTopic);
         monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(props.stackName(), stage,
-                monitoredFunctions(), table, monitoredQueues(), alarmTopic));
+                monitoredFunctions(), table, monitoredQueues(), alarmTopic, eventStream
+                        .map(stream -> Map.<String, IQueue>of("Events", stream.failureQueue())).orElse(Map.of())));
         outputs(alarmTopic);
     }
 
@@ -170,6 +178,16 @@ public final class SwitchboardStack extends Stack {
     /** The queue of large rooms' broadcast shards, when fan-out is enabled. */
     public Optional<Queue> fanoutQueue() {
         return fanout.map(WorkQueue::queue);
+    }
+
+    /** {@code wss://<domain>}, when the stack serves the API at the application's own host name. */
+    public Optional<String> customWebSocketUrl() {
+        return customDomain.map(endpoint -> endpoint.domain().webSocketUrl());
+    }
+
+    /** The queue where the event stream's source sends what it gave up on, when the event stream is on. */
+    public Optional<Queue> eventsFailureQueue() {
+        return eventStream.map(TableEventStream::failureQueue);
     }
 
     public Monitoring monitoring() {
@@ -218,7 +236,12 @@ public final class SwitchboardStack extends Stack {
     }
 
     private TableV2 table(RemovalPolicy removal) {
-        return TableV2.Builder.create(this, "Table")
+        TableV2.Builder table = TableV2.Builder.create(this, "Table");
+        if (props.eventStream().isPresent()) {
+            // Both images: an insert's event reads the new row, a removal's the old one (whose user it was).
+            table.dynamoStream(StreamViewType.NEW_AND_OLD_IMAGES);
+        }
+        return table
                 .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
                 .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
                 .billing(Billing.onDemand())
@@ -305,6 +328,7 @@ public final class SwitchboardStack extends Stack {
         monitored.put("Authorizer", authorizerFunction.function());
         monitored.put("Publisher", publisherFunction.function());
         fanoutFunction.ifPresent(function -> monitored.put("Fanout", function.function()));
+        eventStream.ifPresent(stream -> monitored.put("Events", stream.function().function()));
         return monitored;
     }
 
@@ -344,6 +368,7 @@ public final class SwitchboardStack extends Stack {
     private void outputs(Optional<ITopic> alarmTopic) {
         CfnOutput.Builder.create(this, "WebSocketUrl").value(stage.getUrl())
                 .description("Clients connect here (wss://...)").build();
+        customDomain.ifPresent(this::customDomainOutputs);
         CfnOutput.Builder.create(this, "ManagementEndpoint").value(stage.getCallbackUrl())
                 .description("API Gateway Management API endpoint for @connections").build();
         CfnOutput.Builder.create(this, "TableName").value(table.getTableName())
@@ -358,6 +383,16 @@ public final class SwitchboardStack extends Stack {
                 .description("Secrets Manager secret holding the HS256 key that signs client tokens").build());
         alarmTopic.ifPresent(t -> CfnOutput.Builder.create(this, "AlarmTopicArn").value(t.getTopicArn())
                 .description("SNS topic the alarms notify").build());
+    }
+
+    private void customDomainOutputs(CustomDomainEndpoint endpoint) {
+        CfnOutput.Builder.create(this, "CustomWebSocketUrl").value(endpoint.domain().webSocketUrl())
+                .description("Clients connect here too, at the application's own host name").build();
+        if (endpoint.domain().hostedZone().isEmpty()) {
+            CfnOutput.Builder.create(this, "CustomDomainTarget").value(endpoint.regionalDomainName())
+                    .description("Point a CNAME record for " + endpoint.domain().domainName() + " at this host")
+                    .build();
+        }
     }
 
     private static NagPackSuppression suppression(String id, String reason) {

@@ -14,6 +14,7 @@ import dev.switchboard.functions.auth.JwtVerifier;
 import dev.switchboard.functions.auth.TokenRules;
 import dev.switchboard.functions.aws.AwsClients;
 import dev.switchboard.functions.aws.SwitchboardTable;
+import dev.switchboard.functions.aws.TableEvents;
 import dev.switchboard.functions.config.FunctionConfig;
 import dev.switchboard.protocol.Route;
 import java.net.URI;
@@ -57,6 +58,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final GatewayServer gateway;
     private final Optional<String> jwtSecret;
     private final LocalFanoutQueue fanout;
+    private LocalEvents events;
     private StopReport stopped;
 
     private LocalRuntime(LocalRuntimeOptions options, DynamoDbLocalServer dynamoDb, GatewayServer gateway,
@@ -70,6 +72,29 @@ public final class LocalRuntime implements AutoCloseable {
 
     public static LocalRuntime start(LocalRuntimeOptions options) {
         return start(options, StaticContent.none());
+    }
+
+    /**
+     * The stack, with the table's changes sent as events to the target ({@link LocalEvents}); needs the DynamoDB
+     * store, whose stream they are read from.
+     */
+    public static LocalRuntime start(LocalRuntimeOptions options, StaticContent content,
+                                   Optional<LocalEvents.Target> events) {
+        if (events.isPresent() && options.memoryStore()) {
+            throw new IllegalArgumentException(LocalEvents.FLAG + " reads the table's stream: it needs --store"
+                    + " dynamodb (the default), not --store memory");
+        }
+        LocalRuntime stack = start(options, content);
+        events.ifPresent(target -> {
+            try {
+                stack.events = LocalEvents.start(stack.dynamoDbEndpoint(), options.table(), LOCAL_CREDENTIALS,
+                        target, TableEvents.DEFAULT_SOURCE);
+            } catch (RuntimeException e) {
+                stack.close();
+                throw e;
+            }
+        });
+        return stack;
     }
 
     public static LocalRuntime start(LocalRuntimeOptions options, StaticContent content) {
@@ -211,6 +236,11 @@ public final class LocalRuntime implements AutoCloseable {
         return gateway;
     }
 
+    /** The event stream, when the stack was started with one. */
+    public Optional<LocalEvents> events() {
+        return Optional.ofNullable(events);
+    }
+
     /** The local fan-out queue, when rooms are sharded. */
     Optional<LocalFanoutQueue> fanoutQueue() {
         return Optional.ofNullable(fanout);
@@ -236,6 +266,11 @@ public final class LocalRuntime implements AutoCloseable {
         LocalFanoutQueue.Halted shards = fanout == null ? new LocalFanoutQueue.Halted(0, 0) : fanout.halt();
         StopReport report = gateway.stop(start + GatewayServer.STOP_GRACE.toNanos())
                 .withFanout(shards.abandoned(), shards.interrupted());
+        if (events != null) {
+            events.close();
+            LOG.info("event stream: {} event(s) delivered, {} not delivered (each logged)", events.delivered(),
+                    events.failed());
+        }
         if (dynamoDb != null) {
             dynamoDb.close();
         }

@@ -50,7 +50,7 @@ public record LocalRuntimeOptions(String host, int port, String stage, Optional<
                                        [--fanout-workers N] [--fanout-threshold N] [--post-latency-ms N]
                                        [--store dynamodb|memory] [--transport in-process|http]
                                        [--allow-origin ORIGIN] [--allow-host NAME] [--frame-rate N]
-                                       [--frame-burst N] [--connections-per-user N]
+                                       [--frame-burst N] [--connections-per-user N] [--events URL|stdout]
               --port              WebSocket and management API port (default 3001; 0 picks a free one)
               --stage             stage name in the URLs (default local)
               --host              address to listen on (default 127.0.0.1)
@@ -74,6 +74,8 @@ public record LocalRuntimeOptions(String host, int port, String stage, Optional<
               --frame-rate        frames per second one connection may send on average (default %d)
               --frame-burst       frames one connection may send at once (default %d)
               --connections-per-user  open connections one user may hold (default %d)
+              --events            send the table's events (messages, joins, leaves, connects, disconnects) as
+                                  JSON: POSTed to an http(s) URL of yours, or one line each on stdout
             """.formatted(RoomSharding.DEFAULT_SHARDS, RoomSharding.MAX_SHARDS, RoomSharding.DEFAULT_FANOUT_THRESHOLD,
             Quotas.DEFAULT_FRAME_RATE, Quotas.DEFAULT_FRAME_BURST, Quotas.DEFAULT_CONNECTIONS_PER_USER);
 

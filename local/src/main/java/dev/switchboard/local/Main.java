@@ -33,15 +33,18 @@ public final class Main {
             return;
         }
         LocalRuntimeOptions options;
+        LocalEvents.Extracted events;
+        LocalRuntime stack;
         try {
-            options = LocalRuntimeOptions.parse(args);
+            events = LocalEvents.extract(args);
+            options = LocalRuntimeOptions.parse(events.rest());
+            stack = LocalRuntime.start(options, DemoPage.fromClasspath(), events.target());
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.print(LocalRuntimeOptions.USAGE);
             System.exit(2);
             return;
         }
-        LocalRuntime stack = LocalRuntime.start(options, DemoPage.fromClasspath());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping the local stack...");
@@ -51,11 +54,12 @@ public final class Main {
             LogManager.shutdown();
             stopped.countDown();
         }, "switchboard-shutdown"));
-        printBanner(stack, options);
+        printBanner(stack, options, events.target());
         stopped.await();
     }
 
-    private static void printBanner(LocalRuntime stack, LocalRuntimeOptions options) {
+    private static void printBanner(LocalRuntime stack, LocalRuntimeOptions options,
+                                    java.util.Optional<LocalEvents.Target> events) {
         StringBuilder banner = new StringBuilder();
         banner.append("\nSwitchboard local stack is up\n")
                 .append("  WebSocket URL        ").append(stack.webSocketUrl()).append('\n')
@@ -67,6 +71,7 @@ public final class Main {
                                 + options.dataDirectory().map(d -> " in " + d).orElse(" (in memory)")
                         : "  Store                in memory (--store memory): no DynamoDB, nothing kept after exit")
                 .append('\n');
+        events.ifPresent(target -> banner.append("  Events               ").append(target.describe()).append('\n'));
         if (stack.jwtSecret().isPresent()) {
             String secret = stack.jwtSecret().get();
             banner.append("  Auth                 ON: JWT (HS256, issuer ").append(LocalTokens.ISSUER)

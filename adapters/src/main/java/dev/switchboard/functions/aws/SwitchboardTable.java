@@ -190,6 +190,21 @@ public final class SwitchboardTable {
         return SEND + target + SEPARATOR + part(key.sender()) + SEPARATOR + part(key.clientId());
     }
 
+    /**
+     * The room of a membership partition ({@code ROOM#<room>} or a shard's {@code ROOM#<room>#<k>}), read back: the
+     * room's part never holds the separator, so the first one after the prefix starts the shard.
+     */
+    static String roomOfMemberKey(String key) {
+        String rest = key.substring(ROOM.length());
+        int shard = rest.indexOf(SEPARATOR);
+        return unpart(shard < 0 ? rest : rest.substring(0, shard));
+    }
+
+    /** The room of a {@code HIST#<room>} partition. */
+    static String roomOfHistoryKey(String key) {
+        return unpart(key.substring(HISTORY.length()));
+    }
+
     /** A primary key as the low-level client takes it. */
     static Map<String, AttributeValue> key(String partition, String sort) {
         return Map.of(PARTITION_KEY, AttributeValue.fromS(partition), SORT_KEY, AttributeValue.fromS(sort));

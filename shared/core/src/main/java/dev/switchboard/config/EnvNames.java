@@ -81,6 +81,11 @@ public final class EnvNames {
      */
     public static final String PRESENCE_POSTS_PER_DISCONNECT = "SWITCHBOARD_PRESENCE_POSTS_PER_DISCONNECT";
 
+    /** The EventBridge bus (name or ARN) the events function puts the table's events on. */
+    public static final String EVENT_BUS = "SWITCHBOARD_EVENT_BUS";
+    /** The {@code source} of those events (default {@code switchboard}). */
+    public static final String EVENT_SOURCE = "SWITCHBOARD_EVENT_SOURCE";
+
     /** {@code jwt} (default) or {@code off}; off is honoured only when set explicitly. */
     public static final String AUTH_MODE = "SWITCHBOARD_AUTH_MODE";
     /** HS256 shared secret, for tokens signed with a shared key. */

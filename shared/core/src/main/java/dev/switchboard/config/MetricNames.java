@@ -35,6 +35,14 @@ public final class MetricNames {
     public static final String FAN_OUT_SIZE = "FanOutSize";
     public static final String BROADCAST_DURATION = "BroadcastDuration";
 
+    /** Events the events function put on the application's bus. */
+    public static final String EVENTS_PUT = "EventsPut";
+    /**
+     * Events not put after the retries of one invocation: the stream delivers their records again, and after its
+     * own retries sends what still fails to the events failure queue, whose depth is alarmed.
+     */
+    public static final String EVENTS_NOT_PUT = "EventsNotPut";
+
     private MetricNames() {
     }
 }
