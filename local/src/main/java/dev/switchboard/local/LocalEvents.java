@@ -133,7 +133,7 @@ public final class LocalEvents implements AutoCloseable {
     }
 
     /**
-     * Takes {@value #FLAG} out of the local stack's flags (the other flags stay {@link LocalStackOptions}'s).
+     * Takes {@value #FLAG} out of the local stack's flags (the other flags stay {@link LocalRuntimeOptions}'s).
      *
      * @throws IllegalArgumentException when the flag has no value, a bad one, or is given twice
      */

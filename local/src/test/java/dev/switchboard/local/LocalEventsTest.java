@@ -64,15 +64,15 @@ class LocalEventsTest {
         return URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/events");
     }
 
-    private LocalStack stack() {
-        return LocalStack.start(LocalStackOptions.parse("--port", "0"), StaticContent.none(),
+    private LocalRuntime stack() {
+        return LocalRuntime.start(LocalRuntimeOptions.parse("--port", "0"), StaticContent.none(),
                 Optional.of(LocalEvents.Target.parse(receiverUrl().toString())));
     }
 
     @Test
     void aClientsVisitToARoomArrivesCompleteAndInOrder() {
         String connectionId;
-        try (LocalStack stack = stack()) {
+        try (LocalRuntime stack = stack()) {
             try (TestSocket alice = TestSocket.open(stack.webSocketUrl())) {
                 alice.send("{\"action\":\"join\",\"room\":\"desk-42\",\"id\":\"j1\"}").next("\"ack\"");
                 alice.send("{\"action\":\"send\",\"room\":\"desk-42\",\"data\":{\"text\":\"hello\"},\"id\":\"s1\"}")
@@ -115,7 +115,7 @@ class LocalEventsTest {
     @Test
     void aReceiverThatFailsForAWhileGetsEveryEventAllTheSame() {
         refuse.set(3);
-        try (LocalStack stack = stack(); TestSocket alice = TestSocket.open(stack.webSocketUrl())) {
+        try (LocalRuntime stack = stack(); TestSocket alice = TestSocket.open(stack.webSocketUrl())) {
             alice.send("{\"action\":\"join\",\"room\":\"retry\",\"id\":\"j1\"}").next("\"ack\"");
             await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 2);
             assertThat(received).extracting(e -> e.path("detail-type").asText())
@@ -128,7 +128,7 @@ class LocalEventsTest {
     @Test
     void aReceiverThatKeepsFailingHasEachEventCountedAsNotDelivered() {
         refuse.set(Integer.MAX_VALUE);
-        try (LocalStack stack = stack(); TestSocket alice = TestSocket.open(stack.webSocketUrl())) {
+        try (LocalRuntime stack = stack(); TestSocket alice = TestSocket.open(stack.webSocketUrl())) {
             LocalEvents events = stack.events().orElseThrow();
             await().atMost(Duration.ofSeconds(30)).until(() -> events.failed() >= 1);
             assertThat(events.delivered()).isZero();
@@ -166,7 +166,7 @@ class LocalEventsTest {
 
     @Test
     void theMemoryStoreHasNoStreamToReadAndSaysSo() {
-        assertThatThrownBy(() -> LocalStack.start(LocalStackOptions.parse("--port", "0", "--store", "memory"),
+        assertThatThrownBy(() -> LocalRuntime.start(LocalRuntimeOptions.parse("--port", "0", "--store", "memory"),
                 StaticContent.none(), Optional.of(new LocalEvents.Stdout())))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--store dynamodb");

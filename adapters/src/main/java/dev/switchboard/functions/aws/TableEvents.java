@@ -94,15 +94,15 @@ public final class TableEvents {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a history row's sort key is not a sequence number");
         }
-        long ts = TableChange.number(row, DynamoDbRoomHistory.TS);
+        long ts = TableChange.number(row, MessageItem.TS);
         String data;
         try {
-            data = FrameCodec.requireJsonValue(TableChange.string(row, DynamoDbRoomHistory.DATA));
+            data = FrameCodec.requireJsonValue(TableChange.string(row, MessageItem.DATA));
         } catch (ProtocolException e) {
             throw new IllegalArgumentException("a history row's data is not one JSON value: " + e.getMessage());
         }
-        String id = TableChange.string(row, DynamoDbRoomHistory.MESSAGE_ID);
-        String from = TableChange.string(row, DynamoDbRoomHistory.FROM);
+        String id = TableChange.string(row, MessageItem.MESSAGE_ID);
+        String from = TableChange.string(row, MessageItem.FROM);
         Instant at = Instant.ofEpochMilli(ts);
         return new SwitchboardEvent(MESSAGE_PUBLISHED, at, detail(change, at, g -> {
             g.writeStringField("room", room);
