@@ -57,7 +57,8 @@ class ServerApiTest {
             .history(new DynamoDbRoomHistory(TestTables.client(), table))
             .idempotency(new DynamoDbIdempotencyStore(TestTables.client(), table))
             .broadcaster(new Broadcaster(new ManagementApiSender(clientsGateway), store, 8, RetryPolicy.defaults()))
-            // A frame quota no test here reaches, so a fast machine's 50 joins are not refused as a flood.
+            // Frame quotas count by the wall clock: the tests that join 50 rooms in a row must not depend on how
+            // fast the machine runs them.
             .settings(CoreSettings.defaults().withQuotas(Quotas.defaults().withFrames(1_000, 10_000)))
             .build();
 
