@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.protocol.CloseCodes;
 import dev.switchboard.protocol.Handshake;
 import dev.switchboard.protocol.Limits;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.protocol.Limits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -24,7 +25,7 @@ public final class SwitchboardClientOptions {
     /** How often the client pings an idle connection. */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofMinutes(5);
     /** API Gateway closes a connection idle this long: the heartbeat must be shorter. */
-    public static final Duration MAX_HEARTBEAT = Duration.ofMinutes(10);
+    public static final Duration MAX_HEARTBEAT = Limits.IDLE_TIMEOUT;
     /** How long messages may wait behind a gap before the client asks the server for the missing ones. */
     public static final Duration DEFAULT_GAP_TIMEOUT = Duration.ofSeconds(1);
     /** The ceiling of the first reconnect's random wait; it doubles with every failed attempt. */

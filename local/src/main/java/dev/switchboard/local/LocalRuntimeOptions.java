@@ -2,6 +2,7 @@ package dev.switchboard.local;
 
 import dev.switchboard.core.Quotas;
 import dev.switchboard.core.RoomSharding;
+import dev.switchboard.protocol.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,7 +128,7 @@ public record LocalRuntimeOptions(String host, int port, String stage, Optional<
 
     public static LocalRuntimeOptions defaults() {
         return new LocalRuntimeOptions("127.0.0.1", 3001, "local", Optional.empty(), false, Optional.empty(),
-                "switchboard-local", Duration.ofMinutes(10), Duration.ofHours(2), RoomSharding.DEFAULT_SHARDS, 4,
+                "switchboard-local", Limits.IDLE_TIMEOUT, Limits.MAX_CONNECTION_LIFETIME, RoomSharding.DEFAULT_SHARDS, 4,
                 RoomSharding.DEFAULT_FANOUT_THRESHOLD, Duration.ZERO, false, null, false, List.of(), List.of(),
                 Quotas.defaults());
     }

@@ -31,7 +31,7 @@ public record CoreSettings(Duration connectionTtl, int maxRooms, Duration histor
         Objects.requireNonNull(historyRetention, "historyRetention");
         Objects.requireNonNull(idempotencyWindow, "idempotencyWindow");
         Objects.requireNonNull(quotas, "quotas");
-        if (connectionTtl.compareTo(Duration.ofHours(2)) < 0) {
+        if (connectionTtl.compareTo(Limits.MAX_CONNECTION_LIFETIME) < 0) {
             throw new IllegalArgumentException("connectionTtl must cover API Gateway's 2 h connection limit");
         }
         if (maxRooms < 1 || maxRooms > MAX_ROOMS) {

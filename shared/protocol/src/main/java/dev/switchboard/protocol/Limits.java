@@ -1,6 +1,7 @@
 package dev.switchboard.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -11,6 +12,10 @@ public final class Limits {
     public static final int MAX_MESSAGE_BYTES = 128 * 1024;
     /** API Gateway's frame limit; larger messages must arrive as continuation frames. */
     public static final int MAX_FRAME_BYTES = 32 * 1024;
+    /** API Gateway closes a connection that has carried no frame for this long; clients ping more often than this. */
+    public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
+    /** API Gateway closes every connection this long after its handshake, however busy. */
+    public static final Duration MAX_CONNECTION_LIFETIME = Duration.ofHours(2);
     /**
      * Largest {@code data} value a client may send. Leaves room under the 128 KB @connections limit for the
      * envelope of the outgoing {@code message} frame (room, sender, ids, timestamp).
