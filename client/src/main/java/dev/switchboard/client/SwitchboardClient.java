@@ -975,6 +975,7 @@ public final class SwitchboardClient implements AutoCloseable {
             }
             case ServerFrame.Pong pong -> settle(pong.id(), pong, null);
             case ServerFrame.Presence presence -> settle(presence.id(), presence, null);
+            case ServerFrame.Reply reply -> settle(reply.id(), reply, null);
         }
     }
 

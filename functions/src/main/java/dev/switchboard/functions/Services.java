@@ -1,6 +1,8 @@
 package dev.switchboard.functions;
 
+import dev.switchboard.core.ApplicationRouter;
 import dev.switchboard.core.Broadcaster;
+import dev.switchboard.core.Invoker;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.FanoutQueue;
 import dev.switchboard.core.IdempotencyStore;
@@ -11,9 +13,14 @@ import dev.switchboard.functions.aws.AwsClients;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
 import dev.switchboard.functions.aws.DynamoDbIdempotencyStore;
 import dev.switchboard.functions.aws.DynamoDbRoomHistory;
+import dev.switchboard.functions.aws.LambdaInvoker;
 import dev.switchboard.functions.aws.ManagementApiSender;
 import dev.switchboard.functions.aws.SqsFanoutQueue;
+import dev.switchboard.functions.config.ExtensionConfig;
 import dev.switchboard.functions.config.FunctionConfig;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -30,6 +37,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class Services {
 
     private static volatile Switchboard switchboard;
+    private static volatile ApplicationRouter applicationRouter;
     /** Held here: the checkpoint hooks must not be garbage collected before the snapshot. */
     private static SnapStartPriming priming;
 
@@ -46,6 +54,29 @@ public final class Services {
                     built = create(FunctionConfig.from(System.getenv()));
                     priming = SnapStartPriming.register(built);
                     switchboard = built;
+                }
+            }
+        }
+        return built;
+    }
+
+    /**
+     * The container's application routes, each invoking the application's Lambda function named by the environment
+     * ({@link ExtensionConfig}), built on first use.
+     */
+    public static ApplicationRouter applicationRouter() {
+        ApplicationRouter built = applicationRouter;
+        if (built == null) {
+            synchronized (Services.class) {
+                built = applicationRouter;
+                if (built == null) {
+                    ExtensionConfig extensions = ExtensionConfig.from(System.getenv());
+                    AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+                    Map<String, Invoker> routes = new LinkedHashMap<>();
+                    extensions.routes().forEach((name, arn) -> routes.put(name, LambdaInvoker.create(arn,
+                            extensions.routeTimeout(), credentials, extensions.lambdaEndpoint())));
+                    built = new ApplicationRouter(switchboard(), routes, Clock.systemUTC());
+                    applicationRouter = built;
                 }
             }
         }

@@ -33,6 +33,11 @@ class RouteTableTest {
         assertDeployableHandler(Route.FANOUT_CLASS);
     }
 
+    @Test
+    void theApplicationRouteHandlerNamedByTheTableIsDeployable() throws Exception {
+        assertDeployableHandler(Route.APPLICATION_ROUTE_CLASS);
+    }
+
     private static void assertDeployableHandler(String className) throws Exception {
         Class<?> type = Class.forName(className);
         assertThat(RequestHandler.class).isAssignableFrom(type);

@@ -843,6 +843,18 @@ public final class Switchboard {
                 ? refusal : error;
     }
 
+    /**
+     * Admits a frame for a route the core does not serve itself (an application route) exactly as its own routes
+     * admit theirs: a known connection, within its frame quota, its token not expired (an expired one is closed).
+     *
+     * @return the connection, or the refusal to answer the frame with
+     */
+    public FrameAdmission admit(String connectionId, String frameId) {
+        Checked checked = check(connectionId, frameId);
+        return checked.refusal() != null ? new FrameAdmission.Refused(checked.refusal())
+                : new FrameAdmission.Admitted(checked.connection());
+    }
+
     /** Serves any decoded client frame by its route; used where one entry point receives every action. */
     public ServerFrame dispatch(String connectionId, String userId, ClientFrame frame) {
         return switch (frame) {

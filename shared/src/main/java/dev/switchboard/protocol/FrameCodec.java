@@ -577,6 +577,11 @@ public final class FrameCodec {
                 writeData(g, d.data());
                 g.writeNumberField("ts", d.ts());
             }
+            case ServerFrame.Reply r -> {
+                writeOptional(g, "id", r.id());
+                g.writeStringField("action", r.action());
+                writeData(g, r.data());
+            }
         }
     }
 
@@ -657,6 +662,7 @@ public final class FrameCodec {
             case "presence" -> new ServerFrame.Presence(f.id, f.room, f.members, f.cursor);
             case "presence_change" -> new ServerFrame.PresenceChange(f.room, f.event, f.user);
             case "direct" -> new ServerFrame.Direct(f.id, f.from, f.data, f.ts);
+            case "reply" -> new ServerFrame.Reply(f.id, f.action, f.data);
             default -> null;
         });
     }

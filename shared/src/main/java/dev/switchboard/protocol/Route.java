@@ -46,6 +46,12 @@ public enum Route {
      */
     public static final String FANOUT_CLASS = HANDLER_PACKAGE + ".FanoutHandler";
 
+    /**
+     * Serves every application route (actions the application adds, each answered by its own function); not one
+     * of this table's routes, deployed beside them when the application has any.
+     */
+    public static final String APPLICATION_ROUTE_CLASS = HANDLER_PACKAGE + ".ApplicationRouteHandler";
+
     /** API Gateway's route selection expression; the body's {@code action} value picks the route. */
     public static final String SELECTION_EXPRESSION = "$request.body.action";
 

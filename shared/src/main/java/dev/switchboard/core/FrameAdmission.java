@@ -1,0 +1,22 @@
+package dev.switchboard.core;
+
+import dev.switchboard.protocol.ServerFrame;
+import java.util.Objects;
+
+/** Whether a frame may be served ({@link Switchboard#admit}): its connection, or the reply that refuses it. */
+public sealed interface FrameAdmission {
+
+    /** Known, within its quota, its token valid: serve the frame for this connection. */
+    record Admitted(Connection connection) implements FrameAdmission {
+        public Admitted {
+            Objects.requireNonNull(connection, "connection");
+        }
+    }
+
+    /** Not to be served: answer with {@code refusal}. */
+    record Refused(ServerFrame refusal) implements FrameAdmission {
+        public Refused {
+            Objects.requireNonNull(refusal, "refusal");
+        }
+    }
+}
