@@ -44,6 +44,14 @@ public final class ContextKeys {
     public static final String PRESENCE_POSTS_PER_DISCONNECT = "presencePostsPerDisconnect";
     public static final String MAX_POSTS_PER_SECOND = "maxPostsPerSecond";
     public static final String PUBLISHERS = "publishers";
+    /** Application routes by function ARN: {@code typing=arn:aws:lambda:…,vote=arn:aws:lambda:…}. */
+    public static final String APPLICATION_ROUTES = "applicationRoutes";
+    public static final String APPLICATION_ROUTE_TIMEOUT_MS = "applicationRouteTimeoutMs";
+    /** Hooks by function ARN. */
+    public static final String ON_CONNECT_HOOK = "onConnectHook";
+    public static final String ON_JOIN_HOOK = "onJoinHook";
+    public static final String ON_SEND_HOOK = "onSendHook";
+    public static final String HOOK_TIMEOUT_MS = "hookTimeoutMs";
 
     static final List<String> ALL = List.of(STACK_NAME, STAGE_NAME, FUNCTIONS_JAR, MEMORY_SIZE,
             THROTTLING_RATE_LIMIT, THROTTLING_BURST_LIMIT, AUTH_MODE, JWT_JWKS_URL, JWT_SECRET_ARN, JWT_ISSUER,
@@ -52,7 +60,8 @@ public final class ContextKeys {
             LOG_RETENTION_DAYS, REMOVAL_POLICY, DELETION_PROTECTION, TRACING, ALARM_EMAIL,
             API_GATEWAY_LOGGING_ROLE, ROOM_SHARDS, FANOUT_ENABLED, FANOUT_THRESHOLD, FANOUT_MAX_CONCURRENCY,
             FRAME_RATE, FRAME_BURST, CONNECTIONS_PER_USER, PRESENCE_POSTS_PER_DISCONNECT, MAX_POSTS_PER_SECOND,
-            PUBLISHERS);
+            PUBLISHERS, APPLICATION_ROUTES, APPLICATION_ROUTE_TIMEOUT_MS, ON_CONNECT_HOOK, ON_JOIN_HOOK, ON_SEND_HOOK,
+            HOOK_TIMEOUT_MS);
 
     /** Settings of token verification, which authentication off has no use for. */
     static final List<String> TOKEN_SETTINGS = List.of(JWT_JWKS_URL, JWT_SECRET_ARN, JWT_ISSUER, JWT_AUDIENCE,

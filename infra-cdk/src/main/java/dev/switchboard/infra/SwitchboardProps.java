@@ -4,13 +4,16 @@ import dev.switchboard.core.Quotas;
 import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.core.RoomSharding;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.logs.RetentionDays;
 
 /**
@@ -63,6 +66,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param publishers           who may send to the publish queue: IAM role or user ARNs and 12-digit account ids;
  *                             everyone else is denied by the queue's own policy. Empty: principals of the stack's
  *                             own account only
+ * @param extensions           the application's own functions: application routes and hooks ({@link Extensions})
  */
 public record SwitchboardProps(String stackName, String stageName, Path functionsJar, int memorySize,
                                double throttlingRateLimit, int throttlingBurstLimit, AuthSettings auth,
@@ -72,7 +76,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                                Optional<String> alarmEmail, boolean apiGatewayLoggingRole,
                                int roomShards, boolean fanoutEnabled, int fanoutThreshold,
                                int fanoutMaxConcurrency, Quotas quotas, int maxPostsPerSecond,
-                               List<String> publishers) {
+                               List<String> publishers, Extensions extensions) {
 
     /** What happens to stored data when the stack is deleted. */
     public enum DataRemoval {
@@ -196,6 +200,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                         + " accepted");
             }
         }
+        Objects.requireNonNull(extensions, "extensions");
         alarmEmail.ifPresent(email -> {
             if (!EMAIL.matcher(email).matches()) {
                 throw new IllegalArgumentException("alarmEmail is not an email address: '" + email + "'");
@@ -256,6 +261,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         private Quotas quotas = Quotas.defaults();
         private int maxPostsPerSecond = DEFAULT_MAX_POSTS_PER_SECOND;
         private List<String> publishers = List.of();
+        private Extensions extensions = Extensions.none();
 
         private Builder() {
         }
@@ -388,6 +394,53 @@ public record SwitchboardProps(String stackName, String stageName, Path function
             return this;
         }
 
+        /** The application's own functions: routes and hooks, with their timeouts ({@link Extensions}). */
+        public Builder extensions(Extensions value) {
+            this.extensions = value;
+            return this;
+        }
+
+        /**
+         * Application routes: each action name served by the application's function (two invokes per frame: the
+         * stack's application route function, then this one). Names of Switchboard's own routes are refused.
+         */
+        public Builder routes(Map<String, IFunction> value) {
+            Map<String, Extensions.Target> routes = new LinkedHashMap<>();
+            value.forEach((name, function) -> routes.put(name, Extensions.Target.of(function)));
+            this.extensions = extensions.withRoutes(routes);
+            return this;
+        }
+
+        /** The hook {@code $connect} consults after the authorizer: allow or deny, and attributes to attach. */
+        public Builder onConnect(IFunction value) {
+            this.extensions = extensions.withOnConnect(Extensions.Target.of(value));
+            return this;
+        }
+
+        /** The hook {@code join} consults: allow or deny, and rights to grant in the room. */
+        public Builder onJoin(IFunction value) {
+            this.extensions = extensions.withOnJoin(Extensions.Target.of(value));
+            return this;
+        }
+
+        /** The hook {@code send} consults: allow, deny, or replace the message's data. */
+        public Builder onSend(IFunction value) {
+            this.extensions = extensions.withOnSend(Extensions.Target.of(value));
+            return this;
+        }
+
+        /** How long each hook may take (default 3 s, at most 10 s); past it the frame is refused (fail closed). */
+        public Builder hookTimeout(java.time.Duration value) {
+            this.extensions = extensions.withHookTimeout(value);
+            return this;
+        }
+
+        /** How long an application route's function may take (default 10 s, at most 25 s). */
+        public Builder routeTimeout(java.time.Duration value) {
+            this.extensions = extensions.withRouteTimeout(value);
+            return this;
+        }
+
         /**
          * The props, checked; then the jar, looked up if not given and checked too, so that a missing build is
          * reported here, before any stack is made, and only once every setting is known to be right.
@@ -399,7 +452,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                     memorySize, throttlingRateLimit, throttlingBurstLimit, auth, policy,
                     allowUnauthenticatedProduction, allowOpenPolicyProduction, logRetention, dataRemoval, protect,
                     tracing, alarmEmail, apiGatewayLoggingRole, roomShards, fanoutEnabled, fanoutThreshold,
-                    fanoutMaxConcurrency, quotas, maxPostsPerSecond, publishers);
+                    fanoutMaxConcurrency, quotas, maxPostsPerSecond, publishers, extensions);
             FunctionsJar.requireBuilt(props.functionsJar());
             return props;
         }

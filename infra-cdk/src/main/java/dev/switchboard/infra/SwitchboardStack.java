@@ -24,8 +24,10 @@ import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.Billing;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.TableV2;
+import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.Grant;
 import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.AssetCode;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.Runtime;
@@ -76,6 +78,7 @@ public final class SwitchboardStack extends Stack {
     private final WebSocketStage stage;
     private final Map<Route, SwitchboardFunction> routeFunctions = new EnumMap<>(Route.class);
     private final SwitchboardFunction authorizerFunction;
+    private final Optional<SwitchboardFunction> applicationRouteFunction;
     private final SwitchboardFunction publisherFunction;
     private final WorkQueue publishQueue;
     private final Optional<WorkQueue> fanout;
@@ -116,11 +119,21 @@ public final class SwitchboardStack extends Stack {
         SwitchboardFunction.Shared shared = new SwitchboardFunction.Shared(code, props.memorySize(), props.tracing(),
                 props.logRetention(), removal, grants);
 
+        Map<Route, IFunction> hooks = hooks(props.extensions());
         Map<Route, IFunction> handlers = new EnumMap<>(Route.class);
         for (Route route : Route.values()) {
+            Map<String, String> environment = new LinkedHashMap<>(routeEnvironment);
+            IFunction hook = hooks.get(route);
+            if (hook != null) {
+                environment.put(HOOK_VARIABLES.get(route), hook.getFunctionArn());
+                environment.put(EnvNames.HOOK_TIMEOUT_MS, Long.toString(props.extensions().hookTimeout().toMillis()));
+            }
             SwitchboardFunction function = new SwitchboardFunction(this, new SwitchboardFunction.Props(
                     constructName(route), route.lambdaHandler(), "Switchboard " + route.key() + " route",
-                    FUNCTION_TIMEOUT, RouteAccess.of(route), routeEnvironment), shared);
+                    FUNCTION_TIMEOUT, RouteAccess.of(route), environment), shared);
+            if (hook != null) {
+                grantInvoke(function, List.of(hook));
+            }
             routeFunctions.put(route, function);
             handlers.put(route, function.alias());
         }
@@ -129,6 +142,7 @@ public final class SwitchboardStack extends Stack {
                 RouteAccess.AUTHORIZER, Map.of()), shared);
         new WebSocketRoutes(new WebSocketRoutes.Props(api, handlers, authorizerFunction.alias(),
                 props.auth().tokenSource()));
+        applicationRouteFunction = applicationRoutes(props.extensions(), routeEnvironment, shared);
 
         // Backends publish without a socket: queue -> publisher function -> the same path as send/direct.
         publishQueue = new WorkQueue(this, new WorkQueue.Props("Publish", "publish queue", FUNCTION_TIMEOUT));
@@ -255,6 +269,53 @@ public final class SwitchboardStack extends Stack {
         return environment;
     }
 
+    /** Which route's function calls which hook, and the variable that names the hook's function to it. */
+    private static final Map<Route, String> HOOK_VARIABLES = Map.of(Route.CONNECT, EnvNames.HOOK_ON_CONNECT,
+            Route.JOIN, EnvNames.HOOK_ON_JOIN, Route.SEND, EnvNames.HOOK_ON_SEND);
+
+    /** The hooks configured, by the route whose function calls each. */
+    private Map<Route, IFunction> hooks(Extensions extensions) {
+        Map<Route, IFunction> hooks = new EnumMap<>(Route.class);
+        extensions.onConnect().ifPresent(target -> hooks.put(Route.CONNECT, target.resolve(this, "OnConnectHook")));
+        extensions.onJoin().ifPresent(target -> hooks.put(Route.JOIN, target.resolve(this, "OnJoinHook")));
+        extensions.onSend().ifPresent(target -> hooks.put(Route.SEND, target.resolve(this, "OnSendHook")));
+        return hooks;
+    }
+
+    /**
+     * The one function serving every application route, told which function answers each, allowed to invoke
+     * exactly those, and the routes on the API; nothing when the application has none.
+     */
+    private Optional<SwitchboardFunction> applicationRoutes(Extensions extensions, Map<String, String> routeEnvironment,
+                                                            SwitchboardFunction.Shared shared) {
+        if (extensions.routes().isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, IFunction> targets = new LinkedHashMap<>();
+        extensions.routes().forEach((name, target) ->
+                targets.put(name, target.resolve(this, "ApplicationRoute-" + name + "-Target")));
+        Map<String, String> environment = new LinkedHashMap<>(routeEnvironment);
+        environment.put(EnvNames.APPLICATION_ROUTES, String.join(",", targets.entrySet().stream()
+                .map(entry -> entry.getKey() + "=" + entry.getValue().getFunctionArn()).toList()));
+        environment.put(EnvNames.APPLICATION_ROUTE_TIMEOUT_MS, Long.toString(extensions.routeTimeout().toMillis()));
+        SwitchboardFunction function = new SwitchboardFunction(this, new SwitchboardFunction.Props("ApplicationRoutes",
+                Route.APPLICATION_ROUTE_CLASS + "::handleRequest",
+                "Switchboard application routes: each call answered by the application's function", FUNCTION_TIMEOUT,
+                RouteAccess.APPLICATION_ROUTE, environment), shared);
+        grantInvoke(function, List.copyOf(targets.values()));
+        WebSocketRoutes.addApplicationRoutes(api, targets.keySet(), function.alias());
+        return Optional.of(function);
+    }
+
+    /** Lets one of the stack's functions invoke exactly these functions of the application, and nothing else. */
+    private static void grantInvoke(SwitchboardFunction caller, List<IFunction> targets) {
+        caller.function().addToRolePolicy(PolicyStatement.Builder.create()
+                .effect(Effect.ALLOW)
+                .actions(List.of("lambda:InvokeFunction"))
+                .resources(targets.stream().map(IFunction::getFunctionArn).toList())
+                .build());
+    }
+
     /** The fan-out function, one shard per invocation. */
     private SwitchboardFunction fanoutConsumer(Queue queue, Map<String, String> routeEnvironment,
                                                SwitchboardFunction.Shared shared) {
@@ -302,6 +363,7 @@ public final class SwitchboardStack extends Stack {
         Map<String, IFunction> monitored = new LinkedHashMap<>();
         routeFunctions.forEach((route, function) -> monitored.put(constructName(route), function.function()));
         monitored.put("Authorizer", authorizerFunction.function());
+        applicationRouteFunction.ifPresent(function -> monitored.put("ApplicationRoutes", function.function()));
         monitored.put("Publisher", publisherFunction.function());
         fanoutFunction.ifPresent(function -> monitored.put("Fanout", function.function()));
         return monitored;

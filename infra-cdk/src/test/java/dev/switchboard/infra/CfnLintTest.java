@@ -60,6 +60,7 @@ class CfnLintTest {
         deployments.put("every-option", Deployments.everyOption());
         deployments.put("existing-secret", Deployments.existingSecret());
         deployments.put("without-fanout", Deployments.withoutFanout());
+        deployments.put("with-extensions", Deployments.withExtensions());
         Files.createDirectories(OUT);
         List<String> files = new ArrayList<>();
         for (Map.Entry<String, SwitchboardProps> deployment : deployments.entrySet()) {
