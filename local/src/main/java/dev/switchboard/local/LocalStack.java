@@ -4,10 +4,12 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.switchboard.config.EnvNames;
+import dev.switchboard.core.ApplicationRouter;
 import dev.switchboard.core.InMemoryConnectionStore;
 import dev.switchboard.core.InMemoryIdempotencyStore;
 import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.functions.ApplicationRouteHandler;
 import dev.switchboard.functions.ConnectHandler;
 import dev.switchboard.functions.DefaultHandler;
 import dev.switchboard.functions.DirectHandler;
@@ -87,6 +89,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start(LocalStackOptions options, StaticContent content) {
+        return start(options, content, LocalExtensions.none());
+    }
+
+    /** With the application's own functions: its routes and hooks ({@link LocalExtensions}). */
+    public static LocalStack start(LocalStackOptions options, StaticContent content, LocalExtensions extensions) {
         // Outside Lambda, EMF metrics would probe for EC2 metadata or a CloudWatch agent; keep them local.
         MetricsFactory.setMetricsProvider(NoMetrics::new);
         // As the deployment does (JAVA_TOOL_OPTIONS): keep as many @connections connections alive as the
@@ -124,7 +131,7 @@ public final class LocalStack implements AutoCloseable {
                             Region.of(config.region()), AnonymousCredentialsProvider.create(), managementTransport), fanout);
             Optional<String> secret = options.auth()
                     ? Optional.of(options.jwtSecret().orElseGet(LocalTokens::newSecret)) : Optional.empty();
-            Integrations integrations = integrations(switchboard, secret);
+            Integrations integrations = integrations(switchboard, secret, extensions);
             if (fanout != null) {
                 fanout.attach(integrations);
             }
@@ -177,6 +184,12 @@ public final class LocalStack implements AutoCloseable {
      * allowing every connection as an anonymous user with auth off, as a deployment with {@code authMode=off} does.
      */
     static Integrations integrations(Switchboard switchboard, Optional<String> jwtSecret) {
+        return integrations(switchboard, jwtSecret, LocalExtensions.none());
+    }
+
+    /** As above, and the application's routes served as in AWS: one handler invoking each route's function. */
+    static Integrations integrations(Switchboard switchboard, Optional<String> jwtSecret,
+                                     LocalExtensions extensions) {
         JwtVerifier verifier = jwtSecret.map(secret -> JwtVerifier.hs256(secret.getBytes(StandardCharsets.UTF_8),
                 TokenRules.issuedBy(LocalTokens.ISSUER))).orElse(null);
         Map<Route, RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse>> handlers =
@@ -195,6 +208,10 @@ public final class LocalStack implements AutoCloseable {
         Integrations.Builder builder = Integrations.builder().publisher(new PublishHandler(switchboard))
                 .fanout(new FanoutHandler(switchboard))
                 .authorizer(new JwtAuthorizerHandler(verifier));
+        if (!extensions.routes().isEmpty()) {
+            builder.applicationRoutes(extensions.routes().keySet(), new ApplicationRouteHandler(switchboard,
+                    new ApplicationRouter(switchboard, extensions.routeInvokers(), Clock.systemUTC())));
+        }
         for (Route route : Route.values()) {
             RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handler = handlers.get(route);
             if (handler == null) {

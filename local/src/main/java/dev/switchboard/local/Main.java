@@ -33,15 +33,19 @@ public final class Main {
             return;
         }
         LocalStackOptions options;
+        LocalExtensions extensions;
         try {
-            options = LocalStackOptions.parse(args);
+            LocalExtensions.Parsed parsed = LocalExtensions.parse(args);
+            extensions = parsed.extensions();
+            options = LocalStackOptions.parse(parsed.rest());
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.print(LocalStackOptions.USAGE);
+            System.err.print(LocalExtensions.USAGE);
             System.exit(2);
             return;
         }
-        LocalStack stack = LocalStack.start(options, DemoPage.fromClasspath());
+        LocalStack stack = LocalStack.start(options, DemoPage.fromClasspath(), extensions);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping the local stack...");
