@@ -5,6 +5,7 @@ import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Invoker;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.FanoutQueue;
+import dev.switchboard.core.Hooks;
 import dev.switchboard.core.IdempotencyStore;
 import dev.switchboard.core.RoomHistory;
 import dev.switchboard.core.Switchboard;
@@ -51,13 +52,40 @@ public final class Services {
             synchronized (Services.class) {
                 built = switchboard;
                 if (built == null) {
-                    built = create(FunctionConfig.from(System.getenv()));
+                    Map<String, String> environment = System.getenv();
+                    FunctionConfig config = FunctionConfig.from(environment);
+                    ExtensionConfig extensions = ExtensionConfig.from(environment);
+                    built = extensions.hasHooks() ? createWithHooks(config, extensions) : create(config);
                     priming = SnapStartPriming.register(built);
                     switchboard = built;
                 }
             }
         }
         return built;
+    }
+
+    /**
+     * As {@link #create(FunctionConfig)}, consulting the application's hooks this function is told of, each a Lambda
+     * function invoked within the hook timeout.
+     */
+    static Switchboard createWithHooks(FunctionConfig config, ExtensionConfig extensions) {
+        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        FanoutQueue fanout = config.fanoutQueueUrl()
+                .map(url -> (FanoutQueue) new SqsFanoutQueue(AwsClients.sqs(config, credentials), url))
+                .orElse(null);
+        return builder(config, Stores.dynamoDb(config, credentials), AwsClients.managementApi(
+                config.requireManagementEndpoint(), Region.of(config.region()), credentials), fanout)
+                .hooks(hooks(extensions, credentials))
+                .build();
+    }
+
+    /** The hooks an {@link ExtensionConfig} names, as Lambda invokers. */
+    public static Hooks hooks(ExtensionConfig extensions, AwsCredentialsProvider credentials) {
+        java.util.function.Function<String, Invoker> invoker = arn -> LambdaInvoker.create(arn,
+                extensions.hookTimeout(), credentials, extensions.lambdaEndpoint());
+        return Hooks.invoking(extensions.onConnect().map(invoker).orElse(null),
+                extensions.onJoin().map(invoker).orElse(null), extensions.onSend().map(invoker).orElse(null),
+                Clock.systemUTC());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.switchboard.local;
 
 import dev.switchboard.core.ExtensionLimits;
+import dev.switchboard.core.Hooks;
 import dev.switchboard.core.Invoker;
 import dev.switchboard.protocol.ApplicationRoutes;
 import java.net.MalformedURLException;
@@ -9,6 +10,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -142,6 +144,12 @@ public record LocalExtensions(Map<String, String> routes, Map<String, String> ho
         Map<String, Invoker> invokers = new LinkedHashMap<>();
         routes.forEach((name, target) -> invokers.put(name, invoker(target, routeTimeout, loader)));
         return invokers;
+    }
+
+    /** The hooks configured, each handler class loaded and created now. */
+    Hooks hookInvokers() {
+        return Hooks.invoking(hook("onConnect").orElse(null), hook("onJoin").orElse(null),
+                hook("onSend").orElse(null), Clock.systemUTC());
     }
 
     /** The invoker of a hook, when it is configured. */

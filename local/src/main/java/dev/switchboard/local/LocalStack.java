@@ -125,10 +125,13 @@ public final class LocalStack implements AutoCloseable {
             fanout = new LocalFanoutQueue(options.fanoutWorkers());
             InProcessManagementApi managementTransport = options.overHttp() ? null
                     : new InProcessManagementApi(options.stage());
-            Switchboard switchboard = managementTransport == null
-                    ? Services.create(config, LOCAL_CREDENTIALS, stores, fanout)
-                    : Services.create(config, stores, AwsClients.managementApi(config.requireManagementEndpoint(),
-                            Region.of(config.region()), AnonymousCredentialsProvider.create(), managementTransport), fanout);
+            Switchboard switchboard = Services.builder(config, stores, managementTransport == null
+                    ? AwsClients.managementApi(config.requireManagementEndpoint(), Region.of(config.region()),
+                            LOCAL_CREDENTIALS)
+                    : AwsClients.managementApi(config.requireManagementEndpoint(), Region.of(config.region()),
+                            AnonymousCredentialsProvider.create(), managementTransport), fanout)
+                    .hooks(extensions.hookInvokers())
+                    .build();
             Optional<String> secret = options.auth()
                     ? Optional.of(options.jwtSecret().orElseGet(LocalTokens::newSecret)) : Optional.empty();
             Integrations integrations = integrations(switchboard, secret, extensions);

@@ -91,6 +91,7 @@ public final class Switchboard {
     private final ConnectionProbe probe;
     private final Quotas quotas;
     private final FrameGuard guard = new FrameGuard();
+    private final Hooks hooks;
 
     private Switchboard(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "store");
@@ -108,6 +109,7 @@ public final class Switchboard {
         };
         this.probe = builder.probe;
         this.quotas = settings.quotas();
+        this.hooks = builder.hooks;
     }
 
     public static Builder builder() {
@@ -214,9 +216,22 @@ public final class Switchboard {
             return checked.refusal();
         }
         Connection connection = checked.connection();
+        HookDecision hooked = null;
         for (int attempt = 1; ; attempt++) {
             Rights rights = policy.rights(connection.userId(), connection.grant().capabilities(), join.room());
-            if (!rights.allows(RoomAction.JOIN)) {
+            if (asksOnJoin(connection, join.room())) {
+                hooked = hooked != null ? hooked : hooks.onJoin(connection, join.room(), rights);
+                switch (hooked) {
+                    case HookDecision.Deny denied -> {
+                        return new ServerFrame.Error(ErrorCode.FORBIDDEN,
+                                "not allowed to join room '" + join.room() + "': " + denied.reason(), join.id());
+                    }
+                    case HookDecision.Fail failed -> {
+                        return hookFailed(join, "join");
+                    }
+                    case HookDecision.Allow allowed -> rights = admittedByHook(rights, allowed.rights());
+                }
+            } else if (!rights.allows(RoomAction.JOIN)) {
                 return forbidden(join, RoomAction.JOIN, join.room());
             }
             if (join.after() != null && !rights.allows(RoomAction.HISTORY)) {
@@ -261,6 +276,31 @@ public final class Switchboard {
         }
     }
 
+    /**
+     * Whether a join is for the onJoin hook to decide: one is configured, the connection is not a member yet (a
+     * membership keeps the decision), and the room is nobody's personal room (those are their owner's alone).
+     */
+    private boolean asksOnJoin(Connection connection, String room) {
+        return hooks.hasOnJoin() && !connection.isIn(room) && Limits.personalRoomOwner(room).isEmpty();
+    }
+
+    /**
+     * The rights of a membership the onJoin hook admitted: what the token grants in the room and what the hook
+     * grants, without {@link RoomAction#JOIN}. The application decided it, so a token {@code refresh} keeps it as
+     * it is, as it keeps memberships the server made ({@link #addMember}).
+     */
+    private static Rights admittedByHook(Rights token, Rights granted) {
+        java.util.EnumSet<RoomAction> actions = java.util.EnumSet.noneOf(RoomAction.class);
+        actions.addAll(token.union(granted).actions());
+        actions.remove(RoomAction.JOIN);
+        return new Rights(actions);
+    }
+
+    private static ServerFrame hookFailed(ClientFrame frame, String action) {
+        return new ServerFrame.Error(ErrorCode.HOOK_FAILED, "the application could not decide on this " + action
+                + " in time; retry", frame.id());
+    }
+
     public ServerFrame leave(String connectionId, ClientFrame.Leave leave) {
         Checked checked = check(connectionId, leave.id());
         if (checked.refusal() != null) {
@@ -285,7 +325,9 @@ public final class Switchboard {
         }
         IdempotencyStore.SendKey key = send.id() == null ? null
                 : new IdempotencyStore.SendKey(send.room(), userId, send.id());
-        IdempotencyStore.Claiming claiming = key == null ? null : claiming(key, now);
+        // With an onSend hook, the id is claimed only once the hook let the message go: a refused message must not
+        // hold its id, or its retry would find it in progress.
+        IdempotencyStore.Claiming claiming = key == null || hooks.hasOnSend() ? null : claiming(key, now);
         switch (store.admitSend(connectionId, send.room(), now, quotas, idempotency, claiming)) {
             case SendAdmission.Refused refused -> {
                 return Sent.of(switch (refused.reason()) {
@@ -297,7 +339,23 @@ public final class Switchboard {
                 });
             }
             case SendAdmission.Admitted admitted -> {
-                return create(send.room(), userId, send.data(), send.id(), key, admitted.claim());
+                if (!hooks.hasOnSend()) {
+                    return create(send.room(), userId, send.data(), send.id(), key, admitted.claim());
+                }
+                String data = send.data();
+                switch (hooks.onSend(connectionId, userId, send.room(), send.id(), data)) {
+                    case HookDecision.Deny denied -> {
+                        return Sent.of(new ServerFrame.Error(ErrorCode.FORBIDDEN,
+                                "not allowed to send in room '" + send.room() + "': " + denied.reason(), send.id()));
+                    }
+                    case HookDecision.Fail failed -> {
+                        return Sent.of(hookFailed(send, "send"));
+                    }
+                    case HookDecision.Allow allowed -> data = allowed.data() != null ? allowed.data() : data;
+                }
+                IdempotencyStore.Claim claim = key == null ? new IdempotencyStore.Claim.Claimed()
+                        : idempotency.claim(claiming(key, now));
+                return create(send.room(), userId, data, send.id(), key, claim);
             }
         }
     }
@@ -1095,8 +1153,15 @@ public final class Switchboard {
         private RoomPolicy policy = RoomPolicy.claims();
         private ConnectionCloser closer;
         private ConnectionProbe probe;
+        private Hooks hooks = Hooks.none();
 
         private Builder() {
+        }
+
+        /** The application's hooks on connect, join and send; {@link Hooks#none()} (no call ever) unless set. */
+        public Builder hooks(Hooks value) {
+            this.hooks = Objects.requireNonNull(value, "hooks");
+            return this;
         }
 
         /** Who may do what in which room; deny by default ({@link RoomPolicy#claims()}) unless set. */
