@@ -83,4 +83,23 @@ class HookHandlersTest {
         assertThat(reply(new SendHandler(switchboard).handleRequest(Events.load("send"), null)))
                 .as("the retry with the same id goes through").isInstanceOf(ServerFrame.Ack.class);
     }
+
+    @Test
+    void aConnectTheOnConnectHookDeniesIsRefusedWith403AndOneItCannotDecideWith503() {
+        List<Invoked> answers = new CopyOnWriteArrayList<>(List.of(
+                new Invoked.Answered("{\"allow\":false,\"reason\":\"banned\"}"), new Invoked.TimedOut()));
+        Switchboard gated = Switchboard.builder()
+                .store(store)
+                .history(new InMemoryRoomHistory())
+                .idempotency(new InMemoryIdempotencyStore())
+                .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, store, 8, RetryPolicy.defaults()))
+                .clock(CLOCK)
+                .hooks(Hooks.invoking(event -> answers.removeFirst(), null, null, CLOCK))
+                .build();
+        ConnectHandler handler = new ConnectHandler(gated);
+
+        assertThat(handler.handleRequest(Events.load("connect"), null).getStatusCode()).isEqualTo(403);
+        assertThat(handler.handleRequest(Events.load("connect"), null).getStatusCode()).isEqualTo(503);
+        assertThat(store.find(ALICE)).isEmpty();
+    }
 }

@@ -123,6 +123,10 @@ final class ExtensionJson {
         g.writeStringField("connectionId", connection.connectionId());
         g.writeStringField("user", connection.userId());
         capabilities(g, connection.grant());
+        if (connection.attributes() != null) {
+            g.writeFieldName("attributes");
+            g.writeRawValue(connection.attributes());
+        }
     }
 
     private static void capabilities(JsonGenerator g, Grant grant) throws IOException {

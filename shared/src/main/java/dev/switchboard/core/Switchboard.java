@@ -132,6 +132,14 @@ public final class Switchboard {
         /** The user already holds {@code open} connections, the most {@link Quotas#connectionsPerUser()} allows. */
         record TooManyConnections(int open, int limit) implements Connected {
         }
+
+        /** The application's onConnect hook refused the connection, for this reason. */
+        record Denied(String reason) implements Connected {
+        }
+
+        /** The onConnect hook did not decide (timed out, failed): refused, and a later attempt may pass. */
+        record HookFailed(String reason) implements Connected {
+        }
     }
 
     /** What {@code $disconnect} came to. */
@@ -161,9 +169,21 @@ public final class Switchboard {
                 return new Connected.TooManyConnections((int) stillOpen, limit);
             }
         }
+        String attributes = null;
+        if (hooks.hasOnConnect()) {
+            switch (hooks.onConnect(connectionId, userId, sourceIp, grant)) {
+                case HookDecision.Deny denied -> {
+                    return new Connected.Denied(denied.reason());
+                }
+                case HookDecision.Fail failed -> {
+                    return new Connected.HookFailed(failed.reason());
+                }
+                case HookDecision.Allow allowed -> attributes = allowed.attributes();
+            }
+        }
         Instant now = clock.instant();
         Connection connection = new Connection(connectionId, userId, now, sourceIp,
-                now.plus(settings.connectionTtl()), grant);
+                now.plus(settings.connectionTtl()), grant, Map.of(), 0, attributes);
         store.register(connection);
         return new Connected.Accepted(connection);
     }

@@ -168,4 +168,39 @@ class HooksTest {
         assertThat(((ServerFrame.Error) send("c1", "s1", "\"hi\"")).code()).isEqualTo(ErrorCode.FORBIDDEN);
         assertThat(events).isEmpty();
     }
+
+    @Test
+    void onConnectDecidesAfterTheAuthorizerAndItsAttributesStayWithTheConnection() {
+        List<String> asked = new CopyOnWriteArrayList<>();
+        List<String> answers = new CopyOnWriteArrayList<>(List.of(
+                "{\"allow\":true,\"attributes\":{\"plan\":\"gold\"}}",
+                "{\"allow\":false,\"reason\":\"banned\"}",
+                "{\"allow\":true,\"attributes\":[1]}",
+                "{\"allow\":true,\"attributes\":{\"x\":\"" + "y".repeat(ExtensionLimits.MAX_ATTRIBUTES_BYTES) + "\"}}"));
+        Switchboard gated = Switchboard.builder()
+                .store(store)
+                .history(new InMemoryRoomHistory())
+                .idempotency(new InMemoryIdempotencyStore())
+                .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, store, 8, RetryPolicy.defaults()))
+                .clock(CLOCK)
+                .hooks(Hooks.invoking(event -> {
+                    asked.add(event);
+                    return answers.isEmpty() ? new Invoked.TimedOut() : new Invoked.Answered(answers.removeFirst());
+                }, null, null, CLOCK))
+                .build();
+
+        assertThat(gated.connect("c1", "alice", "203.0.113.9", LOBBY_SEND))
+                .isInstanceOf(Switchboard.Connected.Accepted.class);
+        assertThat(store.find("c1").orElseThrow().attributes()).isEqualTo("{\"plan\":\"gold\"}");
+        assertThat(asked.getFirst()).contains("\"hook\":\"onConnect\"", "\"user\":\"alice\"",
+                "\"sourceIp\":\"203.0.113.9\"", "\"lobby\":[\"join\",\"send\"]");
+        assertThat(gated.connect("c2", "alice", "", LOBBY_SEND)).isEqualTo(new Switchboard.Connected.Denied("banned"));
+        assertThat(gated.connect("c3", "alice", "", LOBBY_SEND))
+                .isEqualTo(new Switchboard.Connected.Denied(Hooks.GARBAGE));
+        assertThat(gated.connect("c4", "alice", "", LOBBY_SEND))
+                .as("attributes over the limit").isEqualTo(new Switchboard.Connected.Denied(Hooks.GARBAGE));
+        assertThat(gated.connect("c5", "alice", "", LOBBY_SEND)).isInstanceOf(Switchboard.Connected.HookFailed.class);
+        assertThat(store.find("c2")).isEmpty();
+        assertThat(store.find("c5")).isEmpty();
+    }
 }

@@ -26,7 +26,8 @@ public final class TypingHandler implements RequestStreamHandler {
         } else {
             answer = "{\"data\":{\"user\":" + JSON.writeValueAsString(event.path("user").asText())
                     + ",\"rooms\":" + event.path("rooms") + ",\"echo\":" + event.path("data")
-                    + ",\"remainingMs\":" + (context.getRemainingTimeInMillis() > 0) + "}}";
+                    + ",\"remainingMs\":" + (context.getRemainingTimeInMillis() > 0)
+                    + ",\"attributes\":" + (event.has("attributes") ? event.get("attributes") : "null") + "}}";
         }
         output.write(answer.getBytes(StandardCharsets.UTF_8));
     }
