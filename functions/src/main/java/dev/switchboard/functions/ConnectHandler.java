@@ -48,6 +48,7 @@ public final class ConnectHandler
             }
             case Switchboard.Connected.HookFailed failed -> {
                 Telemetry.connectionRefused();
+                Telemetry.extensionFailed();
                 yield new LifecycleRoute.Outcome(SERVICE_UNAVAILABLE, "refused: the onConnect hook did not decide ("
                         + failed.reason() + ")");
             }

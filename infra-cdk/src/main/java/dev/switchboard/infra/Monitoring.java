@@ -70,7 +70,13 @@ public final class Monitoring extends Construct {
      * @param alarmTopic       where alarms notify, if anywhere
      */
     public record Props(String service, IWebSocketStage stage, Map<String, IFunction> functions, ITableV2 table,
-                        Map<String, WorkQueue> queues, Optional<ITopic> alarmTopic) {
+                        Map<String, WorkQueue> queues, Optional<ITopic> alarmTopic, boolean extensions) {
+        /** A stack without the application's routes or hooks. */
+        public Props(String service, IWebSocketStage stage, Map<String, IFunction> functions, ITableV2 table,
+                     Map<String, WorkQueue> queues, Optional<ITopic> alarmTopic) {
+            this(service, stage, functions, table, queues, alarmTopic, false);
+        }
+
         public Props {
             Objects.requireNonNull(service, "service");
             Objects.requireNonNull(stage, "stage");
@@ -128,6 +134,11 @@ public final class Monitoring extends Construct {
                 + " the presence posts one disconnect may make (their members learn it from the next presence query)",
                 props);
         Metric refused = serviceMetric(MetricNames.CONNECTIONS_REFUSED, props);
+        if (props.extensions()) {
+            alarm("ExtensionFailures", serviceMetric(MetricNames.EXTENSION_FAILURES, props), 1, "Frames or handshakes"
+                    + " were refused because an application route or hook did not answer in time or could not be"
+                    + " invoked", props);
+        }
 
         List<IMetric> queueDepths = new ArrayList<>();
         List<IMetric> queueAges = new ArrayList<>();

@@ -160,7 +160,7 @@ public final class SwitchboardStack extends Stack {
 
         Optional<ITopic> alarmTopic = props.alarmEmail().map(this::alarmTopic);
         monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(props.stackName(), stage,
-                monitoredFunctions(), table, monitoredQueues(), alarmTopic));
+                monitoredFunctions(), table, monitoredQueues(), alarmTopic, hasExtensions(props.extensions())));
         outputs(alarmTopic);
     }
 
@@ -305,6 +305,11 @@ public final class SwitchboardStack extends Stack {
         grantInvoke(function, List.copyOf(targets.values()));
         WebSocketRoutes.addApplicationRoutes(api, targets.keySet(), function.alias());
         return Optional.of(function);
+    }
+
+    private static boolean hasExtensions(Extensions extensions) {
+        return !extensions.routes().isEmpty() || extensions.onConnect().isPresent() || extensions.onJoin().isPresent()
+                || extensions.onSend().isPresent();
     }
 
     /** Lets one of the stack's functions invoke exactly these functions of the application, and nothing else. */

@@ -115,6 +115,16 @@ class ExtensionsStackTest {
     }
 
     @Test
+    void extensionFailuresAreAlarmedOnlyWhereThereAreExtensions() {
+        java.util.function.Function<Synthesized, List<Object>> alarmed = synth -> synth
+                .resources("AWS::CloudWatch::Alarm").values().stream()
+                .map(a -> Synthesized.properties(a).get("MetricName")).toList();
+
+        assertThat(alarmed.apply(withExtensions)).contains(dev.switchboard.config.MetricNames.EXTENSION_FAILURES);
+        assertThat(alarmed.apply(defaults)).doesNotContain(dev.switchboard.config.MetricNames.EXTENSION_FAILURES);
+    }
+
+    @Test
     void cdkNagFindsNothingUnsuppressed() {
         assertThat(withExtensions.nagErrors()).isEmpty();
     }
