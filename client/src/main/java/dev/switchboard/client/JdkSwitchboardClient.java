@@ -236,6 +236,7 @@ final class JdkSwitchboardClient implements SwitchboardClient, Connection.Events
             }
             case ServerFrame.Pong pong -> requests.complete(pong.id(), pong);
             case ServerFrame.Presence presence -> requests.complete(presence.id(), presence);
+            case ServerFrame.Reply reply -> requests.complete(reply.id(), reply);
         }
     }
 

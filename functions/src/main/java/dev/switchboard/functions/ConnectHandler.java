@@ -19,6 +19,10 @@ public final class ConnectHandler
 
     /** The handshake's status when the user holds too many connections. */
     static final int TOO_MANY_REQUESTS = 429;
+    /** The handshake's status when the application's onConnect hook refuses the connection. */
+    static final int FORBIDDEN = 403;
+    /** The handshake's status when the onConnect hook did not decide in time: try again later (fail closed). */
+    static final int SERVICE_UNAVAILABLE = 503;
 
     private final LifecycleRoute route;
 
@@ -37,6 +41,16 @@ public final class ConnectHandler
                 Telemetry.connectionRefused();
                 yield new LifecycleRoute.Outcome(TOO_MANY_REQUESTS, "refused: " + refused.open()
                         + " connections open, the most a user may hold is " + refused.limit());
+            }
+            case Switchboard.Connected.Denied denied -> {
+                Telemetry.connectionRefused();
+                yield new LifecycleRoute.Outcome(FORBIDDEN, "refused by the onConnect hook: " + denied.reason());
+            }
+            case Switchboard.Connected.HookFailed failed -> {
+                Telemetry.connectionRefused();
+                Telemetry.extensionFailed();
+                yield new LifecycleRoute.Outcome(SERVICE_UNAVAILABLE, "refused: the onConnect hook did not decide ("
+                        + failed.reason() + ")");
             }
         });
     }

@@ -3,7 +3,7 @@ package dev.switchboard.functions;
 import dev.switchboard.protocol.Route;
 
 /**
- * The Lambda handler class behind each route, and behind the four functions that serve no route: the names
+ * The Lambda handler class behind each route, and behind the functions that serve none of its routes: the names
  * the deployment gives Lambda. They live here, beside the handlers, as compile-time constants, so the CDK app
  * reads them without loading a handler or the AWS SDK the handlers need; {@code HandlersTest} checks that each
  * names a deployable handler and that {@link RouteHandlers} builds that same class.
@@ -35,6 +35,12 @@ public final class Handlers {
      * deployed beside them when the event stream is on.
      */
     public static final String EVENTS = PACKAGE + ".EventsHandler";
+
+    /**
+     * Serves every application route (actions the application adds, each answered by its own function); not one
+     * of the route table's routes, deployed beside them when the application has any.
+     */
+    public static final String APPLICATION_ROUTES = PACKAGE + ".ApplicationRouteHandler";
 
     /** The method Lambda calls on every handler. */
     public static final String METHOD = "handleRequest";

@@ -1,8 +1,11 @@
 package dev.switchboard.functions;
 
+import dev.switchboard.core.ApplicationRouter;
 import dev.switchboard.core.Broadcaster;
+import dev.switchboard.core.Invoker;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.FanoutQueue;
+import dev.switchboard.core.Hooks;
 import dev.switchboard.core.IdempotencyStore;
 import dev.switchboard.core.RoomHistory;
 import dev.switchboard.core.Switchboard;
@@ -11,9 +14,14 @@ import dev.switchboard.functions.aws.AwsClients;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
 import dev.switchboard.functions.aws.DynamoDbIdempotencyStore;
 import dev.switchboard.functions.aws.DynamoDbRoomHistory;
+import dev.switchboard.functions.aws.LambdaInvoker;
 import dev.switchboard.functions.aws.ManagementApiSender;
 import dev.switchboard.functions.aws.SqsFanoutQueue;
+import dev.switchboard.functions.config.ExtensionConfig;
 import dev.switchboard.functions.config.FunctionConfig;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -30,6 +38,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class Services {
 
     private static volatile Switchboard switchboard;
+    private static volatile ApplicationRouter applicationRouter;
     /** Held here: the checkpoint hooks must not be garbage collected before the snapshot. */
     private static SnapStartPriming priming;
 
@@ -43,9 +52,59 @@ public final class Services {
             synchronized (Services.class) {
                 built = switchboard;
                 if (built == null) {
-                    built = create(FunctionConfig.from(System.getenv()));
+                    Map<String, String> environment = System.getenv();
+                    FunctionConfig config = FunctionConfig.from(environment);
+                    ExtensionConfig extensions = ExtensionConfig.from(environment);
+                    built = extensions.hasHooks() ? createWithHooks(config, extensions) : create(config);
                     priming = SnapStartPriming.register(built);
                     switchboard = built;
+                }
+            }
+        }
+        return built;
+    }
+
+    /**
+     * As {@link #create(FunctionConfig)}, consulting the application's hooks this function is told of, each a Lambda
+     * function invoked within the hook timeout.
+     */
+    static Switchboard createWithHooks(FunctionConfig config, ExtensionConfig extensions) {
+        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        FanoutQueue fanout = config.fanoutQueueUrl()
+                .map(url -> (FanoutQueue) new SqsFanoutQueue(AwsClients.sqs(config, credentials), url))
+                .orElse(null);
+        return builder(config, Stores.dynamoDb(config, credentials), AwsClients.managementApi(
+                config.requireManagementEndpoint(), Region.of(config.region()), credentials), fanout)
+                .hooks(hooks(extensions, credentials))
+                .build();
+    }
+
+    /** The hooks an {@link ExtensionConfig} names, as Lambda invokers. */
+    public static Hooks hooks(ExtensionConfig extensions, AwsCredentialsProvider credentials) {
+        java.util.function.Function<String, Invoker> invoker = arn -> LambdaInvoker.create(arn,
+                extensions.hookTimeout(), credentials, extensions.lambdaEndpoint());
+        return Hooks.invoking(extensions.onConnect().map(invoker).orElse(null),
+                extensions.onJoin().map(invoker).orElse(null), extensions.onSend().map(invoker).orElse(null),
+                Clock.systemUTC());
+    }
+
+    /**
+     * The container's application routes, each invoking the application's Lambda function named by the environment
+     * ({@link ExtensionConfig}), built on first use.
+     */
+    public static ApplicationRouter applicationRouter() {
+        ApplicationRouter built = applicationRouter;
+        if (built == null) {
+            synchronized (Services.class) {
+                built = applicationRouter;
+                if (built == null) {
+                    ExtensionConfig extensions = ExtensionConfig.from(System.getenv());
+                    AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+                    Map<String, Invoker> routes = new LinkedHashMap<>();
+                    extensions.routes().forEach((name, arn) -> routes.put(name, LambdaInvoker.create(arn,
+                            extensions.routeTimeout(), credentials, extensions.lambdaEndpoint())));
+                    built = new ApplicationRouter(switchboard(), routes, Clock.systemUTC());
+                    applicationRouter = built;
                 }
             }
         }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.config.MetricNames;
 import dev.switchboard.core.BroadcastResult;
+import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerFrame;
 import java.time.Duration;
 import java.util.Objects;
@@ -112,8 +113,11 @@ final class Telemetry {
         Metrics metrics = metrics();
         metrics.addDimension(DimensionSet.of(MetricNames.ROUTE_DIMENSION, routeKey));
         metrics.addMetric(MetricNames.MESSAGES_IN, 1, MetricUnit.COUNT);
-        if (reply instanceof ServerFrame.Error) {
+        if (reply instanceof ServerFrame.Error error) {
             metrics.addMetric(MetricNames.ERROR_REPLIES, 1, MetricUnit.COUNT);
+            if (error.code() == ErrorCode.APPLICATION_TIMEOUT || error.code() == ErrorCode.HOOK_FAILED) {
+                extensionFailed();
+            }
         }
     }
 
@@ -124,6 +128,13 @@ final class Telemetry {
         if (notPut > 0) {
             metrics.addMetric(MetricNames.EVENTS_NOT_PUT, notPut, MetricUnit.COUNT);
         }
+    }
+
+    /** One of the application's functions did not answer in time, or could not be invoked: the frame was refused. */
+    static void extensionFailed() {
+        // Its own document with the service dimension alone, whatever route recorded it: one alarm covers all.
+        metrics().flushSingleMetric(MetricNames.EXTENSION_FAILURES, 1, MetricUnit.COUNT, namespace(),
+                DimensionSet.of(MetricNames.SERVICE_DIMENSION, service()));
     }
 
     static void broadcast(BroadcastResult result, Duration took) {

@@ -48,6 +48,7 @@ class RouteTableTest {
         assertThat(Handlers.AUTHORIZER).isEqualTo(JwtAuthorizerHandler.class.getName());
         assertThat(Handlers.PUBLISHER).isEqualTo(PublishHandler.class.getName());
         assertThat(Handlers.FANOUT).isEqualTo(FanoutHandler.class.getName());
+        assertThat(Handlers.APPLICATION_ROUTES).isEqualTo(ApplicationRouteHandler.class.getName());
     }
 
     @Test
@@ -79,6 +80,11 @@ class RouteTableTest {
     @Test
     void theEventsPublisherNamedByTheTableIsDeployable() throws Exception {
         assertDeployableHandler(Handlers.EVENTS);
+    }
+
+    @Test
+    void theApplicationRouteHandlerNamedByTheTableIsDeployable() throws Exception {
+        assertDeployableHandler(Handlers.APPLICATION_ROUTES);
     }
 
     private static void assertDeployableHandler(String className) throws Exception {

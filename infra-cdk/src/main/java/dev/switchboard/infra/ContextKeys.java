@@ -50,6 +50,14 @@ public final class ContextKeys {
     public static final String CUSTOM_DOMAIN_HOSTED_ZONE_NAME = "customDomainHostedZoneName";
     public static final String EVENT_BUS = "eventBus";
     public static final String EVENT_SOURCE = "eventSource";
+    /** Application routes by function ARN: {@code typing=arn:aws:lambda:…,vote=arn:aws:lambda:…}. */
+    public static final String APPLICATION_ROUTES = "applicationRoutes";
+    public static final String APPLICATION_ROUTE_TIMEOUT_MS = "applicationRouteTimeoutMs";
+    /** Hooks by function ARN. */
+    public static final String ON_CONNECT_HOOK = "onConnectHook";
+    public static final String ON_JOIN_HOOK = "onJoinHook";
+    public static final String ON_SEND_HOOK = "onSendHook";
+    public static final String HOOK_TIMEOUT_MS = "hookTimeoutMs";
 
     static final List<String> ALL = List.of(STACK_NAME, STAGE_NAME, FUNCTIONS_JAR, MEMORY_SIZE,
             THROTTLING_RATE_LIMIT, THROTTLING_BURST_LIMIT, AUTH_MODE, JWT_JWKS_URL, JWT_SECRET_ARN, JWT_ISSUER,
@@ -59,7 +67,8 @@ public final class ContextKeys {
             API_GATEWAY_LOGGING_ROLE, ROOM_SHARDS, FANOUT_ENABLED, FANOUT_THRESHOLD, FANOUT_MAX_CONCURRENCY,
             FRAME_RATE, FRAME_BURST, CONNECTIONS_PER_USER, PRESENCE_POSTS_PER_DISCONNECT, MAX_POSTS_PER_SECOND,
             PUBLISHERS, CUSTOM_DOMAIN_NAME, CUSTOM_DOMAIN_CERTIFICATE_ARN, CUSTOM_DOMAIN_HOSTED_ZONE_ID,
-            CUSTOM_DOMAIN_HOSTED_ZONE_NAME, EVENT_BUS, EVENT_SOURCE);
+            CUSTOM_DOMAIN_HOSTED_ZONE_NAME, EVENT_BUS, EVENT_SOURCE, APPLICATION_ROUTES, APPLICATION_ROUTE_TIMEOUT_MS,
+            ON_CONNECT_HOOK, ON_JOIN_HOOK, ON_SEND_HOOK, HOOK_TIMEOUT_MS);
 
     /** Settings of the custom domain, which mean nothing without its name. */
     static final List<String> CUSTOM_DOMAIN_SETTINGS = List.of(CUSTOM_DOMAIN_CERTIFICATE_ARN,

@@ -71,13 +71,16 @@ public final class Monitoring extends Construct {
      * @param alarmTopic       where alarms notify, if anywhere
      * @param failureQueues    queues by a readable name where an event source sends what it gave up on: their
      *                         depth should stay at zero
+     * @param extensions       whether the stack has application routes or hooks: their failures are alarmed
      */
     public record Props(String service, IWebSocketStage stage, Map<String, IFunction> functions, ITableV2 table,
-                        Map<String, WorkQueue> queues, Optional<ITopic> alarmTopic, Map<String, IQueue> failureQueues) {
+                        Map<String, WorkQueue> queues, Optional<ITopic> alarmTopic, Map<String, IQueue> failureQueues,
+                        boolean extensions) {
 
+        /** A stack without event-source failure queues or the application's routes or hooks. */
         public Props(String service, IWebSocketStage stage, Map<String, IFunction> functions, ITableV2 table,
                      Map<String, WorkQueue> queues, Optional<ITopic> alarmTopic) {
-            this(service, stage, functions, table, queues, alarmTopic, Map.of());
+            this(service, stage, functions, table, queues, alarmTopic, Map.of(), false);
         }
 
         public Props {
@@ -138,6 +141,11 @@ public final class Monitoring extends Construct {
                 + " the presence posts one disconnect may make (their members learn it from the next presence query)",
                 props);
         Metric refused = serviceMetric(MetricNames.CONNECTIONS_REFUSED, props);
+        if (props.extensions()) {
+            alarm("ExtensionFailures", serviceMetric(MetricNames.EXTENSION_FAILURES, props), 1, "Frames or handshakes"
+                    + " were refused because an application route or hook did not answer in time or could not be"
+                    + " invoked", props);
+        }
 
         List<IMetric> queueDepths = new ArrayList<>();
         List<IMetric> queueAges = new ArrayList<>();

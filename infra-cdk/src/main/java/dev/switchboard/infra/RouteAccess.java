@@ -122,6 +122,13 @@ public final class RouteAccess {
      */
     public static final Access FANOUT = Access.enqueuingFanout(PRUNING, POST);
 
+    /**
+     * The application route function (not one of the table's routes): admits each call as every route admits its
+     * frames (counting it on the connection's row, closing a connection whose token expired or that keeps flooding),
+     * then invokes the application's function, whose grant the stack adds for exactly the functions named.
+     */
+    public static final Access APPLICATION_ROUTE = new Access(ANSWERING, ANSWER);
+
     static {
         // $connect: the user's connections (a Query) against the per-user limit; at the limit each listed one is looked
         // up (GET) and one found gone is pruned (its row read, its listings batch-deleted, its row deleted); then one

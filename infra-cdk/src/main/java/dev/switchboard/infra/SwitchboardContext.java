@@ -78,11 +78,60 @@ public final class SwitchboardContext {
                 .map(String::trim).toList()));
         customDomainFrom(values).ifPresent(builder::customDomain);
         eventStreamFrom(values).ifPresent(builder::eventStream);
+        builder.extensions(extensionsFrom(values));
         builder.auth(authFrom(values));
         text(values, ContextKeys.POLICY).ifPresent(value -> builder.policy(policy(value)));
         bool(values, ContextKeys.ALLOW_UNAUTHENTICATED_PRODUCTION).ifPresent(builder::allowUnauthenticatedProduction);
         bool(values, ContextKeys.ALLOW_OPEN_POLICY_PRODUCTION).ifPresent(builder::allowOpenPolicyProduction);
         return builder.build();
+    }
+
+    /** The application's functions named by ARN: routes, hooks and their timeouts. */
+    private static Extensions extensionsFrom(Map<String, String> values) {
+        Extensions extensions = Extensions.none();
+        try {
+            Optional<String> routes = text(values, ContextKeys.APPLICATION_ROUTES);
+            if (routes.isPresent()) {
+                for (String entry : routes.get().split(",")) {
+                    int equals = entry.indexOf('=');
+                    if (equals < 0) {
+                        throw new IllegalArgumentException("expected name=functionArn pairs separated by commas");
+                    }
+                    extensions = extensions.withRoute(entry.substring(0, equals).trim(),
+                            Extensions.Target.arn(entry.substring(equals + 1).trim()));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ContextKeys.APPLICATION_ROUTES + ": " + e.getMessage());
+        }
+        extensions = hook(values, ContextKeys.ON_CONNECT_HOOK).map(extensions::withOnConnect).orElse(extensions);
+        extensions = hook(values, ContextKeys.ON_JOIN_HOOK).map(extensions::withOnJoin).orElse(extensions);
+        extensions = hook(values, ContextKeys.ON_SEND_HOOK).map(extensions::withOnSend).orElse(extensions);
+        try {
+            Optional<Integer> routeTimeout = integer(values, ContextKeys.APPLICATION_ROUTE_TIMEOUT_MS);
+            if (routeTimeout.isPresent()) {
+                extensions = extensions.withRouteTimeout(java.time.Duration.ofMillis(routeTimeout.get()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ContextKeys.APPLICATION_ROUTE_TIMEOUT_MS + ": " + e.getMessage());
+        }
+        try {
+            Optional<Integer> hookTimeout = integer(values, ContextKeys.HOOK_TIMEOUT_MS);
+            if (hookTimeout.isPresent()) {
+                extensions = extensions.withHookTimeout(java.time.Duration.ofMillis(hookTimeout.get()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ContextKeys.HOOK_TIMEOUT_MS + ": " + e.getMessage());
+        }
+        return extensions;
+    }
+
+    private static Optional<Extensions.Target> hook(Map<String, String> values, String key) {
+        try {
+            return text(values, key).map(Extensions.Target::arn);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage());
+        }
     }
 
     /** The defaults, with each limit a context key names replaced; a combination the core refuses names the keys. */

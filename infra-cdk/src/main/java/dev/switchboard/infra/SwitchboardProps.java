@@ -4,13 +4,14 @@ import dev.switchboard.core.Quotas;
 import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.core.RoomSharding;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.logs.RetentionDays;
 
 /**
@@ -66,6 +67,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param customDomain         when present, clients may also connect at {@code wss://<domain>} (an API Gateway custom
  *                             domain mapped to the stage)
  * @param eventStream          when present, the table's changes go to the application's EventBridge bus as events
+ * @param extensions           the application's own functions: application routes and hooks ({@link Extensions})
  */
 public record SwitchboardProps(String stackName, String stageName, Path functionsJar, int memorySize,
                                double throttlingRateLimit, int throttlingBurstLimit, AuthSettings auth,
@@ -76,7 +78,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                                int roomShards, boolean fanoutEnabled, int fanoutThreshold,
                                int fanoutMaxConcurrency, Quotas quotas, int maxPostsPerSecond,
                                List<String> publishers, Optional<CustomDomain> customDomain,
-                               Optional<EventStream> eventStream) {
+                               Optional<EventStream> eventStream, Extensions extensions) {
 
     /** What happens to stored data when the stack is deleted. */
     public enum DataRemoval {
@@ -110,11 +112,6 @@ public record SwitchboardProps(String stackName, String stageName, Path function
     private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-    /** Stage names that are development stages, whatever their case; so are names starting with a prefix below. */
-    private static final Set<String> DEVELOPMENT_STAGES = Set.of("local", "dev", "test");
-    private static final List<String> DEVELOPMENT_STAGE_PREFIXES = List.of("dev-", "test-");
-    /** The development stages, as the refusal to deploy an open stack elsewhere names them. */
-    private static final String DEVELOPMENT_STAGE_NAMES = "local, dev, test, or a name starting with dev- or test-";
 
     /** Lambda's bounds for an SQS event source's maximum concurrency. */
     private static final int MIN_FANOUT_CONCURRENCY = 2;
@@ -146,27 +143,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                     + ContextKeys.COGNITO_USER_POOL_ID + " and " + ContextKeys.COGNITO_CLIENT_IDS + "): the issuer"
                     + " also mints tokens for other applications, whose users must not get in");
         }
-        if (!isDevelopmentStage(stageName)) {
-            if (!auth.enabled() && !allowUnauthenticatedProduction) {
-                throw new IllegalArgumentException(ContextKeys.AUTH_MODE + "=off lets anyone connect without a"
-                        + " token, and stage '" + stageName + "' is not a development stage ("
-                        + DEVELOPMENT_STAGE_NAMES + "). Deploy under such a stage, or set "
-                        + ContextKeys.ALLOW_UNAUTHENTICATED_PRODUCTION + "=true to accept the risk.");
-            }
-            if (isOpen(policy) && !allowOpenPolicyProduction) {
-                throw new IllegalArgumentException(ContextKeys.POLICY + "=open lets every connection join, read and"
-                        + " send in any room but other users' personal rooms, and message any user, and stage '"
-                        + stageName + "' is not a development stage (" + DEVELOPMENT_STAGE_NAMES
-                        + "). Deploy under such a stage, or set " + ContextKeys.ALLOW_OPEN_POLICY_PRODUCTION
-                        + "=true to accept the risk.");
-            }
-        }
-        if (!auth.enabled() && !isOpen(policy)) {
-            // Anonymous connections carry no capabilities: under the claims policy they could only use their own
-            // personal rooms, which is never what someone turning authentication off wants.
-            throw new IllegalArgumentException(ContextKeys.AUTH_MODE + "=off leaves no token to grant rooms, so "
-                    + ContextKeys.POLICY + "=claims would refuse every room: set " + ContextKeys.POLICY + "=open too");
-        }
+        ProductionSafety.check(stageName, auth, policy, allowUnauthenticatedProduction, allowOpenPolicyProduction);
         if (memorySize < 128 || memorySize > 10_240) {
             throw new IllegalArgumentException("memorySize must be between 128 and 10240 MB, was " + memorySize);
         }
@@ -202,6 +179,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                         + " accepted");
             }
         }
+        Objects.requireNonNull(extensions, "extensions");
         alarmEmail.ifPresent(email -> {
             if (!EMAIL.matcher(email).matches()) {
                 throw new IllegalArgumentException("alarmEmail is not an email address: '" + email + "'");
@@ -218,12 +196,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
      * {@code local}, {@code dev}, {@code test}, or a name starting with {@code dev-} or {@code test-}, in any case.
      */
     public static boolean isDevelopmentStage(String stageName) {
-        String name = stageName.toLowerCase(Locale.ROOT);
-        return DEVELOPMENT_STAGES.contains(name) || DEVELOPMENT_STAGE_PREFIXES.stream().anyMatch(name::startsWith);
-    }
-
-    private static boolean isOpen(RoomPolicy policy) {
-        return policy.mode().equals(RoomPolicy.open().mode());
+        return ProductionSafety.isDevelopmentStage(stageName);
     }
 
     /**
@@ -264,6 +237,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         private List<String> publishers = List.of();
         private Optional<CustomDomain> customDomain = Optional.empty();
         private Optional<EventStream> eventStream = Optional.empty();
+        private Extensions extensions = Extensions.none();
 
         private Builder() {
         }
@@ -408,6 +382,53 @@ public record SwitchboardProps(String stackName, String stageName, Path function
             return this;
         }
 
+        /** The application's own functions: routes and hooks, with their timeouts ({@link Extensions}). */
+        public Builder extensions(Extensions value) {
+            this.extensions = value;
+            return this;
+        }
+
+        /**
+         * Application routes: each action name served by the application's function (two invokes per frame: the
+         * stack's application route function, then this one). Names of Switchboard's own routes are refused.
+         */
+        public Builder routes(Map<String, IFunction> value) {
+            Map<String, Extensions.Target> routes = new LinkedHashMap<>();
+            value.forEach((name, function) -> routes.put(name, Extensions.Target.of(function)));
+            this.extensions = extensions.withRoutes(routes);
+            return this;
+        }
+
+        /** The hook {@code $connect} consults after the authorizer: allow or deny, and attributes to attach. */
+        public Builder onConnect(IFunction value) {
+            this.extensions = extensions.withOnConnect(Extensions.Target.of(value));
+            return this;
+        }
+
+        /** The hook {@code join} consults: allow or deny, and rights to grant in the room. */
+        public Builder onJoin(IFunction value) {
+            this.extensions = extensions.withOnJoin(Extensions.Target.of(value));
+            return this;
+        }
+
+        /** The hook {@code send} consults: allow, deny, or replace the message's data. */
+        public Builder onSend(IFunction value) {
+            this.extensions = extensions.withOnSend(Extensions.Target.of(value));
+            return this;
+        }
+
+        /** How long each hook may take (default 3 s, at most 10 s); past it the frame is refused (fail closed). */
+        public Builder hookTimeout(java.time.Duration value) {
+            this.extensions = extensions.withHookTimeout(value);
+            return this;
+        }
+
+        /** How long an application route's function may take (default 10 s, at most 25 s). */
+        public Builder routeTimeout(java.time.Duration value) {
+            this.extensions = extensions.withRouteTimeout(value);
+            return this;
+        }
+
         /**
          * The props, checked; then the jar, looked up if not given and checked too, so that a missing build is
          * reported here, before any stack is made, and only once every setting is known to be right.
@@ -420,7 +441,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                     allowUnauthenticatedProduction, allowOpenPolicyProduction, logRetention, dataRemoval, protect,
                     tracing, alarmEmail, apiGatewayLoggingRole, roomShards, fanoutEnabled, fanoutThreshold,
                     fanoutMaxConcurrency, quotas, maxPostsPerSecond, publishers, customDomain,
-                    eventStream);
+                    eventStream, extensions);
             FunctionsJar.requireBuilt(props.functionsJar());
             return props;
         }

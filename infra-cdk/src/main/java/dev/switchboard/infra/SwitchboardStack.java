@@ -49,8 +49,10 @@ import software.constructs.Construct;
  * {@link RouteAccess}, and alarms with a dashboard.
  *
  * <p>The stack only assembles: {@link WebSocketEndpoint}, {@link SwitchboardFunction} (with {@link AccessGrants}),
- * {@link WebSocketRoutes}, {@link WorkQueue} and {@link Monitoring} each make one part from their own props. The
- * parts are made in this order because CloudFormation's template lists resources in the order they were made.
+ * {@link WebSocketRoutes}, {@link WorkQueue} and {@link Monitoring} each make one part from their own props;
+ * {@link ApplicationExtensions} (the application's routes and hooks) and {@link TableEventStream} make theirs in the
+ * stack, and only when asked for. The parts are made in this order because CloudFormation's template lists
+ * resources in the order they were made.
  *
  * <pre>{@code
  * App app = new App();
@@ -79,6 +81,7 @@ public final class SwitchboardStack extends Stack {
     private final WebSocketStage stage;
     private final Map<Route, SwitchboardFunction> routeFunctions = new EnumMap<>(Route.class);
     private final SwitchboardFunction authorizerFunction;
+    private final Optional<SwitchboardFunction> applicationRouteFunction;
     private final SwitchboardFunction publisherFunction;
     private final WorkQueue publishQueue;
     private final Optional<WorkQueue> fanout;
@@ -122,11 +125,13 @@ public final class SwitchboardStack extends Stack {
         SwitchboardFunction.Shared shared = new SwitchboardFunction.Shared(code, props.memorySize(), props.tracing(),
                 props.logRetention(), removal, grants);
 
+        ApplicationExtensions extensions = new ApplicationExtensions(this, props.extensions());
         Map<Route, IFunction> handlers = new EnumMap<>(Route.class);
         for (Route route : Route.values()) {
             SwitchboardFunction function = new SwitchboardFunction(this, new SwitchboardFunction.Props(
                     constructName(route), Handlers.lambdaHandler(route), "Switchboard " + route.key() + " route",
-                    FUNCTION_TIMEOUT, RouteAccess.of(route), routeEnvironment), shared);
+                    FUNCTION_TIMEOUT, RouteAccess.of(route), extensions.environment(route, routeEnvironment)), shared);
+            extensions.grantHook(route, function);
             routeFunctions.put(route, function);
             handlers.put(route, function.alias());
         }
@@ -135,6 +140,7 @@ public final class SwitchboardStack extends Stack {
                 RouteAccess.AUTHORIZER, Map.of()), shared);
         new WebSocketRoutes(new WebSocketRoutes.Props(api, handlers, authorizerFunction.alias(),
                 props.auth().tokenSource()));
+        applicationRouteFunction = extensions.applicationRoutes(api, routeEnvironment, shared, FUNCTION_TIMEOUT);
 
         // Backends publish without a socket: queue -> publisher function -> the same path as send/direct.
         publishQueue = new WorkQueue(this, new WorkQueue.Props("Publish", "publish queue", FUNCTION_TIMEOUT));
@@ -155,7 +161,8 @@ public final class SwitchboardStack extends Stack {
         Optional<ITopic> alarmTopic = props.alarmEmail().map(this::alarmTopic);
         monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(props.stackName(), stage,
                 monitoredFunctions(), table, monitoredQueues(), alarmTopic, eventStream
-                        .map(stream -> Map.<String, IQueue>of("Events", stream.failureQueue())).orElse(Map.of())));
+                        .map(stream -> Map.<String, IQueue>of("Events", stream.failureQueue())).orElse(Map.of()),
+                extensions.any()));
         outputs(alarmTopic);
     }
 
@@ -326,6 +333,7 @@ public final class SwitchboardStack extends Stack {
         Map<String, IFunction> monitored = new LinkedHashMap<>();
         routeFunctions.forEach((route, function) -> monitored.put(constructName(route), function.function()));
         monitored.put("Authorizer", authorizerFunction.function());
+        applicationRouteFunction.ifPresent(function -> monitored.put("ApplicationRoutes", function.function()));
         monitored.put("Publisher", publisherFunction.function());
         fanoutFunction.ifPresent(function -> monitored.put("Fanout", function.function()));
         eventStream.ifPresent(stream -> monitored.put("Events", stream.function().function()));

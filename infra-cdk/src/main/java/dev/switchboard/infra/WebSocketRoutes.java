@@ -79,6 +79,28 @@ final class WebSocketRoutes {
         }
     }
 
+    /**
+     * Adds the application's routes to the API, each integrated with the one function that serves them all, two-way
+     * (its reply frame reaches the caller). Their names were checked against {@link Route} by {@link Extensions}.
+     */
+    static Map<String, WebSocketRoute> addApplicationRoutes(WebSocketApi api, Iterable<String> names,
+                                                           IFunction handler) {
+        Map<String, WebSocketRoute> added = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            WebSocketRoute route = api.addRoute(name, WebSocketRouteOptions.builder()
+                    .integration(new WebSocketLambdaIntegration("ApplicationRoute-" + name + "-Integration", handler))
+                    .returnResponse(true)
+                    .build());
+            NagSuppressions.addResourceSuppressions(route, List.of(NagPackSuppression.builder()
+                    .id("AwsSolutions-APIG4")
+                    .reason("WebSocket APIs authorize only on $connect; every later frame travels on that already"
+                            + " authorized connection, and the handler admits each call against the connection.")
+                    .build()));
+            added.put(name, route);
+        }
+        return added;
+    }
+
     /** The route of each {@link Route}. */
     Map<Route, WebSocketRoute> routes() {
         return Map.copyOf(routes);

@@ -63,6 +63,7 @@ class CfnLintTest {
         deployments.put("custom-domain-in-zone", Deployments.customDomainInZone());
         deployments.put("custom-domain-with-certificate", Deployments.customDomainWithCertificate());
         deployments.put("event-stream", Deployments.eventStream());
+        deployments.put("with-extensions", Deployments.withExtensions());
         Files.createDirectories(OUT);
         List<String> files = new ArrayList<>();
         for (Map.Entry<String, SwitchboardProps> deployment : deployments.entrySet()) {

@@ -84,4 +84,23 @@ final class Deployments {
         return SwitchboardProps.builder().eventStream(EventStream.toBus(EVENT_BUS_ARN).withSource("support.desk"))
                 .build();
     }
+
+    static final String TYPING_ARN = "arn:aws:lambda:us-east-1:123456789012:function:typing";
+    static final String VOTE_ARN = "arn:aws:lambda:us-east-1:123456789012:function:vote:live";
+    static final String ON_CONNECT_ARN = "arn:aws:lambda:us-east-1:123456789012:function:on-connect";
+    static final String ON_JOIN_ARN = "arn:aws:lambda:us-east-1:123456789012:function:on-join";
+    static final String ON_SEND_ARN = "arn:aws:lambda:us-east-1:123456789012:function:on-send";
+
+    /** The application's own functions wired in by ARN: two application routes and every hook. */
+    static SwitchboardProps withExtensions() {
+        return SwitchboardProps.builder()
+                .extensions(Extensions.none()
+                        .withRoute("typing", Extensions.Target.arn(TYPING_ARN))
+                        .withRoute("vote", Extensions.Target.arn(VOTE_ARN))
+                        .withOnConnect(Extensions.Target.arn(ON_CONNECT_ARN))
+                        .withOnJoin(Extensions.Target.arn(ON_JOIN_ARN))
+                        .withOnSend(Extensions.Target.arn(ON_SEND_ARN))
+                        .withHookTimeout(java.time.Duration.ofMillis(1500)))
+                .build();
+    }
 }

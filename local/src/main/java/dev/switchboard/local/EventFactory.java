@@ -83,8 +83,13 @@ final class EventFactory {
 
     /** A {@code MESSAGE} event: the frame's body (base64 for binary frames) on the selected route. */
     ObjectNode message(LocalConnection connection, Route route, String body, boolean base64, Instant now) {
+        return message(connection, route.key(), body, base64, now);
+    }
+
+    /** A {@code MESSAGE} event on a route by its key: one of the application's routes. */
+    ObjectNode message(LocalConnection connection, String routeKey, String body, boolean base64, Instant now) {
         ObjectNode event = Integrations.JSON.createObjectNode();
-        ObjectNode context = requestContext(event, route, "MESSAGE", connection.id(), connection.connectedAt(), now,
+        ObjectNode context = requestContext(event, routeKey, "MESSAGE", connection.id(), connection.connectedAt(), now,
                 connection.sourceIp(), connection.userAgent());
         context.put("messageId", newId());
         putAuthorizer(context, connection.authorizerContext());
@@ -114,8 +119,13 @@ final class EventFactory {
 
     private ObjectNode requestContext(ObjectNode event, Route route, String eventType, String connectionId,
                                       Instant connectedAt, Instant now, String sourceIp, String userAgent) {
+        return requestContext(event, route.key(), eventType, connectionId, connectedAt, now, sourceIp, userAgent);
+    }
+
+    private ObjectNode requestContext(ObjectNode event, String routeKey, String eventType, String connectionId,
+                                      Instant connectedAt, Instant now, String sourceIp, String userAgent) {
         ObjectNode context = event.putObject("requestContext");
-        context.put("routeKey", route.key());
+        context.put("routeKey", routeKey);
         context.put("eventType", eventType);
         String requestId = newId();
         context.put("extendedRequestId", requestId);

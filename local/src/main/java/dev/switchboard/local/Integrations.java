@@ -12,6 +12,7 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.Route;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The Lambda side of the emulator: invokes the real handlers the way the Lambda Java runtime does. Every event
@@ -95,9 +97,13 @@ public final class Integrations {
     private final RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1> authorizer;
     private final RequestHandler<SQSEvent, SQSBatchResponse> publisher;
     private final RequestHandler<SQSEvent, SQSBatchResponse> fanout;
+    private final Set<String> applicationRoutes;
+    private final JsonFunction applicationHandler;
 
     private Integrations(Builder builder) {
         this.routes = new EnumMap<>(builder.routes);
+        this.applicationRoutes = Set.copyOf(builder.applicationRoutes);
+        this.applicationHandler = builder.applicationHandler;
         this.authorizer = builder.authorizer;
         this.publisher = builder.publisher;
         this.fanout = builder.fanout;
@@ -119,9 +125,26 @@ public final class Integrations {
         return publisher != null;
     }
 
+    /**
+     * The application route a frame selects, as API Gateway selects it: the body's {@code action}, when the
+     * application has a route of that name.
+     */
+    Optional<String> applicationRoute(String body) {
+        return applicationRoutes.isEmpty() ? Optional.empty()
+                : FrameCodec.actionOf(body).filter(applicationRoutes::contains);
+    }
+
+    /** Invokes the function serving the application's routes with an event given as JSON. */
+    Result invokeApplication(ObjectNode event) {
+        return invoke(Objects.requireNonNull(applicationHandler, "no application routes"), event);
+    }
+
     /** Invokes a route's handler with an event given as the JSON API Gateway would send. */
     Result invoke(Route route, ObjectNode event) {
-        JsonFunction function = Objects.requireNonNull(routes.get(route), () -> "no integration for " + route.key());
+        return invoke(Objects.requireNonNull(routes.get(route), () -> "no integration for " + route.key()), event);
+    }
+
+    private static Result invoke(JsonFunction function, ObjectNode event) {
         String output;
         try {
             output = function.invoke(event.toString());
@@ -246,14 +269,30 @@ public final class Integrations {
         private RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1> authorizer;
         private RequestHandler<SQSEvent, SQSBatchResponse> publisher;
         private RequestHandler<SQSEvent, SQSBatchResponse> fanout;
+        private final Set<String> applicationRoutes = new java.util.HashSet<>();
+        private JsonFunction applicationHandler;
 
         private Builder() {
+        }
+
+        /** The application's routes, all served by one handler (as one function serves them in AWS). */
+        public Builder applicationRoutes(Set<String> names,
+                                         RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse>
+                                                 handler) {
+            applicationRoutes.addAll(names);
+            applicationHandler = typed(handler);
+            return this;
         }
 
         /** A typed handler, invoked through the Lambda runtime's event serializers. */
         public Builder route(Route route,
                              RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handler) {
-            return route(route, json -> {
+            return route(route, typed(handler));
+        }
+
+        private static JsonFunction typed(
+                RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handler) {
+            return json -> {
                 APIGatewayV2WebSocketResponse response = handler.handleRequest(
                         WEBSOCKET_EVENTS.fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))),
                         null);
@@ -263,7 +302,7 @@ public final class Integrations {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 WEBSOCKET_RESPONSES.toJson(response, out);
                 return out.toString(StandardCharsets.UTF_8);
-            });
+            };
         }
 
         /** A function that takes the event JSON itself, as a stream handler does. */

@@ -1,10 +1,12 @@
 package dev.switchboard.local;
 
 import dev.switchboard.config.EnvNames;
+import dev.switchboard.core.ApplicationRouter;
 import dev.switchboard.core.InMemoryConnectionStore;
 import dev.switchboard.core.InMemoryIdempotencyStore;
 import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.functions.ApplicationRouteHandler;
 import dev.switchboard.functions.FanoutHandler;
 import dev.switchboard.functions.JwtAuthorizerHandler;
 import dev.switchboard.functions.PublishHandler;
@@ -74,17 +76,27 @@ public final class LocalRuntime implements AutoCloseable {
         return start(options, StaticContent.none());
     }
 
+    public static LocalRuntime start(LocalRuntimeOptions options, StaticContent content) {
+        return start(options, content, LocalExtensions.none());
+    }
+
     /**
      * The stack, with the table's changes sent as events to the target ({@link LocalEvents}); needs the DynamoDB
      * store, whose stream they are read from.
      */
     public static LocalRuntime start(LocalRuntimeOptions options, StaticContent content,
-                                   Optional<LocalEvents.Target> events) {
+                                     Optional<LocalEvents.Target> events) {
+        return start(options, content, events, LocalExtensions.none());
+    }
+
+    /** The stack with an event stream (as above) and the application's own functions: its routes and hooks. */
+    public static LocalRuntime start(LocalRuntimeOptions options, StaticContent content,
+                                     Optional<LocalEvents.Target> events, LocalExtensions extensions) {
         if (events.isPresent() && options.memoryStore()) {
             throw new IllegalArgumentException(LocalEvents.FLAG + " reads the table's stream: it needs --store"
                     + " dynamodb (the default), not --store memory");
         }
-        LocalRuntime stack = start(options, content);
+        LocalRuntime stack = start(options, content, extensions);
         events.ifPresent(target -> {
             try {
                 stack.events = LocalEvents.start(stack.dynamoDbEndpoint(), options.table(), LOCAL_CREDENTIALS,
@@ -97,7 +109,8 @@ public final class LocalRuntime implements AutoCloseable {
         return stack;
     }
 
-    public static LocalRuntime start(LocalRuntimeOptions options, StaticContent content) {
+    /** With the application's own functions: its routes and hooks ({@link LocalExtensions}). */
+    public static LocalRuntime start(LocalRuntimeOptions options, StaticContent content, LocalExtensions extensions) {
         // Outside Lambda, EMF metrics would probe for EC2 metadata or a CloudWatch agent; keep them local.
         MetricsFactory.setMetricsProvider(NoMetrics::new);
         // As the deployment does (JAVA_TOOL_OPTIONS): keep as many @connections connections alive as the
@@ -129,13 +142,16 @@ public final class LocalRuntime implements AutoCloseable {
             fanout = new LocalFanoutQueue(options.fanoutWorkers());
             InProcessManagementApi managementTransport = options.overHttp() ? null
                     : new InProcessManagementApi(options.stage());
-            Switchboard switchboard = managementTransport == null
-                    ? Services.create(config, LOCAL_CREDENTIALS, stores, fanout)
-                    : Services.create(config, stores, AwsClients.managementApi(config.requireManagementEndpoint(),
-                            Region.of(config.region()), AnonymousCredentialsProvider.create(), managementTransport), fanout);
+            Switchboard switchboard = Services.builder(config, stores, managementTransport == null
+                    ? AwsClients.managementApi(config.requireManagementEndpoint(), Region.of(config.region()),
+                            LOCAL_CREDENTIALS)
+                    : AwsClients.managementApi(config.requireManagementEndpoint(), Region.of(config.region()),
+                            AnonymousCredentialsProvider.create(), managementTransport), fanout)
+                    .hooks(extensions.hookInvokers())
+                    .build();
             Optional<String> secret = options.auth()
                     ? Optional.of(options.jwtSecret().orElseGet(LocalTokens::newSecret)) : Optional.empty();
-            Integrations integrations = integrations(switchboard, secret);
+            Integrations integrations = integrations(switchboard, secret, extensions);
             if (fanout != null) {
                 fanout.attach(integrations);
             }
@@ -188,11 +204,21 @@ public final class LocalRuntime implements AutoCloseable {
      * allowing every connection as an anonymous user with auth off, as a deployment with {@code authMode=off} does.
      */
     static Integrations integrations(Switchboard switchboard, Optional<String> jwtSecret) {
+        return integrations(switchboard, jwtSecret, LocalExtensions.none());
+    }
+
+    /** As above, and the application's routes served as in AWS: one handler invoking each route's function. */
+    static Integrations integrations(Switchboard switchboard, Optional<String> jwtSecret,
+                                     LocalExtensions extensions) {
         JwtVerifier verifier = jwtSecret.map(secret -> JwtVerifier.hs256(secret.getBytes(StandardCharsets.UTF_8),
                 TokenRules.issuedBy(LocalTokens.ISSUER))).orElse(null);
         Integrations.Builder builder = Integrations.builder().publisher(new PublishHandler(switchboard))
                 .fanout(new FanoutHandler(switchboard))
                 .authorizer(new JwtAuthorizerHandler(verifier));
+        if (!extensions.routes().isEmpty()) {
+            builder.applicationRoutes(extensions.routes().keySet(), new ApplicationRouteHandler(switchboard,
+                    new ApplicationRouter(switchboard, extensions.routeInvokers(), Clock.systemUTC())));
+        }
         for (Route route : Route.values()) {
             builder.route(route, RouteHandlers.create(route, switchboard, verifier));
         }

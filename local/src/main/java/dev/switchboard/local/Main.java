@@ -36,12 +36,14 @@ public final class Main {
         LocalEvents.Extracted events;
         LocalRuntime stack;
         try {
-            events = LocalEvents.extract(args);
+            LocalExtensions.Parsed parsed = LocalExtensions.parse(args);
+            events = LocalEvents.extract(parsed.rest());
             options = LocalRuntimeOptions.parse(events.rest());
-            stack = LocalRuntime.start(options, DemoPage.fromClasspath(), events.target());
+            stack = LocalRuntime.start(options, DemoPage.fromClasspath(), events.target(), parsed.extensions());
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.print(LocalRuntimeOptions.USAGE);
+            System.err.print(LocalExtensions.USAGE);
             System.exit(2);
             return;
         }

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -103,7 +104,10 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
         // Binary frames carry no JSON the gateway can read: they take $default.
         Route selected = base64 ? Route.DEFAULT : Route.select(body);
         Route route = integrations.hasRoute(selected) ? selected : Route.DEFAULT;
-        Runnable invocation = intake.admitted(Intake.Work.MESSAGE, () -> invoke(ctx, route, body, base64));
+        Optional<String> application = base64 || route != Route.DEFAULT ? Optional.empty()
+                : integrations.applicationRoute(body);
+        Runnable invocation = intake.admitted(Intake.Work.MESSAGE, () -> application.ifPresentOrElse(
+                name -> invokeApplication(ctx, name, body), () -> invoke(ctx, route, body, base64)));
         switch (connection.invocations().offer(invocation, body.length())) {
             case QUEUED -> {
             }
@@ -174,6 +178,24 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
             LOG.warn("ROUTE      {} {} -> integration failed: {}", connection.id(), route.key(), e.getMessage());
             reply(ctx, "{\"message\":\"Internal server error\",\"connectionId\":\"" + connection.id()
                     + "\",\"requestId\":\"" + requestId + "\"}");
+        }
+    }
+
+    /** One of the application's routes: its function's reply frame goes back to the caller, as a two-way route's. */
+    private void invokeApplication(ChannelHandlerContext ctx, String name, String body) {
+        long start = System.nanoTime();
+        var event = events.message(connection, name, body, false, clock.instant());
+        try {
+            Integrations.Result result = integrations.invokeApplication(event);
+            if (result.ok() && result.body() != null) {
+                reply(ctx, result.body());
+            }
+            LOG.info("ROUTE      {} {} -> {} in {} ms", connection.id(), name, result.statusCode(),
+                    (System.nanoTime() - start) / 1_000_000);
+        } catch (Integrations.InvocationFailed e) {
+            LOG.warn("ROUTE      {} {} -> integration failed: {}", connection.id(), name, e.getMessage());
+            reply(ctx, "{\"message\":\"Internal server error\",\"connectionId\":\"" + connection.id()
+                    + "\",\"requestId\":\"" + event.path("requestContext").path("requestId").asText() + "\"}");
         }
     }
 

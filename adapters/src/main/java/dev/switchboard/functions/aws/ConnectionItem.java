@@ -24,10 +24,11 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchem
  * @param revision     incremented by every change of rooms or grant
  * @param frameWindow  the frame-quota window the connection's frames were last counted in
  * @param frameCount   frames counted in that window
+ * @param attributes   the JSON object the application's onConnect hook attached, or null
  */
 record ConnectionItem(String pk, String sk, String userId, Long connectedAt, String sourceIp, Long expiresAt,
                       String capabilities, Long tokenExp, Map<String, String> rooms, Long revision,
-                      Long frameWindow, Long frameCount) {
+                      Long frameWindow, Long frameCount, String attributes) {
 
     static final String USER_ID = "userId";
     static final String CONNECTED_AT = "connectedAt";
@@ -37,6 +38,7 @@ record ConnectionItem(String pk, String sk, String userId, Long connectedAt, Str
     static final String REVISION = "revision";
     static final String FRAME_WINDOW = "frameWindow";
     static final String FRAME_COUNT = "frameCount";
+    static final String ATTRIBUTES = "attributes";
 
     static final TableSchema<ConnectionItem> SCHEMA = StaticImmutableTableSchema
             .builder(ConnectionItem.class, Builder.class)
@@ -62,6 +64,8 @@ record ConnectionItem(String pk, String sk, String userId, Long connectedAt, Str
                     .getter(ConnectionItem::frameWindow).setter(Builder::frameWindow))
             .addAttribute(Long.class, a -> a.name(FRAME_COUNT)
                     .getter(ConnectionItem::frameCount).setter(Builder::frameCount))
+            .addAttribute(String.class, a -> a.name(ATTRIBUTES)
+                    .getter(ConnectionItem::attributes).setter(Builder::attributes))
             .build();
 
     /** What the immutable schema fills while it reads a row. */
@@ -78,6 +82,7 @@ record ConnectionItem(String pk, String sk, String userId, Long connectedAt, Str
         private Long revision;
         private Long frameWindow;
         private Long frameCount;
+        private String attributes;
 
         Builder pk(String value) {
             pk = value;
@@ -139,9 +144,14 @@ record ConnectionItem(String pk, String sk, String userId, Long connectedAt, Str
             return this;
         }
 
+        Builder attributes(String value) {
+            attributes = value;
+            return this;
+        }
+
         ConnectionItem build() {
             return new ConnectionItem(pk, sk, userId, connectedAt, sourceIp, expiresAt, capabilities, tokenExp,
-                    rooms, revision, frameWindow, frameCount);
+                    rooms, revision, frameWindow, frameCount, attributes);
         }
     }
 }

@@ -68,7 +68,8 @@ final class ConnectionRows {
         ConnectionItem meta = new ConnectionItem(connectionKey(connection.connectionId()), META, connection.userId(),
                 connection.connectedAt().toEpochMilli(),
                 connection.sourceIp().isEmpty() ? null : connection.sourceIp(), expiresAt,
-                grant.capabilities().compact(), epochSeconds(grant.expiresAt()), Map.of(), 0L, null, null);
+                grant.capabilities().compact(), epochSeconds(grant.expiresAt()), Map.of(), 0L, null, null,
+                connection.attributes());
         MemberItem byUser = new MemberItem(userKey(connection.userId()), connectionKey(connection.connectionId()),
                 connection.userId(), null, expiresAt, epochSeconds(grant.expiresAt()));
         dynamoDb.transactWriteItems(r -> r.transactItems(
@@ -282,7 +283,7 @@ final class ConnectionRows {
         Map<String, Rights> rooms = new HashMap<>();
         meta.rooms().forEach((room, code) -> rooms.put(room, Rights.fromCode(code)));
         return new Connection(connectionId, meta.userId(), connectedAt, meta.sourceIp(), expiresAt,
-                new Grant(capabilities, tokenExp), rooms, meta.revision());
+                new Grant(capabilities, tokenExp), rooms, meta.revision(), meta.attributes());
     }
 
     static Long epochSeconds(Instant instant) {

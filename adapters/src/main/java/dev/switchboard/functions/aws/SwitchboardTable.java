@@ -109,7 +109,7 @@ public final class SwitchboardTable {
      */
     public static void primeSchemas() {
         ConnectionItem.SCHEMA.mapToItem(ConnectionItem.SCHEMA.itemToMap(new ConnectionItem(connectionKey("p"), META,
-                "p", 0L, null, 0L, "", null, Map.of(), 0L, 0L, 0L), true));
+                "p", 0L, null, 0L, "", null, Map.of(), 0L, 0L, 0L, "{}"), true));
         MemberItem.SCHEMA.mapToItem(MemberItem.SCHEMA.itemToMap(new MemberItem(roomKey("p"), connectionKey("p"), "p",
                 "", 0L, null), true));
         MessageItem.SCHEMA.mapToItem(MessageItem.SCHEMA.itemToMap(new MessageItem(historyKey("p"), historySortKey(1),

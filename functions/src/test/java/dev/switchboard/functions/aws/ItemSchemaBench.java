@@ -23,7 +23,7 @@ public final class ItemSchemaBench {
         String variant = args[0];
         long now = Instant.now().toEpochMilli();
         ConnectionItem connection = new ConnectionItem("CONN#bench", "META", "user", now, null, now / 1000 + 10_800,
-                "|", null, Map.of(), 0L, null, null);
+                "|", null, Map.of(), 0L, null, null, null);
         ConnectionItem.SCHEMA.mapToItem(ConnectionItem.SCHEMA.itemToMap(connection, true));
         if (variant.equals("primed")) {
             SwitchboardTable.primeSchemas();

@@ -43,7 +43,8 @@ public final class SchemaBench {
         if (variant.equals("static")) {
             DynamoDbTable<ConnectionItem> items = enhanced.table(table, ConnectionItem.SCHEMA);
             ConnectionItem item = new ConnectionItem("CONN#bench", "META", "user", now.toEpochMilli(), null,
-                    now.plus(Duration.ofHours(3)).getEpochSecond(), "|", null, java.util.Map.of(), 0L, null, null);
+                    now.plus(Duration.ofHours(3)).getEpochSecond(), "|", null, java.util.Map.of(), 0L, null, null,
+                    null);
             items.putItem(item);
             items.getItem(item);
         } else {

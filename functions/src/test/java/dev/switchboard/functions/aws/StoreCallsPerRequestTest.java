@@ -281,4 +281,86 @@ class StoreCallsPerRequestTest {
         return new String(FrameCodec.encodeBytes(new ServerFrame.PresenceChange(room, event, user)),
                 StandardCharsets.UTF_8);
     }
+
+    /** Invokes of the application's hooks, by hook. */
+    private final List<String> invoked = new CopyOnWriteArrayList<>();
+
+    private dev.switchboard.core.Invoker counting(String hook, String answer) {
+        return event -> {
+            invoked.add(hook);
+            return new dev.switchboard.core.Invoked.Answered(answer);
+        };
+    }
+
+    private Switchboard hooked(dev.switchboard.core.Hooks hooks) {
+        return Switchboard.builder()
+                .store(store)
+                .history(history)
+                .idempotency(new DynamoDbIdempotencyStore(dynamoDb, table))
+                .broadcaster(new Broadcaster((connectionId, payload) -> SendOutcome.DELIVERED, store, 8,
+                        RetryPolicy.defaults()))
+                .policy(RoomPolicy.named("open"))
+                .clock(clock)
+                .settings(CoreSettings.defaults().withPresenceEvents(true, PRESENCE_LIMIT))
+                .hooks(hooks)
+                .build();
+    }
+
+    private List<String> sendCalls(Switchboard wiring, String connectionId, String id) {
+        clear();
+        ServerFrame reply = wiring.send(connectionId, connectionId.replace("-connection", ""),
+                new ClientFrame.Send(id, "lobby", "\"hi\"")).reply();
+        assertThat(reply).isInstanceOf(ServerFrame.Ack.class);
+        return List.copyOf(calls);
+    }
+
+    @Test
+    void aSendWithoutAnOnSendHookMakesNoInvokeAndNoStoreCallMoreThanWithoutHooks() {
+        String alice = connect("alice");
+        join(alice, "lobby");
+        Switchboard joinHookOnly = hooked(dev.switchboard.core.Hooks.invoking(null,
+                counting("onJoin", "{\"allow\":true}"), null, clock));
+
+        List<String> plain = sendCalls(switchboard, alice, "s-1");
+        List<String> withJoinHook = sendCalls(joinHookOnly, alice, "s-2");
+
+        assertThat(invoked).isEmpty();
+        assertThat(withJoinHook).isEqualTo(plain);
+    }
+
+    @Test
+    void aJoinAsksTheOnJoinHookOnceAndAddsNoStoreCall() {
+        String bob = connect("bob");
+        join(bob, "lobby");
+        history.nextSeq("lobby", clock.instant());
+        String alice = connect("alice");
+        Switchboard withHook = hooked(dev.switchboard.core.Hooks.invoking(null,
+                counting("onJoin", "{\"allow\":true,\"rights\":[\"send\"]}"), null, clock));
+        clear();
+
+        join(withHook, alice, "lobby", null);
+
+        assertThat(invoked).containsExactly("onJoin");
+        assertThat(calls).containsExactly("UpdateItem", "TransactWriteItems", "Query");
+        invoked.clear();
+        join(withHook, alice, "lobby", null);
+        assertThat(invoked).as("a member's join is answered from its membership").isEmpty();
+    }
+
+    @Test
+    void aSendWithAnOnSendHookIsOneInvokeAndClaimsItsIdOnlyOnceAllowed() {
+        String alice = connect("alice");
+        join(alice, "lobby");
+        Switchboard withHook = hooked(dev.switchboard.core.Hooks.invoking(null, null,
+                counting("onSend", "{\"allow\":true}"), clock));
+        List<String> plain = sendCalls(switchboard, alice, "s-1");
+
+        List<String> hooked = sendCalls(withHook, alice, "s-2");
+
+        assertThat(invoked).containsExactly("onSend");
+        assertThat(plain.getFirst()).isEqualTo("TransactWriteItems");
+        assertThat(hooked.subList(0, 2)).as("the frame counted, then the id claimed once allowed")
+                .containsExactly("UpdateItem", "PutItem");
+        assertThat(hooked.subList(2, hooked.size())).isEqualTo(plain.subList(1, plain.size()));
+    }
 }

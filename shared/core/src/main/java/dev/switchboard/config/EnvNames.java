@@ -106,6 +106,24 @@ public final class EnvNames {
     /** Required {@code token_use} claim (Cognito: {@code access} or {@code id}), when set. */
     public static final String JWT_TOKEN_USE = "SWITCHBOARD_JWT_TOKEN_USE";
 
+    /**
+     * The application routes this function serves and the Lambda function behind each:
+     * {@code typing=arn:aws:lambda:…:function:typing,vote=arn:…} (only the application route function gets it).
+     */
+    public static final String APPLICATION_ROUTES = "SWITCHBOARD_APPLICATION_ROUTES";
+    /** How long an application route's function may take, in milliseconds. */
+    public static final String APPLICATION_ROUTE_TIMEOUT_MS = "SWITCHBOARD_APPLICATION_ROUTE_TIMEOUT_MS";
+    /** The Lambda function (ARN) of the onConnect hook; only the {@code $connect} function gets it. */
+    public static final String HOOK_ON_CONNECT = "SWITCHBOARD_HOOK_ON_CONNECT";
+    /** The Lambda function (ARN) of the onJoin hook; only the {@code join} function gets it. */
+    public static final String HOOK_ON_JOIN = "SWITCHBOARD_HOOK_ON_JOIN";
+    /** The Lambda function (ARN) of the onSend hook; only the {@code send} function gets it. */
+    public static final String HOOK_ON_SEND = "SWITCHBOARD_HOOK_ON_SEND";
+    /** How long a hook may take, in milliseconds. */
+    public static final String HOOK_TIMEOUT_MS = "SWITCHBOARD_HOOK_TIMEOUT_MS";
+    /** Optional Lambda endpoint override (tests, emulators). */
+    public static final String LAMBDA_ENDPOINT = "SWITCHBOARD_LAMBDA_ENDPOINT";
+
     private EnvNames() {
     }
 }

@@ -20,6 +20,12 @@ public final class MetricNames {
     public static final String PRESENCE_NOT_SENT = "PresenceEventsNotSent";
     public static final String MESSAGES_IN = "MessagesIn";
     public static final String ERROR_REPLIES = "ErrorReplies";
+    /**
+     * Frames and handshakes refused because one of the application's functions did not answer in time or could not
+     * be invoked: an application route ({@code APPLICATION_TIMEOUT}) or a hook ({@code HOOK_FAILED}, a {@code $connect}
+     * refused with 503). Service dimension alone; alarmed when the stack has extensions.
+     */
+    public static final String EXTENSION_FAILURES = "ExtensionFailures";
     /** Posts a connection accepted. */
     public static final String DELIVERIES = "Deliveries";
     /** Recipients found closed (410) and pruned. */

@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param grant        what its token granted, until when
  * @param rooms        the rooms it is in, each with its rights there
  * @param revision     changes whenever its rooms or grant change: a write decided from an older read is refused
+ * @param attributes   a JSON object the application's onConnect hook attached (at most
+ *                     {@link ExtensionLimits#MAX_ATTRIBUTES_BYTES}), or null for none
  */
 public record Connection(String connectionId, String userId, Instant connectedAt, String sourceIp,
-                         Instant expiresAt, Grant grant, Map<String, Rights> rooms, long revision) {
+                         Instant expiresAt, Grant grant, Map<String, Rights> rooms, long revision,
+                         String attributes) {
     public Connection {
         Objects.requireNonNull(connectionId, "connectionId");
         Objects.requireNonNull(userId, "userId");
@@ -33,6 +36,12 @@ public record Connection(String connectionId, String userId, Instant connectedAt
         if (!expiresAt.isAfter(connectedAt)) {
             throw new IllegalArgumentException("expiresAt must be after connectedAt");
         }
+    }
+
+    /** A connection without attributes. */
+    public Connection(String connectionId, String userId, Instant connectedAt, String sourceIp, Instant expiresAt,
+                      Grant grant, Map<String, Rights> rooms, long revision) {
+        this(connectionId, userId, connectedAt, sourceIp, expiresAt, grant, rooms, revision, null);
     }
 
     /** A newly accepted connection: in no room yet. */

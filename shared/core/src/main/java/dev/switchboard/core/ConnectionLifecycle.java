@@ -8,6 +8,7 @@ import dev.switchboard.core.Switchboard.Disconnected;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,6 +25,7 @@ final class ConnectionLifecycle {
     private final ConnectionCloser closer;
     private final ConnectionProbe probe;
     private final Announcements announcements;
+    private final Hooks hooks;
 
     ConnectionLifecycle(Wiring wiring, Announcements announcements) {
         this.store = wiring.store();
@@ -33,6 +35,7 @@ final class ConnectionLifecycle {
         this.closer = wiring.closer();
         this.probe = wiring.probe();
         this.announcements = announcements;
+        this.hooks = wiring.hooks();
     }
 
     /** As {@link Switchboard#connect}. */
@@ -45,9 +48,21 @@ final class ConnectionLifecycle {
                 return new Connected.TooManyConnections((int) stillOpen, limit);
             }
         }
+        String attributes = null;
+        if (hooks.hasOnConnect()) {
+            switch (hooks.onConnect(connectionId, userId, sourceIp, grant)) {
+                case HookDecision.Deny denied -> {
+                    return new Connected.Denied(denied.reason());
+                }
+                case HookDecision.Fail failed -> {
+                    return new Connected.HookFailed(failed.reason());
+                }
+                case HookDecision.Allow allowed -> attributes = allowed.attributes();
+            }
+        }
         Instant now = clock.instant();
         Connection connection = new Connection(connectionId, userId, now, sourceIp,
-                now.plus(settings.connectionTtl()), grant);
+                now.plus(settings.connectionTtl()), grant, Map.of(), 0, attributes);
         store.register(connection);
         return new Connected.Accepted(connection);
     }

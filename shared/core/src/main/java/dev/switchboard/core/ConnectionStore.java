@@ -93,7 +93,7 @@ public interface ConnectionStore {
             rooms.forEach(room -> removed.put(room, connection.rightsIn(room)));
             return new Connection(connection.connectionId(), connection.userId(), connection.connectedAt(),
                     connection.sourceIp(), connection.expiresAt(), connection.grant(), removed,
-                    connection.revision());
+                    connection.revision(), connection.attributes());
         });
     }
 

@@ -72,6 +72,13 @@ final class FrameAdmission {
         return admitted;
     }
 
+    /** As {@link Switchboard#admit}. */
+    CallAdmission admitCall(String connectionId, String frameId) {
+        Checked checked = check(connectionId, frameId);
+        return checked.refusal() != null ? new CallAdmission.Refused(checked.refusal())
+                : new CallAdmission.Admitted(checked.connection());
+    }
+
     /** The frame's connection, known and within its frame quota (its token not checked). */
     Checked admitFrame(String connectionId, String frameId) {
         Instant now = clock.instant();

@@ -1,7 +1,7 @@
 package dev.switchboard.core;
 
 import static dev.switchboard.core.Arguments.requireRoom;
-import static dev.switchboard.core.Switchboard.SENDER_DEADLINE;
+import static dev.switchboard.core.Wiring.SENDER_DEADLINE;
 
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.FrameCodec;

@@ -40,7 +40,8 @@ public final class InMemoryConnectionStore implements ConnectionStore {
     public synchronized void register(Connection connection) {
         remove(connection.connectionId());
         connections.put(connection.connectionId(), new Connection(connection.connectionId(), connection.userId(),
-                connection.connectedAt(), connection.sourceIp(), connection.expiresAt(), connection.grant()));
+                connection.connectedAt(), connection.sourceIp(), connection.expiresAt(), connection.grant(), Map.of(),
+                0, connection.attributes()));
     }
 
     @Override
@@ -184,7 +185,8 @@ public final class InMemoryConnectionStore implements ConnectionStore {
 
     private static Connection withRooms(Connection connection, Grant grant, Map<String, Rights> rooms) {
         return new Connection(connection.connectionId(), connection.userId(), connection.connectedAt(),
-                connection.sourceIp(), connection.expiresAt(), grant, rooms, connection.revision() + 1);
+                connection.sourceIp(), connection.expiresAt(), grant, rooms, connection.revision() + 1,
+                connection.attributes());
     }
 
     private void removeMember(String room, String connectionId) {

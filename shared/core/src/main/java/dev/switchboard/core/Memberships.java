@@ -4,15 +4,18 @@ import static dev.switchboard.core.Arguments.requireRoom;
 import static dev.switchboard.core.Arguments.requireUser;
 import static dev.switchboard.core.Refusals.busy;
 import static dev.switchboard.core.Refusals.forbidden;
+import static dev.switchboard.core.Refusals.hookFailed;
 import static dev.switchboard.core.Refusals.notInRoom;
 import static dev.switchboard.core.Refusals.unknownConnection;
-import static dev.switchboard.core.Switchboard.MAX_ATTEMPTS;
+import static dev.switchboard.core.Wiring.MAX_ATTEMPTS;
 
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.Limits;
 import dev.switchboard.protocol.ServerFrame;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +34,7 @@ final class Memberships {
     private final FrameAdmission admission;
     private final Announcements announcements;
     private final HistoryReads histories;
+    private final Hooks hooks;
 
     Memberships(Wiring wiring, FrameAdmission admission, Announcements announcements, HistoryReads histories) {
         this.store = wiring.store();
@@ -41,6 +45,7 @@ final class Memberships {
         this.admission = admission;
         this.announcements = announcements;
         this.histories = histories;
+        this.hooks = wiring.hooks();
     }
 
     /** As {@link Switchboard#join}. */
@@ -50,9 +55,22 @@ final class Memberships {
             return checked.refusal();
         }
         Connection connection = checked.connection();
+        HookDecision hooked = null;
         for (int attempt = 1; ; attempt++) {
             Rights rights = policy.rights(connection.userId(), connection.grant().capabilities(), join.room());
-            if (!rights.allows(RoomAction.JOIN)) {
+            if (asksOnJoin(connection, join.room())) {
+                hooked = hooked != null ? hooked : hooks.onJoin(connection, join.room(), rights);
+                switch (hooked) {
+                    case HookDecision.Deny denied -> {
+                        return new ServerFrame.Error(ErrorCode.FORBIDDEN,
+                                "not allowed to join room '" + join.room() + "': " + denied.reason(), join.id());
+                    }
+                    case HookDecision.Fail failed -> {
+                        return hookFailed(join, "join");
+                    }
+                    case HookDecision.Allow allowed -> rights = admittedByHook(rights, allowed.rights());
+                }
+            } else if (!rights.allows(RoomAction.JOIN)) {
                 return forbidden(join, RoomAction.JOIN, join.room());
             }
             if (join.after() != null && !rights.allows(RoomAction.HISTORY)) {
@@ -97,6 +115,27 @@ final class Memberships {
         }
     }
 
+    /**
+     * Whether a join is for the onJoin hook to decide: one is configured, the connection is not a member yet (a
+     * membership keeps the decision), and the room is nobody's personal room (those are their owner's alone).
+     */
+    private boolean asksOnJoin(Connection connection, String room) {
+        return hooks.hasOnJoin() && !connection.isIn(room) && Limits.personalRoomOwner(room).isEmpty();
+    }
+
+    /**
+     * The rights of a membership the onJoin hook admitted: what the token grants in the room and what the hook
+     * grants, without {@link RoomAction#JOIN}. The application decided it, so a token {@code refresh} keeps it as
+     * it is, as it keeps memberships the server made ({@link Switchboard#addMember}).
+     */
+    private static Rights admittedByHook(Rights token, Rights granted) {
+        EnumSet<RoomAction> actions = EnumSet.noneOf(RoomAction.class);
+        actions.addAll(token.union(granted).actions());
+        actions.remove(RoomAction.JOIN);
+        return new Rights(actions);
+    }
+
+    /** As {@link Switchboard#leave}. */
     ServerFrame leave(String connectionId, ClientFrame.Leave leave) {
         FrameAdmission.Checked checked = admission.check(connectionId, leave.id());
         if (checked.refusal() != null) {

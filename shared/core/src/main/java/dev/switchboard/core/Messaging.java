@@ -1,11 +1,12 @@
 package dev.switchboard.core;
 
 import static dev.switchboard.core.Refusals.forbidden;
+import static dev.switchboard.core.Refusals.hookFailed;
 import static dev.switchboard.core.Refusals.notInRoom;
 import static dev.switchboard.core.Refusals.unknownConnection;
-import static dev.switchboard.core.Switchboard.MAX_ATTEMPTS;
-import static dev.switchboard.core.Switchboard.SENDER_DEADLINE;
-import static dev.switchboard.core.Switchboard.STORE_BUDGET;
+import static dev.switchboard.core.Wiring.MAX_ATTEMPTS;
+import static dev.switchboard.core.Wiring.SENDER_DEADLINE;
+import static dev.switchboard.core.Wiring.STORE_BUDGET;
 
 import dev.switchboard.core.Switchboard.Sent;
 import dev.switchboard.protocol.ClientFrame;
@@ -39,6 +40,7 @@ final class Messaging {
     private final Quotas quotas;
     private final FrameAdmission admission;
     private final RoomDelivery delivery;
+    private final Hooks hooks;
 
     Messaging(Wiring wiring, FrameAdmission admission, RoomDelivery delivery) {
         this.store = wiring.store();
@@ -52,6 +54,7 @@ final class Messaging {
         this.quotas = wiring.quotas();
         this.admission = admission;
         this.delivery = delivery;
+        this.hooks = wiring.hooks();
     }
 
     /** As {@link Switchboard#send}. */
@@ -63,7 +66,9 @@ final class Messaging {
         }
         IdempotencyStore.SendKey key = send.id() == null ? null
                 : new IdempotencyStore.SendKey(send.room(), userId, send.id());
-        IdempotencyStore.Claiming claiming = key == null ? null : claiming(key, now);
+        // With an onSend hook, the id is claimed only once the hook let the message go: a refused message must not
+        // hold its id, or its retry would find it in progress.
+        IdempotencyStore.Claiming claiming = key == null || hooks.hasOnSend() ? null : claiming(key, now);
         switch (store.admitSend(connectionId, send.room(), now, quotas, idempotency, claiming)) {
             case SendAdmission.Refused refused -> {
                 return Sent.of(switch (refused.reason()) {
@@ -75,9 +80,31 @@ final class Messaging {
                 });
             }
             case SendAdmission.Admitted admitted -> {
-                return create(send.room(), userId, send.data(), send.id(), key, admitted.claim());
+                if (!hooks.hasOnSend()) {
+                    return create(send.room(), userId, send.data(), send.id(), key, admitted.claim());
+                }
+                return hooked(connectionId, userId, send, key, now);
             }
         }
+    }
+
+    /** A send the store admitted, once the onSend hook let it go (and with the data it gave, if any). */
+    private Sent hooked(String connectionId, String userId, ClientFrame.Send send, IdempotencyStore.SendKey key,
+                        Instant now) {
+        String data = send.data();
+        switch (hooks.onSend(connectionId, userId, send.room(), send.id(), data)) {
+            case HookDecision.Deny denied -> {
+                return Sent.of(new ServerFrame.Error(ErrorCode.FORBIDDEN,
+                        "not allowed to send in room '" + send.room() + "': " + denied.reason(), send.id()));
+            }
+            case HookDecision.Fail failed -> {
+                return Sent.of(hookFailed(send, "send"));
+            }
+            case HookDecision.Allow allowed -> data = allowed.data() != null ? allowed.data() : data;
+        }
+        IdempotencyStore.Claim claim = key == null ? new IdempotencyStore.Claim.Claimed()
+                : idempotency.claim(claiming(key, now));
+        return create(send.room(), userId, data, send.id(), key, claim);
     }
 
     /** As {@link Switchboard#publish}. */

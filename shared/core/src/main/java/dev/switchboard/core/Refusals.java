@@ -33,4 +33,10 @@ final class Refusals {
     static ServerFrame notInRoom(ClientFrame frame, String room) {
         return new ServerFrame.Error(ErrorCode.NOT_IN_ROOM, "not a member of room '" + room + "'", frame.id());
     }
+
+    /** A hook the stack consults did not decide in time or failed: the frame is refused (hooks fail closed). */
+    static ServerFrame hookFailed(ClientFrame frame, String action) {
+        return new ServerFrame.Error(ErrorCode.HOOK_FAILED, "the application could not decide on this " + action
+                + " in time; retry", frame.id());
+    }
 }

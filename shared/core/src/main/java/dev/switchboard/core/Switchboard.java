@@ -5,7 +5,6 @@ import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Limits;
 import dev.switchboard.protocol.ServerFrame;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -45,21 +44,6 @@ import java.util.function.Supplier;
 public final class Switchboard {
 
     /**
-     * How long a sender may take between claiming a send and storing its message; past it, the sender is taken to
-     * have crashed (its idempotency claim is abandoned, a seq it never stored is a hole to skip).
-     */
-    static final Duration SENDER_DEADLINE = Duration.ofSeconds(30);
-
-    /**
-     * The longest a sender may have spent getting its seq and still store the message: what is left of the
-     * deadline covers the history write with the SDK's retries.
-     */
-    static final Duration STORE_BUDGET = Duration.ofSeconds(10);
-
-    /** Tries of a read-decide-write (join, refresh) that found the connection changed under it. */
-    static final int MAX_ATTEMPTS = 3;
-
-    /**
      * What a member the server makes may do in the room unless the server says otherwise: besides receiving its
      * messages, read what it missed ({@code resume}).
      */
@@ -83,7 +67,7 @@ public final class Switchboard {
                 builder.fanout == null ? notices : notices.deferringTo(builder.fanout), notices,
                 builder.clock, builder.settings, builder.messageIds, builder.fanout, builder.fanoutThreshold,
                 builder.policy, builder.closer != null ? builder.closer : connectionId -> {
-                }, builder.probe, new FrameGuard());
+                }, builder.probe, new FrameGuard(), builder.hooks);
         delivery = new RoomDelivery(wiring);
         Announcements announcements = new Announcements(wiring, delivery);
         connections = new ConnectionLifecycle(wiring, announcements);
@@ -114,6 +98,14 @@ public final class Switchboard {
 
         /** The user already holds {@code open} connections, the most {@link Quotas#connectionsPerUser()} allows. */
         record TooManyConnections(int open, int limit) implements Connected {
+        }
+
+        /** The application's onConnect hook refused the connection, for this reason. */
+        record Denied(String reason) implements Connected {
+        }
+
+        /** The onConnect hook did not decide (timed out, failed): refused, and a later attempt may pass. */
+        record HookFailed(String reason) implements Connected {
         }
     }
 
@@ -322,6 +314,16 @@ public final class Switchboard {
         return admission.refuse(connectionId, error);
     }
 
+    /**
+     * Admits a frame for a route the core does not serve itself (an application route) exactly as its own routes
+     * admit theirs: a known connection, within its frame quota, its token not expired (an expired one is closed).
+     *
+     * @return the connection, or the refusal to answer the frame with
+     */
+    public CallAdmission admit(String connectionId, String frameId) {
+        return admission.admitCall(connectionId, frameId);
+    }
+
     /** Serves any decoded client frame by its route; used where one entry point receives every action. */
     public ServerFrame dispatch(String connectionId, String userId, ClientFrame frame) {
         return switch (frame) {
@@ -352,8 +354,15 @@ public final class Switchboard {
         private RoomPolicy policy = RoomPolicy.claims();
         private ConnectionCloser closer;
         private ConnectionProbe probe;
+        private Hooks hooks = Hooks.none();
 
         private Builder() {
+        }
+
+        /** The application's hooks on connect, join and send; {@link Hooks#none()} (no call ever) unless set. */
+        public Builder hooks(Hooks value) {
+            this.hooks = Objects.requireNonNull(value, "hooks");
+            return this;
         }
 
         /** Who may do what in which room; deny by default ({@link RoomPolicy#claims()}) unless set. */

@@ -2,7 +2,7 @@ package dev.switchboard.core;
 
 import static dev.switchboard.core.Refusals.busy;
 import static dev.switchboard.core.Refusals.unknownConnection;
-import static dev.switchboard.core.Switchboard.MAX_ATTEMPTS;
+import static dev.switchboard.core.Wiring.MAX_ATTEMPTS;
 
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;

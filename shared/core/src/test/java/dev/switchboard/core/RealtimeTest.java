@@ -168,7 +168,7 @@ class RealtimeTest {
         allocateWithoutStoring("r");
         allocateWithoutStoring("r");
         send("a", "alice", "r", "4");
-        clock.advance(Switchboard.SENDER_DEADLINE.plusSeconds(1));
+        clock.advance(Wiring.SENDER_DEADLINE.plusSeconds(1));
 
         assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
                 .isInstanceOfSatisfying(ServerFrame.Reset.class, r -> {
@@ -186,7 +186,7 @@ class RealtimeTest {
         assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
                 .isInstanceOf(ServerFrame.History.class);
 
-        clock.advance(Switchboard.SENDER_DEADLINE.plusSeconds(1));
+        clock.advance(Wiring.SENDER_DEADLINE.plusSeconds(1));
 
         assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
                 .isInstanceOfSatisfying(ServerFrame.Reset.class, r -> assertThat(r.seq()).isEqualTo(2));
@@ -203,7 +203,7 @@ class RealtimeTest {
         assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
                 .as("seq 2 could as well be a message still being stored: nothing is skipped yet")
                 .isInstanceOf(ServerFrame.History.class);
-        clock.advance(Switchboard.SENDER_DEADLINE.plusSeconds(1));
+        clock.advance(Wiring.SENDER_DEADLINE.plusSeconds(1));
         assertThat(switchboard.resume("a", new ClientFrame.Resume("x", "r", 1)))
                 .isInstanceOfSatisfying(ServerFrame.Reset.class, r -> assertThat(r.seq()).isEqualTo(2));
     }

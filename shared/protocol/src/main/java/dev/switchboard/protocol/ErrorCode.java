@@ -45,6 +45,18 @@ public enum ErrorCode {
      * retry after {@code retryAfterMs}.
      */
     OVERLOADED(true),
+    /**
+     * An application route's function answered with an error of its own (the message carries its code), failed, or
+     * answered something that is not a valid answer (or too large): the same frame would fail the same way.
+     */
+    APPLICATION_ERROR(false),
+    /** An application route's function did not answer within the route's timeout, or could not be reached; retry. */
+    APPLICATION_TIMEOUT(true),
+    /**
+     * A hook the stack consults (on join or send) did not answer in time or failed, so the frame was refused: hooks
+     * fail closed. Retry with backoff.
+     */
+    HOOK_FAILED(true),
     /** An unexpected server-side failure; retry later. */
     INTERNAL(true);
 

@@ -211,4 +211,24 @@ public sealed interface ServerFrame {
             return "direct";
         }
     }
+
+    /**
+     * The answer of an application route ({@code {"action":"typing",...}}) to the connection that called it: the
+     * {@code data} the application's function answered, matched to the call by its {@code id}.
+     *
+     * @param id     the call's id (echo), or null when it had none
+     * @param action the application route that answered
+     * @param data   JSON text of the answer's {@code data}
+     */
+    record Reply(String id, String action, String data) implements ServerFrame {
+        public Reply {
+            Objects.requireNonNull(action, "action");
+            Objects.requireNonNull(data, "data");
+        }
+
+        @Override
+        public String type() {
+            return "reply";
+        }
+    }
 }

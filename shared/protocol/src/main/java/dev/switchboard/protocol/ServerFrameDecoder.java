@@ -83,6 +83,7 @@ final class ServerFrameDecoder {
                     required(f.event, "event"), required(f.user, "user"));
             case "direct" -> new ServerFrame.Direct(required(f.id, "id"), required(f.from, "from"),
                     required(f.data, "data"), f.ts);
+            case "reply" -> new ServerFrame.Reply(f.id, required(f.action, "action"), required(f.data, "data"));
             default -> null;
         });
     }

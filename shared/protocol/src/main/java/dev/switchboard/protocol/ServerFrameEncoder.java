@@ -109,6 +109,11 @@ final class ServerFrameEncoder {
                 Json.writeData(g, d.data());
                 g.writeNumberField("ts", d.ts());
             }
+            case ServerFrame.Reply r -> {
+                Json.writeOptional(g, "id", r.id());
+                g.writeStringField("action", r.action());
+                Json.writeData(g, r.data());
+            }
         }
     }
 }

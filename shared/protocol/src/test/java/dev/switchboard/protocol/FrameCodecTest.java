@@ -157,6 +157,8 @@ class FrameCodecTest {
                 new ServerFrame.Presence("p", "r", List.of(new ServerFrame.Member("bob", 1)), "AQAB"),
                 new ServerFrame.PresenceChange("r", "join", "bob"),
                 new ServerFrame.Direct("d", "alice", "\"hi\"", 8),
+                new ServerFrame.Reply("t", "typing", "{\"typing\":[\"bob\"]}"),
+                new ServerFrame.Reply(null, "vote", "3"),
                 new ServerFrame.Ack("i", "leave", null),
                 new ServerFrame.Error(ErrorCode.NOT_IN_ROOM, "no", "i"),
                 new ServerFrame.Pong(null, 9)};
@@ -234,6 +236,8 @@ class FrameCodecTest {
             "{\"type\":\"presence_change\",\"room\":\"r\",\"user\":\"u\"}             | event",
             "{\"type\":\"presence\",\"room\":\"r\",\"members\":[{\"connections\":1}]} | user",
             "{\"type\":\"direct\",\"id\":\"d\",\"from\":\"u\"}                      | data",
+            "{\"type\":\"reply\",\"id\":\"t\",\"data\":1}                       | action",
+            "{\"type\":\"reply\",\"id\":\"t\",\"action\":\"typing\"}             | data",
             "{\"type\":\"history\",\"messages\":[]}                                  | room"
     })
     void aServerFrameMissingARequiredFieldNamesIt(String text, String field) {
