@@ -3,7 +3,8 @@
 # Needs './mvnw -DskipTests install' from the repository root first (builds the app and the functions jar).
 set -eu
 cd "$(dirname "$0")"
-if [ ! -f target/classpath.txt ] || [ ! -d target/classes/dev/switchboard/infra ]; then
+if [ ! -f target/classpath.txt ] || [ ! -f target/handlers-classpath.txt ] \
+    || [ ! -d target/classes/dev/switchboard/infra ]; then
   echo "infra-cdk is not built: run './mvnw -DskipTests install' in the repository root first" >&2
   exit 1
 fi
@@ -12,4 +13,6 @@ source ../scripts/java-home.sh
 select_java_home
 JAVA="$JAVA_HOME/bin/java"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
-exec "$JAVA" -cp "target/classes:$(cat target/classpath.txt)" dev.switchboard.infra.SwitchboardApp
+# The functions jar comes alone, for the handler class names: not the AWS SDK and the rest the handlers need.
+exec "$JAVA" -cp "target/classes:$(cat target/classpath.txt):$(cat target/handlers-classpath.txt)" \
+    dev.switchboard.infra.SwitchboardApp

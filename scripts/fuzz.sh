@@ -17,11 +17,11 @@ cd "$root"
 
 # module:Class#method, one per fuzz target.
 targets=(
-    shared:FrameCodecFuzzTest#decodeClient
-    shared:FrameCodecFuzzTest#decodePublish
-    shared:FrameCodecFuzzTest#decodeServerRequest
-    shared:FrameCodecFuzzTest#requireJsonValue
-    shared:FrameCodecFuzzTest#decodeServer
+    shared/protocol:FrameCodecFuzzTest#decodeClient
+    shared/protocol:FrameCodecFuzzTest#decodePublish
+    shared/protocol:FrameCodecFuzzTest#decodeServerRequest
+    shared/protocol:FrameCodecFuzzTest#requireJsonValue
+    shared/protocol:FrameCodecFuzzTest#decodeServer
     functions:AuthorizerFuzzTest#requestEvent
     functions:AuthorizerFuzzTest#signedClaims
     functions:HandlerEventsFuzzTest#webSocketEvent

@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.protocol.Utf8;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,26 +10,29 @@ import java.util.List;
  */
 final class FrameChunks {
 
+    /** One frame's part of a message; {@code last} on the final part, which ends the message. */
+    record Chunk(String text, boolean last) {
+    }
+
     private FrameChunks() {
     }
 
-    /** Each element is {@code {part, lastMarker}}: the marker is non-null on the final part. */
-    static List<String[]> split(String text, int maxBytes) {
-        List<String[]> chunks = new ArrayList<>();
+    static List<Chunk> split(String text, int maxBytes) {
+        List<Chunk> chunks = new ArrayList<>();
         int start = 0;
         int bytes = 0;
         for (int i = 0; i < text.length(); ) {
             int codePoint = text.codePointAt(i);
-            int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            int size = Utf8.codePointLength(codePoint);
             if (bytes + size > maxBytes) {
-                chunks.add(new String[] {text.substring(start, i), null});
+                chunks.add(new Chunk(text.substring(start, i), false));
                 start = i;
                 bytes = 0;
             }
             bytes += size;
             i += Character.charCount(codePoint);
         }
-        chunks.add(new String[] {text.substring(start), "last"});
+        chunks.add(new Chunk(text.substring(start), true));
         return chunks;
     }
 }

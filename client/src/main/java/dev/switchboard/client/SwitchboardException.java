@@ -3,22 +3,25 @@ package dev.switchboard.client;
 import dev.switchboard.protocol.ErrorCode;
 
 /**
- * A request the server refused (with its {@link ErrorCode}), or one that could not complete (timeout, connection
- * lost, client closed).
+ * Why a request, or the client itself, did not get what it asked for: either the server said no
+ * ({@link ServerErrorException}, with the server's {@link ErrorCode}) or the client could not complete it
+ * ({@link ClientSideException}: no reply in time, the connection lost, the client closed, data refused before
+ * sending).
  */
-public final class SwitchboardException extends RuntimeException {
+public abstract sealed class SwitchboardException extends RuntimeException
+        permits ServerErrorException, ClientSideException {
     private static final long serialVersionUID = 1L;
 
     private final ErrorCode code;
     private final boolean temporary;
 
-    public SwitchboardException(ErrorCode code, String message, boolean temporary) {
+    SwitchboardException(ErrorCode code, String message, boolean temporary) {
         super(message);
         this.code = code;
         this.temporary = temporary;
     }
 
-    /** The server's error code; {@link ErrorCode#INTERNAL} for local failures such as timeouts. */
+    /** The error's code: the server's, or the one the server would have given for what the client refused. */
     public ErrorCode code() {
         return code;
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionStage;
  * <pre>{@code
  * TokenProvider tokens = () -> http.sendAsync(tokenRequest, HttpResponse.BodyHandlers.ofString())
  *         .thenApply(HttpResponse::body);
- * SwitchboardClient client = SwitchboardClient.builder(url).tokenProvider(tokens).build();
+ * SwitchboardClientOptions options = SwitchboardClientOptions.builder(url).tokenProvider(tokens).build();
  * }</pre>
  */
 @FunctionalInterface

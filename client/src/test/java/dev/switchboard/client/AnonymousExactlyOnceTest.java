@@ -3,8 +3,8 @@ package dev.switchboard.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import dev.switchboard.local.LocalTokens;
 import dev.switchboard.protocol.ServerFrame;
 import java.time.Duration;
@@ -29,11 +29,11 @@ class AnonymousExactlyOnceTest {
 
     private static final int MESSAGES = 200;
 
-    private static LocalStack stack;
+    private static LocalRuntime stack;
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStackOptions.defaults().withPort(0));
+        stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0));
     }
 
     @AfterAll
@@ -46,25 +46,26 @@ class AnonymousExactlyOnceTest {
         String room = "anon-" + Long.toHexString(System.nanoTime());
         List<ServerFrame.Message> received = new CopyOnWriteArrayList<>();
         AtomicInteger senderReconnects = new AtomicInteger();
-        try (SwitchboardClient sender = SwitchboardClient.builder(stack.webSocketUrl())
+        try (SwitchboardClient sender = SwitchboardClient.create(SwitchboardClientOptions.builder(stack.webSocketUrl())
                      .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100))
-                     .listener(new SwitchboardClient.Listener() {
+                     .build(), new SwitchboardClient.Listener() {
                          @Override
                          public void onStateChange(SwitchboardClient.State state) {
                              if (state == SwitchboardClient.State.RECONNECTING) {
                                  senderReconnects.incrementAndGet();
                              }
                          }
-                     }).build();
-             SwitchboardClient receiver = SwitchboardClient.builder(stack.webSocketUrl())
+                     });
+             SwitchboardClient receiver = SwitchboardClient.create(SwitchboardClientOptions
+                     .builder(stack.webSocketUrl())
                      .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100))
                      .gapTimeout(Duration.ofMillis(200))
-                     .listener(new SwitchboardClient.Listener() {
+                     .build(), new SwitchboardClient.Listener() {
                          @Override
                          public void onMessage(ServerFrame.Message message) {
                              received.add(message);
                          }
-                     }).build()) {
+                     })) {
             sender.connect().join();
             receiver.connect().join();
             sender.join(room).join();
@@ -116,18 +117,18 @@ class AnonymousExactlyOnceTest {
         String secret = LocalTokens.newSecret();
         List<String> issued = new CopyOnWriteArrayList<>();
         List<SwitchboardException> errors = new CopyOnWriteArrayList<>();
-        try (SwitchboardClient client = SwitchboardClient.builder(stack.webSocketUrl())
+        try (SwitchboardClient client = SwitchboardClient.create(SwitchboardClientOptions.builder(stack.webSocketUrl())
                 .tokenProvider(() -> {
                     String token = LocalTokens.mint(secret, "nobody", Duration.ofSeconds(3));
                     issued.add(token);
                     return CompletableFuture.completedFuture(token);
                 })
-                .listener(new SwitchboardClient.Listener() {
+                .build(), new SwitchboardClient.Listener() {
                     @Override
                     public void onError(SwitchboardException error) {
                         errors.add(error);
                     }
-                }).build()) {
+                })) {
             client.connect().join();
             Instant firstExpiry = TokenLifetime.expiry(issued.getFirst()).orElseThrow();
             await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(firstExpiry.plusSeconds(1)));

@@ -44,20 +44,20 @@ class ClientPiecesTest {
     @Test
     void aGapThatResumesDoNotFillIsAskedAboutLessAndLessOften() {
         Duration timeout = Duration.ofSeconds(1);
-        assertThat(List.of(0, 1, 2, 3, 4, 5, 50).stream().map(n -> SwitchboardClient.gapDelay(timeout, n).toSeconds()))
+        assertThat(List.of(0, 1, 2, 3, 4, 5, 50).stream().map(n -> RoomTracker.gapDelay(timeout, n).toSeconds()))
                 .containsExactly(1L, 2L, 4L, 8L, 16L, 16L, 16L);
     }
 
     @Test
     void framesStayUnder32KbAndNeverSplitACharacter() {
         String text = "a€😀".repeat(20_000);
-        List<String[]> chunks = FrameChunks.split(text, 32 * 1024);
+        List<FrameChunks.Chunk> chunks = FrameChunks.split(text, 32 * 1024);
         StringBuilder joined = new StringBuilder();
         for (int i = 0; i < chunks.size(); i++) {
-            String part = chunks.get(i)[0];
+            String part = chunks.get(i).text();
             assertThat(part.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(32 * 1024);
             assertThat(Character.isHighSurrogate(part.charAt(part.length() - 1))).isFalse();
-            assertThat(chunks.get(i)[1] != null).isEqualTo(i == chunks.size() - 1);
+            assertThat(chunks.get(i).last()).isEqualTo(i == chunks.size() - 1);
             joined.append(part);
         }
         assertThat(joined.toString()).isEqualTo(text);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.Quotas;
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import dev.switchboard.protocol.ServerFrame;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,11 +24,12 @@ class RefusalsRetriedTest {
     @Test
     void sendsRefusedOverTheQuotaAreSentAgainWhenTheServerSaysAndAllArrive() {
         // Four frames per two-second window: the join and six sends cannot all go in one.
-        try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withMemoryStore(true)
+        try (LocalRuntime stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withMemoryStore(true)
                 .withQuotas(Quotas.defaults().withFrames(2, 4)))) {
             SwitchboardClientTest.Inbox inbox = new SwitchboardClientTest.Inbox();
-            try (SwitchboardClient sender = SwitchboardClient.builder(stack.webSocketUrl()).listener(inbox)
-                    .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100)).build()) {
+            try (SwitchboardClient sender = SwitchboardClient.create(SwitchboardClientOptions
+                    .builder(stack.webSocketUrl())
+                    .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100)).build(), inbox)) {
                 sender.connect().join();
                 sender.join("quota").join();
 

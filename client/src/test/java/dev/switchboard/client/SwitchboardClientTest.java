@@ -9,8 +9,8 @@ import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.functions.aws.AwsClients;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
 import dev.switchboard.functions.config.FunctionConfig;
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import dev.switchboard.local.LocalTokens;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerFrame;
@@ -37,14 +37,14 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 class SwitchboardClientTest {
 
     private static final String SECRET = LocalTokens.newSecret();
-    private static LocalStack stack;
+    private static LocalRuntime stack;
     private static ConnectionStore store;
 
     private final List<SwitchboardClient> clients = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withJwtSecret(SECRET));
+        stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withJwtSecret(SECRET));
         store = DynamoDbConnectionStore.create(AwsClients.dynamoDb(FunctionConfig.from(Map.of(
                 EnvNames.TABLE_NAME, stack.table(), EnvNames.DYNAMODB_ENDPOINT, stack.dynamoDbEndpoint().toString())),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))), stack.table());
@@ -87,12 +87,11 @@ class SwitchboardClientTest {
     }
 
     private SwitchboardClient client(String user, Inbox inbox) {
-        SwitchboardClient client = SwitchboardClient.builder(stack.webSocketUrl())
+        SwitchboardClient client = SwitchboardClient.create(SwitchboardClientOptions.builder(stack.webSocketUrl())
                 .token(LocalTokens.mint(SECRET, user, Duration.ofHours(1)))
-                .listener(inbox)
                 .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
                 .gapTimeout(Duration.ofMillis(300))
-                .build();
+                .build(), inbox);
         clients.add(client);
         client.connect().join();
         return client;
@@ -128,7 +127,7 @@ class SwitchboardClientTest {
         SwitchboardClient alice = client("alice", new Inbox());
         assertThatThrownBy(() -> alice.sendText(room(), "not a member").join())
                 .isInstanceOf(CompletionException.class)
-                .cause().isInstanceOfSatisfying(SwitchboardException.class, e -> {
+                .cause().isInstanceOfSatisfying(ServerErrorException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.NOT_IN_ROOM);
                     assertThat(e.temporary()).isFalse();
                 });
@@ -148,7 +147,7 @@ class SwitchboardClientTest {
 
         await().untilAsserted(() -> assertThat(bobInbox.data()).containsExactly("\"" + big + "\""));
         assertThatThrownBy(() -> alice.sendText(room, "y".repeat(130 * 1024)).join())
-                .cause().isInstanceOfSatisfying(SwitchboardException.class,
+                .cause().isInstanceOfSatisfying(ClientSideException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
     }
 
@@ -196,7 +195,7 @@ class SwitchboardClientTest {
         assertThat(everyone).extracting(ServerFrame.Member::user).containsExactlyElementsOf(expected.keySet());
         assertThat(everyone).allSatisfy(m -> assertThat(m.connections()).isEqualTo(expected.get(m.user())));
         assertThatThrownBy(() -> alice.presence(room, "AAAA").join()).cause()
-                .isInstanceOfSatisfying(SwitchboardException.class,
+                .isInstanceOfSatisfying(ServerErrorException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD));
     }
 
@@ -265,10 +264,10 @@ class SwitchboardClientTest {
 
     @Test
     void aBadTokenStopsTheClientInsteadOfRetryingForever() {
-        SwitchboardClient client = SwitchboardClient.builder(stack.webSocketUrl()).token("forged.token.value")
-                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100)).build();
+        SwitchboardClient client = SwitchboardClient.create(SwitchboardClientOptions.builder(stack.webSocketUrl())
+                .token("forged.token.value").reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100)).build());
         clients.add(client);
-        assertThatThrownBy(() -> client.connect().join()).cause().isInstanceOf(SwitchboardException.class)
+        assertThatThrownBy(() -> client.connect().join()).cause().isInstanceOf(ClientSideException.class)
                 .hasMessageContaining("403");
         assertThat(client.state()).isEqualTo(SwitchboardClient.State.CLOSED);
     }

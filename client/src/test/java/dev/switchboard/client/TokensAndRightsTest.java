@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.Capabilities;
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import dev.switchboard.local.LocalTokens;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerFrame;
@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,14 +34,14 @@ import org.junit.jupiter.api.Test;
  */
 class TokensAndRightsTest {
 
-    private static LocalStack stack;
+    private static LocalRuntime stack;
     private static String secret;
 
     private final List<SwitchboardClient> clients = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withAuth(true));
+        stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withAuth(true));
         secret = stack.jwtSecret().orElseThrow();
     }
 
@@ -129,13 +129,13 @@ class TokensAndRightsTest {
     }
 
     private SwitchboardClient client(TokenProvider tokens, Seen seen,
-                                     Function<SwitchboardClient.Builder, SwitchboardClient.Builder> extra) {
-        SwitchboardClient client = extra.apply(SwitchboardClient.builder(stack.webSocketUrl())
+                                     UnaryOperator<SwitchboardClientOptions.Builder> extra) {
+        SwitchboardClient client = SwitchboardClient.create(extra.apply(SwitchboardClientOptions
+                .builder(stack.webSocketUrl())
                 .tokenProvider(tokens)
-                .listener(seen)
                 .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
                 .gapTimeout(Duration.ofMillis(300)))
-                .build();
+                .build(), seen);
         clients.add(client);
         client.connect().join();
         return client;
@@ -145,7 +145,7 @@ class TokensAndRightsTest {
         return client(tokens, seen, builder -> builder);
     }
 
-    private static SwitchboardClient.Builder inHeader(SwitchboardClient.Builder builder) {
+    private static SwitchboardClientOptions.Builder inHeader(SwitchboardClientOptions.Builder builder) {
         return builder.tokenInHeader();
     }
 
@@ -160,7 +160,7 @@ class TokensAndRightsTest {
     private static SwitchboardException failure(CompletableFuture<?> request) {
         CompletionException failed = catchThrowableOfType(CompletionException.class, request::join);
         assertThat(failed).as("the request failed").isNotNull();
-        assertThat(failed.getCause()).isInstanceOf(SwitchboardException.class);
+        assertThat(failed.getCause()).as("refused by the server").isInstanceOf(ServerErrorException.class);
         return (SwitchboardException) failed.getCause();
     }
 
@@ -197,26 +197,57 @@ class TokensAndRightsTest {
         assertThat(bob.errors).isEmpty();
     }
 
+    /**
+     * A token service that renews too late: it mints short-lived tokens while the test sets up (so the connection is
+     * refreshed, or reconnects, however slow the machine is), then, once told to stop renewing, hands out the last
+     * of them until it has expired, and tokens from {@code fresh} after that.
+     */
+    static final class LateRenewal implements TokenProvider {
+        private final Minter shortLived;
+        private final Minter fresh;
+        final List<String> handedOut = new CopyOnWriteArrayList<>();
+        private String stale;
+        private Instant staleExpiry;
+
+        LateRenewal(Minter shortLived, Minter fresh) {
+            this.shortLived = shortLived;
+            this.fresh = fresh;
+        }
+
+        @Override
+        public synchronized CompletionStage<String> token() {
+            CompletionStage<String> next;
+            if (stale == null) {
+                next = shortLived.token();
+            } else if (Instant.now().isBefore(staleExpiry)) {
+                next = CompletableFuture.completedFuture(stale);
+            } else {
+                next = fresh.token();
+            }
+            return next.thenApply(token -> {
+                handedOut.add(token);
+                return token;
+            });
+        }
+
+        /** From now on, the last short-lived token until it expires; returns that token. */
+        synchronized String stopRenewing() {
+            stale = shortLived.issued.getLast();
+            staleExpiry = TokenLifetime.expiry(stale).orElseThrow();
+            return stale;
+        }
+    }
+
     @Test
     void aConnectionWhoseTokenExpiredReconnectsWithAFreshTokenAndLosesNothing() {
         String room = room();
         Seen alice = new Seen();
         SwitchboardClient aliceClient = client(everything("alice", Duration.ofHours(1)), alice);
-        // Bob's provider hands out one short-lived token until it has expired (a cache that renews too late), so
-        // the connection cannot be refreshed in time; after that, fresh tokens, once the test opens the gate.
+        // Once bob is set up, his provider hands out one short-lived token until it has expired, so the connection
+        // cannot be refreshed in time; after that, fresh tokens, once the test opens the gate.
         Minter fresh = everything("bob", Duration.ofHours(1));
         fresh.gate = new CompletableFuture<>();
-        String stale = LocalTokens.mint(secret, "bob", Duration.ofSeconds(3));
-        Instant staleExpiry = TokenLifetime.expiry(stale).orElseThrow();
-        List<String> handedOut = new CopyOnWriteArrayList<>();
-        TokenProvider bobTokens = () -> {
-            CompletionStage<String> next = Instant.now().isBefore(staleExpiry)
-                    ? CompletableFuture.completedFuture(stale) : fresh.token();
-            return next.thenApply(token -> {
-                handedOut.add(token);
-                return token;
-            });
-        };
+        LateRenewal bobTokens = new LateRenewal(everything("bob", Duration.ofSeconds(3)), fresh);
         Seen bob = new Seen();
         SwitchboardClient bobClient = client(bobTokens, bob);
         aliceClient.join(room).join();
@@ -224,6 +255,8 @@ class TokensAndRightsTest {
         aliceClient.sendText(room, "m1").join();
         await().untilAsserted(() -> assertThat(bob.data(room)).containsExactly("\"m1\""));
 
+        String stale = bobTokens.stopRenewing();
+        Instant staleExpiry = TokenLifetime.expiry(stale).orElseThrow();
         await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(staleExpiry.plusMillis(300)));
         // Nothing reaches a connection live after its token expired: m2 comes to bob by resume, once he is back.
         aliceClient.sendText(room, "m2").join();
@@ -242,7 +275,7 @@ class TokensAndRightsTest {
         await().untilAsserted(() -> assertThat(alice.data(room)).isEqualTo(all));
         assertThat(bob.messages).extracting(ServerFrame.Message::seq).containsExactly(1L, 2L, 3L, 4L);
         assertThat(fresh.issued).as("bob reconnected with a fresh token").isNotEmpty();
-        assertThat(handedOut.getLast()).isNotEqualTo(stale);
+        assertThat(bobTokens.handedOut.getLast()).isNotEqualTo(stale);
         assertThat(bobClient.state()).isEqualTo(SwitchboardClient.State.OPEN);
     }
 
@@ -309,6 +342,7 @@ class TokensAndRightsTest {
         bobTokens.capabilities = LocalTokens.parseRooms(kept + ":join,history,send", "");
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(bob.lost).containsKey(revoked));
+        assertThat(bob.lost.get(revoked)).isInstanceOf(ServerErrorException.class);
         assertThat(bob.lost.get(revoked).code()).isEqualTo(ErrorCode.FORBIDDEN);
         assertThat(bob.lost).doesNotContainKey(kept);
         assertThat(bobClient.position(revoked)).isEqualTo(-1);

@@ -22,10 +22,10 @@ public final class AotTraining {
     public static void main(String[] args) throws ReflectiveOperationException {
         List<String> handlers = new ArrayList<>();
         for (Route route : Route.values()) {
-            handlers.add(route.handlerClass());
+            handlers.add(Handlers.classOf(route));
         }
-        handlers.add(Route.PUBLISHER_CLASS);
-        handlers.add(Route.FANOUT_CLASS);
+        handlers.add(Handlers.PUBLISHER);
+        handlers.add(Handlers.FANOUT);
         for (String handler : handlers) {
             Class.forName(handler).getConstructor().newInstance();
         }

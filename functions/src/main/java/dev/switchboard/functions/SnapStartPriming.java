@@ -3,6 +3,7 @@ package dev.switchboard.functions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.switchboard.config.MetricNames;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.functions.aws.SwitchboardTable;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ServerFrame;
@@ -21,9 +22,9 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
 
 /**
  * Warms a function before Lambda takes its SnapStart snapshot, so restored instances start with classes loaded
- * and code paths compiled: every frame type through the codec, the metrics serializer, and the store and the
- * {@code @connections} client through calls that change nothing (each route's read of a connection that does not
- * exist, a direct message to a user with no connections). Registered once per
+ * and code paths compiled: every frame type through the codec, the metrics serializer, each row kind through its
+ * table schema, and the store and the {@code @connections} client through calls that change nothing (each route's
+ * read of a connection that does not exist, a direct message to a user with no connections). Registered once per
  * container by {@link Services}; {@link AotTraining} runs the same priming to train an ahead-of-time cache.
  */
 final class SnapStartPriming implements Resource {
@@ -70,6 +71,7 @@ final class SnapStartPriming implements Resource {
         long start = System.nanoTime();
         boolean ran = primeCodec();
         ran &= primeMetrics();
+        ran &= primeSchemas();
         // Nothing changes: each route's read of a connection that does not exist (it answers UNKNOWN_CONNECTION and
         // goes no further), and a user with no connections (no posts follow).
         ran &= primeCall("join", () -> switchboard.join(NOBODY, new ClientFrame.Join(null, "priming")));
@@ -102,6 +104,17 @@ final class SnapStartPriming implements Resource {
             return true;
         } catch (RuntimeException e) {
             LOG.warn("priming could not run the codec: {}", e.toString());
+            return false;
+        }
+    }
+
+    /** Each row kind through its table schema, which the calls below stop short of for an unknown connection. */
+    private static boolean primeSchemas() {
+        try {
+            SwitchboardTable.primeSchemas();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("priming could not map the table's rows: {}", e.toString());
             return false;
         }
     }

@@ -21,7 +21,8 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 /**
  * Logs and metrics around every handler invocation, through Powertools' functional API (no AspectJ): JSON log
  * lines carry {@code connectionId}, {@code routeKey} and {@code requestId}; metrics go out as CloudWatch EMF,
- * flushed once per invocation. Metric names live in {@link MetricNames}, where the stack's alarms find them too.
+ * flushed once per invocation. Metric names live in {@link MetricNames}, which the stack's monitoring also reads
+ * for the alarms and graphs it puts on some of them ({@link MetricNames#DELIVERY_FAILURES} among the alarmed).
  */
 final class Telemetry {
 
@@ -117,6 +118,15 @@ final class Telemetry {
             if (error.code() == ErrorCode.APPLICATION_TIMEOUT || error.code() == ErrorCode.HOOK_FAILED) {
                 extensionFailed();
             }
+        }
+    }
+
+    /** Events put on the bus, and those not put after the retries (the stream delivers them again). */
+    static void events(int put, int notPut) {
+        Metrics metrics = metrics();
+        metrics.addMetric(MetricNames.EVENTS_PUT, put, MetricUnit.COUNT);
+        if (notPut > 0) {
+            metrics.addMetric(MetricNames.EVENTS_NOT_PUT, notPut, MetricUnit.COUNT);
         }
     }
 

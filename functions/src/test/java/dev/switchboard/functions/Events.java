@@ -2,6 +2,7 @@ package dev.switchboard.functions;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
@@ -25,22 +26,30 @@ public final class Events {
     private static final PojoSerializer<SQSEvent> SQS_EVENTS =
             LambdaEventSerializers.serializerFor(SQSEvent.class, Events.class.getClassLoader());
 
+    private static final PojoSerializer<DynamodbEvent> STREAM_EVENTS =
+            LambdaEventSerializers.serializerFor(DynamodbEvent.class, Events.class.getClassLoader());
+
     private Events() {
+    }
+
+    /** A DynamoDB stream event fixture from {@code src/test/resources/streams}, read as the Lambda runtime reads it. */
+    public static DynamodbEvent stream(String name) {
+        return fixture("/streams/" + name + ".json", STREAM_EVENTS);
     }
 
     /** An SQS event fixture (e.g. {@code sqs-publish}), read as the Lambda runtime reads it. */
     public static SQSEvent sqs(String name) {
-        return fixture(name, SQS_EVENTS);
+        return fixture("/events/" + name + ".json", SQS_EVENTS);
     }
 
     public static APIGatewayV2WebSocketEvent load(String name) {
-        return fixture(name, EVENTS);
+        return fixture("/events/" + name + ".json", EVENTS);
     }
 
-    private static <T> T fixture(String name, PojoSerializer<T> serializer) {
-        try (InputStream in = Events.class.getResourceAsStream("/events/" + name + ".json")) {
+    private static <T> T fixture(String path, PojoSerializer<T> serializer) {
+        try (InputStream in = Events.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalArgumentException("no fixture " + name);
+                throw new IllegalArgumentException("no fixture " + path);
             }
             return serializer.fromJson(in);
         } catch (IOException e) {

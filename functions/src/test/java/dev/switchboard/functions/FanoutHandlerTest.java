@@ -9,13 +9,13 @@ import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.InMemoryConnectionStore;
-import dev.switchboard.core.InMemoryIdempotencyStore;
-import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -31,14 +31,14 @@ class FanoutHandlerTest {
 
     private final InMemoryConnectionStore store = new InMemoryConnectionStore(SHARDS);
     private final Map<String, String> received = new ConcurrentHashMap<>();
-    private final Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open())
-            .store(store).history(new InMemoryRoomHistory()).idempotency(new InMemoryIdempotencyStore())
-            .broadcaster(new Broadcaster((id, payload) -> {
+    private final Switchboard switchboard = TestSwitchboard.builder().policy(RoomPolicy.open())
+            .store(store).clock(Clock.systemUTC())
+            .sender((id, payload) -> {
                 received.merge(id, new String(payload, StandardCharsets.UTF_8), (a, b) -> a + "\n" + b);
                 return SendOutcome.DELIVERED;
-            }, store, 8, new RetryPolicy(2, Duration.ZERO, Duration.ZERO)))
+            }).retryPolicy(new RetryPolicy(2, Duration.ZERO, Duration.ZERO))
             .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
-            .build();
+            .build().switchboard();
 
 
     @Test

@@ -6,31 +6,27 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.core.Admission;
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.Grant;
 import dev.switchboard.core.RoomMember;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.InMemoryConnectionStore;
-import dev.switchboard.core.InMemoryIdempotencyStore;
-import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.JoinResult;
 import dev.switchboard.core.Quotas;
-import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.MovableClock;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.Limits;
 import dev.switchboard.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -53,19 +49,17 @@ class HandlersTest {
     private final Switchboard switchboard = switchboard(store);
 
     private Switchboard switchboard(ConnectionStore connections) {
-        return Switchboard.builder().policy(RoomPolicy.open())
+        return TestSwitchboard.builder().policy(RoomPolicy.open())
                 .store(connections)
-                .history(new InMemoryRoomHistory())
-                .idempotency(new InMemoryIdempotencyStore())
-                .broadcaster(new Broadcaster((id, payload) -> {
+                .sender((id, payload) -> {
                     delivered.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
                             .add(new String(payload, StandardCharsets.UTF_8));
                     return SendOutcome.DELIVERED;
-                }, connections, 8, RetryPolicy.defaults()))
-                .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                })
+                .clock(MovableClock.at(NOW))
                 .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
                 .messageIds(() -> "m-1")
-                .build();
+                .build().switchboard();
     }
 
     private ServerFrame reply(APIGatewayV2WebSocketResponse response) {

@@ -7,15 +7,15 @@ import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.FanoutQueue;
 import dev.switchboard.core.InMemoryConnectionStore;
-import dev.switchboard.core.InMemoryIdempotencyStore;
-import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ServerFrame;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -35,19 +35,19 @@ class LambdaDeadlineTest {
     private final InMemoryConnectionStore store = new InMemoryConnectionStore();
     private final Set<String> posted = ConcurrentHashMap.newKeySet();
     private final List<FanoutQueue.Job> queued = new CopyOnWriteArrayList<>();
-    private final Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open())
-            .store(store).history(new InMemoryRoomHistory()).idempotency(new InMemoryIdempotencyStore())
-            .broadcaster(new Broadcaster((id, payload) -> {
+    private final Switchboard switchboard = TestSwitchboard.builder().policy(RoomPolicy.open())
+            .store(store).clock(Clock.systemUTC())
+            .broadcaster(connections -> new Broadcaster((id, payload) -> {
                 posted.add(id);
                 return SendOutcome.DELIVERED;
-            }, store, 4, new RetryPolicy(2, Duration.ZERO, Duration.ZERO), RandomGenerator.getDefault(), null,
+            }, connections, 4, new RetryPolicy(2, Duration.ZERO, Duration.ZERO), RandomGenerator.getDefault(), null,
                     null, LambdaDeadline.INSTANCE))
             .fanout(jobs -> {
                 queued.addAll(jobs);
                 return List.of();
             }, Integer.MAX_VALUE)
             .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
-            .build();
+            .build().switchboard();
 
     private ServerFrame.Ack send(int remainingMillis) {
         for (String id : MEMBERS) {

@@ -5,23 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.switchboard.core.RoomPolicy;
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.InMemoryConnectionStore;
-import dev.switchboard.core.InMemoryIdempotencyStore;
-import dev.switchboard.core.InMemoryRoomHistory;
-import dev.switchboard.core.RetryPolicy;
-import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.RecordingSender;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ServerFrame;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** resume, presence, direct and the SQS publisher, driven by event fixtures over the in-memory stores. */
@@ -30,18 +25,12 @@ class RealtimeHandlersTest {
     private static final String ALICE = "Conn-Alice-1=";
 
     private final InMemoryConnectionStore store = new InMemoryConnectionStore();
-    private final Map<String, List<ServerFrame>> inboxes = new ConcurrentHashMap<>();
-    private final Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open())
-            .store(store)
-            .history(new InMemoryRoomHistory())
-            .idempotency(new InMemoryIdempotencyStore())
-            .broadcaster(new Broadcaster((id, payload) -> {
-                inboxes.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
-                        .add(FrameCodec.decodeServer(new String(payload, StandardCharsets.UTF_8)).orElseThrow());
-                return SendOutcome.DELIVERED;
-            }, store, 8, RetryPolicy.defaults()))
+    private final RecordingSender sender = RecordingSender.delivering();
+    private final Map<String, List<ServerFrame>> inboxes = sender.inboxes();
+    private final Switchboard switchboard = TestSwitchboard.builder().policy(RoomPolicy.open())
+            .store(store).sender(sender).clock(Clock.systemUTC())
             .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
-            .build();
+            .build().switchboard();
 
     private ServerFrame reply(com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse response) {
         return FrameCodec.decodeServer(response.getBody()).orElseThrow();

@@ -3,18 +3,16 @@ package dev.switchboard.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.RoomPolicy;
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.InMemoryConnectionStore;
-import dev.switchboard.core.InMemoryIdempotencyStore;
-import dev.switchboard.core.InMemoryRoomHistory;
-import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,16 +27,12 @@ class TelemetryTest {
     private final PrintStream original = System.out;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
     private final InMemoryConnectionStore store = new InMemoryConnectionStore();
-    private final Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open())
-            .store(store)
-            .history(new InMemoryRoomHistory())
-            .idempotency(new InMemoryIdempotencyStore())
-            .broadcaster(new Broadcaster(
-                    (id, payload) -> id.equals("Conn-Gone=") ? SendOutcome.GONE
-                            : id.equals("Conn-Refuses=") ? SendOutcome.PERMANENT_FAILURE : SendOutcome.DELIVERED,
-                    store, 4, RetryPolicy.defaults()))
+    private final Switchboard switchboard = TestSwitchboard.builder().policy(RoomPolicy.open())
+            .store(store).clock(Clock.systemUTC()).maxInFlight(4)
+            .sender((id, payload) -> id.equals("Conn-Gone=") ? SendOutcome.GONE
+                    : id.equals("Conn-Refuses=") ? SendOutcome.PERMANENT_FAILURE : SendOutcome.DELIVERED)
             .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
-            .build();
+            .build().switchboard();
 
     @BeforeEach
     void capture() {

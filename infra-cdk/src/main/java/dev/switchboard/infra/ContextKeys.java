@@ -44,6 +44,12 @@ public final class ContextKeys {
     public static final String PRESENCE_POSTS_PER_DISCONNECT = "presencePostsPerDisconnect";
     public static final String MAX_POSTS_PER_SECOND = "maxPostsPerSecond";
     public static final String PUBLISHERS = "publishers";
+    public static final String CUSTOM_DOMAIN_NAME = "customDomainName";
+    public static final String CUSTOM_DOMAIN_CERTIFICATE_ARN = "customDomainCertificateArn";
+    public static final String CUSTOM_DOMAIN_HOSTED_ZONE_ID = "customDomainHostedZoneId";
+    public static final String CUSTOM_DOMAIN_HOSTED_ZONE_NAME = "customDomainHostedZoneName";
+    public static final String EVENT_BUS = "eventBus";
+    public static final String EVENT_SOURCE = "eventSource";
     /** Application routes by function ARN: {@code typing=arn:aws:lambda:…,vote=arn:aws:lambda:…}. */
     public static final String APPLICATION_ROUTES = "applicationRoutes";
     public static final String APPLICATION_ROUTE_TIMEOUT_MS = "applicationRouteTimeoutMs";
@@ -60,8 +66,13 @@ public final class ContextKeys {
             LOG_RETENTION_DAYS, REMOVAL_POLICY, DELETION_PROTECTION, TRACING, ALARM_EMAIL,
             API_GATEWAY_LOGGING_ROLE, ROOM_SHARDS, FANOUT_ENABLED, FANOUT_THRESHOLD, FANOUT_MAX_CONCURRENCY,
             FRAME_RATE, FRAME_BURST, CONNECTIONS_PER_USER, PRESENCE_POSTS_PER_DISCONNECT, MAX_POSTS_PER_SECOND,
-            PUBLISHERS, APPLICATION_ROUTES, APPLICATION_ROUTE_TIMEOUT_MS, ON_CONNECT_HOOK, ON_JOIN_HOOK, ON_SEND_HOOK,
-            HOOK_TIMEOUT_MS);
+            PUBLISHERS, CUSTOM_DOMAIN_NAME, CUSTOM_DOMAIN_CERTIFICATE_ARN, CUSTOM_DOMAIN_HOSTED_ZONE_ID,
+            CUSTOM_DOMAIN_HOSTED_ZONE_NAME, EVENT_BUS, EVENT_SOURCE, APPLICATION_ROUTES, APPLICATION_ROUTE_TIMEOUT_MS,
+            ON_CONNECT_HOOK, ON_JOIN_HOOK, ON_SEND_HOOK, HOOK_TIMEOUT_MS);
+
+    /** Settings of the custom domain, which mean nothing without its name. */
+    static final List<String> CUSTOM_DOMAIN_SETTINGS = List.of(CUSTOM_DOMAIN_CERTIFICATE_ARN,
+            CUSTOM_DOMAIN_HOSTED_ZONE_ID, CUSTOM_DOMAIN_HOSTED_ZONE_NAME);
 
     /** Settings of token verification, which authentication off has no use for. */
     static final List<String> TOKEN_SETTINGS = List.of(JWT_JWKS_URL, JWT_SECRET_ARN, JWT_ISSUER, JWT_AUDIENCE,

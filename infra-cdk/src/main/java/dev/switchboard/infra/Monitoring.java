@@ -32,8 +32,9 @@ import software.constructs.Construct;
 
 /**
  * Alarms and a dashboard for one Switchboard deployment: function errors and throttles, the WebSocket API's
- * client (4xx), execution (5xx) and integration errors, DynamoDB throttling, recipients who never got a frame, and
- * the backlog and dead-letter depth of each work queue. Every alarm notifies the topic when one is given.
+ * client (4xx), execution (5xx) and integration errors, DynamoDB throttling, recipients who never got a frame,
+ * disconnects whose leaving went unannounced, and the backlog and dead-letter depth of each work queue. Every alarm
+ * notifies the topic when one is given.
  *
  * <pre>{@code
  * new Monitoring(this, "Monitoring", new Monitoring.Props("Switchboard", stage, functions, table, Map.of(),
@@ -68,13 +69,18 @@ public final class Monitoring extends Construct {
      * @param queues           work queues by a readable name: their backlog's age is watched, and their
      *                         dead-letter queue's depth should stay at zero
      * @param alarmTopic       where alarms notify, if anywhere
+     * @param failureQueues    queues by a readable name where an event source sends what it gave up on: their
+     *                         depth should stay at zero
+     * @param extensions       whether the stack has application routes or hooks: their failures are alarmed
      */
     public record Props(String service, IWebSocketStage stage, Map<String, IFunction> functions, ITableV2 table,
-                        Map<String, WorkQueue> queues, Optional<ITopic> alarmTopic, boolean extensions) {
-        /** A stack without the application's routes or hooks. */
+                        Map<String, WorkQueue> queues, Optional<ITopic> alarmTopic, Map<String, IQueue> failureQueues,
+                        boolean extensions) {
+
+        /** A stack without event-source failure queues or the application's routes or hooks. */
         public Props(String service, IWebSocketStage stage, Map<String, IFunction> functions, ITableV2 table,
                      Map<String, WorkQueue> queues, Optional<ITopic> alarmTopic) {
-            this(service, stage, functions, table, queues, alarmTopic, false);
+            this(service, stage, functions, table, queues, alarmTopic, Map.of(), false);
         }
 
         public Props {
@@ -84,6 +90,7 @@ public final class Monitoring extends Construct {
             Objects.requireNonNull(alarmTopic, "alarmTopic");
             functions = Collections.unmodifiableMap(new LinkedHashMap<>(functions));
             queues = Collections.unmodifiableMap(new LinkedHashMap<>(queues));
+            failureQueues = Collections.unmodifiableMap(new LinkedHashMap<>(failureQueues));
         }
     }
 
@@ -151,6 +158,13 @@ public final class Monitoring extends Construct {
             queueDepths.add(depth);
             alarm(name + "DeadLetterQueueDepth", depth, 1,
                     "Messages are waiting in the " + name + " dead-letter queue: its consumer gave up on them", props);
+        });
+
+        props.failureQueues().forEach((name, queue) -> {
+            IMetric depth = queue.metricApproximateNumberOfMessagesVisible(maximum());
+            queueDepths.add(depth);
+            alarm(name + "FailureQueueDepth", depth, 1, "The " + name + " source gave up on records after its"
+                    + " retries: their place in the stream waits in its failure queue", props);
         });
 
         dashboard = Dashboard.Builder.create(this, "Dashboard").build();

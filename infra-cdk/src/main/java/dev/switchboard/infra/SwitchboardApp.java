@@ -23,9 +23,7 @@ public final class SwitchboardApp {
         try {
             props = SwitchboardContext.read(app.getNode()::tryGetContext, Path.of(""));
         } catch (IllegalArgumentException e) {
-            // A setting the stack refuses: say which and why, without a stack trace around it.
-            System.err.println("Switchboard cannot be synthesized: " + e.getMessage());
-            System.exit(1);
+            refuse(e);
             return;
         }
         StackProps.Builder stackProps = StackProps.builder()
@@ -37,8 +35,20 @@ public final class SwitchboardApp {
         if (account != null && region != null) {
             stackProps.env(Environment.builder().account(account).region(region).build());
         }
-        new SwitchboardStack(app, props.stackName(), stackProps.build(), props);
+        try {
+            // Some settings are checked against the environment only here (a certificate's region).
+            new SwitchboardStack(app, props.stackName(), stackProps.build(), props);
+        } catch (IllegalArgumentException e) {
+            refuse(e);
+            return;
+        }
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         app.synth();
+    }
+
+    /** A setting the stack refuses: say which and why, without a stack trace around it. */
+    private static void refuse(IllegalArgumentException e) {
+        System.err.println("Switchboard cannot be synthesized: " + e.getMessage());
+        System.exit(1);
     }
 }

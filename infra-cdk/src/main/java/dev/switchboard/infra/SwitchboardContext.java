@@ -76,6 +76,8 @@ public final class SwitchboardContext {
         integer(values, ContextKeys.MAX_POSTS_PER_SECOND).ifPresent(builder::maxPostsPerSecond);
         text(values, ContextKeys.PUBLISHERS).ifPresent(list -> builder.publishers(Arrays.stream(list.split(",", -1))
                 .map(String::trim).toList()));
+        customDomainFrom(values).ifPresent(builder::customDomain);
+        eventStreamFrom(values).ifPresent(builder::eventStream);
         builder.extensions(extensionsFrom(values));
         builder.auth(authFrom(values));
         text(values, ContextKeys.POLICY).ifPresent(value -> builder.policy(policy(value)));
@@ -148,6 +150,43 @@ public final class SwitchboardContext {
                     + ContextKeys.CONNECTIONS_PER_USER + ", " + ContextKeys.PRESENCE_POSTS_PER_DISCONNECT + ": "
                     + e.getMessage());
         }
+    }
+
+    /** The custom domain, when its name is given; its other keys alone are refused, as is a zone half given. */
+    private static Optional<CustomDomain> customDomainFrom(Map<String, String> values) {
+        Optional<String> name = text(values, ContextKeys.CUSTOM_DOMAIN_NAME);
+        if (name.isEmpty()) {
+            for (String key : ContextKeys.CUSTOM_DOMAIN_SETTINGS) {
+                if (values.containsKey(key)) {
+                    throw new IllegalArgumentException(key + " needs " + ContextKeys.CUSTOM_DOMAIN_NAME
+                            + " (the host name clients connect to)");
+                }
+            }
+            return Optional.empty();
+        }
+        Optional<String> zoneId = text(values, ContextKeys.CUSTOM_DOMAIN_HOSTED_ZONE_ID);
+        Optional<String> zoneName = text(values, ContextKeys.CUSTOM_DOMAIN_HOSTED_ZONE_NAME);
+        if (zoneId.isPresent() != zoneName.isPresent()) {
+            throw new IllegalArgumentException("set " + ContextKeys.CUSTOM_DOMAIN_HOSTED_ZONE_ID + " and "
+                    + ContextKeys.CUSTOM_DOMAIN_HOSTED_ZONE_NAME + " together: the zone's id and its domain name");
+        }
+        return Optional.of(new CustomDomain(name.get(), text(values, ContextKeys.CUSTOM_DOMAIN_CERTIFICATE_ARN),
+                zoneId.map(id -> new CustomDomain.HostedZone(id, zoneName.get()))));
+    }
+
+    /** The event stream, when a bus is named; a source without a bus is refused. */
+    private static Optional<EventStream> eventStreamFrom(Map<String, String> values) {
+        Optional<String> bus = text(values, ContextKeys.EVENT_BUS);
+        Optional<String> source = text(values, ContextKeys.EVENT_SOURCE);
+        if (bus.isEmpty()) {
+            if (source.isPresent()) {
+                throw new IllegalArgumentException(ContextKeys.EVENT_SOURCE + " needs " + ContextKeys.EVENT_BUS
+                        + " (the EventBridge bus the events go to)");
+            }
+            return Optional.empty();
+        }
+        EventStream stream = EventStream.toBus(bus.get());
+        return Optional.of(source.map(stream::withSource).orElse(stream));
     }
 
     private static AuthSettings authFrom(Map<String, String> values) {

@@ -33,8 +33,8 @@ import software.constructs.Construct;
  *
  * <pre>{@code
  * SwitchboardFunction send = new SwitchboardFunction(stack, new SwitchboardFunction.Props("Send",
- *         Route.SEND.lambdaHandler(), "Switchboard send route", Duration.seconds(29), RouteAccess.of(Route.SEND),
- *         routeEnvironment), shared);
+ *         Handlers.lambdaHandler(Route.SEND), "Switchboard send route", Duration.seconds(29),
+ *         RouteAccess.of(Route.SEND), routeEnvironment), shared);
  * send.alias();   // what the route integrates with
  * }</pre>
  */

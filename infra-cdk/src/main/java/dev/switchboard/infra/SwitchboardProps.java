@@ -6,11 +6,9 @@ import dev.switchboard.core.RoomSharding;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.services.lambda.IFunction;
@@ -66,6 +64,9 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param publishers           who may send to the publish queue: IAM role or user ARNs and 12-digit account ids;
  *                             everyone else is denied by the queue's own policy. Empty: principals of the stack's
  *                             own account only
+ * @param customDomain         when present, clients may also connect at {@code wss://<domain>} (an API Gateway custom
+ *                             domain mapped to the stage)
+ * @param eventStream          when present, the table's changes go to the application's EventBridge bus as events
  * @param extensions           the application's own functions: application routes and hooks ({@link Extensions})
  */
 public record SwitchboardProps(String stackName, String stageName, Path functionsJar, int memorySize,
@@ -76,7 +77,8 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                                Optional<String> alarmEmail, boolean apiGatewayLoggingRole,
                                int roomShards, boolean fanoutEnabled, int fanoutThreshold,
                                int fanoutMaxConcurrency, Quotas quotas, int maxPostsPerSecond,
-                               List<String> publishers, Extensions extensions) {
+                               List<String> publishers, Optional<CustomDomain> customDomain,
+                               Optional<EventStream> eventStream, Extensions extensions) {
 
     /** What happens to stored data when the stack is deleted. */
     public enum DataRemoval {
@@ -110,11 +112,6 @@ public record SwitchboardProps(String stackName, String stageName, Path function
     private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-    /** Stage names that are development stages, whatever their case; so are names starting with a prefix below. */
-    private static final Set<String> DEVELOPMENT_STAGES = Set.of("local", "dev", "test");
-    private static final List<String> DEVELOPMENT_STAGE_PREFIXES = List.of("dev-", "test-");
-    /** The development stages, as the refusal to deploy an open stack elsewhere names them. */
-    private static final String DEVELOPMENT_STAGE_NAMES = "local, dev, test, or a name starting with dev- or test-";
 
     /** Lambda's bounds for an SQS event source's maximum concurrency. */
     private static final int MIN_FANOUT_CONCURRENCY = 2;
@@ -130,6 +127,8 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         Objects.requireNonNull(logRetention, "logRetention");
         Objects.requireNonNull(dataRemoval, "dataRemoval");
         Objects.requireNonNull(alarmEmail, "alarmEmail");
+        Objects.requireNonNull(customDomain, "customDomain");
+        Objects.requireNonNull(eventStream, "eventStream");
         if (stackName == null || !STACK_NAME.matcher(stackName).matches()) {
             throw new IllegalArgumentException("stackName must start with a letter and hold only letters, digits"
                     + " and hyphens (at most 128), was '" + stackName + "'");
@@ -144,27 +143,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                     + ContextKeys.COGNITO_USER_POOL_ID + " and " + ContextKeys.COGNITO_CLIENT_IDS + "): the issuer"
                     + " also mints tokens for other applications, whose users must not get in");
         }
-        if (!isDevelopmentStage(stageName)) {
-            if (!auth.enabled() && !allowUnauthenticatedProduction) {
-                throw new IllegalArgumentException(ContextKeys.AUTH_MODE + "=off lets anyone connect without a"
-                        + " token, and stage '" + stageName + "' is not a development stage ("
-                        + DEVELOPMENT_STAGE_NAMES + "). Deploy under such a stage, or set "
-                        + ContextKeys.ALLOW_UNAUTHENTICATED_PRODUCTION + "=true to accept the risk.");
-            }
-            if (isOpen(policy) && !allowOpenPolicyProduction) {
-                throw new IllegalArgumentException(ContextKeys.POLICY + "=open lets every connection join, read and"
-                        + " send in any room but other users' personal rooms, and message any user, and stage '"
-                        + stageName + "' is not a development stage (" + DEVELOPMENT_STAGE_NAMES
-                        + "). Deploy under such a stage, or set " + ContextKeys.ALLOW_OPEN_POLICY_PRODUCTION
-                        + "=true to accept the risk.");
-            }
-        }
-        if (!auth.enabled() && !isOpen(policy)) {
-            // Anonymous connections carry no capabilities: under the claims policy they could only use their own
-            // personal rooms, which is never what someone turning authentication off wants.
-            throw new IllegalArgumentException(ContextKeys.AUTH_MODE + "=off leaves no token to grant rooms, so "
-                    + ContextKeys.POLICY + "=claims would refuse every room: set " + ContextKeys.POLICY + "=open too");
-        }
+        ProductionSafety.check(stageName, auth, policy, allowUnauthenticatedProduction, allowOpenPolicyProduction);
         if (memorySize < 128 || memorySize > 10_240) {
             throw new IllegalArgumentException("memorySize must be between 128 and 10240 MB, was " + memorySize);
         }
@@ -217,12 +196,7 @@ public record SwitchboardProps(String stackName, String stageName, Path function
      * {@code local}, {@code dev}, {@code test}, or a name starting with {@code dev-} or {@code test-}, in any case.
      */
     public static boolean isDevelopmentStage(String stageName) {
-        String name = stageName.toLowerCase(Locale.ROOT);
-        return DEVELOPMENT_STAGES.contains(name) || DEVELOPMENT_STAGE_PREFIXES.stream().anyMatch(name::startsWith);
-    }
-
-    private static boolean isOpen(RoomPolicy policy) {
-        return policy.mode().equals(RoomPolicy.open().mode());
+        return ProductionSafety.isDevelopmentStage(stageName);
     }
 
     /**
@@ -261,6 +235,8 @@ public record SwitchboardProps(String stackName, String stageName, Path function
         private Quotas quotas = Quotas.defaults();
         private int maxPostsPerSecond = DEFAULT_MAX_POSTS_PER_SECOND;
         private List<String> publishers = List.of();
+        private Optional<CustomDomain> customDomain = Optional.empty();
+        private Optional<EventStream> eventStream = Optional.empty();
         private Extensions extensions = Extensions.none();
 
         private Builder() {
@@ -394,6 +370,18 @@ public record SwitchboardProps(String stackName, String stageName, Path function
             return this;
         }
 
+        /** Serve the API at the application's own host name too. */
+        public Builder customDomain(CustomDomain value) {
+            this.customDomain = Optional.of(value);
+            return this;
+        }
+
+        /** Put the table's changes on the application's EventBridge bus as events. */
+        public Builder eventStream(EventStream value) {
+            this.eventStream = Optional.of(value);
+            return this;
+        }
+
         /** The application's own functions: routes and hooks, with their timeouts ({@link Extensions}). */
         public Builder extensions(Extensions value) {
             this.extensions = value;
@@ -452,7 +440,8 @@ public record SwitchboardProps(String stackName, String stageName, Path function
                     memorySize, throttlingRateLimit, throttlingBurstLimit, auth, policy,
                     allowUnauthenticatedProduction, allowOpenPolicyProduction, logRetention, dataRemoval, protect,
                     tracing, alarmEmail, apiGatewayLoggingRole, roomShards, fanoutEnabled, fanoutThreshold,
-                    fanoutMaxConcurrency, quotas, maxPostsPerSecond, publishers, extensions);
+                    fanoutMaxConcurrency, quotas, maxPostsPerSecond, publishers, customDomain,
+                    eventStream, extensions);
             FunctionsJar.requireBuilt(props.functionsJar());
             return props;
         }

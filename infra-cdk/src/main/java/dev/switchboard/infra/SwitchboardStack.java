@@ -2,6 +2,7 @@ package dev.switchboard.infra;
 
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.config.MetricNames;
+import dev.switchboard.functions.Handlers;
 import dev.switchboard.protocol.Route;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
@@ -23,11 +24,10 @@ import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.Billing;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.TableV2;
-import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.Grant;
 import software.amazon.awscdk.services.iam.IGrantable;
-import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.AssetCode;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.Runtime;
@@ -38,6 +38,7 @@ import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sqs.IQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.constructs.Construct;
 
@@ -48,8 +49,10 @@ import software.constructs.Construct;
  * {@link RouteAccess}, and alarms with a dashboard.
  *
  * <p>The stack only assembles: {@link WebSocketEndpoint}, {@link SwitchboardFunction} (with {@link AccessGrants}),
- * {@link WebSocketRoutes}, {@link WorkQueue} and {@link Monitoring} each make one part from their own props. The
- * parts are made in this order because CloudFormation's template lists resources in the order they were made.
+ * {@link WebSocketRoutes}, {@link WorkQueue} and {@link Monitoring} each make one part from their own props;
+ * {@link ApplicationExtensions} (the application's routes and hooks) and {@link TableEventStream} make theirs in the
+ * stack, and only when asked for. The parts are made in this order because CloudFormation's template lists
+ * resources in the order they were made.
  *
  * <pre>{@code
  * App app = new App();
@@ -86,6 +89,8 @@ public final class SwitchboardStack extends Stack {
     private final Optional<Secret> generatedSecret;
     private final Monitoring monitoring;
     private final ServerApiGrants serverApi;
+    private final Optional<CustomDomainEndpoint> customDomain;
+    private final Optional<TableEventStream> eventStream;
 
     public SwitchboardStack(Construct scope, String id, StackProps stackProps, SwitchboardProps props) {
         super(scope, id, stackProps);
@@ -101,6 +106,7 @@ public final class SwitchboardStack extends Stack {
                 removal, props.apiGatewayLoggingRole()));
         api = endpoint.api();
         stage = endpoint.stage();
+        customDomain = props.customDomain().map(domain -> new CustomDomainEndpoint(this, domain, api, stage));
         Map<String, String> routeEnvironment = routeEnvironment();
         serverApi = new ServerApiGrants(this, table.getTableArn(), api.getApiId(), props.stageName(), routeEnvironment);
         // Broadcasts to large rooms go out in parts through this queue, and recipients not reached now come back
@@ -119,35 +125,27 @@ public final class SwitchboardStack extends Stack {
         SwitchboardFunction.Shared shared = new SwitchboardFunction.Shared(code, props.memorySize(), props.tracing(),
                 props.logRetention(), removal, grants);
 
-        Map<Route, IFunction> hooks = hooks(props.extensions());
+        ApplicationExtensions extensions = new ApplicationExtensions(this, props.extensions());
         Map<Route, IFunction> handlers = new EnumMap<>(Route.class);
         for (Route route : Route.values()) {
-            Map<String, String> environment = new LinkedHashMap<>(routeEnvironment);
-            IFunction hook = hooks.get(route);
-            if (hook != null) {
-                environment.put(HOOK_VARIABLES.get(route), hook.getFunctionArn());
-                environment.put(EnvNames.HOOK_TIMEOUT_MS, Long.toString(props.extensions().hookTimeout().toMillis()));
-            }
             SwitchboardFunction function = new SwitchboardFunction(this, new SwitchboardFunction.Props(
-                    constructName(route), route.lambdaHandler(), "Switchboard " + route.key() + " route",
-                    FUNCTION_TIMEOUT, RouteAccess.of(route), environment), shared);
-            if (hook != null) {
-                grantInvoke(function, List.of(hook));
-            }
+                    constructName(route), Handlers.lambdaHandler(route), "Switchboard " + route.key() + " route",
+                    FUNCTION_TIMEOUT, RouteAccess.of(route), extensions.environment(route, routeEnvironment)), shared);
+            extensions.grantHook(route, function);
             routeFunctions.put(route, function);
             handlers.put(route, function.alias());
         }
         authorizerFunction = new SwitchboardFunction(this, new SwitchboardFunction.Props("Authorizer",
-                Route.AUTHORIZER_CLASS + "::handleRequest", "Switchboard $connect JWT authorizer", AUTHORIZER_TIMEOUT,
+                Handlers.lambdaHandler(Handlers.AUTHORIZER), "Switchboard $connect JWT authorizer", AUTHORIZER_TIMEOUT,
                 RouteAccess.AUTHORIZER, Map.of()), shared);
         new WebSocketRoutes(new WebSocketRoutes.Props(api, handlers, authorizerFunction.alias(),
                 props.auth().tokenSource()));
-        applicationRouteFunction = applicationRoutes(props.extensions(), routeEnvironment, shared);
+        applicationRouteFunction = extensions.applicationRoutes(api, routeEnvironment, shared, FUNCTION_TIMEOUT);
 
         // Backends publish without a socket: queue -> publisher function -> the same path as send/direct.
         publishQueue = new WorkQueue(this, new WorkQueue.Props("Publish", "publish queue", FUNCTION_TIMEOUT));
         publisherFunction = new SwitchboardFunction(this, new SwitchboardFunction.Props("Publisher",
-                Route.PUBLISHER_CLASS + "::handleRequest", "Switchboard publisher: SQS queue to rooms and users",
+                Handlers.lambdaHandler(Handlers.PUBLISHER), "Switchboard publisher: SQS queue to rooms and users",
                 FUNCTION_TIMEOUT, RouteAccess.PUBLISHER, routeEnvironment), shared);
         publisherFunction.alias().addEventSource(SqsEventSource.Builder.create(publishQueue.queue())
                 .batchSize(10)
@@ -157,10 +155,14 @@ public final class SwitchboardStack extends Stack {
 
         fanoutFunction = fanout.map(queue -> fanoutConsumer(queue.queue(), routeEnvironment, shared));
         fanout.ifPresent(queue -> queue.admitOnly(fanoutSenders()));
+        eventStream = props.eventStream().map(stream -> new TableEventStream(this, stream, table, props.stackName(),
+                shared));
 
         Optional<ITopic> alarmTopic = props.alarmEmail().map(this::alarmTopic);
         monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(props.stackName(), stage,
-                monitoredFunctions(), table, monitoredQueues(), alarmTopic, hasExtensions(props.extensions())));
+                monitoredFunctions(), table, monitoredQueues(), alarmTopic, eventStream
+                        .map(stream -> Map.<String, IQueue>of("Events", stream.failureQueue())).orElse(Map.of()),
+                extensions.any()));
         outputs(alarmTopic);
     }
 
@@ -183,6 +185,16 @@ public final class SwitchboardStack extends Stack {
     /** The queue of large rooms' broadcast shards, when fan-out is enabled. */
     public Optional<Queue> fanoutQueue() {
         return fanout.map(WorkQueue::queue);
+    }
+
+    /** {@code wss://<domain>}, when the stack serves the API at the application's own host name. */
+    public Optional<String> customWebSocketUrl() {
+        return customDomain.map(endpoint -> endpoint.domain().webSocketUrl());
+    }
+
+    /** The queue where the event stream's source sends what it gave up on, when the event stream is on. */
+    public Optional<Queue> eventsFailureQueue() {
+        return eventStream.map(TableEventStream::failureQueue);
     }
 
     public Monitoring monitoring() {
@@ -231,7 +243,12 @@ public final class SwitchboardStack extends Stack {
     }
 
     private TableV2 table(RemovalPolicy removal) {
-        return TableV2.Builder.create(this, "Table")
+        TableV2.Builder table = TableV2.Builder.create(this, "Table");
+        if (props.eventStream().isPresent()) {
+            // Both images: an insert's event reads the new row, a removal's the old one (whose user it was).
+            table.dynamoStream(StreamViewType.NEW_AND_OLD_IMAGES);
+        }
+        return table
                 .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
                 .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
                 .billing(Billing.onDemand())
@@ -269,58 +286,6 @@ public final class SwitchboardStack extends Stack {
         return environment;
     }
 
-    /** Which route's function calls which hook, and the variable that names the hook's function to it. */
-    private static final Map<Route, String> HOOK_VARIABLES = Map.of(Route.CONNECT, EnvNames.HOOK_ON_CONNECT,
-            Route.JOIN, EnvNames.HOOK_ON_JOIN, Route.SEND, EnvNames.HOOK_ON_SEND);
-
-    /** The hooks configured, by the route whose function calls each. */
-    private Map<Route, IFunction> hooks(Extensions extensions) {
-        Map<Route, IFunction> hooks = new EnumMap<>(Route.class);
-        extensions.onConnect().ifPresent(target -> hooks.put(Route.CONNECT, target.resolve(this, "OnConnectHook")));
-        extensions.onJoin().ifPresent(target -> hooks.put(Route.JOIN, target.resolve(this, "OnJoinHook")));
-        extensions.onSend().ifPresent(target -> hooks.put(Route.SEND, target.resolve(this, "OnSendHook")));
-        return hooks;
-    }
-
-    /**
-     * The one function serving every application route, told which function answers each, allowed to invoke
-     * exactly those, and the routes on the API; nothing when the application has none.
-     */
-    private Optional<SwitchboardFunction> applicationRoutes(Extensions extensions, Map<String, String> routeEnvironment,
-                                                            SwitchboardFunction.Shared shared) {
-        if (extensions.routes().isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, IFunction> targets = new LinkedHashMap<>();
-        extensions.routes().forEach((name, target) ->
-                targets.put(name, target.resolve(this, "ApplicationRoute-" + name + "-Target")));
-        Map<String, String> environment = new LinkedHashMap<>(routeEnvironment);
-        environment.put(EnvNames.APPLICATION_ROUTES, String.join(",", targets.entrySet().stream()
-                .map(entry -> entry.getKey() + "=" + entry.getValue().getFunctionArn()).toList()));
-        environment.put(EnvNames.APPLICATION_ROUTE_TIMEOUT_MS, Long.toString(extensions.routeTimeout().toMillis()));
-        SwitchboardFunction function = new SwitchboardFunction(this, new SwitchboardFunction.Props("ApplicationRoutes",
-                Route.APPLICATION_ROUTE_CLASS + "::handleRequest",
-                "Switchboard application routes: each call answered by the application's function", FUNCTION_TIMEOUT,
-                RouteAccess.APPLICATION_ROUTE, environment), shared);
-        grantInvoke(function, List.copyOf(targets.values()));
-        WebSocketRoutes.addApplicationRoutes(api, targets.keySet(), function.alias());
-        return Optional.of(function);
-    }
-
-    private static boolean hasExtensions(Extensions extensions) {
-        return !extensions.routes().isEmpty() || extensions.onConnect().isPresent() || extensions.onJoin().isPresent()
-                || extensions.onSend().isPresent();
-    }
-
-    /** Lets one of the stack's functions invoke exactly these functions of the application, and nothing else. */
-    private static void grantInvoke(SwitchboardFunction caller, List<IFunction> targets) {
-        caller.function().addToRolePolicy(PolicyStatement.Builder.create()
-                .effect(Effect.ALLOW)
-                .actions(List.of("lambda:InvokeFunction"))
-                .resources(targets.stream().map(IFunction::getFunctionArn).toList())
-                .build());
-    }
-
     /** The fan-out function, one shard per invocation. */
     private SwitchboardFunction fanoutConsumer(Queue queue, Map<String, String> routeEnvironment,
                                                SwitchboardFunction.Shared shared) {
@@ -336,7 +301,7 @@ public final class SwitchboardStack extends Stack {
                 .maxConcurrency(props.fanoutMaxConcurrency())
                 .build();
         SwitchboardFunction function = new SwitchboardFunction(this, new SwitchboardFunction.Props("Fanout",
-                Route.FANOUT_CLASS + "::handleRequest",
+                Handlers.lambdaHandler(Handlers.FANOUT),
                 "Switchboard fan-out: delivers one shard of a large room's broadcast", FUNCTION_TIMEOUT,
                 RouteAccess.FANOUT, routeEnvironment), shared);
         function.alias().addEventSource(oneShardAtATime);
@@ -371,6 +336,7 @@ public final class SwitchboardStack extends Stack {
         applicationRouteFunction.ifPresent(function -> monitored.put("ApplicationRoutes", function.function()));
         monitored.put("Publisher", publisherFunction.function());
         fanoutFunction.ifPresent(function -> monitored.put("Fanout", function.function()));
+        eventStream.ifPresent(stream -> monitored.put("Events", stream.function().function()));
         return monitored;
     }
 
@@ -410,6 +376,7 @@ public final class SwitchboardStack extends Stack {
     private void outputs(Optional<ITopic> alarmTopic) {
         CfnOutput.Builder.create(this, "WebSocketUrl").value(stage.getUrl())
                 .description("Clients connect here (wss://...)").build();
+        customDomain.ifPresent(this::customDomainOutputs);
         CfnOutput.Builder.create(this, "ManagementEndpoint").value(stage.getCallbackUrl())
                 .description("API Gateway Management API endpoint for @connections").build();
         CfnOutput.Builder.create(this, "TableName").value(table.getTableName())
@@ -424,6 +391,16 @@ public final class SwitchboardStack extends Stack {
                 .description("Secrets Manager secret holding the HS256 key that signs client tokens").build());
         alarmTopic.ifPresent(t -> CfnOutput.Builder.create(this, "AlarmTopicArn").value(t.getTopicArn())
                 .description("SNS topic the alarms notify").build());
+    }
+
+    private void customDomainOutputs(CustomDomainEndpoint endpoint) {
+        CfnOutput.Builder.create(this, "CustomWebSocketUrl").value(endpoint.domain().webSocketUrl())
+                .description("Clients connect here too, at the application's own host name").build();
+        if (endpoint.domain().hostedZone().isEmpty()) {
+            CfnOutput.Builder.create(this, "CustomDomainTarget").value(endpoint.regionalDomainName())
+                    .description("Point a CNAME record for " + endpoint.domain().domainName() + " at this host")
+                    .build();
+        }
     }
 
     private static NagPackSuppression suppression(String id, String reason) {

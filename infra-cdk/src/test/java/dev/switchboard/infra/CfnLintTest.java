@@ -60,6 +60,9 @@ class CfnLintTest {
         deployments.put("every-option", Deployments.everyOption());
         deployments.put("existing-secret", Deployments.existingSecret());
         deployments.put("without-fanout", Deployments.withoutFanout());
+        deployments.put("custom-domain-in-zone", Deployments.customDomainInZone());
+        deployments.put("custom-domain-with-certificate", Deployments.customDomainWithCertificate());
+        deployments.put("event-stream", Deployments.eventStream());
         deployments.put("with-extensions", Deployments.withExtensions());
         Files.createDirectories(OUT);
         List<String> files = new ArrayList<>();

@@ -15,6 +15,13 @@ final class Deployments {
     static final String PUBLISHER_ROLE = "arn:aws:iam::123456789012:role/orders/OrderService";
     static final String PUBLISHER_ACCOUNT = "210987654321";
 
+    static final String DOMAIN = "realtime.example.com";
+    static final String ZONE_ID = "Z0123456789ABCDEFGHIJ";
+    static final String ZONE_NAME = "example.com";
+    static final String EVENT_BUS_ARN = "arn:aws:events:eu-west-1:123456789012:event-bus/support-desk";
+    static final String CERTIFICATE_ARN =
+            "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+
     private Deployments() {
     }
 
@@ -60,6 +67,22 @@ final class Deployments {
     /** No fan-out queue: big rooms are posted to by one invocation. */
     static SwitchboardProps withoutFanout() {
         return SwitchboardProps.builder().fanoutEnabled(false).roomShards(4).build();
+    }
+
+    /** The API at its own host name in a Route 53 zone: a certificate validated there, and the alias record. */
+    static SwitchboardProps customDomainInZone() {
+        return SwitchboardProps.builder().customDomain(CustomDomain.inHostedZone(DOMAIN, ZONE_ID, ZONE_NAME)).build();
+    }
+
+    /** The API at its own host name with an existing certificate; DNS is the application's. */
+    static SwitchboardProps customDomainWithCertificate() {
+        return SwitchboardProps.builder().customDomain(CustomDomain.withCertificate(DOMAIN, CERTIFICATE_ARN)).build();
+    }
+
+    /** The table's changes as events on the application's bus, named by ARN as CDK context names it. */
+    static SwitchboardProps eventStream() {
+        return SwitchboardProps.builder().eventStream(EventStream.toBus(EVENT_BUS_ARN).withSource("support.desk"))
+                .build();
     }
 
     static final String TYPING_ARN = "arn:aws:lambda:us-east-1:123456789012:function:typing";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.config.EnvNames;
+import dev.switchboard.functions.Handlers;
 import dev.switchboard.protocol.Route;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,7 +28,7 @@ import software.amazon.awscdk.services.lambda.IFunction;
  */
 class ExtensionsStackTest {
 
-    private static final String APPLICATION_ROUTES = Route.APPLICATION_ROUTE_CLASS + "::handleRequest";
+    private static final String APPLICATION_ROUTES = Handlers.lambdaHandler(Handlers.APPLICATION_ROUTES);
 
     private static Synthesized withExtensions;
     private static Synthesized defaults;
@@ -82,9 +83,9 @@ class ExtensionsStackTest {
 
         assertThat(invokes).isEqualTo(Map.of(
                 APPLICATION_ROUTES, Set.of(Deployments.TYPING_ARN, Deployments.VOTE_ARN),
-                Route.CONNECT.lambdaHandler(), Set.of(Deployments.ON_CONNECT_ARN),
-                Route.JOIN.lambdaHandler(), Set.of(Deployments.ON_JOIN_ARN),
-                Route.SEND.lambdaHandler(), Set.of(Deployments.ON_SEND_ARN)));
+                Handlers.lambdaHandler(Route.CONNECT), Set.of(Deployments.ON_CONNECT_ARN),
+                Handlers.lambdaHandler(Route.JOIN), Set.of(Deployments.ON_JOIN_ARN),
+                Handlers.lambdaHandler(Route.SEND), Set.of(Deployments.ON_SEND_ARN)));
     }
 
     @Test
@@ -100,8 +101,9 @@ class ExtensionsStackTest {
             }
         });
 
-        assertThat(told).isEqualTo(Map.of(EnvNames.HOOK_ON_CONNECT, Route.CONNECT.lambdaHandler(),
-                EnvNames.HOOK_ON_JOIN, Route.JOIN.lambdaHandler(), EnvNames.HOOK_ON_SEND, Route.SEND.lambdaHandler()));
+        assertThat(told).isEqualTo(Map.of(EnvNames.HOOK_ON_CONNECT, Handlers.lambdaHandler(Route.CONNECT),
+                EnvNames.HOOK_ON_JOIN, Handlers.lambdaHandler(Route.JOIN),
+                EnvNames.HOOK_ON_SEND, Handlers.lambdaHandler(Route.SEND)));
     }
 
     @Test

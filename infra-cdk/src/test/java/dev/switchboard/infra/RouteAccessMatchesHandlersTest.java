@@ -24,6 +24,7 @@ import dev.switchboard.core.JoinResult;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.functions.FanoutHandler;
+import dev.switchboard.functions.Handlers;
 import dev.switchboard.functions.JwtAuthorizerHandler;
 import dev.switchboard.functions.PublishHandler;
 import dev.switchboard.functions.RefreshHandler;
@@ -561,9 +562,9 @@ class RouteAccessMatchesHandlersTest {
             }
             try {
                 return (RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse>)
-                        Class.forName(route.handlerClass()).getConstructor(Switchboard.class).newInstance(wiring);
+                        Class.forName(Handlers.classOf(route)).getConstructor(Switchboard.class).newInstance(wiring);
             } catch (ReflectiveOperationException e) {
-                throw new AssertionError("no (Switchboard) constructor on " + route.handlerClass(), e);
+                throw new AssertionError("no (Switchboard) constructor on " + Handlers.classOf(route), e);
             }
         }
     }

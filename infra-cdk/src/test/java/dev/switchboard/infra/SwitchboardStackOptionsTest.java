@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.core.RoomPolicy;
+import dev.switchboard.functions.Handlers;
 import dev.switchboard.protocol.Route;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ class SwitchboardStackOptionsTest {
                 dev.resources("AWS::ApiGatewayV2::Authorizer").values().iterator().next());
         assertThat(authorizer).containsEntry("IdentitySource", List.of("route.request.querystring.token"));
         dev.template().hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Handler", Route.AUTHORIZER_CLASS + "::handleRequest",
+                "Handler", Handlers.lambdaHandler(Handlers.AUTHORIZER),
                 "Environment", Map.of("Variables", Map.of(
                         EnvNames.AUTH_MODE, "jwt",
                         EnvNames.JWT_JWKS_URL, "https://issuer.example/.well-known/jwks.json",
@@ -107,10 +108,10 @@ class SwitchboardStackOptionsTest {
                 EnvNames.JWT_CLIENT_IDS, "mobile3client4id,web1client2id",
                 EnvNames.JWT_TOKEN_USE, "access");
         cognito.template().hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Handler", Route.AUTHORIZER_CLASS + "::handleRequest",
+                "Handler", Handlers.lambdaHandler(Handlers.AUTHORIZER),
                 "Environment", Map.of("Variables", expected))));
         cognito.template().hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Handler", Route.REFRESH.lambdaHandler(),
+                "Handler", Handlers.lambdaHandler(Route.REFRESH),
                 "Environment", Map.of("Variables", Match.objectLike(expected)))));
         SwitchboardStackTest.assertRefreshVerifiesTokensAsTheAuthorizerDoes(cognito);
         // Keys from the pool's JWKS: no signing secret, and nothing may read one.
@@ -131,7 +132,8 @@ class SwitchboardStackOptionsTest {
                 EnvNames.JWT_TOKEN_USE, "id",
                 EnvNames.CAPABILITY_CLAIM, "custom:rooms",
                 EnvNames.DIRECT_CLAIM, "custom:direct");
-        for (String handler : List.of(Route.AUTHORIZER_CLASS + "::handleRequest", Route.REFRESH.lambdaHandler())) {
+        for (String handler : List.of(Handlers.lambdaHandler(Handlers.AUTHORIZER),
+                Handlers.lambdaHandler(Route.REFRESH))) {
             cognitoIdTokens.template().hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                     "Handler", handler,
                     "Environment", Map.of("Variables", Match.objectLike(expected)))));
@@ -142,10 +144,10 @@ class SwitchboardStackOptionsTest {
     @Test
     void anOpenDevelopmentStackLetsEveryoneInAndEveryRouteFunctionKnowsThePolicyIsOpen() {
         Map<String, Map<String, Object>> environments = openDevelopment.environmentsByHandler();
-        assertThat(environments.get(Route.AUTHORIZER_CLASS + "::handleRequest"))
+        assertThat(environments.get(Handlers.lambdaHandler(Handlers.AUTHORIZER)))
                 .isEqualTo(Map.of(EnvNames.AUTH_MODE, "off"));
         // Refresh must know too: with authentication on by default it would look for a key and fail to start.
-        assertThat(environments.get(Route.REFRESH.lambdaHandler())).containsEntry(EnvNames.AUTH_MODE, "off");
+        assertThat(environments.get(Handlers.lambdaHandler(Route.REFRESH))).containsEntry(EnvNames.AUTH_MODE, "off");
         SwitchboardStackTest.assertRefreshVerifiesTokensAsTheAuthorizerDoes(openDevelopment);
         SwitchboardStackTest.assertPolicyEverywhere(openDevelopment, "open");
         openDevelopment.template().resourceCountIs("AWS::SecretsManager::Secret", 0);
@@ -178,7 +180,8 @@ class SwitchboardStackOptionsTest {
     @Test
     void theFanoutThresholdAndConcurrencyReachThePublishersAndTheEventSource() {
         Map<String, Map<String, Object>> environments = dev.environmentsByHandler();
-        for (String publisher : List.of(Route.SEND.lambdaHandler(), Route.PUBLISHER_CLASS + "::handleRequest")) {
+        for (String publisher : List.of(Handlers.lambdaHandler(Route.SEND),
+                Handlers.lambdaHandler(Handlers.PUBLISHER))) {
             assertThat(environments.get(publisher)).containsEntry(EnvNames.FANOUT_THRESHOLD, "500")
                     .containsKey(EnvNames.FANOUT_QUEUE_URL);
         }
@@ -193,7 +196,7 @@ class SwitchboardStackOptionsTest {
         withoutFanout.template().resourceCountIs("AWS::SQS::Queue", 2);
         withoutFanout.template().resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
         Map<String, Map<String, Object>> environments = withoutFanout.environmentsByHandler();
-        assertThat(environments).doesNotContainKey(Route.FANOUT_CLASS + "::handleRequest");
+        assertThat(environments).doesNotContainKey(Handlers.lambdaHandler(Handlers.FANOUT));
         assertThat(environments.values()).allSatisfy(variables -> assertThat(variables)
                 .doesNotContainKeys(EnvNames.FANOUT_QUEUE_URL, EnvNames.FANOUT_THRESHOLD));
         List<Map<String, Object>> senders = withoutFanout.resources("AWS::IAM::Policy").values().stream()
@@ -239,7 +242,7 @@ class SwitchboardStackOptionsTest {
     void anExistingSecretIsReadByTheAuthorizerAndRefreshAndNoOneElse() {
         existingSecret.template().resourceCountIs("AWS::SecretsManager::Secret", 0);
         existingSecret.template().hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Handler", Route.AUTHORIZER_CLASS + "::handleRequest",
+                "Handler", Handlers.lambdaHandler(Handlers.AUTHORIZER),
                 "Environment", Map.of("Variables", Map.of(
                         EnvNames.AUTH_MODE, "jwt", EnvNames.JWT_SECRET_ARN, Deployments.SECRET_ARN)))));
         List<Map<String, Object>> readers = existingSecret.resources("AWS::IAM::Policy").values().stream()

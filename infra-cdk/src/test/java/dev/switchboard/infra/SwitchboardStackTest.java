@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.core.Quotas;
 import dev.switchboard.config.MetricNames;
+import dev.switchboard.functions.Handlers;
 import dev.switchboard.protocol.Route;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,7 +77,7 @@ class SwitchboardStackTest {
         // No identity source: API Gateway calls the authorizer even when only one of header or ?token= is sent.
         assertThat(authorizer).doesNotContainKey("IdentitySource");
         assertThat(JSON.valueToTree(authorizer.get("AuthorizerUri")).toString())
-                .contains(aliasOf(functionLogicalId(Route.AUTHORIZER_CLASS + "::handleRequest")));
+                .contains(aliasOf(functionLogicalId(Handlers.lambdaHandler(Handlers.AUTHORIZER))));
 
         for (Route route : Route.values()) {
             Map<String, Object> properties = Synthesized.properties(
@@ -94,7 +95,7 @@ class SwitchboardStackTest {
     @EnumSource(Route.class)
     void eachRouteRunsItsHandlerOnJavaArmWithSnapStart(Route route) {
         Map<String, Object> function = Synthesized.properties(synth.resources("AWS::Lambda::Function")
-                .get(functionLogicalId(route.lambdaHandler())));
+                .get(functionLogicalId(Handlers.lambdaHandler(route))));
         assertThat(function)
                 .containsEntry("Runtime", "java25")
                 .containsEntry("Architectures", List.of("arm64"))
@@ -115,7 +116,7 @@ class SwitchboardStackTest {
     /** Every function but the authorizer (which never touches the table) has the table and this shard count. */
     static void assertRoomShardsEverywhere(Synthesized synthesized, String shards) {
         Map<String, Map<String, Object>> environments = synthesized.environmentsByHandler();
-        String authorizer = Route.AUTHORIZER_CLASS + "::handleRequest";
+        String authorizer = Handlers.lambdaHandler(Handlers.AUTHORIZER);
         assertThat(environments).containsKey(authorizer).hasSizeGreaterThan(Route.values().length);
         environments.forEach((handler, variables) -> {
             if (handler.equals(authorizer)) {
@@ -130,7 +131,7 @@ class SwitchboardStackTest {
     @ParameterizedTest
     @EnumSource(Route.class)
     void eachRouteInvokesThePublishedVersionThroughTheLiveAlias(Route route) {
-        String functionId = functionLogicalId(route.lambdaHandler());
+        String functionId = functionLogicalId(Handlers.lambdaHandler(route));
         String aliasId = aliasOf(functionId);
         Map<String, Object> alias = Synthesized.properties(synth.resources("AWS::Lambda::Alias").get(aliasId));
         assertThat(alias).containsEntry("Name", SwitchboardStack.ALIAS_NAME);
@@ -168,7 +169,7 @@ class SwitchboardStackTest {
     @EnumSource(Route.class)
     void eachFunctionMayDoExactlyWhatItsRouteNeeds(Route route) {
         RouteAccess.Access access = RouteAccess.of(route);
-        List<Map<String, Object>> statements = statementsOfFunction(functionLogicalId(route.lambdaHandler()));
+        List<Map<String, Object>> statements = statementsOfFunction(functionLogicalId(Handlers.lambdaHandler(route)));
 
         Set<String> tableActions = new HashSet<>();
         Set<String> connectionResources = new HashSet<>();
@@ -229,7 +230,7 @@ class SwitchboardStackTest {
         expected.put(Route.DIRECT, plus(answering, "dynamodb:PutItem"));
         expected.put(Route.REFRESH, plus(answering, "dynamodb:GetItem"));
         for (Route route : Route.values()) {
-            Set<String> granted = statementsOfFunction(functionLogicalId(route.lambdaHandler())).stream()
+            Set<String> granted = statementsOfFunction(functionLogicalId(Handlers.lambdaHandler(route))).stream()
                     .flatMap(s -> strings(s.get("Action")).stream())
                     .filter(a -> a.startsWith("dynamodb:"))
                     .collect(Collectors.toSet());
@@ -290,20 +291,20 @@ class SwitchboardStackTest {
         // whether a user at the connection limit holds one that is gone.
         Set<String> answer = Set.of("POST", "DELETE");
         Map<String, Set<String>> expected = new java.util.TreeMap<>();
-        expected.put(Route.CONNECT.lambdaHandler(), Set.of("GET"));
-        expected.put(Route.DISCONNECT.lambdaHandler(), Set.of("POST"));
-        expected.put(Route.DEFAULT.lambdaHandler(), answer);
-        expected.put(Route.JOIN.lambdaHandler(), answer);
-        expected.put(Route.LEAVE.lambdaHandler(), answer);
-        expected.put(Route.SEND.lambdaHandler(), answer);
-        expected.put(Route.PING.lambdaHandler(), answer);
-        expected.put(Route.RESUME.lambdaHandler(), answer);
-        expected.put(Route.PRESENCE.lambdaHandler(), answer);
-        expected.put(Route.DIRECT.lambdaHandler(), answer);
-        expected.put(Route.REFRESH.lambdaHandler(), answer);
-        expected.put(Route.AUTHORIZER_CLASS + "::handleRequest", Set.of());
-        expected.put(Route.PUBLISHER_CLASS + "::handleRequest", answer);
-        expected.put(Route.FANOUT_CLASS + "::handleRequest", Set.of("POST"));
+        expected.put(Handlers.lambdaHandler(Route.CONNECT), Set.of("GET"));
+        expected.put(Handlers.lambdaHandler(Route.DISCONNECT), Set.of("POST"));
+        expected.put(Handlers.lambdaHandler(Route.DEFAULT), answer);
+        expected.put(Handlers.lambdaHandler(Route.JOIN), answer);
+        expected.put(Handlers.lambdaHandler(Route.LEAVE), answer);
+        expected.put(Handlers.lambdaHandler(Route.SEND), answer);
+        expected.put(Handlers.lambdaHandler(Route.PING), answer);
+        expected.put(Handlers.lambdaHandler(Route.RESUME), answer);
+        expected.put(Handlers.lambdaHandler(Route.PRESENCE), answer);
+        expected.put(Handlers.lambdaHandler(Route.DIRECT), answer);
+        expected.put(Handlers.lambdaHandler(Route.REFRESH), answer);
+        expected.put(Handlers.lambdaHandler(Handlers.AUTHORIZER), Set.of());
+        expected.put(Handlers.lambdaHandler(Handlers.PUBLISHER), answer);
+        expected.put(Handlers.lambdaHandler(Handlers.FANOUT), Set.of("POST"));
 
         assertThat(connectionMethodsByHandler(synth)).isEqualTo(expected);
     }
@@ -345,7 +346,7 @@ class SwitchboardStackTest {
     @Test
     void refreshVerifiesTokensWithTheAuthorizersSettingsAndKey() {
         assertRefreshVerifiesTokensAsTheAuthorizerDoes(synth);
-        Map<String, Object> authorizer = synth.environmentsByHandler().get(Route.AUTHORIZER_CLASS + "::handleRequest");
+        Map<String, Object> authorizer = synth.environmentsByHandler().get(Handlers.lambdaHandler(Handlers.AUTHORIZER));
         String secretId = synth.resources("AWS::SecretsManager::Secret").keySet().iterator().next();
         assertThat(authorizer).isEqualTo(Map.of(
                 EnvNames.AUTH_MODE, "jwt",
@@ -359,10 +360,10 @@ class SwitchboardStackTest {
      */
     static void assertRefreshVerifiesTokensAsTheAuthorizerDoes(Synthesized synthesized) {
         Map<String, Map<String, Object>> environments = synthesized.environmentsByHandler();
-        Map<String, Object> authorizer = environments.get(Route.AUTHORIZER_CLASS + "::handleRequest");
-        Map<String, Object> refresh = environments.get(Route.REFRESH.lambdaHandler());
+        Map<String, Object> authorizer = environments.get(Handlers.lambdaHandler(Handlers.AUTHORIZER));
+        Map<String, Object> refresh = environments.get(Handlers.lambdaHandler(Route.REFRESH));
         // Ping takes the route environment and nothing else.
-        Map<String, Object> routeOnly = environments.get(Route.PING.lambdaHandler());
+        Map<String, Object> routeOnly = environments.get(Handlers.lambdaHandler(Route.PING));
         assertThat(authorizer).containsKey(EnvNames.AUTH_MODE);
         Map<String, Object> expected = new java.util.HashMap<>(routeOnly);
         expected.putAll(authorizer);
@@ -372,7 +373,8 @@ class SwitchboardStackTest {
         Set<String> readers = synthesized.handlersAllowed("secretsmanager:");
         boolean sharedKey = authorizer.containsKey(EnvNames.JWT_SECRET_ARN);
         assertThat(readers).isEqualTo(sharedKey
-                ? Set.of(Route.AUTHORIZER_CLASS + "::handleRequest", Route.REFRESH.lambdaHandler()) : Set.of());
+                ? Set.of(Handlers.lambdaHandler(Handlers.AUTHORIZER), Handlers.lambdaHandler(Route.REFRESH))
+                : Set.of());
         if (sharedKey) {
             Map<String, List<Map<String, Object>>> statements = synthesized.statementsByHandler();
             for (String reader : readers) {
@@ -395,10 +397,10 @@ class SwitchboardStackTest {
     static void assertPolicyEverywhere(Synthesized synthesized, String policy) {
         Map<String, Map<String, Object>> environments = synthesized.environmentsByHandler();
         for (Route route : Route.values()) {
-            assertThat(environments.get(route.lambdaHandler())).as(route.key())
+            assertThat(environments.get(Handlers.lambdaHandler(route))).as(route.key())
                     .containsEntry(EnvNames.POLICY, policy);
         }
-        assertThat(environments.get(Route.AUTHORIZER_CLASS + "::handleRequest")).doesNotContainKey(EnvNames.POLICY);
+        assertThat(environments.get(Handlers.lambdaHandler(Handlers.AUTHORIZER))).doesNotContainKey(EnvNames.POLICY);
     }
 
     @Test
@@ -421,9 +423,9 @@ class SwitchboardStackTest {
     void everyFunctionThatServesOrDeliversHasTheLimits() {
         Map<String, Map<String, Object>> environments = synth.environmentsByHandler();
         Quotas quotas = Quotas.defaults();
-        List<String> handlers = new ArrayList<>(Arrays.stream(Route.values()).map(Route::lambdaHandler).toList());
-        handlers.add(Route.PUBLISHER_CLASS + "::handleRequest");
-        handlers.add(Route.FANOUT_CLASS + "::handleRequest");
+        List<String> handlers = new ArrayList<>(Arrays.stream(Route.values()).map(Handlers::lambdaHandler).toList());
+        handlers.add(Handlers.lambdaHandler(Handlers.PUBLISHER));
+        handlers.add(Handlers.lambdaHandler(Handlers.FANOUT));
         for (String handler : handlers) {
             assertThat(environments.get(handler)).as(handler)
                     .containsEntry(EnvNames.FRAME_RATE, Integer.toString(quotas.frameRate()))
@@ -438,7 +440,7 @@ class SwitchboardStackTest {
 
     @Test
     void withNoPublishersNamedOnlyPrincipalsOfTheStacksAccountMaySendToThePublishQueue() {
-        String queueId = eventSourceQueueOf(functionLogicalId(Route.PUBLISHER_CLASS + "::handleRequest"));
+        String queueId = eventSourceQueueOf(functionLogicalId(Handlers.lambdaHandler(Handlers.PUBLISHER)));
         List<Map<String, Object>> statements = queuePolicyStatements(synth, queueId);
         assertThat(queueStatement(statements, "OnlyNamedPublishersSend"))
                 .containsEntry("Effect", "Deny")
@@ -458,11 +460,11 @@ class SwitchboardStackTest {
         List<String> senders = new ArrayList<>();
         for (Route route : Route.values()) {
             if (RouteAccess.of(route).enqueuesFanout()) {
-                senders.add(route.lambdaHandler());
+                senders.add(Handlers.lambdaHandler(route));
             }
         }
-        senders.add(Route.PUBLISHER_CLASS + "::handleRequest");
-        senders.add(Route.FANOUT_CLASS + "::handleRequest");
+        senders.add(Handlers.lambdaHandler(Handlers.PUBLISHER));
+        senders.add(Handlers.lambdaHandler(Handlers.FANOUT));
         assertThat(senders).hasSize(4);
         assertThat(deny.get("Condition")).isEqualTo(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn",
                 senders.stream().map(handler -> Map.of("Fn::GetAtt",
@@ -485,7 +487,7 @@ class SwitchboardStackTest {
 
     @Test
     void theAuthorizerReadsOnlyTheGeneratedSigningKey() {
-        String functionId = functionLogicalId(Route.AUTHORIZER_CLASS + "::handleRequest");
+        String functionId = functionLogicalId(Handlers.lambdaHandler(Handlers.AUTHORIZER));
         Map<String, Object> function = Synthesized.properties(synth.resources("AWS::Lambda::Function").get(functionId));
         Map<String, Object> variables = environment(function);
         String secretId = synth.resources("AWS::SecretsManager::Secret").keySet().iterator().next();
@@ -583,7 +585,7 @@ class SwitchboardStackTest {
     void backendsPublishThroughAQueueDrainedByThePublisherWithPartialBatchFailures() {
         // The publish queue and the fan-out queue, each with its dead-letter queue.
         synth.template().resourceCountIs("AWS::SQS::Queue", 4);
-        String publisher = functionLogicalId(Route.PUBLISHER_CLASS + "::handleRequest");
+        String publisher = functionLogicalId(Handlers.lambdaHandler(Handlers.PUBLISHER));
         Map<String, Object> mapping = eventSourceOf(publisher);
         assertThat(mapping).containsEntry("FunctionResponseTypes", List.of("ReportBatchItemFailures"))
                 .containsEntry("BatchSize", 10);
@@ -609,9 +611,9 @@ class SwitchboardStackTest {
         String queueId = fanoutQueueLogicalId();
         String deadLetterQueueId = deadLetterQueueOf(queueId);
         assertThat(deadLetterQueueId).isNotEqualTo(deadLetterQueueOf(eventSourceQueueOf(
-                functionLogicalId(Route.PUBLISHER_CLASS + "::handleRequest"))));
+                functionLogicalId(Handlers.lambdaHandler(Handlers.PUBLISHER)))));
         int functionTimeout = (Integer) Synthesized.properties(synth.resources("AWS::Lambda::Function")
-                .get(functionLogicalId(Route.FANOUT_CLASS + "::handleRequest"))).get("Timeout");
+                .get(functionLogicalId(Handlers.lambdaHandler(Handlers.FANOUT)))).get("Timeout");
         assertThat(Synthesized.properties(synth.resources("AWS::SQS::Queue").get(queueId))).isEqualTo(Map.of(
                 "SqsManagedSseEnabled", true,
                 // Six times the consumer's timeout, as for the publish queue.
@@ -630,7 +632,7 @@ class SwitchboardStackTest {
 
     @Test
     void theFanoutFunctionTakesOneShardPerInvocationThroughItsLiveAlias() {
-        String functionId = functionLogicalId(Route.FANOUT_CLASS + "::handleRequest");
+        String functionId = functionLogicalId(Handlers.lambdaHandler(Handlers.FANOUT));
         assertThat(Synthesized.properties(synth.resources("AWS::Lambda::Function").get(functionId)))
                 .containsEntry("Runtime", "java25")
                 .containsEntry("Architectures", List.of("arm64"))
@@ -653,7 +655,7 @@ class SwitchboardStackTest {
 
     @Test
     void theFanoutFunctionQueriesItsShardPostsPrunesAndHandsBackToItsQueueOnly() {
-        String functionId = functionLogicalId(Route.FANOUT_CLASS + "::handleRequest");
+        String functionId = functionLogicalId(Handlers.lambdaHandler(Handlers.FANOUT));
         Map<String, Object> table = Map.of("Fn::GetAtt", List.of(tableLogicalId(), "Arn"));
         Map<String, Object> queue = Map.of("Fn::GetAtt", List.of(fanoutQueueLogicalId(), "Arn"));
         List<Map<String, Object>> statements = statementsOfFunction(functionId);
@@ -694,10 +696,10 @@ class SwitchboardStackTest {
             }
         }
         assertThat(senders).containsExactlyInAnyOrder(
-                roleOf(functionLogicalId(Route.SEND.lambdaHandler())),
-                roleOf(functionLogicalId(Route.DIRECT.lambdaHandler())),
-                roleOf(functionLogicalId(Route.PUBLISHER_CLASS + "::handleRequest")),
-                roleOf(functionLogicalId(Route.FANOUT_CLASS + "::handleRequest")));
+                roleOf(functionLogicalId(Handlers.lambdaHandler(Route.SEND))),
+                roleOf(functionLogicalId(Handlers.lambdaHandler(Route.DIRECT))),
+                roleOf(functionLogicalId(Handlers.lambdaHandler(Handlers.PUBLISHER))),
+                roleOf(functionLogicalId(Handlers.lambdaHandler(Handlers.FANOUT))));
     }
 
     @Test
@@ -705,8 +707,8 @@ class SwitchboardStackTest {
         Map<String, Map<String, Object>> withQueue = new java.util.TreeMap<>(synth.environmentsByHandler());
         withQueue.values().removeIf(variables -> !variables.containsKey(EnvNames.FANOUT_QUEUE_URL)
                 && !variables.containsKey(EnvNames.FANOUT_THRESHOLD));
-        assertThat(withQueue).containsOnlyKeys(Route.SEND.lambdaHandler(), Route.DIRECT.lambdaHandler(),
-                Route.PUBLISHER_CLASS + "::handleRequest", Route.FANOUT_CLASS + "::handleRequest");
+        assertThat(withQueue).containsOnlyKeys(Handlers.lambdaHandler(Route.SEND), Handlers.lambdaHandler(Route.DIRECT),
+                Handlers.lambdaHandler(Handlers.PUBLISHER), Handlers.lambdaHandler(Handlers.FANOUT));
         withQueue.values().forEach(variables -> assertThat(variables)
                 .containsEntry(EnvNames.FANOUT_QUEUE_URL, Map.of("Ref", fanoutQueueLogicalId()))
                 .containsEntry(EnvNames.FANOUT_THRESHOLD, "2000"));
@@ -748,7 +750,7 @@ class SwitchboardStackTest {
 
     /** The queue the fan-out function's event source reads. */
     private static String fanoutQueueLogicalId() {
-        return eventSourceQueueOf(functionLogicalId(Route.FANOUT_CLASS + "::handleRequest"));
+        return eventSourceQueueOf(functionLogicalId(Handlers.lambdaHandler(Handlers.FANOUT)));
     }
 
     private static String eventSourceQueueOf(String functionId) {

@@ -57,7 +57,7 @@ abstract class EndToEndSuite {
         return frame(socket.next("\"id\":\"" + id + "\""));
     }
 
-    /** Opens a socket for a user and learns its connection id (from a ping's... the join ack's path). */
+    /** Opens a socket for {@code user} at the URL the target gives it ({@link Target#urlFor(String)}). */
     TestSocket connect(String user) {
         return TestSocket.open(target().urlFor(user));
     }

@@ -6,8 +6,8 @@ import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.functions.aws.AwsClients;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
 import dev.switchboard.functions.config.FunctionConfig;
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import dev.switchboard.local.LocalTokens;
 import java.net.URI;
 import java.time.Duration;
@@ -21,7 +21,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 final class LocalTarget implements Target {
 
     private final String secret = LocalTokens.newSecret();
-    private final LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withJwtSecret(secret));
+    private final LocalRuntime stack =
+            LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withJwtSecret(secret));
     private final ConnectionStore store = DynamoDbConnectionStore.create(AwsClients.dynamoDb(FunctionConfig.from(Map.of(
             EnvNames.TABLE_NAME, stack.table(),
             EnvNames.DYNAMODB_ENDPOINT, stack.dynamoDbEndpoint().toString())), credentials()), stack.table());

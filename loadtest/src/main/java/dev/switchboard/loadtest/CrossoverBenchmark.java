@@ -1,7 +1,7 @@
 package dev.switchboard.loadtest;
 
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,10 +87,10 @@ public final class CrossoverBenchmark {
             throw new IllegalArgumentException("spreading needs at least 2 shards");
         }
         // Posts over HTTP, signed, as a Lambda makes them (the stack's default hands them over in-process).
-        LocalStackOptions base = LocalStackOptions.defaults().withPort(0).withOverHttp(true)
+        LocalRuntimeOptions base = LocalRuntimeOptions.defaults().withPort(0).withOverHttp(true)
                 .withPostLatency(Duration.ofMillis(latencyMillis));
         // The spread stack sends every room to the workers (threshold 1): the crossover is what is measured.
-        LocalStackOptions spread = base.withRoomShards(shards).withFanout(shards - 1, 1);
+        LocalRuntimeOptions spread = base.withRoomShards(shards).withFanout(shards - 1, 1);
         List<Row> rows = new ArrayList<>();
         for (int size : sizes) {
             Median inline = measure(base, size, rounds, "inline", progress);
@@ -106,10 +106,10 @@ public final class CrossoverBenchmark {
     private record Median(double seconds, int lost) {
     }
 
-    private static Median measure(LocalStackOptions options, int size, int rounds, String name,
+    private static Median measure(LocalRuntimeOptions options, int size, int rounds, String name,
                                   Consumer<String> progress) throws Exception {
         String room = "crossover";
-        try (LocalStack stack = LocalStack.start(options);
+        try (LocalRuntime stack = LocalRuntime.start(options);
              ClientProcess clients = ClientProcess.start(stack.webSocketUrl(), room, size)) {
             List<Double> seconds = new ArrayList<>();
             int lost = 0;

@@ -1,7 +1,7 @@
 package dev.switchboard.loadtest;
 
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +117,7 @@ public final class FanoutBenchmark {
         String room = "fanout";
         // Over HTTP, as the baseline posts: both paths then reach @connections the same way and the difference is
         // the broadcaster (the stack's default hands its posts over in-process, unsigned).
-        try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withOverHttp(true))) {
+        try (LocalRuntime stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withOverHttp(true))) {
             progress.accept("opening " + connections + " connections in a client process...");
             try (ClientProcess clients = ClientProcess.start(stack.webSocketUrl(), room, connections)) {
                 progress.accept("clients: " + clients.ready());
@@ -167,7 +167,7 @@ public final class FanoutBenchmark {
     }
 
     /** The common sample's first step: read every connection with a Scan (of the whole table). */
-    private static List<String> scanForConnections(LocalStack stack, String room) {
+    private static List<String> scanForConnections(LocalRuntime stack, String room) {
         try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(stack.dynamoDbEndpoint())
                 .region(Region.US_EAST_1).credentialsProvider(credentials())
                 .httpClient(UrlConnectionHttpClient.create()).build()) {

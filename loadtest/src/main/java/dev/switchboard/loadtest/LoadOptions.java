@@ -114,4 +114,105 @@ public record LoadOptions(Optional<URI> url, Optional<String> token, int connect
         return new LoadOptions(url, token, connections, rooms, rate, duration, ramp, report, warmup, memoryStore,
                 inFlight);
     }
+
+    /** Options by name, from {@link #defaults()}: {@code LoadOptions.builder().connections(20).rooms(2).build()}. */
+    public static Builder builder() {
+        return new Builder(defaults());
+    }
+
+    /** Names each setting of a run; unnamed ones keep their defaults. Checked as a whole by {@link #build()}. */
+    public static final class Builder {
+        private Optional<URI> url;
+        private Optional<String> token;
+        private int connections;
+        private int rooms;
+        private int rate;
+        private Duration duration;
+        private int rampPerSecond;
+        private Path reportDirectory;
+        private Duration warmup;
+        private boolean memoryStore;
+        private int inFlight;
+
+        private Builder(LoadOptions from) {
+            url = from.url;
+            token = from.token;
+            connections = from.connections;
+            rooms = from.rooms;
+            rate = from.rate;
+            duration = from.duration;
+            rampPerSecond = from.rampPerSecond;
+            reportDirectory = from.reportDirectory;
+            warmup = from.warmup;
+            memoryStore = from.memoryStore;
+            inFlight = from.inFlight;
+        }
+
+        /** A running stack to load; without one the local stack is started in-process. */
+        public Builder url(URI value) {
+            url = Optional.of(value);
+            return this;
+        }
+
+        public Builder token(String value) {
+            token = Optional.of(value);
+            return this;
+        }
+
+        public Builder connections(int value) {
+            connections = value;
+            return this;
+        }
+
+        public Builder rooms(int value) {
+            rooms = value;
+            return this;
+        }
+
+        /** Sends per second, across all connections. */
+        public Builder rate(int value) {
+            rate = value;
+            return this;
+        }
+
+        /** How long the measured part of the run lasts. */
+        public Builder duration(Duration value) {
+            duration = value;
+            return this;
+        }
+
+        /** New connections per second. */
+        public Builder rampPerSecond(int value) {
+            rampPerSecond = value;
+            return this;
+        }
+
+        public Builder reportDirectory(Path value) {
+            reportDirectory = value;
+            return this;
+        }
+
+        /** Time spent sending before measuring. */
+        public Builder warmup(Duration value) {
+            warmup = value;
+            return this;
+        }
+
+        /** With no {@link #url}: the local stack's in-memory store instead of DynamoDB Local. */
+        public Builder memoryStore(boolean value) {
+            memoryStore = value;
+            return this;
+        }
+
+        /** A closed loop with this many sends outstanding; 0 paces sends at {@link #rate}. */
+        public Builder inFlight(int value) {
+            inFlight = value;
+            return this;
+        }
+
+        public LoadOptions build() {
+            return new LoadOptions(url, token, connections, rooms, rate, duration, rampPerSecond, reportDirectory,
+                    warmup, memoryStore, inFlight);
+        }
+    }
 }

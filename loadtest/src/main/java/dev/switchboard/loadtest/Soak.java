@@ -1,6 +1,7 @@
 package dev.switchboard.loadtest;
 
 import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.client.SwitchboardClientOptions;
 import dev.switchboard.protocol.ServerFrame;
 import java.net.URI;
 import java.time.Duration;
@@ -272,10 +273,10 @@ public final class Soak {
     /** A new client, connected and in its room; it is owed what comes after the seq its join was acknowledged at. */
     private static Member join(URI url, String room, Counters counters) {
         Member member = new Member(room, counters);
-        SwitchboardClient client = SwitchboardClient.builder(url).listener(member)
+        SwitchboardClient client = SwitchboardClient.create(SwitchboardClientOptions.builder(url)
                 .reconnectBackoff(Duration.ofMillis(50), Duration.ofSeconds(2))
                 .gapTimeout(Duration.ofMillis(500))
-                .build();
+                .build(), member);
         member.client = client;
         client.connect().join();
         client.join(room).join();

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +18,9 @@ class LoadSmokeTest {
     @Test
     void aShortRunLosesNothingAndWritesItsReports() throws Exception {
         Path reports = Path.of("target/load-smoke");
-        LoadOptions options = new LoadOptions(Optional.empty(), Optional.empty(), 200, 5, 20, Duration.ofSeconds(3),
-                500, reports, Duration.ZERO, false, 0);
+        LoadOptions options = LoadOptions.builder().connections(200).rooms(5).rate(20).duration(Duration.ofSeconds(3))
+                .rampPerSecond(500).reportDirectory(reports).warmup(Duration.ZERO).memoryStore(false).inFlight(0)
+                .build();
 
         LoadReport report = LoadTest.run(options, line -> { });
         report.write(reports);
@@ -40,8 +40,9 @@ class LoadSmokeTest {
     /** Also runs the in-process stack with its in-memory store (--store memory). */
     @Test
     void warmUpMessagesAreLeftOutOfEveryFigure() throws Exception {
-        LoadOptions options = new LoadOptions(Optional.empty(), Optional.empty(), 20, 2, 20, Duration.ofSeconds(1),
-                500, Path.of("target/load-smoke-warmup"), Duration.ofSeconds(1), true, 0);
+        LoadOptions options = LoadOptions.builder().connections(20).rooms(2).rate(20).duration(Duration.ofSeconds(1))
+                .rampPerSecond(500).reportDirectory(Path.of("target/load-smoke-warmup")).warmup(Duration.ofSeconds(1))
+                .memoryStore(true).inFlight(0).build();
 
         LoadReport report = LoadTest.run(options, line -> { });
 
@@ -57,8 +58,9 @@ class LoadSmokeTest {
     /** What the overload benchmark measures capacity with: never more sends outstanding than it says. */
     @Test
     void aClosedLoopOffersOnlyWhatTheStackAnswersAndNothingIsRefused() throws Exception {
-        LoadOptions options = new LoadOptions(Optional.empty(), Optional.empty(), 20, 20, 1, Duration.ofSeconds(2),
-                500, Path.of("target/load-smoke-closed-loop"), Duration.ofSeconds(1), true, 4);
+        LoadOptions options = LoadOptions.builder().connections(20).rooms(20).rate(1).duration(Duration.ofSeconds(2))
+                .rampPerSecond(500).reportDirectory(Path.of("target/load-smoke-closed-loop"))
+                .warmup(Duration.ofSeconds(1)).memoryStore(true).inFlight(4).build();
 
         List<String> progress = new CopyOnWriteArrayList<>();
         LoadReport report = LoadTest.run(options, progress::add);

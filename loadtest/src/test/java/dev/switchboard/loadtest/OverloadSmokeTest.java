@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,8 +17,9 @@ class OverloadSmokeTest {
     @Test
     void pastItsCapacityTheStackKeepsServingAShareAndRefusesTheRestAtOnce() throws Exception {
         // Rooms of one member (an echo), 2,000 sends a second for 3 seconds.
-        LoadOptions options = new LoadOptions(Optional.empty(), Optional.empty(), 100, 100, 2_000,
-                Duration.ofSeconds(3), 500, Path.of("target/overload-smoke"), Duration.ZERO, false, 0);
+        LoadOptions options = LoadOptions.builder().connections(100).rooms(100).rate(2_000)
+                .duration(Duration.ofSeconds(3)).rampPerSecond(500).reportDirectory(Path.of("target/overload-smoke"))
+                .warmup(Duration.ZERO).memoryStore(false).inFlight(0).build();
 
         LoadReport report = LoadTest.run(options, line -> { });
         report.write(options.reportDirectory());

@@ -1,5 +1,6 @@
 package dev.switchboard.local;
 
+import dev.switchboard.protocol.CloseCodes;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +35,8 @@ final class Connections {
 
     void closeAll() {
         for (LocalConnection connection : open.values()) {
-            connection.closing(1001, "Going away");
-            connection.channel().writeAndFlush(new CloseWebSocketFrame(1001, "Going away"));
+            connection.closing(CloseCodes.GOING_AWAY, "Going away");
+            connection.channel().writeAndFlush(new CloseWebSocketFrame(CloseCodes.GOING_AWAY, "Going away"));
             connection.channel().close();
         }
     }

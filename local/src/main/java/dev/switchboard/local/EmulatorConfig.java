@@ -53,8 +53,8 @@ public record EmulatorConfig(String host, int port, String stage, Duration idleT
         private String host = "127.0.0.1";
         private int port = 3001;
         private String stage = "local";
-        private Duration idleTimeout = Duration.ofMinutes(10);
-        private Duration maxLifetime = Duration.ofHours(2);
+        private Duration idleTimeout = Limits.IDLE_TIMEOUT;
+        private Duration maxLifetime = Limits.MAX_CONNECTION_LIFETIME;
         private int maxFrameBytes = Limits.MAX_FRAME_BYTES;
         private int maxMessageBytes = Limits.MAX_MESSAGE_BYTES;
         private Duration postLatency = Duration.ZERO;

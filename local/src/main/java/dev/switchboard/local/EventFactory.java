@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * Writes the events API Gateway sends to WebSocket integrations and REQUEST authorizers, field for field, as
- * JSON (see DESIGN.md's list): the Lambda runtime's serializers then read them as they would in AWS.
+ * JSON (the fields are listed in local/README.md): the Lambda runtime's serializers then read them as they would
+ * in AWS.
  */
 final class EventFactory {
 

@@ -1,6 +1,7 @@
 package dev.switchboard.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.protocol.CloseCodes;
 import dev.switchboard.protocol.Route;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -295,9 +296,9 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                         integrations, events, connections, clock, disconnects, intake));
                 ctx.pipeline().remove(this);
                 ctx.channel().eventLoop().schedule(() -> {
-                    connection.closing(1001, "Going away");
+                    connection.closing(CloseCodes.GOING_AWAY, "Going away");
                     handshaker.close(ctx.channel(), new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(
-                            1001, "Going away"));
+                            CloseCodes.GOING_AWAY, "Going away"));
                 }, config.maxLifetime().toMillis(), TimeUnit.MILLISECONDS);
                 ctx.channel().config().setAutoRead(true);
             });

@@ -91,7 +91,7 @@ public record LocalExtensions(Map<String, String> routes, Map<String, String> ho
                 ExtensionLimits.DEFAULT_HOOK_TIMEOUT);
     }
 
-    /** The extensions the flags name, and the other flags, left for {@link LocalStackOptions#parse}. */
+    /** The extensions the flags name, and the other flags, left for {@link LocalRuntimeOptions#parse}. */
     public record Parsed(LocalExtensions extensions, String[] rest) {
     }
 

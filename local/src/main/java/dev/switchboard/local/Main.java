@@ -32,20 +32,21 @@ public final class Main {
             mintToken(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        LocalStackOptions options;
-        LocalExtensions extensions;
+        LocalRuntimeOptions options;
+        LocalEvents.Extracted events;
+        LocalRuntime stack;
         try {
             LocalExtensions.Parsed parsed = LocalExtensions.parse(args);
-            extensions = parsed.extensions();
-            options = LocalStackOptions.parse(parsed.rest());
+            events = LocalEvents.extract(parsed.rest());
+            options = LocalRuntimeOptions.parse(events.rest());
+            stack = LocalRuntime.start(options, DemoPage.fromClasspath(), events.target(), parsed.extensions());
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
-            System.err.print(LocalStackOptions.USAGE);
+            System.err.print(LocalRuntimeOptions.USAGE);
             System.err.print(LocalExtensions.USAGE);
             System.exit(2);
             return;
         }
-        LocalStack stack = LocalStack.start(options, DemoPage.fromClasspath(), extensions);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping the local stack...");
@@ -55,11 +56,12 @@ public final class Main {
             LogManager.shutdown();
             stopped.countDown();
         }, "switchboard-shutdown"));
-        printBanner(stack, options);
+        printBanner(stack, options, events.target());
         stopped.await();
     }
 
-    private static void printBanner(LocalStack stack, LocalStackOptions options) {
+    private static void printBanner(LocalRuntime stack, LocalRuntimeOptions options,
+                                    java.util.Optional<LocalEvents.Target> events) {
         StringBuilder banner = new StringBuilder();
         banner.append("\nSwitchboard local stack is up\n")
                 .append("  WebSocket URL        ").append(stack.webSocketUrl()).append('\n')
@@ -71,6 +73,7 @@ public final class Main {
                                 + options.dataDirectory().map(d -> " in " + d).orElse(" (in memory)")
                         : "  Store                in memory (--store memory): no DynamoDB, nothing kept after exit")
                 .append('\n');
+        events.ifPresent(target -> banner.append("  Events               ").append(target.describe()).append('\n'));
         if (stack.jwtSecret().isPresent()) {
             String secret = stack.jwtSecret().get();
             banner.append("  Auth                 ON: JWT (HS256, issuer ").append(LocalTokens.ISSUER)

@@ -1,5 +1,6 @@
 package dev.switchboard.local;
 
+import dev.switchboard.protocol.CloseCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -92,7 +93,7 @@ final class ManagementApi {
             long unread = unreadBytes(channel);
             if (unread + body.readableBytes() > MAX_UNREAD_BYTES) {
                 LOG.info("UNREAD     {} closed: {} bytes sent to it and not read", connectionId, unread);
-                connection.closing(1008, "Policy Violation: messages are not being read");
+                connection.closing(CloseCodes.POLICY_VIOLATION, "Policy Violation: messages are not being read");
                 channel.close();
                 return Answer.error(410, "GoneException", "Connection " + connectionId + " is gone: it did not read "
                         + "its messages");
@@ -110,8 +111,8 @@ final class ManagementApi {
             return new Answer(200, null, info.toString());
         }
         if (method.equals(HttpMethod.DELETE)) {
-            connection.closing(1000, "Connection deleted through the management API");
-            connection.channel().writeAndFlush(new CloseWebSocketFrame(1000, ""))
+            connection.closing(CloseCodes.NORMAL_CLOSURE, "Connection deleted through the management API");
+            connection.channel().writeAndFlush(new CloseWebSocketFrame(CloseCodes.NORMAL_CLOSURE, ""))
                     .addListener(f -> connection.channel().close());
             return Answer.empty(204);
         }

@@ -1,5 +1,6 @@
 package dev.switchboard.local;
 
+import dev.switchboard.protocol.CloseCodes;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ProtocolException;
@@ -83,7 +84,7 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
                     route(ctx, Base64.getEncoder().encodeToString(ByteBufUtil.getBytes(binary.content())), true);
             case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
             case CloseWebSocketFrame close -> {
-                connection.closing(close.statusCode() < 0 ? 1005 : close.statusCode(),
+                connection.closing(close.statusCode() < 0 ? CloseCodes.NO_STATUS_RECEIVED : close.statusCode(),
                         close.reasonText() == null ? "" : close.reasonText());
                 handshaker.close(ctx.channel(), close.retain());
             }
@@ -207,8 +208,8 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof IdleStateEvent) {
-            connection.closing(1001, "Going away");
-            handshaker.close(ctx.channel(), new CloseWebSocketFrame(1001, "Going away"));
+            connection.closing(CloseCodes.GOING_AWAY, "Going away");
+            handshaker.close(ctx.channel(), new CloseWebSocketFrame(CloseCodes.GOING_AWAY, "Going away"));
         } else {
             super.userEventTriggered(ctx, event);
         }
@@ -226,7 +227,7 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
             handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG,
                     "Message too big"));
         } else {
-            connection.closing(1011, "Internal error");
+            connection.closing(CloseCodes.INTERNAL_ERROR, "Internal error");
             ctx.close();
         }
     }
@@ -238,7 +239,7 @@ final class WebSocketConnectionHandler extends SimpleChannelInboundHandler<WebSo
             return;
         }
         LocalConnection.CloseReason reason = connection.closeReason().get();
-        int status = reason == null ? 1006 : reason.statusCode();
+        int status = reason == null ? CloseCodes.ABNORMAL_CLOSURE : reason.statusCode();
         String text = reason == null ? "Connection closed abnormally" : reason.reason();
         // After the connection's messages still in its queue (order kept), then in the $disconnect lane, so a storm
         // of them does not hold up other connections' handshakes and messages.

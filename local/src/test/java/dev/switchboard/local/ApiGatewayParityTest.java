@@ -25,8 +25,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One test per "API Gateway fact" of DESIGN.md, each named after its rule, against the emulator with recording
- * integrations that see the exact event JSON (as a stream handler would).
+ * One test per rule of API Gateway that the emulator honours (the table in local/README.md), each named after its
+ * rule, against the emulator with recording integrations that see the exact event JSON (as a stream handler
+ * would).
  */
 class ApiGatewayParityTest {
 

@@ -22,7 +22,7 @@ class ApplicationRoutesTest {
 
     private static final List<String> posted = new CopyOnWriteArrayList<>();
     private static HttpServer endpoint;
-    private static LocalStack stack;
+    private static LocalRuntime stack;
 
     @BeforeAll
     static void start() throws IOException {
@@ -49,7 +49,7 @@ class ApplicationRoutesTest {
                 "--route", "down=" + base + "/down",
                 "--classpath", Path.of("target", "test-classes").toString(),
                 "--route-timeout-ms", "400");
-        stack = LocalStack.start(LocalStackOptions.parse(parsed.rest()), StaticContent.none(), parsed.extensions());
+        stack = LocalRuntime.start(LocalRuntimeOptions.parse(parsed.rest()), StaticContent.none(), parsed.extensions());
     }
 
     @AfterAll

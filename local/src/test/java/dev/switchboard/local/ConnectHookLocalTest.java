@@ -22,7 +22,7 @@ class ConnectHookLocalTest {
     private static final List<String> events = new CopyOnWriteArrayList<>();
     private static volatile String answer = "{\"allow\":true}";
     private static HttpServer endpoint;
-    private static LocalStack stack;
+    private static LocalRuntime stack;
 
     @BeforeAll
     static void start() throws IOException {
@@ -54,7 +54,7 @@ class ConnectHookLocalTest {
                 "--hook", "onConnect=http://127.0.0.1:" + endpoint.getAddress().getPort() + "/connect",
                 "--route", "typing=dev.switchboard.local.apps.TypingHandler",
                 "--hook-timeout-ms", "400");
-        stack = LocalStack.start(LocalStackOptions.parse(parsed.rest()), StaticContent.none(), parsed.extensions());
+        stack = LocalRuntime.start(LocalRuntimeOptions.parse(parsed.rest()), StaticContent.none(), parsed.extensions());
     }
 
     @AfterAll

@@ -109,7 +109,8 @@ final class EmbeddedGateway {
         connections.add(new LocalConnection(OPEN_CONNECTION, alice, NOW, "127.0.0.1", "test", Map.of(),
                 new AtomicReference<>(NOW), new AtomicReference<>(), new ConnectionQueue(Runnable::run)));
 
-        Integrations integrations = LocalStack.integrations(switchboard, auth ? Optional.of(SECRET) : Optional.empty());
+        Integrations integrations =
+                LocalRuntime.integrations(switchboard, auth ? Optional.of(SECRET) : Optional.empty());
         // Named as in GatewayServer's pipeline: the upgrade removes "aggregator" by name.
         channel.pipeline()
                 .addLast("http", new HttpServerCodec())

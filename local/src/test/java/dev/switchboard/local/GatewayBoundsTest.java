@@ -27,7 +27,7 @@ class GatewayBoundsTest {
 
     @Test
     void aClientThatDoesNotReadItsAnswersIsNotReadEither() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withMemoryStore(true)
+        try (LocalRuntime stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withMemoryStore(true)
                 .withQuotas(LIFTED));
              RawWebSocket deaf = new RawWebSocket(stack.webSocketUrl())) {
             byte[] ping = RawWebSocket.maskedText("{\"action\":\"ping\",\"id\":\"p\"}");
@@ -71,7 +71,7 @@ class GatewayBoundsTest {
 
     @Test
     void aConnectionThatDoesNotReadWhatItIsSentIsClosedOnceAMegabyteWaitsForIt() throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withMemoryStore(true));
+        try (LocalRuntime stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withMemoryStore(true));
              RawWebSocket deaf = new RawWebSocket(stack.webSocketUrl(), 4096)) {
             String connectionId = await().atMost(Duration.ofSeconds(30))
                     .until(() -> onlyConnection(stack), id -> !id.isEmpty());
@@ -94,13 +94,13 @@ class GatewayBoundsTest {
         }
     }
 
-    private static String onlyConnection(LocalStack stack) {
+    private static String onlyConnection(LocalRuntime stack) {
         return stack.gateway().connections().ids().stream().findFirst().orElse("");
     }
 
     @Test
     void stoppingUnderLoadGivesUpQueuedWorkPromptlyAndCountsIt() throws Exception {
-        LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withQuotas(LIFTED));
+        LocalRuntime stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withQuotas(LIFTED));
         List<TestSocket> clients = new ArrayList<>();
         List<Thread> senders = new ArrayList<>();
         try {

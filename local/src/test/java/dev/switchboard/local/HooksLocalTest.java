@@ -21,7 +21,7 @@ class HooksLocalTest {
 
     private static final List<String> sends = new CopyOnWriteArrayList<>();
     private static HttpServer endpoint;
-    private static LocalStack stack;
+    private static LocalRuntime stack;
 
     @BeforeAll
     static void start() throws IOException {
@@ -42,7 +42,7 @@ class HooksLocalTest {
                 "--hook", "onJoin=dev.switchboard.local.apps.JoinGate",
                 "--hook", "onSend=http://127.0.0.1:" + endpoint.getAddress().getPort() + "/send",
                 "--hook-timeout-ms", "300");
-        stack = LocalStack.start(LocalStackOptions.parse(parsed.rest()), StaticContent.none(), parsed.extensions());
+        stack = LocalRuntime.start(LocalRuntimeOptions.parse(parsed.rest()), StaticContent.none(), parsed.extensions());
     }
 
     @AfterAll

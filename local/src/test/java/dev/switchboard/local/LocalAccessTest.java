@@ -29,14 +29,14 @@ class LocalAccessTest {
             + "Sec-WebSocket-Version: 13\r\n";
     private static final String PUBLISH_BODY = "{\"room\":\"lobby\",\"data\":\"hi\"}";
 
-    private static LocalStack stack;
-    private static LocalStack widened;
+    private static LocalRuntime stack;
+    private static LocalRuntime widened;
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withMemoryStore(true),
+        stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withMemoryStore(true),
                 DemoPage.fromClasspath());
-        widened = LocalStack.start(LocalStackOptions.defaults().withPort(0).withMemoryStore(true)
+        widened = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withMemoryStore(true)
                 .withAllowedOrigins(List.of("http://localhost:5173")).withAllowedHosts(List.of("dev.test")));
     }
 
@@ -50,7 +50,7 @@ class LocalAccessTest {
     private record Answer(int status, String body) {
     }
 
-    private static Answer http(LocalStack target, String method, String path, String headers, String body)
+    private static Answer http(LocalRuntime target, String method, String path, String headers, String body)
             throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), target.gateway().port())) {
             socket.setSoTimeout(10_000);
@@ -85,11 +85,11 @@ class LocalAccessTest {
         return 0;
     }
 
-    private static String host(LocalStack target, String name) {
+    private static String host(LocalRuntime target, String name) {
         return "Host: " + name + ":" + target.gateway().port() + "\r\n";
     }
 
-    private static Answer handshake(LocalStack target, String headers) throws IOException {
+    private static Answer handshake(LocalRuntime target, String headers) throws IOException {
         return http(target, "GET", "/local", headers + UPGRADE, "");
     }
 
@@ -181,7 +181,7 @@ class LocalAccessTest {
     void theStackListensOnLoopbackOnly() {
         List<InetAddress> network = NetworkAddresses.nonLoopback();
         assumeFalse(network.isEmpty(), "this machine has no address but loopback");
-        LocalStack withDynamoDb = LocalStack.start(LocalStackOptions.defaults().withPort(0));
+        LocalRuntime withDynamoDb = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0));
         try {
             for (int port : List.of(withDynamoDb.gateway().port(), withDynamoDb.dynamoDbEndpoint().getPort())) {
                 assertThat(NetworkAddresses.accepts(InetAddress.getLoopbackAddress(), port)).isTrue();

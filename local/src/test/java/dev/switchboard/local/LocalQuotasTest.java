@@ -14,23 +14,23 @@ class LocalQuotasTest {
 
     @Test
     void theFlagsBecomeTheFunctionsEnvironment() {
-        LocalStackOptions options = LocalStackOptions.parse("--frame-rate", "7", "--frame-burst", "21",
+        LocalRuntimeOptions options = LocalRuntimeOptions.parse("--frame-rate", "7", "--frame-burst", "21",
                 "--connections-per-user", "2");
 
-        Map<String, String> environment = LocalStack.environment(options, 3001, Optional.empty());
+        Map<String, String> environment = LocalRuntime.environment(options, 3001, Optional.empty());
 
         assertThat(environment).containsEntry(EnvNames.FRAME_RATE, "7").containsEntry(EnvNames.FRAME_BURST, "21")
                 .containsEntry(EnvNames.CONNECTIONS_PER_USER, "2");
         assertThat(FunctionConfig.from(environment).core().quotas())
                 .isEqualTo(Quotas.defaults().withFrames(7, 21).withConnectionsPerUser(2));
-        assertThat(FunctionConfig.from(LocalStack.environment(LocalStackOptions.defaults(), 3001, Optional.empty()))
+        assertThat(FunctionConfig.from(LocalRuntime.environment(LocalRuntimeOptions.defaults(), 3001, Optional.empty()))
                 .core().quotas()).as("without flags, the functions' defaults").isEqualTo(Quotas.defaults());
     }
 
     @Test
     void aConnectionOverTheFrameRateItWasGivenIsRefusedWithRateLimited() {
-        try (LocalStack stack = LocalStack.start(LocalStackOptions.parse("--frame-rate", "1", "--frame-burst", "2")
-                .withPort(0).withMemoryStore(true));
+        try (LocalRuntime stack = LocalRuntime.start(LocalRuntimeOptions.parse("--frame-rate", "1",
+                        "--frame-burst", "2").withPort(0).withMemoryStore(true));
              TestSocket socket = TestSocket.open(stack.webSocketUrl())) {
             // Five frames at once: over a burst of 2 however they fall into the 2-second counting windows.
             sendFivePings(socket);
@@ -41,7 +41,7 @@ class LocalQuotasTest {
 
     @Test
     void withTheDefaultQuotasTheSameFramesAreServed() {
-        try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withMemoryStore(true));
+        try (LocalRuntime stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withMemoryStore(true));
              TestSocket socket = TestSocket.open(stack.webSocketUrl())) {
             sendFivePings(socket);
 

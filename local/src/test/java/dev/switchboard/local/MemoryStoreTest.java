@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 /** The local stack with {@code --store memory}: the same handlers and protocol, state kept in memory. */
 class MemoryStoreTest {
 
-    private static LocalStack stack;
+    private static LocalRuntime stack;
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStackOptions.parse("--port", "0", "--store", "memory"));
+        stack = LocalRuntime.start(LocalRuntimeOptions.parse("--port", "0", "--store", "memory"));
     }
 
     @AfterAll

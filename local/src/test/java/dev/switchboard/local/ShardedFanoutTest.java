@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
  */
 class ShardedFanoutTest {
 
-    private static LocalStack stack;
+    private static LocalRuntime stack;
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withRoomShards(4).withFanout(4, 20)
+        stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withRoomShards(4).withFanout(4, 20)
                 .withPostLatency(Duration.ofMillis(2)));
     }
 

@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
  */
 class TokenExpiryConsistencyTest {
 
-    private static LocalStack stack;
+    private static LocalRuntime stack;
     private static String secret;
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withAuth(true));
+        stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withAuth(true));
         secret = stack.jwtSecret().orElseThrow();
     }
 

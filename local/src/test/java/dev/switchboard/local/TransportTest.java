@@ -23,7 +23,7 @@ class TransportTest {
     @ParameterizedTest
     @ValueSource(strings = {"in-process", "http"})
     void connectJoinSendPresenceAndDisconnectWorkTheSameWayOverEitherTransport(String transport) {
-        try (LocalStack stack = LocalStack.start(LocalStackOptions.parse("--port", "0", "--transport",
+        try (LocalRuntime stack = LocalRuntime.start(LocalRuntimeOptions.parse("--port", "0", "--transport",
                 transport));
              DynamoDbClient table = DynamoDbClient.builder().endpointOverride(stack.dynamoDbEndpoint())
                      .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())

@@ -1,23 +1,12 @@
 package dev.switchboard.server;
 
 import dev.switchboard.config.EnvNames;
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Closed;
-import dev.switchboard.core.ConnectionCloser;
-import dev.switchboard.core.ConnectionProbe;
-import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.MemberChange;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.RoomAction;
-import dev.switchboard.core.SendOutcome;
-import dev.switchboard.core.Sender;
 import dev.switchboard.core.Switchboard;
-import dev.switchboard.core.TokenBucket;
 import dev.switchboard.functions.aws.AwsClients;
-import dev.switchboard.functions.aws.DynamoDbConnectionStore;
-import dev.switchboard.functions.aws.DynamoDbIdempotencyStore;
-import dev.switchboard.functions.aws.DynamoDbRoomHistory;
-import dev.switchboard.functions.aws.ManagementApiSender;
 import dev.switchboard.functions.config.FunctionConfig;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
@@ -31,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
-import java.util.random.RandomGenerator;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -402,59 +390,7 @@ public final class ServerApi implements AutoCloseable {
                         chosen);
                 owned.add(gateway);
             }
-            ConnectionStore store = DynamoDbConnectionStore.create(table, config.tableName(), config.roomShards());
-            Sender sender;
-            ConnectionCloser closer;
-            ConnectionProbe probe;
-            if (gateway == null) {
-                NoGateway none = new NoGateway();
-                sender = none;
-                closer = none;
-                probe = none;
-            } else {
-                ManagementApiSender connections = new ManagementApiSender(gateway);
-                sender = connections;
-                closer = connections;
-                probe = connections;
-            }
-            // Wired as the functions wire it, without a Lambda invocation's deadline or the fan-out queue (which
-            // admits only the stack's own functions): a broadcast posts to every member from here.
-            Switchboard switchboard = Switchboard.builder()
-                    .store(store)
-                    .history(new DynamoDbRoomHistory(table, config.tableName()))
-                    .idempotency(new DynamoDbIdempotencyStore(table, config.tableName()))
-                    .broadcaster(new Broadcaster(sender, store, config.maxInFlight(), config.retryPolicy(),
-                            RandomGenerator.getDefault(), config.maxPostsPerSecond() == 0 ? null
-                                    : TokenBucket.perSecond(config.maxPostsPerSecond(),
-                                            Math.max(1, config.maxPostsPerSecond() / 10))))
-                    .settings(config.core())
-                    .policy(config.policy())
-                    .closer(closer)
-                    .probe(probe)
-                    .clock(clock)
-                    .build();
-            return new ServerApi(switchboard, gateway != null, owned);
-        }
-    }
-
-    /**
-     * Stands in for the gateway on an instance without a management endpoint; never reached, since every call that
-     * would reach a connection is refused first.
-     */
-    private static final class NoGateway implements Sender, ConnectionCloser, ConnectionProbe {
-        @Override
-        public SendOutcome send(String connectionId, byte[] payload) {
-            throw new IllegalStateException("no management endpoint");
-        }
-
-        @Override
-        public void close(String connectionId) {
-            throw new IllegalStateException("no management endpoint");
-        }
-
-        @Override
-        public boolean isGone(String connectionId) {
-            throw new IllegalStateException("no management endpoint");
+            return new ServerApi(ServerWiring.switchboard(config, table, gateway, clock), gateway != null, owned);
         }
     }
 }

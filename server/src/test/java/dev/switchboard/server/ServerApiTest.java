@@ -8,8 +8,10 @@ import dev.switchboard.core.Capabilities;
 import dev.switchboard.core.CloseOutcome;
 import dev.switchboard.core.Closed;
 import dev.switchboard.core.ConnectionStore;
+import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.Grant;
 import dev.switchboard.core.MemberChange;
+import dev.switchboard.core.Quotas;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.RoomAction;
@@ -55,6 +57,9 @@ class ServerApiTest {
             .history(new DynamoDbRoomHistory(TestTables.client(), table))
             .idempotency(new DynamoDbIdempotencyStore(TestTables.client(), table))
             .broadcaster(new Broadcaster(new ManagementApiSender(clientsGateway), store, 8, RetryPolicy.defaults()))
+            // Frame quotas count by the wall clock: the tests that join 50 rooms in a row must not depend on how
+            // fast the machine runs them.
+            .settings(CoreSettings.defaults().withQuotas(Quotas.defaults().withFrames(1_000, 10_000)))
             .build();
 
     @AfterEach

@@ -3,8 +3,8 @@ package dev.switchboard.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.local.DemoPage;
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import dev.switchboard.local.LocalTokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,13 +28,13 @@ class WebClientTest {
 
     private static final Path WEB = Path.of("").toAbsolutePath();
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-    private static LocalStack stack;
-    private static LocalStack authStack;
+    private static LocalRuntime stack;
+    private static LocalRuntime authStack;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.start(LocalStackOptions.defaults().withPort(0), DemoPage.fromClasspath());
-        authStack = LocalStack.start(LocalStackOptions.defaults().withPort(0).withAuth(true),
+        stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0), DemoPage.fromClasspath());
+        authStack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withAuth(true),
                 DemoPage.fromClasspath());
         if (!Files.isDirectory(WEB.resolve("node_modules/playwright-core"))) {
             run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
@@ -47,7 +47,7 @@ class WebClientTest {
         authStack.close();
     }
 
-    private static String httpBase(LocalStack target) {
+    private static String httpBase(LocalRuntime target) {
         return "http://localhost:" + target.gateway().port();
     }
 
@@ -67,14 +67,14 @@ class WebClientTest {
     }
 
     @Test
-    void javaScriptClientTestsPassAgainstTheLocalStack() throws Exception {
+    void javaScriptClientTestsPassAgainstTheLocalRuntime() throws Exception {
         String output = run(List.of("node", "--experimental-websocket", "--test", "test/client.test.mjs"),
                 Map.of("SWITCHBOARD_WS_URL", stack.webSocketUrl().toString()), 300);
         assertThat(output).contains("# fail 0", "# skipped 0").doesNotContain("# pass 0");
     }
 
     @Test
-    void javaScriptClientTokenTestsPassAgainstTheLocalStackWithAuth() throws Exception {
+    void javaScriptClientTokenTestsPassAgainstTheLocalRuntimeWithAuth() throws Exception {
         String output = run(List.of("node", "--experimental-websocket", "--test", "test/auth.test.mjs"), Map.of(
                 "SWITCHBOARD_AUTH_WS_URL", authStack.webSocketUrl().toString(),
                 "SWITCHBOARD_JWT_SECRET", authStack.jwtSecret().orElseThrow(),

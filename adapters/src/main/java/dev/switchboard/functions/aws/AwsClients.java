@@ -3,6 +3,7 @@ package dev.switchboard.functions.aws;
 import dev.switchboard.functions.config.FunctionConfig;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -12,6 +13,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -73,6 +76,21 @@ public final class AwsClients {
                 .credentialsProvider(credentials)
                 .overrideConfiguration(AwsClients::retryingWithinBudget)
                 .build();
+    }
+
+    /**
+     * An EventBridge client in the given region, retrying within the same budget; {@code endpoint} overrides AWS's
+     * (a local EventBridge for tests).
+     */
+    public static EventBridgeClient eventBridge(String region, AwsCredentialsProvider credentials,
+                                                Optional<URI> endpoint) {
+        EventBridgeClientBuilder builder = EventBridgeClient.builder()
+                .httpClient(httpClient())
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .overrideConfiguration(AwsClients::retryingWithinBudget);
+        endpoint.ifPresent(builder::endpointOverride);
+        return builder.build();
     }
 
     /**

@@ -31,6 +31,7 @@ record ConnectionItem(String pk, String sk, String userId, Long connectedAt, Str
                       Long frameWindow, Long frameCount, String attributes) {
 
     static final String USER_ID = "userId";
+    static final String CONNECTED_AT = "connectedAt";
     static final String CAPABILITIES = "capabilities";
     static final String TOKEN_EXP = "tokenExp";
     static final String ROOMS = "rooms";
@@ -47,7 +48,7 @@ record ConnectionItem(String pk, String sk, String userId, Long connectedAt, Str
             .addAttribute(String.class, a -> a.name(SwitchboardTable.SORT_KEY)
                     .getter(ConnectionItem::sk).setter(Builder::sk).tags(primarySortKey()))
             .addAttribute(String.class, a -> a.name(USER_ID).getter(ConnectionItem::userId).setter(Builder::userId))
-            .addAttribute(Long.class, a -> a.name("connectedAt")
+            .addAttribute(Long.class, a -> a.name(CONNECTED_AT)
                     .getter(ConnectionItem::connectedAt).setter(Builder::connectedAt))
             .addAttribute(String.class, a -> a.name("sourceIp")
                     .getter(ConnectionItem::sourceIp).setter(Builder::sourceIp))

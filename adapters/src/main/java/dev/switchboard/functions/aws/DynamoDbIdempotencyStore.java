@@ -4,17 +4,17 @@ import dev.switchboard.core.IdempotencyStore;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * {@link IdempotencyStore} in the single table: one row per key ({@code MSGID#<room>#<user>#<id> / MSGID}, each
- * part encoded by {@link SwitchboardTable#part}), claimed with a conditional put, completed with the message id and
- * seq, expiring by TTL. The claim and the completion are also written inside the connection store's and the
+ * {@link IdempotencyStore} in the single table: one row per key ({@link SendItem}, keyed as
+ * {@link SwitchboardTable#sendKey} encodes the core's typed key), claimed with a conditional put, completed with the
+ * message id and seq, expiring by TTL. The claim and the completion are also written inside the connection store's and the
  * history's transactions ({@link #claimPut}, {@link #completion}), so a send's id costs no call of its own.
  *
  * <pre>{@code
@@ -23,31 +23,24 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  */
 public final class DynamoDbIdempotencyStore implements IdempotencyStore {
 
-    private static final String CLAIMED_AT = "claimedAt";
-    private static final String MESSAGE_ID = "messageId";
-    private static final String SEQ = "seq";
-
     private final DynamoDbClient dynamoDb;
-    private final String table;
+    private final TableRequests requests;
 
     public DynamoDbIdempotencyStore(DynamoDbClient dynamoDb, String table) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
-        this.table = Objects.requireNonNull(table, "table");
+        this.requests = new TableRequests(table);
     }
 
     /** Whether this store keeps its rows in {@code other}, so writes of both can share a transaction. */
     boolean sharesTable(String other) {
-        return table.equals(other);
+        return requests.table().equals(other);
     }
 
     @Override
-    public Claim claim(SendKey key, Instant now, Instant expiresAt, Instant staleBefore) {
-        Claiming claiming = new Claiming(key, now, expiresAt, staleBefore);
-        Put put = claimPut(table, claiming);
+    public Claim claim(Key key, Instant now, Instant expiresAt, Instant staleBefore) {
         try {
-            dynamoDb.putItem(r -> r.tableName(table).item(put.item()).conditionExpression(put.conditionExpression())
-                    .expressionAttributeValues(put.expressionAttributeValues())
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            dynamoDb.putItem(TableRequests.single(claimPut(requests, new Claiming(key, now, expiresAt, staleBefore)))
+                    .build());
             return new Claim.Claimed();
         } catch (ConditionalCheckFailedException e) {
             // The row as the refused put found it (a condition can only fail on a row that is there).
@@ -56,30 +49,28 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public void complete(SendKey key, String messageId, long seq) {
-        Update update = completion(table, key, messageId, seq);
-        dynamoDb.updateItem(r -> r.tableName(table).key(update.key()).updateExpression(update.updateExpression())
-                .expressionAttributeValues(update.expressionAttributeValues()));
+    public void complete(Key key, String messageId, long seq) {
+        dynamoDb.updateItem(TableRequests.single(completion(requests, key, messageId, seq)).build());
     }
 
     /**
      * The conditional put that claims a send's id: it succeeds when the id is free, expired (TTL not yet run) or
      * abandoned by a claimant that never completed it.
      */
-    static Put claimPut(String table, Claiming claiming) {
-        return Put.builder().tableName(table)
-                .item(Map.of(
-                        SwitchboardTable.PARTITION_KEY, AttributeValue.fromS(SwitchboardTable.sendKey(claiming.key())),
-                        SwitchboardTable.SORT_KEY, AttributeValue.fromS(SwitchboardTable.SEND_SORT),
-                        CLAIMED_AT, number(claiming.now().toEpochMilli()),
-                        SwitchboardTable.TTL_ATTRIBUTE, number(claiming.expiresAt().getEpochSecond())))
-                .conditionExpression("attribute_not_exists(pk) OR expiresAt <= :now"
-                        + " OR (attribute_not_exists(messageId) AND claimedAt < :stale)")
-                .expressionAttributeValues(Map.of(
-                        ":now", number(claiming.now().getEpochSecond()),
-                        ":stale", number(claiming.staleBefore().toEpochMilli())))
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+    static Put claimPut(TableRequests requests, Claiming claiming) {
+        SendItem claim = new SendItem(SwitchboardTable.sendKey(claiming.key()), SwitchboardTable.SEND_SORT,
+                claiming.now().toEpochMilli(), null, null, claiming.expiresAt().getEpochSecond());
+        Expression claimable = Expression.builder()
+                .expression("attribute_not_exists(#pk) OR #expiresAt <= :now"
+                        + " OR (attribute_not_exists(#messageId) AND #claimedAt < :stale)")
+                .expressionNames(Map.of("#pk", SwitchboardTable.PARTITION_KEY,
+                        "#expiresAt", SwitchboardTable.TTL_ATTRIBUTE, "#messageId", SendItem.MESSAGE_ID,
+                        "#claimedAt", SendItem.CLAIMED_AT))
+                .expressionValues(Map.of(
+                        ":now", TableRequests.number(claiming.now().getEpochSecond()),
+                        ":stale", TableRequests.number(claiming.staleBefore().toEpochMilli())))
                 .build();
+        return requests.put(SendItem.SCHEMA.itemToMap(claim, true), claimable);
     }
 
     /**
@@ -87,25 +78,21 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
      * which asks the sender to retry rather than guessing.
      */
     static Claim outcomeOfTaken(Map<String, AttributeValue> row) {
-        if (row != null && row.containsKey(MESSAGE_ID)) {
-            return new Claim.Completed(row.get(MESSAGE_ID).s(), Long.parseLong(row.get(SEQ).n()));
+        SendItem taken = row == null || row.isEmpty() ? null : SendItem.SCHEMA.mapToItem(row);
+        if (taken != null && taken.messageId() != null) {
+            return new Claim.Completed(taken.messageId(), taken.seq());
         }
         return new Claim.Pending();
     }
 
     /** The update that completes a claimed id with what it created. */
-    static Update completion(String table, SendKey key, String messageId, long seq) {
-        return Update.builder().tableName(table).key(key(key))
-                .updateExpression("SET messageId = :id, seq = :seq")
-                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(messageId), ":seq", number(seq)))
+    static Update completion(TableRequests requests, Key key, String messageId, long seq) {
+        Expression completed = Expression.builder()
+                .expression("SET #messageId = :id, #seq = :seq")
+                .expressionNames(Map.of("#messageId", SendItem.MESSAGE_ID, "#seq", SendItem.SEQ))
+                .expressionValues(Map.of(":id", AttributeValue.fromS(messageId), ":seq", TableRequests.number(seq)))
                 .build();
-    }
-
-    private static Map<String, AttributeValue> key(SendKey key) {
-        return SwitchboardTable.key(SwitchboardTable.sendKey(key), SwitchboardTable.SEND_SORT);
-    }
-
-    private static AttributeValue number(long value) {
-        return AttributeValue.fromN(Long.toString(value));
+        return requests.update(SwitchboardTable.key(SwitchboardTable.sendKey(key), SwitchboardTable.SEND_SORT),
+                completed, null);
     }
 }

@@ -9,19 +9,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * {@link RoomHistory} in the single table: the counter is {@code ROOM#<room> / SEQ} (UpdateItem ADD, atomic, with
- * the time of the allocation and a token of the allocating call in the same write), each message is {@code HIST#<room> / <seq, zero-padded>} with
- * {@code expiresAt} = retention, written in one transaction with its send's idempotency completion. Reads are
- * consistent, so a message written before a read is always seen.
+ * {@link RoomHistory} in the single table: the counter is {@code ROOM#<room> / SEQ} ({@link CounterItem}; UpdateItem
+ * ADD, atomic, with the time of the allocation and a token of the allocating call in the same write), each message
+ * is {@code HIST#<room> / <seq, zero-padded>} ({@link MessageItem}) with {@code expiresAt} = retention, written in
+ * one transaction with its send's idempotency completion. Reads are consistent, so a message written before a read
+ * is always seen.
  *
  * <pre>{@code
  * RoomHistory history = new DynamoDbRoomHistory(dynamoDb, "switchboard");
@@ -29,17 +31,12 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  */
 public final class DynamoDbRoomHistory implements RoomHistory {
 
-    private static final String SEQ_FORMAT = "%020d";
-    /** The counter row's attributes: the latest allocated seq, and when it was allocated (epoch millis). */
-    static final String SEQ = "seq";
-    static final String ALLOCATED_AT = "allocatedAt";
-
     private final DynamoDbClient dynamoDb;
-    private final String table;
+    private final TableRequests requests;
 
     public DynamoDbRoomHistory(DynamoDbClient dynamoDb, String table) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
-        this.table = Objects.requireNonNull(table, "table");
+        this.requests = new TableRequests(table);
     }
 
     /**
@@ -52,111 +49,107 @@ public final class DynamoDbRoomHistory implements RoomHistory {
      */
     @Override
     public long nextSeq(String room, Instant now) {
-        AttributeValue millis = AttributeValue.fromN(Long.toString(now.toEpochMilli()));
+        Map<String, String> names = Map.of("#seq", CounterItem.SEQ, "#allocatedAt", CounterItem.ALLOCATED_AT,
+                "#allocatedBy", CounterItem.ALLOCATED_BY);
         AttributeValue token = AttributeValue.fromS(UUID.randomUUID().toString());
+        Expression allocate = Expression.builder()
+                .expression("ADD #seq :one SET #allocatedAt = :now, #allocatedBy = :token")
+                .expressionNames(names)
+                .expressionValues(Map.of(":one", TableRequests.number(1),
+                        ":now", TableRequests.number(now.toEpochMilli()), ":token", token))
+                .build();
+        Expression notOwnRetry = Expression.builder()
+                .expression("attribute_not_exists(#allocatedBy) OR #allocatedBy <> :token")
+                .expressionNames(Map.of("#allocatedBy", CounterItem.ALLOCATED_BY))
+                .expressionValues(Map.of(":token", token))
+                .build();
+        Update update = requests.update(counterKey(room), allocate, notOwnRetry);
         try {
-            Map<String, AttributeValue> updated = dynamoDb.updateItem(r -> r.tableName(table)
-                    .key(counterKey(room))
-                    .updateExpression("ADD #seq :one SET #allocatedAt = :now, #allocatedBy = :token")
-                    .conditionExpression("attribute_not_exists(#allocatedBy) OR #allocatedBy <> :token")
-                    .expressionAttributeNames(Map.of("#seq", SEQ, "#allocatedAt", ALLOCATED_AT,
-                            "#allocatedBy", "allocatedBy"))
-                    .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":now", millis,
-                            ":token", token))
-                    .returnValues(ReturnValue.UPDATED_NEW)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
-            return Long.parseLong(updated.get(SEQ).n());
+            Map<String, AttributeValue> updated = dynamoDb.updateItem(TableRequests.single(update)
+                    .returnValues(ReturnValue.UPDATED_NEW).build()).attributes();
+            return CounterItem.SCHEMA.mapToItem(updated).seq();
         } catch (ConditionalCheckFailedException e) {
             // Only this call's own retry carries its token: the row holds the seq the lost answer had.
-            if (!e.hasItem() || !e.item().containsKey(SEQ)) {
+            if (!e.hasItem() || !e.item().containsKey(CounterItem.SEQ)) {
                 throw e;
             }
-            return Long.parseLong(e.item().get(SEQ).n());
+            return CounterItem.SCHEMA.mapToItem(e.item()).seq();
         }
     }
 
     @Override
     public Counter counter(String room) {
-        return counterOf(dynamoDb.getItem(r -> r.tableName(table).key(counterKey(room)).consistentRead(true))
-                .item());
+        return counterOf(dynamoDb.getItem(r -> r.tableName(requests.table()).key(counterKey(room))
+                .consistentRead(true)).item());
     }
 
     /** The counter a room's {@code SEQ} row holds, also where another read of the table found it. */
     static Counter counterOf(Map<String, AttributeValue> item) {
-        if (item == null || !item.containsKey(SEQ)) {
+        CounterItem row = item == null || item.isEmpty() ? null : CounterItem.SCHEMA.mapToItem(item);
+        if (row == null || row.seq() == null) {
             return Counter.EMPTY;
         }
         // A counter written before allocation times were recorded reads as allocated long ago.
-        AttributeValue allocatedAt = item.get(ALLOCATED_AT);
-        return new Counter(Long.parseLong(item.get(SEQ).n()),
-                allocatedAt == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(allocatedAt.n())));
+        return new Counter(row.seq(), row.allocatedAt() == null ? Instant.EPOCH
+                : Instant.ofEpochMilli(row.allocatedAt()));
     }
 
     /** Whether this history keeps its counters in that table, so a read of a room's partition there finds them. */
     boolean sharesTable(String tableName) {
-        return table.equals(tableName);
+        return requests.table().equals(tableName);
     }
 
     @Override
     public void append(ServerFrame.Message message, Instant expiresAt) {
-        dynamoDb.putItem(r -> r.tableName(table).item(item(message, expiresAt)));
+        dynamoDb.putItem(r -> r.tableName(requests.table()).item(item(message, expiresAt)));
     }
 
     /** One transaction where the claim lives in this table: the message and its send's completion together. */
     @Override
     public void append(ServerFrame.Message message, Instant expiresAt, IdempotencyStore idempotency,
                        IdempotencyStore.SendKey completing) {
-        if (!(idempotency instanceof DynamoDbIdempotencyStore sameTable && sameTable.sharesTable(table))) {
+        if (!(idempotency instanceof DynamoDbIdempotencyStore sameTable && sameTable.sharesTable(requests.table()))) {
             RoomHistory.super.append(message, expiresAt, idempotency, completing);
             return;
         }
         dynamoDb.transactWriteItems(r -> r.transactItems(
-                TransactWriteItem.builder().put(p -> p.tableName(table).item(item(message, expiresAt))).build(),
-                TransactWriteItem.builder().update(DynamoDbIdempotencyStore.completion(table, completing,
+                TransactWriteItem.builder().put(requests.put(item(message, expiresAt), null)).build(),
+                TransactWriteItem.builder().update(DynamoDbIdempotencyStore.completion(requests, completing,
                         message.id(), message.seq())).build()));
     }
 
     private static Map<String, AttributeValue> item(ServerFrame.Message message, Instant expiresAt) {
-        return Map.of(
-                SwitchboardTable.PARTITION_KEY, AttributeValue.fromS(SwitchboardTable.historyKey(message.room())),
-                SwitchboardTable.SORT_KEY, AttributeValue.fromS(SEQ_FORMAT.formatted(message.seq())),
-                "messageId", AttributeValue.fromS(message.id()),
-                "from", AttributeValue.fromS(message.from()),
-                "data", AttributeValue.fromS(message.data()),
-                "ts", AttributeValue.fromN(Long.toString(message.ts())),
-                SwitchboardTable.TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())));
+        return MessageItem.SCHEMA.itemToMap(new MessageItem(SwitchboardTable.historyKey(message.room()),
+                SwitchboardTable.historySortKey(message.seq()), message.id(), message.from(), message.data(),
+                message.ts(), expiresAt.getEpochSecond()), true);
     }
 
     @Override
     public List<ServerFrame.Message> after(String room, long after, int limit, Instant now) {
+        Expression laterInRoom = Expression.builder()
+                .expression("#pk = :pk AND #sk > :after")
+                .expressionNames(Map.of("#pk", SwitchboardTable.PARTITION_KEY, "#sk", SwitchboardTable.SORT_KEY))
+                .expressionValues(Map.of(
+                        ":pk", AttributeValue.fromS(SwitchboardTable.historyKey(room)),
+                        ":after", AttributeValue.fromS(SwitchboardTable.historySortKey(after))))
+                .build();
         List<ServerFrame.Message> page = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
-            Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse response = dynamoDb.query(r -> r.tableName(table)
-                    .keyConditionExpression("pk = :pk AND sk > :after")
-                    .expressionAttributeValues(Map.of(
-                            ":pk", AttributeValue.fromS(SwitchboardTable.historyKey(room)),
-                            ":after", AttributeValue.fromS(SEQ_FORMAT.formatted(after))))
-                    .consistentRead(true)
-                    .limit(limit)
-                    .exclusiveStartKey(exclusiveStart));
+            QueryResponse response = dynamoDb.query(requests.query(laterInRoom).limit(limit)
+                    .exclusiveStartKey(start).build());
             for (Map<String, AttributeValue> item : response.items()) {
+                MessageItem row = MessageItem.SCHEMA.mapToItem(item);
                 // TTL deletes expired rows some time after expiry: skip those still present.
-                if (Long.parseLong(item.get(SwitchboardTable.TTL_ATTRIBUTE).n()) > now.getEpochSecond()
-                        && page.size() < limit) {
-                    page.add(toMessage(room, item));
+                if (row.expiresAt() > now.getEpochSecond() && page.size() < limit) {
+                    page.add(new ServerFrame.Message(row.messageId(), room, row.from(), row.data(), row.ts(),
+                            Long.parseLong(row.sk())));
                 }
             }
             start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                     ? response.lastEvaluatedKey() : null;
         } while (start != null && page.size() < limit);
         return page;
-    }
-
-    private static ServerFrame.Message toMessage(String room, Map<String, AttributeValue> item) {
-        return new ServerFrame.Message(item.get("messageId").s(), room, item.get("from").s(), item.get("data").s(),
-                Long.parseLong(item.get("ts").n()), Long.parseLong(item.get(SwitchboardTable.SORT_KEY).s()));
     }
 
     private static Map<String, AttributeValue> counterKey(String room) {

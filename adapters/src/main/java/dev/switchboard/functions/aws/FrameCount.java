@@ -1,7 +1,7 @@
 package dev.switchboard.functions.aws;
 
-import java.util.HashMap;
 import java.util.Map;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -17,28 +17,36 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 record FrameCount(long window, int burst, boolean sameWindow) {
 
-    /** Expression names used by {@link #updateExpression()} and {@link #condition()}. */
-    static final Map<String, String> NAMES = Map.of("#rooms", ConnectionItem.ROOMS,
-            "#fw", ConnectionItem.FRAME_WINDOW, "#fc", ConnectionItem.FRAME_COUNT);
+    private static final AttributeValue ONE = TableRequests.number(1);
 
-    String updateExpression() {
-        return sameWindow ? "SET #fc = #fc + :one" : "SET #fw = :window, #fc = :one";
+    Expression update() {
+        if (sameWindow) {
+            return Expression.builder().expression("SET #fc = #fc + :one")
+                    .expressionNames(Map.of("#fc", ConnectionItem.FRAME_COUNT))
+                    .expressionValues(Map.of(":one", ONE))
+                    .build();
+        }
+        return Expression.builder().expression("SET #fw = :window, #fc = :one")
+                .expressionNames(Map.of("#fw", ConnectionItem.FRAME_WINDOW, "#fc", ConnectionItem.FRAME_COUNT))
+                .expressionValues(Map.of(":window", TableRequests.number(window), ":one", ONE))
+                .build();
     }
 
     /** The connection exists in this layout, and the guess holds (with room under the burst). */
-    String condition() {
-        return "attribute_exists(#rooms) AND "
-                + (sameWindow ? "#fw = :window AND #fc < :burst" : "(attribute_not_exists(#fw) OR #fw <> :window)");
-    }
-
-    Map<String, AttributeValue> values() {
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":window", AttributeValue.fromN(Long.toString(window)));
-        values.put(":one", AttributeValue.fromN("1"));
+    Expression condition() {
         if (sameWindow) {
-            values.put(":burst", AttributeValue.fromN(Integer.toString(burst)));
+            return Expression.builder().expression("attribute_exists(#rooms) AND #fw = :window AND #fc < :burst")
+                    .expressionNames(Map.of("#rooms", ConnectionItem.ROOMS, "#fw", ConnectionItem.FRAME_WINDOW,
+                            "#fc", ConnectionItem.FRAME_COUNT))
+                    .expressionValues(Map.of(":window", TableRequests.number(window),
+                            ":burst", TableRequests.number(burst)))
+                    .build();
         }
-        return values;
+        return Expression.builder()
+                .expression("attribute_exists(#rooms) AND (attribute_not_exists(#fw) OR #fw <> :window)")
+                .expressionNames(Map.of("#rooms", ConnectionItem.ROOMS, "#fw", ConnectionItem.FRAME_WINDOW))
+                .expressionValues(Map.of(":window", TableRequests.number(window)))
+                .build();
     }
 
     /** Whether the row, as the refused update found it, had spent this window's burst. */

@@ -1,5 +1,6 @@
 package dev.switchboard.functions.aws;
 
+import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.IdempotencyStore;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
@@ -28,12 +29,14 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *   <li>{@code ROOM#<room> / SIZE}: when the room was last found to have more members than presence events go to
  *       (and that limit); written by whoever found it, read instead of the members until it is too old</li>
  *   <li>{@code HIST#<room> / <seq, 20 digits>}: the room's messages, kept for the history retention</li>
- *   <li>{@code MSGID#<room>#<user>#<id> / MSGID}: a send's idempotency record</li>
+ *   <li>{@code MSGID#<room>#<user>#<id> / MSGID}: a send's idempotency record; a direct message's is
+ *       {@code MSGID#@<recipient>#<user>#<id> / MSGID}</li>
  * </ul>
  * Every part that comes from outside (room, user id, client id, connection id) goes through {@link #part}, which
  * escapes {@code #} and {@code %}: a key's parts can then be told apart whatever characters they hold, so two
  * different sends or users never share a row. Room names and API Gateway's connection ids contain neither
- * character, so their keys read as they are.
+ * character, so their keys read as they are. In an idempotency key, a room part that would start with {@code @} has
+ * it escaped ({@code %40}), so a room's send never meets a direct message's (valid room names never start so).
  *
  * <p>Every row carries {@code expiresAt} (epoch seconds, the table's TTL attribute), so rows of connections whose
  * {@code $disconnect} never came disappear on their own.
@@ -58,6 +61,9 @@ public final class SwitchboardTable {
     /** Sorts after every {@code CONN#} row and after {@link #COUNTER}: a descending read of a room starts here. */
     static final String SIZE = "SIZE";
     static final String SEND_SORT = "MSGID";
+    private static final String HISTORY_SORT_FORMAT = "%020d";
+    /** Starts a direct message's target in its idempotency key, where a room send has its room. */
+    static final String DIRECT = "@";
     private static final char SEPARATOR = '#';
 
     private SwitchboardTable() {
@@ -94,6 +100,26 @@ public final class SwitchboardTable {
             LoggerFactory.getLogger(SwitchboardTable.class).warn("could not enable TTL on {}: {}", tableName,
                     e.getMessage());
         }
+    }
+
+    /**
+     * Maps one row of each kind through its static schema and back, touching no table: the schemas' first use costs
+     * tens of milliseconds of class loading and lambda linking, which SnapStart priming and AOT training pay here
+     * instead of a request.
+     */
+    public static void primeSchemas() {
+        ConnectionItem.SCHEMA.mapToItem(ConnectionItem.SCHEMA.itemToMap(new ConnectionItem(connectionKey("p"), META,
+                "p", 0L, null, 0L, "", null, Map.of(), 0L, 0L, 0L, "{}"), true));
+        MemberItem.SCHEMA.mapToItem(MemberItem.SCHEMA.itemToMap(new MemberItem(roomKey("p"), connectionKey("p"), "p",
+                "", 0L, null), true));
+        MessageItem.SCHEMA.mapToItem(MessageItem.SCHEMA.itemToMap(new MessageItem(historyKey("p"), historySortKey(1),
+                "p", "p", "null", 0L, 0L), true));
+        SendItem.SCHEMA.mapToItem(SendItem.SCHEMA.itemToMap(new SendItem(SEND + "p", SEND_SORT, 0L, "p", 0L, 0L),
+                true));
+        CounterItem.SCHEMA.mapToItem(CounterItem.SCHEMA.itemToMap(new CounterItem(roomKey("p"), COUNTER, 1L, 0L,
+                "p"), true));
+        RoomSizeItem.SCHEMA.mapToItem(RoomSizeItem.SCHEMA.itemToMap(new RoomSizeItem(roomKey("p"), SIZE, 0L, 0L, 0L),
+                true));
     }
 
     /**
@@ -136,6 +162,11 @@ public final class SwitchboardTable {
         return shard == 0 ? roomKey(room) : roomKey(room) + SEPARATOR + shard;
     }
 
+    /** The partition holding a connection's membership row of a room, on a table of {@code shards} shards. */
+    static String memberPartition(String room, String connectionId, int shards) {
+        return roomKey(room, ConnectionStore.shardOf(connectionId, shards));
+    }
+
     static String userKey(String userId) {
         return USER + part(userId);
     }
@@ -144,8 +175,34 @@ public final class SwitchboardTable {
         return HISTORY + part(room);
     }
 
-    static String sendKey(IdempotencyStore.SendKey key) {
-        return SEND + part(key.room()) + SEPARATOR + part(key.sender()) + SEPARATOR + part(key.clientId());
+    /** A message's sort key in its room's history: the seq, zero-padded so that text order is seq order. */
+    static String historySortKey(long seq) {
+        return HISTORY_SORT_FORMAT.formatted(seq);
+    }
+
+    /** The partition of a send's or direct message's idempotency record. */
+    static String sendKey(IdempotencyStore.Key key) {
+        String target = switch (key) {
+            case IdempotencyStore.SendKey send -> send.room().startsWith(DIRECT)
+                    ? "%40" + part(send.room().substring(DIRECT.length())) : part(send.room());
+            case IdempotencyStore.DirectKey direct -> DIRECT + part(direct.recipient());
+        };
+        return SEND + target + SEPARATOR + part(key.sender()) + SEPARATOR + part(key.clientId());
+    }
+
+    /**
+     * The room of a membership partition ({@code ROOM#<room>} or a shard's {@code ROOM#<room>#<k>}), read back: the
+     * room's part never holds the separator, so the first one after the prefix starts the shard.
+     */
+    static String roomOfMemberKey(String key) {
+        String rest = key.substring(ROOM.length());
+        int shard = rest.indexOf(SEPARATOR);
+        return unpart(shard < 0 ? rest : rest.substring(0, shard));
+    }
+
+    /** The room of a {@code HIST#<room>} partition. */
+    static String roomOfHistoryKey(String key) {
+        return unpart(key.substring(HISTORY.length()));
     }
 
     /** A primary key as the low-level client takes it. */

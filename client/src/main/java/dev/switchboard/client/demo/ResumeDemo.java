@@ -1,6 +1,7 @@
 package dev.switchboard.client.demo;
 
 import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.client.SwitchboardClientOptions;
 import dev.switchboard.protocol.ServerFrame;
 import java.io.PrintStream;
 import java.net.URI;
@@ -42,8 +43,9 @@ public final class ResumeDemo implements AutoCloseable {
 
     ResumeDemo(URI url, PrintStream out) {
         this.out = out;
-        this.alice = SwitchboardClient.builder(url).build();
-        this.bob = SwitchboardClient.builder(url).listener(new SwitchboardClient.Listener() {
+        SwitchboardClientOptions options = SwitchboardClientOptions.builder(url).build();
+        this.alice = SwitchboardClient.create(options);
+        this.bob = SwitchboardClient.create(options, new SwitchboardClient.Listener() {
             @Override
             public void onMessage(ServerFrame.Message message) {
                 bobSaw.add(message.data());
@@ -55,7 +57,7 @@ public final class ResumeDemo implements AutoCloseable {
                 out.println("  bob   is " + state);
                 bobStates.add(state);
             }
-        }).build();
+        });
     }
 
     public static void main(String[] args) throws Exception {

@@ -2,8 +2,8 @@ package dev.switchboard.client.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
 /** {@code ./switchboard demo} against the real local stack (auth off, as the demo expects), in-process. */
 class ResumeDemoTest {
 
-    private static LocalStack stack;
+    private static LocalRuntime stack;
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStackOptions.defaults().withPort(0));
+        stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0));
     }
 
     @AfterAll
@@ -42,7 +42,7 @@ class ResumeDemoTest {
         assertThat(verdict.received()).as(transcript).isEqualTo(ResumeDemo.EXPECTED);
         assertThat(verdict.passed()).isTrue();
         assertThat(verdict.explain()).contains("by resume");
-        // As README shows it: offline while alice sends, back after, then the missed messages.
+        // As local/README.md shows it: offline while alice sends, back after, then the missed messages.
         assertThat(transcript).containsSubsequence("-- bob's network drops --", "bob   is RECONNECTING",
                 "alice -> seq 2 \"while you were away #1\"", "alice -> seq 4 \"while you were away #3\"",
                 "-- bob's network is back --", "bob   is OPEN", "bob   <- seq 2 \"while you were away #1\"",

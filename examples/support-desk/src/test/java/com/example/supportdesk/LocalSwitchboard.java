@@ -2,8 +2,8 @@ package com.example.supportdesk;
 
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.local.LocalExtensions;
-import dev.switchboard.local.LocalStack;
-import dev.switchboard.local.LocalStackOptions;
+import dev.switchboard.local.LocalRuntime;
+import dev.switchboard.local.LocalRuntimeOptions;
 import dev.switchboard.local.LocalTokens;
 import java.net.URI;
 import java.time.Duration;
@@ -18,10 +18,10 @@ import java.util.Optional;
  */
 final class LocalSwitchboard implements AutoCloseable {
 
-    private final LocalStack runtime;
+    private final LocalRuntime runtime;
     private final String secret;
 
-    private LocalSwitchboard(LocalStack runtime, String secret) {
+    private LocalSwitchboard(LocalRuntime runtime, String secret) {
         this.runtime = runtime;
         this.secret = secret;
     }
@@ -35,7 +35,7 @@ final class LocalSwitchboard implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of("--port", "0", "--auth", "--jwt-secret", secret));
         all.addAll(List.of(flags));
         LocalExtensions.Parsed parsed = LocalExtensions.parse(all.toArray(String[]::new));
-        LocalStack runtime = LocalStack.start(LocalStackOptions.parse(parsed.rest()), path -> Optional.empty(),
+        LocalRuntime runtime = LocalRuntime.start(LocalRuntimeOptions.parse(parsed.rest()), path -> Optional.empty(),
                 parsed.extensions());
         return new LocalSwitchboard(runtime, secret);
     }

@@ -96,6 +96,22 @@ abstract class HistoryContract {
     }
 
     @Test
+    void aDirectMessageAndARoomSendWithTheSameNamesAreDifferentKeys() {
+        Instant expires = NOW.plus(Duration.ofHours(1));
+        Instant stale = NOW.minusSeconds(30);
+        IdempotencyStore.DirectKey toBob = new IdempotencyStore.DirectKey("bob", "alice", "c-1");
+        IdempotencyStore.SendKey inRoomAtBob = new IdempotencyStore.SendKey("@bob", "alice", "c-1");
+        IdempotencyStore.SendKey inRoomBob = new IdempotencyStore.SendKey("bob", "alice", "c-1");
+
+        assertThat(idempotency.claim(toBob, NOW, expires, stale)).isInstanceOf(Claim.Claimed.class);
+        idempotency.complete(toBob, "d-1", 0);
+
+        assertThat(idempotency.claim(inRoomAtBob, NOW, expires, stale)).isInstanceOf(Claim.Claimed.class);
+        assertThat(idempotency.claim(inRoomBob, NOW, expires, stale)).isInstanceOf(Claim.Claimed.class);
+        assertThat(idempotency.claim(toBob, NOW, expires, stale)).isEqualTo(new Claim.Completed("d-1", 0));
+    }
+
+    @Test
     void expiredAndAbandonedClaimsCanBeTakenAgain() {
         idempotency.claim(key("done"), NOW, NOW.plus(Duration.ofMinutes(1)), NOW.minusSeconds(30));
         idempotency.complete(key("done"), "m-1", 1);

@@ -17,8 +17,9 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagem
 /**
  * {@code @connections} through the functions' client against moto's API Gateway Management API: posts through
  * {@link ManagementApiSender}, one by one and as a broadcast, and a DELETE. Not here, for moto lacks them (see
- * README, "The AWS adapters against moto"): the 410 and 413 answers, covered by {@link ManagementApiSenderTest} and
- * the local stack's parity tests, and GET, whose timestamps moto sends as numbers the SDK cannot read.
+ * docs/testing.md, "The AWS adapters against moto"): the 410 and 413 answers, covered by
+ * {@link ManagementApiSenderTest} and the local stack's parity tests, and GET, whose timestamps moto sends as
+ * numbers the SDK cannot read.
  */
 @MotoServer.RequiresMoto
 class MotoConnectionsApiTest {

@@ -37,17 +37,18 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * moto's AWS emulator ({@code moto_server}), an implementation of DynamoDB, SQS and the API Gateway Management API
+ * moto's AWS emulator ({@code moto_server}), an implementation of DynamoDB, SQS, EventBridge and the API Gateway Management API
  * written apart from AWS and from this project, so the adapters are checked against a second opinion besides
  * DynamoDB Local and the hand-written fakes. One per test JVM, on a free loopback port, started on first use and
  * stopped when the JVM exits; its request log goes to {@code target/moto-server.log}.
  *
  * <p>Test classes that need it carry {@link RequiresMoto}: where {@code moto_server} is not on the PATH they are
- * skipped with a warning on the console. Where moto differs from AWS, README.md ("The AWS adapters against moto") says
- * how.
+ * skipped with a warning on the console. Where moto differs from AWS, docs/testing.md ("The AWS adapters against
+ * moto") says how.
  */
 public final class MotoServer {
 
@@ -233,6 +234,12 @@ public final class MotoServer {
     /** An SQS client built as the functions' ({@link AwsClients#sqs}), against moto. */
     SqsClient sqs() {
         return SqsClient.builder().httpClient(oneAtATime()).endpointOverride(endpoint).region(REGION)
+                .credentialsProvider(CREDENTIALS).build();
+    }
+
+    /** An EventBridge client as the events function builds one ({@link AwsClients#eventBridge}), against moto. */
+    EventBridgeClient eventBridge() {
+        return EventBridgeClient.builder().httpClient(oneAtATime()).endpointOverride(endpoint).region(REGION)
                 .credentialsProvider(CREDENTIALS).build();
     }
 
