@@ -6,7 +6,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -52,16 +51,31 @@ final class Desk implements AutoCloseable {
     }
 
     /** The desk with these runtime flags besides the route and the hook. */
-    static Desk start(String... moreFlags) throws IOException {
+    static Desk start() throws IOException {
         AppEndpoints endpoints = new AppEndpoints();
+        try {
+            return start(endpoints);
+        } catch (RuntimeException e) {
+            endpoints.close();
+            throw e;
+        }
+    }
+
+    private static Desk start(AppEndpoints endpoints, String... moreFlags) {
         String[] flags = new String[moreFlags.length + 4];
         flags[0] = "--route";
         flags[1] = "typing=" + endpoints.url("typing");
         flags[2] = "--hook";
         flags[3] = "onJoin=" + endpoints.url("join");
         System.arraycopy(moreFlags, 0, flags, 4, moreFlags.length);
+        return new Desk(endpoints, LocalSwitchboard.start(flags));
+    }
+
+    /** The desk with the runtime's event stream POSTed to the transcript consumer, as the bus's rule feeds it. */
+    static Desk startWithEvents() throws IOException {
+        AppEndpoints endpoints = new AppEndpoints();
         try {
-            return new Desk(endpoints, LocalSwitchboard.start(flags));
+            return start(endpoints, "--events", endpoints.url("events").toString());
         } catch (RuntimeException e) {
             endpoints.close();
             throw e;
@@ -88,10 +102,6 @@ final class Desk implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return out.toString(StandardCharsets.UTF_8);
-    }
-
-    URI eventsUrl() {
-        return endpoints.url("events");
     }
 
     @Override

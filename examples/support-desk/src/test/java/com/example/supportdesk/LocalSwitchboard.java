@@ -1,6 +1,7 @@
 package com.example.supportdesk;
 
 import dev.switchboard.config.EnvNames;
+import dev.switchboard.local.LocalEvents;
 import dev.switchboard.local.LocalExtensions;
 import dev.switchboard.local.LocalRuntime;
 import dev.switchboard.local.LocalRuntimeOptions;
@@ -33,10 +34,17 @@ final class LocalSwitchboard implements AutoCloseable {
     static LocalSwitchboard start(String... flags) {
         String secret = LocalTokens.newSecret();
         List<String> all = new ArrayList<>(List.of("--port", "0", "--auth", "--jwt-secret", secret));
-        all.addAll(List.of(flags));
+        Optional<LocalEvents.Target> events = Optional.empty();
+        for (int i = 0; i < flags.length; i++) {
+            if (flags[i].equals(LocalEvents.FLAG) && i + 1 < flags.length) {
+                events = Optional.of(LocalEvents.Target.parse(flags[++i]));
+            } else {
+                all.add(flags[i]);
+            }
+        }
         LocalExtensions.Parsed parsed = LocalExtensions.parse(all.toArray(String[]::new));
         LocalRuntime runtime = LocalRuntime.start(LocalRuntimeOptions.parse(parsed.rest()), path -> Optional.empty(),
-                parsed.extensions());
+                events, parsed.extensions());
         return new LocalSwitchboard(runtime, secret);
     }
 

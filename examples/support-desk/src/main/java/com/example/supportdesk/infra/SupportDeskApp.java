@@ -1,5 +1,6 @@
 package com.example.supportdesk.infra;
 
+import dev.switchboard.infra.EventStream;
 import dev.switchboard.infra.Extensions;
 import dev.switchboard.infra.FunctionsJar;
 import dev.switchboard.infra.SwitchboardProps;
@@ -68,6 +69,7 @@ public final class SupportDeskApp {
                                 DeskNames.functionArn(account, region, names.typingFunction())))
                         .withOnJoin(Extensions.Target.arn(
                                 DeskNames.functionArn(account, region, names.ticketGateFunction()))))
+                .eventStream(EventStream.toBus(names.bus()).withSource(SupportDesk.EVENT_SOURCE))
                 .build();
         SwitchboardStack switchboard = new SwitchboardStack(app, names.stack(), StackProps.builder()
                 .stackName(names.stack()).env(environment)

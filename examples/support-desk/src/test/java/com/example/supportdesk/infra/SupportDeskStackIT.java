@@ -117,6 +117,19 @@ class SupportDeskStackIT {
     }
 
     @Test
+    void switchboardPutsItsEventsOnTheDesksBusWithTheDesksSource() {
+        List<Map<String, Object>> told = template.findResources("AWS::Lambda::Function").values().stream()
+                .map(SupportDeskStackIT::environmentOf)
+                .filter(variables -> variables.containsKey(EnvNames.EVENT_BUS)).toList();
+        assertThat(told).singleElement().satisfies(variables -> {
+            assertThat(variables).containsEntry(EnvNames.EVENT_SOURCE, SupportDesk.EVENT_SOURCE);
+            assertThat(variables.get(EnvNames.EVENT_BUS).toString()).contains(NAMES.bus());
+        });
+        template.hasResourceProperties("AWS::DynamoDB::GlobalTable", Match.objectLike(Map.of(
+                "StreamSpecification", Map.of("StreamViewType", "NEW_AND_OLD_IMAGES"))));
+    }
+
+    @Test
     void eachDeskFunctionMayDoWhatItsWorkNeedsAndNoMore() {
         Set<String> gate = actionsOf(functionOf(TicketGate.class));
         assertThat(gate).allMatch(action -> action.startsWith("dynamodb:"))
