@@ -71,11 +71,18 @@ final class Desk implements AutoCloseable {
         return new Desk(endpoints, LocalSwitchboard.start(flags));
     }
 
-    /** The desk with the runtime's event stream POSTed to the transcript consumer, as the bus's rule feeds it. */
-    static Desk startWithEvents() throws IOException {
+    /**
+     * The desk with the runtime's event stream POSTed to the transcript consumer, as the bus's rule feeds it, and
+     * these runtime flags besides.
+     */
+    static Desk startWithEvents(String... moreFlags) throws IOException {
         AppEndpoints endpoints = new AppEndpoints();
+        String[] flags = new String[moreFlags.length + 2];
+        flags[0] = "--events";
+        flags[1] = endpoints.url("events").toString();
+        System.arraycopy(moreFlags, 0, flags, 2, moreFlags.length);
         try {
-            return start(endpoints, "--events", endpoints.url("events").toString());
+            return start(endpoints, flags);
         } catch (RuntimeException e) {
             endpoints.close();
             throw e;
