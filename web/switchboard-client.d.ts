@@ -6,7 +6,15 @@ export declare const MAX_FRAME_BYTES: number;
 
 export type ErrorCode =
   | 'MALFORMED_JSON' | 'UNKNOWN_ACTION' | 'MISSING_FIELD' | 'INVALID_FIELD' | 'PAYLOAD_TOO_LARGE' | 'NOT_IN_ROOM'
-  | 'TOO_MANY_ROOMS' | 'FORBIDDEN' | 'TOKEN_EXPIRED' | 'UNKNOWN_CONNECTION' | 'IN_PROGRESS' | 'THROTTLED' | 'INTERNAL';
+  | 'TOO_MANY_ROOMS' | 'FORBIDDEN' | 'TOKEN_EXPIRED' | 'UNKNOWN_CONNECTION' | 'IN_PROGRESS' | 'THROTTLED'
+  | 'RATE_LIMITED' | 'OVERLOADED' | 'APPLICATION_ERROR' | 'APPLICATION_TIMEOUT' | 'HOOK_FAILED' | 'INTERNAL';
+
+/** What an application route's name may be: a letter, then up to 63 letters, digits, _ or -. */
+export declare const APPLICATION_ROUTE_NAME: RegExp;
+/** Switchboard's own routes, whose names no application route may take. */
+export declare const SWITCHBOARD_ROUTES: readonly string[];
+/** Why `name` cannot be an application route's name, or null when it can. */
+export declare function applicationRouteProblem(name: unknown): string | null;
 
 export interface Message { type: 'message'; id: string; room: string; from: string; data: unknown; ts: number; seq: number }
 export interface Ack {
@@ -78,6 +86,13 @@ export declare class SwitchboardClient {
   leave(room: string): Promise<Ack>;
   send(room: string, data: unknown): Promise<Ack>;
   direct(user: string, data: unknown): Promise<Ack>;
+  /**
+   * Calls an application route (e.g. 'typing'); resolves with the `data` its function answered. Rejects with
+   * APPLICATION_ERROR, APPLICATION_TIMEOUT (temporary), UNKNOWN_ACTION or any frame's error; before sending, with
+   * UNKNOWN_ACTION for a name no application route can have and INVALID_FIELD for data that is not JSON. Never sent
+   * twice: a call in flight when the connection drops rejects with a temporary INTERNAL error.
+   */
+  call<T = unknown>(action: string, data?: unknown): Promise<T>;
   /** One page: the first, or the one after the page whose `cursor` is given. */
   presence(room: string, cursor?: string): Promise<Presence>;
   /** Every page, with each user's connections added up across pages; sorted by user. */

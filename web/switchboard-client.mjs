@@ -25,6 +25,28 @@ export class SwitchboardError extends Error {
 
 const UNKNOWN = -1;
 
+/**
+ * What an application route's name may be, as dev.switchboard.protocol.ApplicationRoutes.NAME has it: a letter, then
+ * up to 63 letters, digits, _ or -.
+ */
+export const APPLICATION_ROUTE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/** Switchboard's own routes (dev.switchboard.protocol.Route): no application route may take their names. */
+export const SWITCHBOARD_ROUTES = Object.freeze([
+  '$connect', '$disconnect', '$default', 'join', 'leave', 'send', 'ping', 'resume', 'presence', 'direct', 'refresh',
+]);
+
+/** Why `name` cannot be an application route's name, or null when it can (the server's rule). */
+export function applicationRouteProblem(name) {
+  if (typeof name !== 'string' || name === '') return 'an application route needs a name';
+  if (name.startsWith('$')) return `'${name}': names starting with $ are API Gateway's`;
+  if (SWITCHBOARD_ROUTES.includes(name)) return `'${name}' is one of Switchboard's own routes`;
+  if (!APPLICATION_ROUTE_NAME.test(name)) {
+    return `'${name}' is not a valid route name: a letter, then up to 63 letters, digits, _ or -`;
+  }
+  return null;
+}
+
 /** Each seq of one room once, in order, whatever order and however often messages arrive. */
 export class RoomSequencer {
   constructor(position = UNKNOWN) {
@@ -240,6 +262,34 @@ export class SwitchboardClient {
   }
 
   /**
+   * Calls an application route, an action the deployment adds (e.g. 'typing'), answered by the application's own
+   * function; resolves with the `data` it answered. Rejects with the server's error: APPLICATION_ERROR when the
+   * function refused (message `CODE: message`) or failed, APPLICATION_TIMEOUT (temporary) when it did not answer in
+   * time or could not be reached, UNKNOWN_ACTION when no route has that name, and the errors of every frame. Rejects
+   * before sending with UNKNOWN_ACTION for a name no application route can have (one of Switchboard's routes, a `$`
+   * name, or not a letter then up to 63 letters, digits, _ or -) and INVALID_FIELD for data that is not JSON.
+   *
+   * A call is not idempotent, so it is never sent twice: one refused before the server did anything with it
+   * (RATE_LIMITED, OVERLOADED, an expired token) goes out again, but one already sent when the connection drops
+   * rejects with a temporary INTERNAL error ('connection lost before the reply'), as does one without a reply within
+   * requestTimeoutMs. Calling again is the application's decision.
+   */
+  call(action, data = null) {
+    const problem = applicationRouteProblem(action);
+    if (problem) return Promise.reject(new SwitchboardError('UNKNOWN_ACTION', problem, false));
+    let json;
+    try {
+      json = JSON.stringify(data);
+    } catch (error) {
+      return Promise.reject(new SwitchboardError('INVALID_FIELD', `data is not JSON: ${describe(error)}`, false));
+    }
+    if (json === undefined) {
+      return Promise.reject(new SwitchboardError('INVALID_FIELD', 'data is not JSON: nothing to encode', false));
+    }
+    return this.#request({ action, data }, { call: true }).then((reply) => reply.data);
+  }
+
+  /**
    * One page of a joined room's presence: at most 100 connections, by user. Without a cursor the first page; with
    * the `cursor` of a page whose `more` is true, the page after it. A user whose connections fall on two pages is
    * on both, with the connections of each page.
@@ -405,10 +455,11 @@ export class SwitchboardClient {
       return;
     }
     for (const request of [...this.pending.values()]) {
+      const sent = request.sent;
       request.sent = false;
       const frame = request.frame;
       if (request.unprocessed) continue;
-      if (frame.action === 'leave' || frame.action === 'direct') {
+      if (frame.action === 'leave' || frame.action === 'direct' || (request.call && sent)) {
         this.#settle(frame.id, null, new SwitchboardError('INTERNAL', 'connection lost before the reply', true));
       } else if (request.internal && frame.action !== 'send') {
         this.#settle(frame.id, null, new SwitchboardError('INTERNAL', 'superseded', true));
@@ -434,7 +485,7 @@ export class SwitchboardClient {
     this.#emit('onError', error);
   }
 
-  #request(frame, { internal = false } = {}) {
+  #request(frame, { internal = false, call = false } = {}) {
     frame.id = `${this.#idPrefix}-${++this.nextId}`;
     const text = JSON.stringify(frame);
     if (encoder.encode(text).length > MAX_FRAME_BYTES) {
@@ -444,7 +495,7 @@ export class SwitchboardClient {
     if (this.closing) return Promise.reject(new SwitchboardError('INTERNAL', 'client closed', false));
     return new Promise((resolve, reject) => {
       const request = {
-        frame, text, resolve, reject, internal, attempts: 0, sent: false, unprocessed: false, timer: null,
+        frame, text, resolve, reject, internal, call, attempts: 0, sent: false, unprocessed: false, timer: null,
       };
       this.pending.set(frame.id, request);
       if (this.state === State.OPEN) this.#transmit(request);
@@ -708,7 +759,8 @@ export class SwitchboardClient {
       }
       case 'error': this.#error(frame); break;
       case 'pong':
-      case 'presence': this.#settle(frame.id, frame, null); break;
+      case 'presence':
+      case 'reply': this.#settle(frame.id, frame, null); break;
       default: break; // Frames of newer protocol versions are ignored.
     }
   }

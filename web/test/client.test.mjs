@@ -4,10 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   SwitchboardClient, RoomSequencer, backoffDelay, gapDelay, refreshDelay, retryDelay, tokenExpiry, State,
+  APPLICATION_ROUTE_NAME, SWITCHBOARD_ROUTES,
 } from '../switchboard-client.mjs';
 
 const WS_URL = process.env.SWITCHBOARD_WS_URL;
 const stack = WS_URL ? {} : { skip: 'needs SWITCHBOARD_WS_URL: a local stack without --auth' };
+// The stack's application routes (echo, refuse, down, hold) are served by endpoints under this URL, which also
+// tells how often the held route was called with a marker (GET /held?marker=...).
+const ROUTES_URL = process.env.SWITCHBOARD_ROUTES_URL;
+const routes = WS_URL && ROUTES_URL ? {} : { skip: 'needs SWITCHBOARD_WS_URL and SWITCHBOARD_ROUTES_URL' };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const room = () => `js-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -338,3 +343,94 @@ test('presence comes in pages of 100 connections; presenceAll walks them adding 
     c.close();
   }
 });
+
+test("the client's rule for application route names is the server's", {
+  skip: process.env.SWITCHBOARD_ROUTE_NAME_PATTERN ? false : 'needs the protocol\'s rule in SWITCHBOARD_ROUTE_NAME_PATTERN',
+}, () => {
+  assert.equal(APPLICATION_ROUTE_NAME.source, `^${process.env.SWITCHBOARD_ROUTE_NAME_PATTERN}$`);
+  assert.deepEqual([...SWITCHBOARD_ROUTES].sort(), process.env.SWITCHBOARD_ROUTE_KEYS.split(',').sort());
+});
+
+test('a call to a name no application route can have, or with data that is not JSON, fails before sending', async () => {
+  const never = new SwitchboardClient('ws://127.0.0.1:9/never-connected');
+  try {
+    for (const name of ['join', 'send', 'refresh', '$default', '$connect', '', '1typing', 'type ing', 'télé',
+      `a${'b'.repeat(64)}`, undefined, 7]) {
+      await assert.rejects(never.call(name, {}), (e) => e.code === 'UNKNOWN_ACTION' && !e.temporary, String(name));
+    }
+    await assert.rejects(never.call('join'), /one of Switchboard's own routes/);
+    await assert.rejects(never.call('typing', 10n), (e) => e.code === 'INVALID_FIELD');
+    await assert.rejects(never.call('typing', () => 1), (e) => e.code === 'INVALID_FIELD');
+    const circular = {};
+    circular.self = circular;
+    await assert.rejects(never.call('typing', circular), (e) => e.code === 'INVALID_FIELD');
+    await assert.rejects(never.call('typing', 'x'.repeat(40 * 1024)), (e) => e.code === 'PAYLOAD_TOO_LARGE');
+  } finally {
+    never.close();
+  }
+});
+
+test("a call resolves with the data the application's function answered", routes, async () => {
+  const c = client();
+  try {
+    await c.connect();
+    // The echo route answers with the event it was given: the route, the caller and the call's data.
+    const event = await c.call('echo', { text: 'hi' });
+    assert.equal(event.route, 'echo');
+    assert.ok(event.user.startsWith('anonymous:'), event.user);
+    assert.deepEqual(event.data, { text: 'hi' });
+    assert.equal((await c.call('echo')).data, null);
+  } finally {
+    c.close();
+  }
+});
+
+test("a call rejects with the application's error, a temporary timeout, or the server's unknown action", routes,
+  async () => {
+    const c = client();
+    try {
+      await c.connect();
+      await assert.rejects(c.call('refuse', {}), (e) => e.code === 'APPLICATION_ERROR' && e.temporary === false
+        && e.message === "NOT_ASSIGNEE: only the ticket's agent");
+      await assert.rejects(c.call('down', 1), (e) => e.code === 'APPLICATION_TIMEOUT' && e.temporary === true);
+      await assert.rejects(c.call('typo', 1), (e) => e.code === 'UNKNOWN_ACTION' && e.temporary === false);
+      assert.equal((await c.call('echo', 2)).data, 2, 'the connection stays usable');
+    } finally {
+      c.close();
+    }
+  });
+
+test('a call in flight when the connection drops rejects and is not sent again after the reconnect', routes,
+  async () => {
+    const sent = [];
+    class Recording extends WebSocket {
+      send(text) {
+        sent.push(JSON.parse(text));
+        super.send(text);
+      }
+    }
+    const c = client([], { WebSocket: Recording });
+    const marker = `m-${Math.random().toString(36).slice(2, 12)}`;
+    const timesHeld = async () => Number(await (await fetch(`${ROUTES_URL}/held?marker=${marker}`)).text());
+    try {
+      await c.connect();
+      const inFlight = c.call('hold', marker);
+      const failed = assert.rejects(inFlight, (e) => e.code === 'INTERNAL' && e.temporary === true
+        && e.message === 'connection lost before the reply');
+      for (let i = 0; i < 600 && await timesHeld() === 0; i++) await sleep(25);
+      assert.equal(await timesHeld(), 1, 'the function received the call');
+
+      c.dropConnection();
+      await failed;
+      // Made while the connection is down, so never sent: it goes out once the connection is back.
+      const queued = c.call('echo', 4);
+      assert.equal((await queued).data, 4);
+      assert.equal(c.state, State.OPEN);
+      assert.equal((await c.call('echo', 5)).data, 5);
+
+      assert.equal(sent.filter((frame) => frame.action === 'hold').length, 1, 'the call went out once');
+      assert.equal(await timesHeld(), 1);
+    } finally {
+      c.close();
+    }
+  });

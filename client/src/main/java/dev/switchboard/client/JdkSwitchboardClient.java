@@ -1,5 +1,7 @@
 package dev.switchboard.client;
 
+import dev.switchboard.protocol.ApplicationFrame;
+import dev.switchboard.protocol.ApplicationRoutes;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
@@ -88,6 +90,23 @@ final class JdkSwitchboardClient implements SwitchboardClient, Connection.Events
     public CompletableFuture<ServerFrame.Ack> direct(String user, String jsonData) {
         return loop.call(() -> requests.request(new ClientFrame.Direct(ids.next(), user, checkedData(jsonData)), false))
                 .thenApply(ServerFrame.Ack.class::cast);
+    }
+
+    @Override
+    public CompletableFuture<ServerFrame.Reply> call(String action, String jsonData) {
+        return loop.call(() -> requests.call(new ApplicationFrame(ids.next(), checkedAction(action),
+                checkedData(jsonData)))).thenApply(ServerFrame.Reply.class::cast);
+    }
+
+    /**
+     * A name that can be an application route's. Any other would reach one of Switchboard's routes (or none), so it
+     * fails here, with the code the server gives an action no route serves.
+     */
+    private static String checkedAction(String action) {
+        ApplicationRoutes.problem(action).ifPresent(problem -> {
+            throw new ClientSideException(ErrorCode.UNKNOWN_ACTION, problem, false);
+        });
+        return action;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.protocol.ApplicationFrame;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
@@ -20,13 +21,18 @@ import java.util.random.RandomGenerator;
  * Requests awaiting their reply, matched by frame id: each has a timeout, a {@code send} goes out again with the
  * same id when its reply is missing (the server recognises the id, so it is never stored twice), a request the
  * server refused undone is retried no sooner than the server asks, and after a reconnect what is safe to send again
- * goes out again. Touched on the loop thread only.
+ * goes out again. A call of an application route is not safe to repeat: once sent, it is answered or it fails.
+ * Touched on the loop thread only.
  */
 final class PendingRequests {
 
-    /** A request awaiting its reply. */
+    /** A request awaiting its reply: a frame of Switchboard's routes, or a call of an application route. */
     private static final class Pending {
+        final String id;
+        /** The frame of one of Switchboard's routes; null for a call. */
         final ClientFrame frame;
+        /** The call of an application route; null for a frame of Switchboard's routes. */
+        final ApplicationFrame call;
         final CompletableFuture<ServerFrame> reply = new CompletableFuture<>();
         /** Made by the client itself (heartbeat, re-join, resume, refresh), not asked for by the application. */
         final boolean internal;
@@ -36,13 +42,33 @@ final class PendingRequests {
         boolean unprocessed;
 
         Pending(ClientFrame frame, boolean internal) {
+            this.id = frame.id();
             this.frame = frame;
+            this.call = null;
             this.internal = internal;
         }
 
-        /** Requests that are safe to send again after a reconnect (send is idempotent by its id). */
+        Pending(ApplicationFrame call) {
+            this.id = call.id();
+            this.frame = null;
+            this.call = call;
+            this.internal = false;
+        }
+
+        String encode() {
+            return call != null ? call.encode() : FrameCodec.encode(frame);
+        }
+
+        /**
+         * Requests that are safe to send again after a reconnect: one the server has not seen (never sent, or
+         * refused unseen), and what is harmless to repeat ({@code send} is idempotent by its id; joins, pings,
+         * presence and resume change nothing twice). A {@code leave} or {@code direct} is not, and neither is an
+         * application route's call: what its function does is the application's, and nothing says doing it twice
+         * is harmless.
+         */
         boolean resendable() {
-            return unprocessed || !(frame instanceof ClientFrame.Leave) && !(frame instanceof ClientFrame.Direct);
+            return unprocessed || attempts == 0 || frame != null
+                    && !(frame instanceof ClientFrame.Leave) && !(frame instanceof ClientFrame.Direct);
         }
 
         /** Requests the client sent for itself that a new connection makes again (or no longer needs). */
@@ -74,12 +100,23 @@ final class PendingRequests {
      * marks what the client asks for itself.
      */
     CompletableFuture<ServerFrame> request(ClientFrame frame, boolean internal) {
-        Pending request = new Pending(frame, internal);
+        return request(new Pending(frame, internal));
+    }
+
+    /**
+     * Sends a call of an application route and completes with its {@code reply}. Unlike a {@code send}, a call that
+     * went out is never sent again by the client: not when its reply is late, not after a reconnect.
+     */
+    CompletableFuture<ServerFrame> call(ApplicationFrame call) {
+        return request(new Pending(call));
+    }
+
+    private CompletableFuture<ServerFrame> request(Pending request) {
         if (connection.isClosing()) {
             request.reply.completeExceptionally(ClientSideException.internal("client closed", false));
             return request.reply;
         }
-        pending.put(frame.id(), request);
+        pending.put(request.id, request);
         if (connection.isOpen()) {
             transmit(request);
         }
@@ -89,7 +126,7 @@ final class PendingRequests {
     /** The frame a pending request sent, by its id. */
     Optional<ClientFrame> frame(String id) {
         Pending request = id == null ? null : pending.get(id);
-        return request == null ? Optional.empty() : Optional.of(request.frame);
+        return request == null ? Optional.empty() : Optional.ofNullable(request.frame);
     }
 
     private void transmit(Pending request) {
@@ -99,9 +136,9 @@ final class PendingRequests {
             request.timeout.cancel(false);
         }
         request.timeout = loop.schedule(() -> timedOut(request), timeout);
-        String text = FrameCodec.encode(request.frame);
+        String text = request.encode();
         if (FrameCodec.utf8Length(text) > Limits.MAX_MESSAGE_BYTES) {
-            fail(request.frame.id(), new ClientSideException(ErrorCode.PAYLOAD_TOO_LARGE,
+            fail(request.id, new ClientSideException(ErrorCode.PAYLOAD_TOO_LARGE,
                     "frame exceeds " + Limits.MAX_MESSAGE_BYTES + " bytes", false));
             return;
         }
@@ -109,7 +146,7 @@ final class PendingRequests {
     }
 
     private void timedOut(Pending request) {
-        if (pending.get(request.frame.id()) != request) {
+        if (pending.get(request.id) != request) {
             return;
         }
         if (request.frame instanceof ClientFrame.Send && request.attempts < maxSendAttempts && connection.isOpen()) {
@@ -120,7 +157,7 @@ final class PendingRequests {
             // It goes out again once the connection is back.
             return;
         }
-        fail(request.frame.id(), ClientSideException.internal("no reply within " + timeout.toMillis() + " ms", true));
+        fail(request.id, ClientSideException.internal("no reply within " + timeout.toMillis() + " ms", true));
     }
 
     /** The server answered: the request completes with its reply. */
@@ -162,7 +199,7 @@ final class PendingRequests {
                 request.timeout.cancel(false);
             }
             loop.schedule(() -> {
-                if (pending.get(request.frame.id()) == request && connection.isOpen()) {
+                if (pending.get(request.id) == request && connection.isOpen()) {
                     transmit(request);
                 }
             }, backoff.delayAfter(error.retryAfterMs(), request.attempts, random));
@@ -174,8 +211,8 @@ final class PendingRequests {
 
     /**
      * Whether the server refused the frame before doing any of it (over the connection's quota, or the stack past its
-     * capacity): any request, a {@code leave}, {@code direct} or re-join included, is then safe to send again, and
-     * giving up would leave the client believing in a room it is not in, or a message it did not send.
+     * capacity): any request, a {@code leave}, {@code direct}, call or re-join included, is then safe to send again,
+     * and giving up would leave the client believing in a room it is not in, or a message it did not send.
      */
     private static boolean refusedUndone(ErrorCode code) {
         return code == ErrorCode.RATE_LIMITED || code == ErrorCode.OVERLOADED;
@@ -205,9 +242,9 @@ final class PendingRequests {
     void connectionLost() {
         for (Pending request : new ArrayList<>(pending.values())) {
             if (!request.resendable()) {
-                fail(request.frame.id(), ClientSideException.internal("connection lost before the reply", true));
+                fail(request.id, ClientSideException.internal("connection lost before the reply", true));
             } else if (request.superseded()) {
-                fail(request.frame.id(), ClientSideException.internal("superseded", true));
+                fail(request.id, ClientSideException.internal("superseded", true));
             }
         }
     }
@@ -225,7 +262,7 @@ final class PendingRequests {
         CompletableFuture.allOf(rejoins.toArray(CompletableFuture[]::new)).handle((done, error) -> {
             for (Pending request : carried) {
                 if (connection.isCurrent(session) && !(request.frame instanceof ClientFrame.Join)
-                        && pending.get(request.frame.id()) == request) {
+                        && pending.get(request.id) == request) {
                     transmit(request);
                 }
             }

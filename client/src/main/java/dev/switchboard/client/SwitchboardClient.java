@@ -117,6 +117,37 @@ public interface SwitchboardClient extends AutoCloseable {
     CompletableFuture<ServerFrame.Ack> direct(String user, String jsonData);
 
     /**
+     * Calls an application route: an action the deployment adds beside Switchboard's own (such as {@code typing}),
+     * answered by the application's function. Completes with the {@code reply}, whose {@link ServerFrame.Reply#data()}
+     * is the JSON text the function answered.
+     *
+     * <pre>{@code
+     * ServerFrame.Reply reply = client.call("typing", "{\"room\":\"lobby\"}").join();
+     * reply.data();   // {"ok":true}, as the application answered
+     * }</pre>
+     *
+     * <p>Fails with a {@link ServerErrorException}: {@link ErrorCode#APPLICATION_ERROR} when the function refused
+     * (its message is the function's {@code CODE: message}) or failed, {@link ErrorCode#APPLICATION_TIMEOUT}
+     * (temporary) when it did not answer in time or could not be reached, {@link ErrorCode#UNKNOWN_ACTION} when no
+     * route has that name, and the errors of every frame ({@code RATE_LIMITED}, {@code HOOK_FAILED}, ...). Refused
+     * before sending, with a {@link ClientSideException}: a name that cannot be an application route's
+     * ({@link ErrorCode#UNKNOWN_ACTION}: one of Switchboard's routes, a {@code $} name, or not a letter and then up
+     * to 63 letters, digits, {@code _} or {@code -}) and data the server would refuse (as for {@link #send}).
+     *
+     * <p>A call is not idempotent: the client never sends one twice. A call refused before the server did any of it
+     * ({@code RATE_LIMITED}, {@code OVERLOADED}, an expired token) goes out again; one already sent when the
+     * connection is lost fails with a temporary {@link ClientSideException}, as does one without a reply within the
+     * request timeout (keep that above the route's timeout, 10 s by default, to see the server's
+     * {@code APPLICATION_TIMEOUT} instead). Whether to call again is the application's to decide.
+     */
+    CompletableFuture<ServerFrame.Reply> call(String action, String jsonData);
+
+    /** Calls an application route without data (the function receives {@code null}). */
+    default CompletableFuture<ServerFrame.Reply> call(String action) {
+        return call(action, "null");
+    }
+
+    /**
      * The first page of a joined room's presence: at most {@link Limits#PRESENCE_PAGE_SIZE} connections, by user.
      * When {@link ServerFrame.Presence#more()} is true, {@link #presence(String, String)} with its cursor gets the
      * next page; {@link #presenceAll} gets them all.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.Limits;
 import java.net.URI;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What the client refuses or reports by itself, with no server involved: it is never connected here. */
 class ClientSideChecksTest {
@@ -48,6 +51,30 @@ class ClientSideChecksTest {
         ClientSideException tooBig = refusedLocally(client.sendText("lobby", "x".repeat(Limits.MAX_DATA_BYTES)));
         assertThat(tooBig.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
         assertThat(tooBig.temporary()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"join", "send", "refresh", "$default", "$connect", "", "1typing", "typing!", "type ing",
+            "t\u00e9l\u00e9"})
+    void aCallToANameNoApplicationRouteCanHaveIsRefusedBeforeSending(String action) {
+        ClientSideException refused = refusedLocally(client.call(action, "{}"));
+
+        assertThat(refused.code()).isEqualTo(ErrorCode.UNKNOWN_ACTION);
+        assertThat(refused.temporary()).isFalse();
+    }
+
+    @Test
+    void aCallsNameAndDataAreCheckedAsTheServerChecksThem() {
+        assertThat(refusedLocally(client.call(null, "{}")).code()).isEqualTo(ErrorCode.UNKNOWN_ACTION);
+        assertThat(refusedLocally(client.call("a" + "b".repeat(64), "{}")).getMessage())
+                .contains("not a valid route name");
+        assertThat(refusedLocally(client.call("join")).getMessage()).contains("one of Switchboard's own routes");
+        assertThat(refusedLocally(client.call("typing", "{\"room\":")).code()).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(refusedLocally(client.call("typing", "1,\"action\":\"send\"")).code())
+                .isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(refusedLocally(client.call("typing", null)).code()).isEqualTo(ErrorCode.MISSING_FIELD);
+        assertThat(refusedLocally(client.call("typing", FrameCodec.quote("x".repeat(Limits.MAX_DATA_BYTES)))).code())
+                .isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
     }
 
     @Test

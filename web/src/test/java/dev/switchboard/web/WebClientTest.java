@@ -2,18 +2,30 @@ package dev.switchboard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.local.DemoPage;
+import dev.switchboard.local.LocalExtensions;
 import dev.switchboard.local.LocalRuntime;
 import dev.switchboard.local.LocalRuntimeOptions;
 import dev.switchboard.local.LocalTokens;
+import dev.switchboard.protocol.ApplicationRoutes;
+import dev.switchboard.protocol.Route;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,10 +42,22 @@ class WebClientTest {
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     private static LocalRuntime stack;
     private static LocalRuntime authStack;
+    private static HttpServer routeEndpoints;
+    private static ExecutorService routeThreads;
+    /** Every call the held route received, as the event's JSON. */
+    private static final List<String> held = new CopyOnWriteArrayList<>();
+    private static final CountDownLatch release = new CountDownLatch(1);
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0), DemoPage.fromClasspath());
+        startRoutes();
+        String base = routesUrl();
+        LocalExtensions routes = LocalExtensions.none()
+                .withRoute("echo", base + "/echo")
+                .withRoute("refuse", base + "/refuse")
+                .withRoute("down", base + "/down")
+                .withRoute("hold", base + "/hold");
+        stack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0), DemoPage.fromClasspath(), routes);
         authStack = LocalRuntime.start(LocalRuntimeOptions.defaults().withPort(0).withAuth(true),
                 DemoPage.fromClasspath());
         if (!Files.isDirectory(WEB.resolve("node_modules/playwright-core"))) {
@@ -43,8 +67,58 @@ class WebClientTest {
 
     @AfterAll
     static void stop() {
+        release.countDown();
         stack.close();
         authStack.close();
+        routeEndpoints.stop(0);
+        routeThreads.shutdownNow();
+    }
+
+    /**
+     * The application routes of the stack without authentication, served here: {@code echo} answers with the event
+     * it was given, {@code refuse} with an error of the application's, {@code down} with 503 (the function cannot be
+     * reached), and {@code hold} answers only when the tests are over, so a call can be in flight while its connection
+     * drops; {@code GET /held?marker=...} says how many held calls carried that marker.
+     */
+    private static void startRoutes() throws IOException {
+        routeEndpoints = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        routeThreads = Executors.newCachedThreadPool();
+        routeEndpoints.setExecutor(routeThreads);
+        routeEndpoints.createContext("/echo", exchange -> answer(exchange, 200,
+                "{\"data\":" + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8) + "}"));
+        routeEndpoints.createContext("/refuse", exchange -> answer(exchange, 200,
+                "{\"error\":{\"code\":\"NOT_ASSIGNEE\",\"message\":\"only the ticket's agent\"}}"));
+        routeEndpoints.createContext("/down", exchange -> answer(exchange, 503, ""));
+        routeEndpoints.createContext("/hold", exchange -> {
+            held.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            answer(exchange, 200, "{\"data\":\"late\"}");
+        });
+        routeEndpoints.createContext("/held", exchange -> {
+            String query = exchange.getRequestURI().getQuery();
+            String marker = query == null ? "" : query.replaceFirst("^marker=", "");
+            long count = marker.isEmpty() ? 0 : held.stream().filter(event -> event.contains("\"" + marker + "\""))
+                    .count();
+            answer(exchange, 200, Long.toString(count));
+        });
+        routeEndpoints.start();
+    }
+
+    private static String routesUrl() {
+        return "http://127.0.0.1:" + routeEndpoints.getAddress().getPort();
+    }
+
+    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+        }
+        exchange.close();
     }
 
     private static String httpBase(LocalRuntime target) {
@@ -68,8 +142,13 @@ class WebClientTest {
 
     @Test
     void javaScriptClientTestsPassAgainstTheLocalRuntime() throws Exception {
-        String output = run(List.of("node", "--experimental-websocket", "--test", "test/client.test.mjs"),
-                Map.of("SWITCHBOARD_WS_URL", stack.webSocketUrl().toString()), 300);
+        String output = run(List.of("node", "--experimental-websocket", "--test", "test/client.test.mjs"), Map.of(
+                "SWITCHBOARD_WS_URL", stack.webSocketUrl().toString(),
+                "SWITCHBOARD_ROUTES_URL", routesUrl(),
+                // The client's copy of the rule for route names is checked against the protocol's.
+                "SWITCHBOARD_ROUTE_NAME_PATTERN", ApplicationRoutes.NAME.pattern(),
+                "SWITCHBOARD_ROUTE_KEYS", Arrays.stream(Route.values()).map(Route::key)
+                        .collect(Collectors.joining(","))), 300);
         assertThat(output).contains("# fail 0", "# skipped 0").doesNotContain("# pass 0");
     }
 
