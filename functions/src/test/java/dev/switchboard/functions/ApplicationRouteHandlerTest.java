@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.ApplicationRouter;
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.InMemoryConnectionStore;
-import dev.switchboard.core.InMemoryIdempotencyStore;
-import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.Invoked;
 import dev.switchboard.core.Invoker;
 import dev.switchboard.core.Quotas;
-import dev.switchboard.core.RetryPolicy;
-import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
@@ -40,14 +36,11 @@ class ApplicationRouteHandlerTest {
     private final InMemoryConnectionStore store = new InMemoryConnectionStore();
     private final List<String> events = new CopyOnWriteArrayList<>();
     private Function<String, Invoked> function = event -> new Invoked.Answered("{\"data\":{\"ok\":true}}");
-    private final Switchboard switchboard = Switchboard.builder()
+    private final Switchboard switchboard = TestSwitchboard.builder()
             .store(store)
-            .history(new InMemoryRoomHistory())
-            .idempotency(new InMemoryIdempotencyStore())
-            .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, store, 8, RetryPolicy.defaults()))
             .clock(Clock.fixed(NOW, ZoneOffset.UTC))
             .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
-            .build();
+            .build().switchboard();
     private final Invoker typing = event -> {
         events.add(event);
         return function.apply(event);
@@ -191,14 +184,10 @@ class ApplicationRouteHandlerTest {
     private Switchboard lateSwitchboard;
 
     private Switchboard lateSwitchboard() {
-        lateSwitchboard = Switchboard.builder()
+        lateSwitchboard = TestSwitchboard.builder()
                 .store(store)
-                .history(new InMemoryRoomHistory())
-                .idempotency(new InMemoryIdempotencyStore())
-                .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, store, 8,
-                        RetryPolicy.defaults()))
                 .clock(Clock.fixed(Instant.ofEpochSecond(1_900_000_001L), ZoneOffset.UTC))
-                .build();
+                .build().switchboard();
         return lateSwitchboard;
     }
 }

@@ -7,32 +7,29 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEv
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Capabilities;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.Grant;
-import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.MovableClock;
 import dev.switchboard.functions.auth.JwtVerifier;
 import dev.switchboard.functions.auth.TokenRules;
 import dev.switchboard.functions.auth.Tokens;
 import dev.switchboard.functions.aws.AwsClients;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
-import dev.switchboard.functions.aws.DynamoDbIdempotencyStore;
 import dev.switchboard.functions.aws.DynamoDbRoomHistory;
 import dev.switchboard.functions.aws.FakeConnectionsApi;
 import dev.switchboard.functions.aws.LocalDynamoDb;
 import dev.switchboard.functions.aws.ManagementApiSender;
+import dev.switchboard.functions.aws.TableSwitchboard;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.Route;
 import dev.switchboard.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Date;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -49,7 +46,6 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -62,42 +58,17 @@ class AuthorizationHandlersTest {
     private static final StaticCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
 
-    /** A clock the tests move, so expiry needs no waiting. */
-    private static final class TestClock extends Clock {
-        private Instant now = Instant.now();
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     private final FakeConnectionsApi api = new FakeConnectionsApi();
     private final List<String> storeCalls = new CopyOnWriteArrayList<>();
     private final String table = LocalDynamoDb.newTable();
-    private final DynamoDbClient dynamoDb = DynamoDbClient.builder()
-            .endpointOverride(LocalDynamoDb.client().serviceClientConfiguration().endpointOverride().orElseThrow())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(CREDENTIALS)
-            .httpClient(UrlConnectionHttpClient.create())
-            .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
-                @Override
-                public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                    storeCalls.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-                }
-            }))
-            .build();
-    private final TestClock clock = new TestClock();
+    private final DynamoDbClient dynamoDb = LocalDynamoDb.client(new ExecutionInterceptor() {
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            storeCalls.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+        }
+    });
+    /** Moved by the tests, so expiry needs no waiting. */
+    private final MovableClock clock = MovableClock.at(Instant.now());
     private final JwtVerifier verifier = JwtVerifier.hs256(Tokens.SECRET.getBytes(StandardCharsets.UTF_8),
             TokenRules.issuedBy(Tokens.ISSUER).withAudience(Optional.of(Tokens.AUDIENCE)));
     private final DynamoDbConnectionStore store = DynamoDbConnectionStore.create(dynamoDb, table);
@@ -108,16 +79,14 @@ class AuthorizationHandlersTest {
     AuthorizationHandlersTest() {
         ManagementApiSender gateway = new ManagementApiSender(AwsClients.managementApi(api.endpoint(),
                 Region.US_EAST_1, CREDENTIALS));
-        switchboard = Switchboard.builder()
+        switchboard = TableSwitchboard.over(dynamoDb, table)
                 .store(store)
-                .history(new DynamoDbRoomHistory(dynamoDb, table))
-                .idempotency(new DynamoDbIdempotencyStore(dynamoDb, table))
-                .broadcaster(new Broadcaster(gateway, store, 8, RetryPolicy.defaults()))
+                .sender(gateway)
                 .closer(gateway)
                 .clock(clock)
                 .policy(RoomPolicy.claims())
                 .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
-                .build();
+                .build().switchboard();
         routes.put(Route.DEFAULT, new DefaultHandler(switchboard));
         routes.put(Route.JOIN, new JoinHandler(switchboard));
         routes.put(Route.LEAVE, new LeaveHandler(switchboard));
@@ -215,10 +184,10 @@ class AuthorizationHandlersTest {
     @Test
     void aFrameAfterTheTokenExpiredIsAnsweredOverTheGatewayAndTheConnectionDeleted() {
         Map<String, Object> bob = connect("bob-1", token("bob", c -> c
-                .expirationTime(Date.from(clock.now.plus(Duration.ofMinutes(5))))
+                .expirationTime(Date.from(clock.instant().plus(Duration.ofMinutes(5))))
                 .claim("rooms", Map.of("lobby", List.of("join", "send")))));
         frame("bob-1", bob, "{\"action\":\"join\",\"room\":\"lobby\"}");
-        clock.now = clock.now.plus(Duration.ofMinutes(6));
+        clock.advance(Duration.ofMinutes(6));
 
         assertError(frame("bob-1", bob, "{\"action\":\"send\",\"room\":\"lobby\",\"id\":\"s\",\"data\":1}"),
                 ErrorCode.TOKEN_EXPIRED);
@@ -233,11 +202,11 @@ class AuthorizationHandlersTest {
     @Test
     void refreshWithAFreshTokenForTheSameUserExtendsAndRegrants() {
         Map<String, Object> carol = connect("carol-1", token("carol", c -> c
-                .expirationTime(Date.from(clock.now.plus(Duration.ofMinutes(5))))
+                .expirationTime(Date.from(clock.instant().plus(Duration.ofMinutes(5))))
                 .claim("rooms", Map.of("a", List.of("join", "send"), "b", List.of("join")))));
         frame("carol-1", carol, "{\"action\":\"join\",\"room\":\"a\"}");
         frame("carol-1", carol, "{\"action\":\"join\",\"room\":\"b\"}");
-        Instant later = clock.now.plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant later = clock.instant().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         String fresh = token("carol", c -> c.expirationTime(Date.from(later))
                 .claim("rooms", Map.of("a", List.of("join", "send", "history"))));
 
@@ -247,7 +216,7 @@ class AuthorizationHandlersTest {
                 List.of("b")));
         assertThat(store.find("carol-1").orElseThrow().grant().expiresAt()).isEqualTo(later);
         assertThat(store.members("b")).isEmpty();
-        clock.now = clock.now.plus(Duration.ofMinutes(30));
+        clock.advance(Duration.ofMinutes(30));
         assertThat(frame("carol-1", carol, "{\"action\":\"resume\",\"room\":\"a\",\"after\":0}"))
                 .as("past the first token's expiry, with the history right the second one gave")
                 .isInstanceOf(ServerFrame.History.class);
@@ -312,10 +281,10 @@ class AuthorizationHandlersTest {
     @Test
     void anExpiredConnectionThatSendsOnlyUnparseableFramesIsClosedToo() {
         Map<String, Object> frank = connect("frank-1", token("frank", c -> c
-                .expirationTime(Date.from(clock.now.plus(Duration.ofMinutes(5))))
+                .expirationTime(Date.from(clock.instant().plus(Duration.ofMinutes(5))))
                 .claim("rooms", Map.of("lobby", List.of("join")))));
         assertError(frame("frank-1", frank, "not json"), ErrorCode.MALFORMED_JSON);
-        clock.now = clock.now.plus(Duration.ofMinutes(6));
+        clock.advance(Duration.ofMinutes(6));
 
         assertError(frame("frank-1", frank, "{\"action\":\"keepalive\"}"), ErrorCode.TOKEN_EXPIRED);
 

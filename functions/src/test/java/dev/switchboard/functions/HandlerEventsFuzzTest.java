@@ -8,14 +8,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketRespons
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.switchboard.core.Broadcaster;
-import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.InMemoryConnectionStore;
-import dev.switchboard.core.InMemoryIdempotencyStore;
-import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.functions.auth.JwtVerifier;
 import dev.switchboard.functions.auth.TokenRules;
 import dev.switchboard.functions.auth.Tokens;
@@ -66,17 +63,16 @@ class HandlerEventsFuzzTest {
 
         World() {
             InMemoryConnectionStore store = new InMemoryConnectionStore(SHARDS);
-            switchboard = Switchboard.builder()
+            switchboard = TestSwitchboard.builder()
                     .store(store)
-                    .history(new InMemoryRoomHistory())
-                    .idempotency(new InMemoryIdempotencyStore())
-                    .broadcaster(new Broadcaster((id, payload) -> {
+                    .sender((id, payload) -> {
                         posted.add(new String(payload, StandardCharsets.UTF_8));
                         return gone && id.startsWith("Conn-Gone") ? SendOutcome.GONE : SendOutcome.DELIVERED;
-                    }, store, 2, new RetryPolicy(2, Duration.ZERO, Duration.ZERO)))
+                    })
+                    .maxInFlight(2)
+                    .retryPolicy(new RetryPolicy(2, Duration.ZERO, Duration.ZERO))
                     .clock(Clock.fixed(NOW, ZoneOffset.UTC))
-                    .settings(CoreSettings.defaults())
-                    .build();
+                    .build().switchboard();
             routes.put(Route.CONNECT, new ConnectHandler(switchboard));
             routes.put(Route.DISCONNECT, new DisconnectHandler(switchboard));
             routes.put(Route.DEFAULT, new DefaultHandler(switchboard));

@@ -2,16 +2,12 @@ package dev.switchboard.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.Hooks;
 import dev.switchboard.core.InMemoryConnectionStore;
-import dev.switchboard.core.InMemoryIdempotencyStore;
-import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.Invoked;
-import dev.switchboard.core.RetryPolicy;
-import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
@@ -33,11 +29,8 @@ class HookHandlersTest {
     private final List<String> events = new CopyOnWriteArrayList<>();
     private Invoked joinAnswer = new Invoked.Answered("{\"allow\":true}");
     private Invoked sendAnswer = new Invoked.Answered("{\"allow\":true}");
-    private final Switchboard switchboard = Switchboard.builder()
+    private final Switchboard switchboard = TestSwitchboard.builder()
             .store(store)
-            .history(new InMemoryRoomHistory())
-            .idempotency(new InMemoryIdempotencyStore())
-            .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, store, 8, RetryPolicy.defaults()))
             .clock(CLOCK)
             .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
             .hooks(Hooks.invoking(null, event -> {
@@ -47,7 +40,7 @@ class HookHandlersTest {
                 events.add(event);
                 return sendAnswer;
             }, CLOCK))
-            .build();
+            .build().switchboard();
 
     private ServerFrame reply(com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse response) {
         return FrameCodec.decodeServer(response.getBody()).orElseThrow();
@@ -88,14 +81,11 @@ class HookHandlersTest {
     void aConnectTheOnConnectHookDeniesIsRefusedWith403AndOneItCannotDecideWith503() {
         List<Invoked> answers = new CopyOnWriteArrayList<>(List.of(
                 new Invoked.Answered("{\"allow\":false,\"reason\":\"banned\"}"), new Invoked.TimedOut()));
-        Switchboard gated = Switchboard.builder()
+        Switchboard gated = TestSwitchboard.builder()
                 .store(store)
-                .history(new InMemoryRoomHistory())
-                .idempotency(new InMemoryIdempotencyStore())
-                .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, store, 8, RetryPolicy.defaults()))
                 .clock(CLOCK)
                 .hooks(Hooks.invoking(event -> answers.removeFirst(), null, null, CLOCK))
-                .build();
+                .build().switchboard();
         ConnectHandler handler = new ConnectHandler(gated);
 
         assertThat(handler.handleRequest(Events.load("connect"), null).getStatusCode()).isEqualTo(403);

@@ -4,25 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Capabilities;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.Grant;
-import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.RoomAction;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
-import dev.switchboard.functions.aws.DynamoDbIdempotencyStore;
-import dev.switchboard.functions.aws.DynamoDbRoomHistory;
 import dev.switchboard.functions.aws.LocalDynamoDb;
+import dev.switchboard.functions.aws.TableSwitchboard;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.Limits;
 import dev.switchboard.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -90,16 +88,15 @@ class PresencePagingHandlerTest {
             });
             String table = LocalDynamoDb.newTable();
             store = DynamoDbConnectionStore.create(dynamoDb, table, shards);
-            Switchboard switchboard = Switchboard.builder()
+            Switchboard switchboard = TableSwitchboard.over(dynamoDb, table)
                     .store(store)
-                    .history(new DynamoDbRoomHistory(dynamoDb, table))
-                    .idempotency(new DynamoDbIdempotencyStore(dynamoDb, table))
-                    .broadcaster(new Broadcaster((id, payload) -> {
+                    .sender((id, payload) -> {
                         posted.add(id);
                         return SendOutcome.DELIVERED;
-                    }, store, 8, RetryPolicy.defaults()))
+                    })
+                    .clock(Clock.systemUTC())
                     .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
-                    .build();
+                    .build().switchboard();
             handler = new PresenceHandler(switchboard);
         }
 

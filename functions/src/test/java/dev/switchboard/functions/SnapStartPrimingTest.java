@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.config.EnvNames;
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.InMemoryConnectionStore;
-import dev.switchboard.core.InMemoryIdempotencyStore;
 import dev.switchboard.core.InMemoryRoomHistory;
-import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
 import dev.switchboard.functions.aws.DynamoDbRoomHistory;
 import dev.switchboard.functions.aws.LocalDynamoDb;
@@ -20,6 +18,7 @@ import dev.switchboard.functions.config.FunctionConfig;
 import dev.switchboard.protocol.ClientFrame;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,13 +38,13 @@ class SnapStartPrimingTest {
         InMemoryConnectionStore store = new InMemoryConnectionStore();
         InMemoryRoomHistory history = new InMemoryRoomHistory();
         List<String> posts = new CopyOnWriteArrayList<>();
-        Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open()).store(store).history(history)
-                .idempotency(new InMemoryIdempotencyStore())
-                .broadcaster(new Broadcaster((id, payload) -> {
+        Switchboard switchboard = TestSwitchboard.builder().policy(RoomPolicy.open()).store(store).history(history)
+                .clock(Clock.systemUTC()).maxInFlight(4)
+                .sender((id, payload) -> {
                     posts.add(id);
                     return SendOutcome.DELIVERED;
-                }, store, 4, RetryPolicy.defaults()))
-                .build();
+                })
+                .build().switchboard();
         Instant now = Instant.now();
         store.register(new Connection("real", "alice", now, "", now.plus(Duration.ofHours(3))));
         switchboard.join("real", new ClientFrame.Join(null, "priming"));
@@ -107,11 +106,9 @@ class SnapStartPrimingTest {
                         throw e.getCause();
                     }
                 });
-        Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open()).store(denying).history(new InMemoryRoomHistory())
-                .idempotency(new InMemoryIdempotencyStore())
-                .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, denying, 4,
-                        RetryPolicy.defaults()))
-                .build();
+        Switchboard switchboard = TestSwitchboard.builder().policy(RoomPolicy.open()).store(denying)
+                .clock(Clock.systemUTC()).maxInFlight(4)
+                .build().switchboard();
 
         assertThat(new SnapStartPriming(switchboard).prime()).as("a refusal is not a failure to reach the store")
                 .isTrue();
@@ -126,11 +123,9 @@ class SnapStartPrimingTest {
                 new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
                     throw SdkClientException.create("Unable to execute HTTP request: Connection refused");
                 });
-        Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open()).store(unreachable).history(new InMemoryRoomHistory())
-                .idempotency(new InMemoryIdempotencyStore())
-                .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, unreachable, 4,
-                        RetryPolicy.defaults()))
-                .build();
+        Switchboard switchboard = TestSwitchboard.builder().policy(RoomPolicy.open()).store(unreachable)
+                .clock(Clock.systemUTC()).maxInFlight(4)
+                .build().switchboard();
 
         assertThat(new SnapStartPriming(switchboard).prime()).isFalse();
     }

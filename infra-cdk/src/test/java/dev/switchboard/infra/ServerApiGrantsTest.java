@@ -6,19 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.config.EnvNames;
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Capabilities;
-import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.Grant;
-import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.RoomAction;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.functions.aws.AwsClients;
-import dev.switchboard.functions.aws.DynamoDbConnectionStore;
-import dev.switchboard.functions.aws.DynamoDbIdempotencyStore;
-import dev.switchboard.functions.aws.DynamoDbRoomHistory;
 import dev.switchboard.functions.aws.ManagementApiSender;
 import dev.switchboard.functions.aws.SwitchboardTable;
+import dev.switchboard.functions.aws.TableSwitchboard;
 import dev.switchboard.functions.config.FunctionConfig;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ServerFrame;
@@ -30,6 +25,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -264,13 +260,10 @@ class ServerApiGrantsTest {
      * carol's connection is gone (the gateway answers 410 for it); the room has a message in its history.
      */
     private void world(String table) {
-        ConnectionStore store = DynamoDbConnectionStore.create(dynamoDb, table);
-        Switchboard clients = Switchboard.builder()
-                .store(store)
-                .history(new DynamoDbRoomHistory(dynamoDb, table))
-                .idempotency(new DynamoDbIdempotencyStore(dynamoDb, table))
-                .broadcaster(new Broadcaster(new ManagementApiSender(managementApi), store, 4, RetryPolicy.defaults()))
-                .build();
+        Switchboard clients = TableSwitchboard.over(dynamoDb, table)
+                .sender(new ManagementApiSender(managementApi)).maxInFlight(4)
+                .clock(Clock.systemUTC())
+                .build().switchboard();
         Grant everything = new Grant(Capabilities.fromCompact("lobby=jhps|*"), Instant.now().plus(Duration.ofHours(1)));
         for (String user : List.of("alice", "bob", "carol")) {
             clients.connect(user + "-connection", user, "", everything);

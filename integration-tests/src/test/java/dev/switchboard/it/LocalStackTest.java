@@ -4,23 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.RoomPolicy;
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Connection;
-import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.functions.PublishHandler;
 import dev.switchboard.functions.aws.AwsClients;
 import dev.switchboard.functions.aws.DynamoDbConnectionStore;
-import dev.switchboard.functions.aws.DynamoDbIdempotencyStore;
 import dev.switchboard.functions.aws.DynamoDbRoomHistory;
 import dev.switchboard.functions.aws.SwitchboardTable;
+import dev.switchboard.functions.aws.TableSwitchboard;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.PublishRequest;
 import dev.switchboard.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -95,20 +96,19 @@ class LocalStackTest {
     void publishRequestsTravelThroughARealSqsQueueIntoThePublisher() {
         DynamoDbClient client = dynamoDb();
         SwitchboardTable.createIfMissing(client, "switchboard-ls-sqs");
-        DynamoDbConnectionStore store = DynamoDbConnectionStore.create(client, "switchboard-ls-sqs");
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        TestSwitchboard kit = TableSwitchboard.over(client, "switchboard-ls-sqs").policy(RoomPolicy.open())
+                .sender((id, payload) -> {
+                    delivered.add(new String(payload, StandardCharsets.UTF_8));
+                    return SendOutcome.DELIVERED;
+                }).maxInFlight(4)
+                .clock(Clock.systemUTC())
+                .build();
+        ConnectionStore store = kit.store();
         Instant now = Instant.now();
         store.register(new Connection("reader", "reader", now, "", now.plus(Duration.ofHours(3))));
         store.join("reader", "news", Rights.ALL, 10);
-        List<String> delivered = new CopyOnWriteArrayList<>();
-        Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open())
-                .store(store)
-                .history(new DynamoDbRoomHistory(client, "switchboard-ls-sqs"))
-                .idempotency(new DynamoDbIdempotencyStore(client, "switchboard-ls-sqs"))
-                .broadcaster(new Broadcaster((id, payload) -> {
-                    delivered.add(new String(payload, StandardCharsets.UTF_8));
-                    return SendOutcome.DELIVERED;
-                }, store, 4, RetryPolicy.defaults()))
-                .build();
+        Switchboard switchboard = kit.switchboard();
 
         try (SqsClient sqs = SqsClient.builder().endpointOverride(LOCALSTACK.getEndpoint())
                 .region(Region.of(LOCALSTACK.getRegion())).credentialsProvider(credentials())

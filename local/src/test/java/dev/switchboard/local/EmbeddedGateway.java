@@ -2,16 +2,13 @@ package dev.switchboard.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.ConnectionStore;
-import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.InMemoryConnectionStore;
-import dev.switchboard.core.InMemoryIdempotencyStore;
-import dev.switchboard.core.InMemoryRoomHistory;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -95,15 +92,12 @@ final class EmbeddedGateway {
 
     EmbeddedGateway(boolean auth) {
         ConnectionStore store = tracking(new InMemoryConnectionStore(), registered);
-        Switchboard switchboard = Switchboard.builder()
+        Switchboard switchboard = TestSwitchboard.builder()
                 .store(store)
-                .history(new InMemoryRoomHistory())
-                .idempotency(new InMemoryIdempotencyStore())
-                .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, store, 2,
-                        new RetryPolicy(2, Duration.ZERO, Duration.ZERO)))
+                .sender((id, payload) -> SendOutcome.DELIVERED).maxInFlight(2)
+                .retryPolicy(new RetryPolicy(2, Duration.ZERO, Duration.ZERO))
                 .clock(Clock.fixed(NOW, ZoneOffset.UTC))
-                .settings(CoreSettings.defaults())
-                .build();
+                .build().switchboard();
         switchboard.connect(OPEN_CONNECTION, "alice", "127.0.0.1");
         preexisting = Set.copyOf(registered);
         connections.add(new LocalConnection(OPEN_CONNECTION, alice, NOW, "127.0.0.1", "test", Map.of(),

@@ -3,7 +3,6 @@ package dev.switchboard.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Capabilities;
 import dev.switchboard.core.CloseOutcome;
 import dev.switchboard.core.Closed;
@@ -12,20 +11,19 @@ import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.Grant;
 import dev.switchboard.core.MemberChange;
 import dev.switchboard.core.Quotas;
-import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.RoomAction;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.functions.aws.AwsClients;
-import dev.switchboard.functions.aws.DynamoDbConnectionStore;
-import dev.switchboard.functions.aws.DynamoDbIdempotencyStore;
-import dev.switchboard.functions.aws.DynamoDbRoomHistory;
 import dev.switchboard.functions.aws.ManagementApiSender;
+import dev.switchboard.functions.aws.TableSwitchboard;
 import dev.switchboard.functions.config.FunctionConfig;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ServerFrame;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -48,19 +46,18 @@ class ServerApiTest {
             .config(FunctionConfig.from(TestTables.environment(table, gateway.endpoint())))
             .credentials(TestTables.CREDENTIALS)
             .build();
-    private final ConnectionStore store = DynamoDbConnectionStore.create(TestTables.client(), table, 1);
     private final ApiGatewayManagementApiClient clientsGateway = AwsClients.managementApi(gateway.endpoint(),
             Region.US_EAST_1, TestTables.CREDENTIALS);
-    /** What the route handlers run for clients, on the same table and gateway. */
-    private final Switchboard clients = Switchboard.builder()
-            .store(store)
-            .history(new DynamoDbRoomHistory(TestTables.client(), table))
-            .idempotency(new DynamoDbIdempotencyStore(TestTables.client(), table))
-            .broadcaster(new Broadcaster(new ManagementApiSender(clientsGateway), store, 8, RetryPolicy.defaults()))
+    /** What the route handlers run for clients, on the same table (one shard) and gateway. */
+    private final TestSwitchboard clientsKit = TableSwitchboard.over(TestTables.client(), table)
+            .sender(new ManagementApiSender(clientsGateway))
+            .clock(Clock.systemUTC())
             // Frame quotas count by the wall clock: the tests that join 50 rooms in a row must not depend on how
             // fast the machine runs them.
             .settings(CoreSettings.defaults().withQuotas(Quotas.defaults().withFrames(1_000, 10_000)))
             .build();
+    private final ConnectionStore store = clientsKit.store();
+    private final Switchboard clients = clientsKit.switchboard();
 
     @AfterEach
     void close() {

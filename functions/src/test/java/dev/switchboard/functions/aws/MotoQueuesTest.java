@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.FanoutQueue;
@@ -14,12 +13,14 @@ import dev.switchboard.core.Rights;
 import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.functions.FanoutHandler;
 import dev.switchboard.functions.PublishHandler;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.PublishRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -172,23 +173,23 @@ class MotoQueuesTest {
 
     /** The core over moto's DynamoDB, posting into {@link #posted}; with a fan-out queue when one is given. */
     private Switchboard switchboard(ConnectionStore store, FanoutQueue fanout) {
-        String table = moto.newTable();
-        Switchboard.Builder builder = Switchboard.builder().policy(RoomPolicy.open())
+        TestSwitchboard.Builder builder = TableSwitchboard.over(moto.dynamoDb(), moto.newTable())
+                .policy(RoomPolicy.open())
                 .store(store)
-                .history(new DynamoDbRoomHistory(moto.dynamoDb(), table))
-                .idempotency(new DynamoDbIdempotencyStore(moto.dynamoDb(), table))
-                .broadcaster(new Broadcaster((id, payload) -> {
+                .sender((id, payload) -> {
                     if (throttled.contains(id)) {
                         return SendOutcome.THROTTLED;
                     }
                     posted.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
                             .add(new String(payload, StandardCharsets.UTF_8));
                     return SendOutcome.DELIVERED;
-                }, store, 8, new RetryPolicy(2, Duration.ZERO, Duration.ZERO)));
+                })
+                .retryPolicy(new RetryPolicy(2, Duration.ZERO, Duration.ZERO))
+                .clock(Clock.systemUTC());
         if (fanout != null) {
             builder.fanout(fanout, 1);
         }
-        return builder.build();
+        return builder.build().switchboard();
     }
 
     /**

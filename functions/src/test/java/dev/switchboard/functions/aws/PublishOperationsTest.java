@@ -5,23 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.switchboard.config.EnvNames;
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.InMemoryConnectionStore;
-import dev.switchboard.core.InMemoryIdempotencyStore;
-import dev.switchboard.core.InMemoryRoomHistory;
-import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.RoomAction;
 import dev.switchboard.core.RoomPolicy;
-import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.functions.Events;
 import dev.switchboard.functions.PublishHandler;
 import dev.switchboard.functions.Services;
 import dev.switchboard.functions.config.FunctionConfig;
 import dev.switchboard.protocol.ClientFrame;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -101,12 +98,10 @@ class PublishOperationsTest {
     @Test
     void aConnectionAtItsRoomLimitMakesTheRecordComeBack() {
         InMemoryConnectionStore store = new InMemoryConnectionStore();
-        Switchboard switchboard = Switchboard.builder().policy(RoomPolicy.open())
-                .store(store).history(new InMemoryRoomHistory()).idempotency(new InMemoryIdempotencyStore())
-                .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, store, 4,
-                        RetryPolicy.defaults()))
+        Switchboard switchboard = TestSwitchboard.builder().policy(RoomPolicy.open())
+                .store(store).clock(Clock.systemUTC()).maxInFlight(4)
                 .settings(CoreSettings.defaults().withMaxRooms(1))
-                .build();
+                .build().switchboard();
         switchboard.connect("Conn-Alice-1=", "alice", "");
         switchboard.connect("Conn-Alice-2=", "alice", "");
         switchboard.join("Conn-Alice-2=", new ClientFrame.Join(null, "elsewhere"));

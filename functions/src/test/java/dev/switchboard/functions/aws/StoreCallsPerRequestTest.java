@@ -2,33 +2,26 @@ package dev.switchboard.functions.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.Grant;
-import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.testkit.MovableClock;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
@@ -41,54 +34,29 @@ class StoreCallsPerRequestTest {
 
     private static final int PRESENCE_LIMIT = 3;
 
-    /** A clock the tests move. */
-    private static final class TestClock extends Clock {
-        private Instant now = Instant.now();
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     /** The operations sent, and for each Query how many rows it read. */
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final List<Integer> queryRows = new CopyOnWriteArrayList<>();
     /** Presence events posted, as {@code connection: frame}. */
     private final List<String> posted = new CopyOnWriteArrayList<>();
-    private final DynamoDbClient dynamoDb = DynamoDbClient.builder()
-            .endpointOverride(LocalDynamoDb.client().serviceClientConfiguration().endpointOverride().orElseThrow())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
-                @Override
-                public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                    calls.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-                }
+    private final DynamoDbClient dynamoDb = LocalDynamoDb.client(new ExecutionInterceptor() {
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            calls.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+        }
 
-                @Override
-                public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-                    if (context.response() instanceof QueryResponse query) {
-                        queryRows.add(query.count());
-                    }
-                }
-            }))
-            .build();
+        @Override
+        public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+            if (context.response() instanceof QueryResponse query) {
+                queryRows.add(query.count());
+            }
+        }
+    });
     private final String table = LocalDynamoDb.newTable();
     private final DynamoDbConnectionStore store = DynamoDbConnectionStore.create(dynamoDb, table);
     private final DynamoDbRoomHistory history = new DynamoDbRoomHistory(dynamoDb, table);
-    private final TestClock clock = new TestClock();
+    /** A clock the tests move. */
+    private final MovableClock clock = MovableClock.at(Instant.now());
     private final Switchboard switchboard = wired(true);
 
     @AfterEach
@@ -97,18 +65,17 @@ class StoreCallsPerRequestTest {
     }
 
     private Switchboard wired(boolean presenceEvents) {
-        return Switchboard.builder()
+        return TableSwitchboard.over(dynamoDb, table)
                 .store(store)
                 .history(history)
-                .idempotency(new DynamoDbIdempotencyStore(dynamoDb, table))
-                .broadcaster(new Broadcaster((connectionId, payload) -> {
+                .sender((connectionId, payload) -> {
                     posted.add(connectionId + ": " + new String(payload, StandardCharsets.UTF_8));
                     return SendOutcome.DELIVERED;
-                }, store, 8, RetryPolicy.defaults()))
+                })
                 .policy(RoomPolicy.named("open"))
                 .clock(clock)
                 .settings(CoreSettings.defaults().withPresenceEvents(presenceEvents, PRESENCE_LIMIT))
-                .build();
+                .build().switchboard();
     }
 
     private String connect(String user) {
@@ -189,7 +156,7 @@ class StoreCallsPerRequestTest {
         assertThat(posted).isEmpty();
 
         switchboard.leave(last, new ClientFrame.Leave("l", "hall"));
-        clock.now = clock.now.plus(ConnectionStore.ROOM_SIZE_CHECK_MAX_AGE).plusSeconds(1);
+        clock.advance(ConnectionStore.ROOM_SIZE_CHECK_MAX_AGE.plusSeconds(1));
         String alice = connect("alice");
         clear();
 
@@ -198,7 +165,7 @@ class StoreCallsPerRequestTest {
         // The check is old: the members are read again and the room is recorded as big once more.
         assertThat(calls).containsExactly("UpdateItem", "TransactWriteItems", "Query", "Query", "BatchWriteItem");
         switchboard.leave(alice, new ClientFrame.Leave("l", "hall"));
-        clock.now = clock.now.plus(ConnectionStore.ROOM_SIZE_CHECK_MAX_AGE).plusSeconds(1);
+        clock.advance(ConnectionStore.ROOM_SIZE_CHECK_MAX_AGE.plusSeconds(1));
         clear();
 
         switchboard.leave(first, new ClientFrame.Leave("l", "hall"));
@@ -293,17 +260,14 @@ class StoreCallsPerRequestTest {
     }
 
     private Switchboard hooked(dev.switchboard.core.Hooks hooks) {
-        return Switchboard.builder()
+        return TableSwitchboard.over(dynamoDb, table)
                 .store(store)
                 .history(history)
-                .idempotency(new DynamoDbIdempotencyStore(dynamoDb, table))
-                .broadcaster(new Broadcaster((connectionId, payload) -> SendOutcome.DELIVERED, store, 8,
-                        RetryPolicy.defaults()))
                 .policy(RoomPolicy.named("open"))
                 .clock(clock)
                 .settings(CoreSettings.defaults().withPresenceEvents(true, PRESENCE_LIMIT))
                 .hooks(hooks)
-                .build();
+                .build().switchboard();
     }
 
     private List<String> sendCalls(Switchboard wiring, String connectionId, String id) {

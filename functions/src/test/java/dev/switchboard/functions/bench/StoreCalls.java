@@ -1,21 +1,19 @@
 package dev.switchboard.functions.bench;
 
-import dev.switchboard.core.Broadcaster;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.Grant;
-import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.core.Rights;
 import dev.switchboard.core.RoomPolicy;
 import dev.switchboard.core.SendOutcome;
 import dev.switchboard.core.Switchboard;
-import dev.switchboard.functions.aws.DynamoDbConnectionStore;
-import dev.switchboard.functions.aws.DynamoDbIdempotencyStore;
-import dev.switchboard.functions.aws.DynamoDbRoomHistory;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.functions.aws.LocalDynamoDb;
 import dev.switchboard.functions.aws.SwitchboardTable;
+import dev.switchboard.functions.aws.TableSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ServerFrame;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -99,15 +97,13 @@ public final class StoreCalls {
                 .build();
         String table = "store-calls-" + UUID.randomUUID();
         SwitchboardTable.createIfMissing(dynamoDb, table);
-        store = DynamoDbConnectionStore.create(dynamoDb, table);
-        switchboard = Switchboard.builder()
-                .store(store)
-                .history(new DynamoDbRoomHistory(dynamoDb, table))
-                .idempotency(new DynamoDbIdempotencyStore(dynamoDb, table))
-                .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, store, 64, RetryPolicy.defaults()))
+        TestSwitchboard kit = TableSwitchboard.over(dynamoDb, table)
+                .sender((id, payload) -> SendOutcome.DELIVERED).maxInFlight(64)
                 .policy(RoomPolicy.named("open"))
-                .settings(CoreSettings.defaults())
+                .clock(Clock.systemUTC())
                 .build();
+        store = kit.store();
+        switchboard = kit.switchboard();
     }
 
     public static void main(String[] args) {

@@ -2,17 +2,16 @@ package dev.switchboard.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.testkit.RecordingSender;
+import dev.switchboard.core.testkit.TestSwitchboard;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ServerFrame;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -28,19 +27,14 @@ class HooksTest {
     private static final Grant LOBBY_SEND = new Grant(Capabilities.fromCompact("lobby=js|"), NOW.plusSeconds(3600));
 
     private final InMemoryConnectionStore store = new InMemoryConnectionStore();
-    private final Map<String, List<ServerFrame>> inboxes = new ConcurrentHashMap<>();
+    private final RecordingSender sender = RecordingSender.delivering();
+    private final Map<String, List<ServerFrame>> inboxes = sender.inboxes();
     private final List<String> events = new CopyOnWriteArrayList<>();
     private Function<String, Invoked> onJoin = event -> new Invoked.Answered("{\"allow\":true}");
     private Function<String, Invoked> onSend = event -> new Invoked.Answered("{\"allow\":true}");
-    private final Switchboard switchboard = Switchboard.builder()
+    private final Switchboard switchboard = TestSwitchboard.builder()
             .store(store)
-            .history(new InMemoryRoomHistory())
-            .idempotency(new InMemoryIdempotencyStore())
-            .broadcaster(new Broadcaster((id, payload) -> {
-                inboxes.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(
-                        FrameCodec.decodeServer(new String(payload, StandardCharsets.UTF_8)).orElseThrow());
-                return SendOutcome.DELIVERED;
-            }, store, 8, RetryPolicy.defaults()))
+            .sender(sender)
             .clock(CLOCK)
             .settings(CoreSettings.defaults().withPresenceEvents(false, 0))
             .hooks(Hooks.invoking(null, event -> {
@@ -50,7 +44,7 @@ class HooksTest {
                 events.add(event);
                 return onSend.apply(event);
             }, CLOCK))
-            .build();
+            .build().switchboard();
 
     private ServerFrame join(String connectionId, String room) {
         return switchboard.join(connectionId, new ClientFrame.Join("j", room));
@@ -177,17 +171,14 @@ class HooksTest {
                 "{\"allow\":false,\"reason\":\"banned\"}",
                 "{\"allow\":true,\"attributes\":[1]}",
                 "{\"allow\":true,\"attributes\":{\"x\":\"" + "y".repeat(ExtensionLimits.MAX_ATTRIBUTES_BYTES) + "\"}}"));
-        Switchboard gated = Switchboard.builder()
+        Switchboard gated = TestSwitchboard.builder()
                 .store(store)
-                .history(new InMemoryRoomHistory())
-                .idempotency(new InMemoryIdempotencyStore())
-                .broadcaster(new Broadcaster((id, payload) -> SendOutcome.DELIVERED, store, 8, RetryPolicy.defaults()))
                 .clock(CLOCK)
                 .hooks(Hooks.invoking(event -> {
                     asked.add(event);
                     return answers.isEmpty() ? new Invoked.TimedOut() : new Invoked.Answered(answers.removeFirst());
                 }, null, null, CLOCK))
-                .build();
+                .build().switchboard();
 
         assertThat(gated.connect("c1", "alice", "203.0.113.9", LOBBY_SEND))
                 .isInstanceOf(Switchboard.Connected.Accepted.class);

@@ -6,6 +6,7 @@ import dev.switchboard.core.ConnectionProbe;
 import dev.switchboard.core.ConnectionStore;
 import dev.switchboard.core.CoreSettings;
 import dev.switchboard.core.FanoutQueue;
+import dev.switchboard.core.Hooks;
 import dev.switchboard.core.IdempotencyStore;
 import dev.switchboard.core.InMemoryConnectionStore;
 import dev.switchboard.core.InMemoryIdempotencyStore;
@@ -69,6 +70,7 @@ public record TestSwitchboard(Switchboard switchboard, ConnectionStore store, Ro
         private ConnectionProbe probe;
         private FanoutQueue fanout;
         private int fanoutThreshold;
+        private Hooks hooks;
 
         private Builder() {
         }
@@ -173,6 +175,12 @@ public record TestSwitchboard(Switchboard switchboard, ConnectionStore store, Ro
             return this;
         }
 
+        /** The application's hooks; none by default, as in the switchboard. */
+        public Builder hooks(Hooks value) {
+            this.hooks = Objects.requireNonNull(value, "hooks");
+            return this;
+        }
+
         public TestSwitchboard build() {
             ConnectionStore builtStore = store != null ? store : new InMemoryConnectionStore();
             RoomHistory builtHistory = history != null ? history : new InMemoryRoomHistory();
@@ -201,6 +209,9 @@ public record TestSwitchboard(Switchboard switchboard, ConnectionStore store, Ro
             }
             if (fanout != null) {
                 builder.fanout(fanout, fanoutThreshold);
+            }
+            if (hooks != null) {
+                builder.hooks(hooks);
             }
             return new TestSwitchboard(builder.build(), builtStore, builtHistory, recording, movableClock);
         }
