@@ -10,8 +10,6 @@ import dev.switchboard.protocol.ApplicationFrame;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ProtocolException;
 import dev.switchboard.protocol.ServerFrame;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +49,7 @@ public final class ApplicationRouteHandler
                     null));
         }
         return Telemetry.around(context, invocation, () -> {
-            ServerFrame reply = serve(invocation, bodyOf(event));
+            ServerFrame reply = serve(invocation, MessageRoute.bodyOf(event));
             if (reply instanceof ServerFrame.Error error) {
                 LOG.info("route={} reply=error code={}", invocation.routeKey(), error.code());
             }
@@ -89,17 +87,5 @@ public final class ApplicationRouteHandler
             LOG.error("could not check the connection of a refused frame", e);
             return error;
         }
-    }
-
-    private static String bodyOf(APIGatewayV2WebSocketEvent event) {
-        String body = event.getBody();
-        if (body != null && event.isIsBase64Encoded()) {
-            try {
-                return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        }
-        return body;
     }
 }

@@ -98,7 +98,8 @@ final class MessageRoute<F extends ClientFrame> {
         }
     }
 
-    private static String bodyOf(APIGatewayV2WebSocketEvent event) {
+    /** The frame's text: binary frames reach a route base64-encoded ({@code null} when that does not decode). */
+    static String bodyOf(APIGatewayV2WebSocketEvent event) {
         String body = event.getBody();
         if (body != null && event.isIsBase64Encoded()) {
             // Binary frames reach the route base64-encoded; the protocol is JSON text, so decode and let the

@@ -1,12 +1,9 @@
 package dev.switchboard.protocol;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -28,15 +25,6 @@ import java.util.Objects;
  * @param data   JSON text of the call's {@code data}
  */
 public record ApplicationFrame(String id, String action, String data) {
-
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(Limits.MAX_JSON_DEPTH)
-                    .maxStringLength(Limits.MAX_MESSAGE_BYTES)
-                    .maxNumberLength(64)
-                    .build())
-            .build();
 
     public ApplicationFrame {
         ApplicationRoutes.requireValid(action);
@@ -62,7 +50,7 @@ public record ApplicationFrame(String id, String action, String data) {
         String id = null;
         String data = null;
         boolean badId = false;
-        try (JsonParser p = JSON.createParser(body)) {
+        try (JsonParser p = Json.FACTORY.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new ProtocolException(ErrorCode.MALFORMED_JSON, "frame must be a JSON object", null);
             }
@@ -111,7 +99,7 @@ public record ApplicationFrame(String id, String action, String data) {
     /** Encodes the frame as a client sends it (client libraries and tests). */
     public String encode() {
         StringWriter out = new StringWriter(64 + data.length());
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("action", action);
             if (id != null) {
@@ -128,7 +116,7 @@ public record ApplicationFrame(String id, String action, String data) {
 
     private static String copy(JsonParser p) throws IOException {
         StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
             g.copyCurrentStructure(p);
         }
         return out.toString();
