@@ -39,8 +39,9 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
  * that has both.
  *
  * <p>Timeout: the function's whole answer must arrive within the invoker's timeout (the socket's read timeout);
- * an invoke that could not start (throttled, connection refused) is tried once more while at most half the timeout
- * has gone.
+ * an invoke that certainly did not run the function (throttled with 429, no connection made) is tried once more
+ * while at most half the timeout has gone. Nothing else is retried: a 5xx from Lambda or a connection lost while
+ * waiting may come after the function ran, and an application's function need not be idempotent.
  *
  * <pre>{@code
  * Invoker onJoin = LambdaInvoker.create("arn:aws:lambda:eu-west-1:123456789012:function:on-join",
@@ -97,15 +98,23 @@ public final class LambdaInvoker implements Invoker {
     @Override
     public Invoked invoke(String eventJson) {
         long start = System.nanoTime();
-        Invoked outcome = attempt(eventJson);
-        if (outcome instanceof Invoked.Unreachable
+        Attempt first = attempt(eventJson);
+        if (first.neverRan()
                 && Duration.ofNanos(System.nanoTime() - start).compareTo(timeout.dividedBy(2)) < 0) {
-            outcome = attempt(eventJson);
+            return attempt(eventJson).outcome();
         }
-        return outcome;
+        return first.outcome();
     }
 
-    private Invoked attempt(String eventJson) {
+    /**
+     * One try's outcome, and whether the function certainly did not run: only then is trying again harmless, since
+     * an application's function need not be idempotent (a 5xx from Lambda, or a connection lost while waiting for the
+     * answer, may come after the function ran).
+     */
+    private record Attempt(Invoked outcome, boolean neverRan) {
+    }
+
+    private Attempt attempt(String eventJson) {
         byte[] payload = eventJson.getBytes(StandardCharsets.UTF_8);
         SdkHttpRequest request = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.POST)
@@ -129,29 +138,39 @@ public final class LambdaInvoker implements Invoker {
                     .build()).call();
             int status = response.httpResponse().statusCode();
             String body = read(response);
-            if (status == 429 || status >= 500) {
-                return new Invoked.Unreachable("Lambda answered " + status + errorType(response));
+            if (status == 429) {
+                // Throttled: Lambda refused the invoke before running the function.
+                return new Attempt(new Invoked.Unreachable("Lambda answered " + status + errorType(response)), true);
+            }
+            if (status >= 500) {
+                return ran(new Invoked.Unreachable("Lambda answered " + status + errorType(response)));
             }
             if (status != 200) {
-                return new Invoked.Failed("Lambda refused the invoke: " + status + errorType(response));
+                return ran(new Invoked.Failed("Lambda refused the invoke: " + status + errorType(response)));
             }
             Optional<String> functionError = response.httpResponse().firstMatchingHeader("X-Amz-Function-Error");
             if (functionError.isPresent()) {
-                return new Invoked.Failed("the function failed (" + functionError.get() + ")");
+                return ran(new Invoked.Failed("the function failed (" + functionError.get() + ")"));
             }
-            return body == null ? new Invoked.Failed("the answer is larger than " + MAX_ANSWER_BYTES + " bytes")
-                    : new Invoked.Answered(body);
+            return ran(body == null ? new Invoked.Failed("the answer is larger than " + MAX_ANSWER_BYTES + " bytes")
+                    : new Invoked.Answered(body));
         } catch (SocketTimeoutException e) {
-            return new Invoked.TimedOut();
+            return ran(new Invoked.TimedOut());
         } catch (ConnectException | UnknownHostException e) {
-            return new Invoked.Unreachable(e.getClass().getSimpleName());
+            // No connection was made, so nothing reached Lambda.
+            return new Attempt(new Invoked.Unreachable(e.getClass().getSimpleName()), true);
         } catch (IOException | UncheckedIOException e) {
-            return e.getCause() instanceof SocketTimeoutException ? new Invoked.TimedOut()
-                    : new Invoked.Unreachable(e.getClass().getSimpleName() + ": " + e.getMessage());
+            return ran(e.getCause() instanceof SocketTimeoutException ? new Invoked.TimedOut()
+                    : new Invoked.Unreachable(e.getClass().getSimpleName() + ": " + e.getMessage()));
         } catch (RuntimeException e) {
             // No credentials, a signing failure: nothing a later call by the same client would change.
-            return new Invoked.Unreachable(e.getClass().getSimpleName() + ": " + e.getMessage());
+            return ran(new Invoked.Unreachable(e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
+    }
+
+    /** An outcome after which the function may have run (or trying again would change nothing): not retried. */
+    private static Attempt ran(Invoked outcome) {
+        return new Attempt(outcome, false);
     }
 
     private String basePath() {

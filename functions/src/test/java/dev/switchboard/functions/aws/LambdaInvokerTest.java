@@ -108,6 +108,18 @@ class LambdaInvokerTest {
     }
 
     @Test
+    void aServiceErrorIsNotRetriedBecauseTheFunctionMayHaveRun() throws IOException {
+        LambdaInvoker invoker = serving(Duration.ofSeconds(2), (exchange, call) -> send(exchange, 500,
+                "{\"message\":\"internal\"}", "X-Amzn-ErrorType", "ServiceException"));
+
+        Invoked invoked = invoker.invoke("{}");
+
+        assertThat(invoked).isInstanceOf(Invoked.Unreachable.class);
+        assertThat(((Invoked.Unreachable) invoked).reason()).contains("500", "ServiceException");
+        assertThat(calls).as("a non-idempotent function must not run twice").hasValue(1);
+    }
+
+    @Test
     void aRefusedInvokeIsAFailureAndNotRetried() throws IOException {
         LambdaInvoker invoker = serving(Duration.ofSeconds(2), (exchange, call) -> send(exchange, 403,
                 "{\"message\":\"not authorized\"}", "X-Amzn-ErrorType", "AccessDeniedException"));
