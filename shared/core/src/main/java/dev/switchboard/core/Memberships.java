@@ -70,6 +70,8 @@ final class Memberships {
                     }
                     case HookDecision.Allow allowed -> rights = admittedByHook(rights, allowed.rights());
                 }
+            } else if (keptFromHook(connection, join.room())) {
+                rights = connection.rightsIn(join.room());
             } else if (!rights.allows(RoomAction.JOIN)) {
                 return forbidden(join, RoomAction.JOIN, join.room());
             }
@@ -121,6 +123,14 @@ final class Memberships {
      */
     private boolean asksOnJoin(Connection connection, String room) {
         return hooks.hasOnJoin() && !connection.isIn(room) && Limits.personalRoomOwner(room).isEmpty();
+    }
+
+    /**
+     * Whether a join repeats a membership the onJoin hook decided: the membership keeps that decision, so the member
+     * is answered with the rights it holds, without asking the hook or the token again.
+     */
+    private boolean keptFromHook(Connection connection, String room) {
+        return hooks.hasOnJoin() && connection.isIn(room) && Limits.personalRoomOwner(room).isEmpty();
     }
 
     /**

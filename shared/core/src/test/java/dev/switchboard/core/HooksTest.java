@@ -76,6 +76,22 @@ class HooksTest {
     }
 
     @Test
+    void aMemberTheHookAdmittedJoinsAgainWithoutBeingAskedEvenWhereTheTokenGrantsNothing() {
+        switchboard.connect("c1", "alice", "", LOBBY_SEND);
+        onJoin = event -> new Invoked.Answered("{\"allow\":true,\"rights\":[\"send\",\"history\"]}");
+        assertThat(join("c1", "ticket-7")).isInstanceOf(ServerFrame.Ack.class);
+        onJoin = event -> new Invoked.Answered("{\"allow\":false,\"reason\":\"asked twice\"}");
+
+        ServerFrame again = switchboard.join("c1", new ClientFrame.Join("j2", "ticket-7", 0L));
+
+        assertThat(again).as("a repeated join of a member asks nothing, and history comes with its rights")
+                .isInstanceOf(ServerFrame.History.class);
+        assertThat(events).hasSize(1);
+        assertThat(store.find("c1").orElseThrow().rightsIn("ticket-7"))
+                .isEqualTo(Rights.of(RoomAction.SEND, RoomAction.HISTORY));
+    }
+
+    @Test
     void aDenialIsForbiddenWithTheHooksReasonBoundedAndSanitizedAndJoinsNothing() {
         switchboard.connect("c1", "alice", "", LOBBY_SEND);
         onJoin = event -> new Invoked.Answered("{\"allow\":false,\"reason\":\"not on ticket\\n7" + "x".repeat(400)
