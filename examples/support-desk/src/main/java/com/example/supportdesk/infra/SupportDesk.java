@@ -73,7 +73,7 @@ public final class SupportDesk extends Construct {
 
         closeTicket = function("CloseTicket", null, CloseTicketHandler.class, code, tables);
         switchboard.serverApiEnvironment().forEach(closeTicket::addEnvironment);
-        tickets.grantReadWriteData(closeTicket);
+        tickets.grant(closeTicket, "dynamodb:GetItem", "dynamodb:UpdateItem");   // reads and closes a ticket, no more
         switchboard.grantPublish(closeTicket);
         switchboard.grantMembership(closeTicket);
         switchboard.grantDisconnect(closeTicket);
