@@ -28,7 +28,8 @@ public record ApplicationFrame(String id, String action, String data) {
 
     public ApplicationFrame {
         ApplicationRoutes.requireValid(action);
-        Objects.requireNonNull(data, "data");
+        // One JSON value, whoever builds the frame: the events sent to the application's function splice it in as is.
+        data = Json.requireValue(Objects.requireNonNull(data, "data"));
         if (id != null && !Limits.isValidId(id)) {
             throw new IllegalArgumentException("invalid id");
         }
