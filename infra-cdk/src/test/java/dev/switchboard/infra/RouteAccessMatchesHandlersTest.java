@@ -13,8 +13,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.CoreSettings;
@@ -41,18 +39,11 @@ import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.Route;
 import dev.switchboard.protocol.ServerFrame;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,8 +70,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
-import software.amazon.dynamodb.services.local.main.ServerRunner;
-import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
 /**
  * The grants in {@link RouteAccess}, checked against what each handler really does: every route's handler (and the
@@ -101,8 +90,7 @@ class RouteAccessMatchesHandlersTest {
     /** Every action in every room, and direct messages to anyone. */
     private static final Map<String, Object> EVERYTHING = Map.of("*", List.of("join", "history", "presence", "send"));
 
-    private static DynamoDBProxyServer dynamoDbLocal;
-    private static URI dynamoDbEndpoint;
+    private static InProcessDynamoDb dynamoDbLocal;
 
     /** IAM actions on the table, in the order issued; recorded only while {@link #recording} is set. */
     private final List<String> tableActions = new CopyOnWriteArrayList<>();
@@ -110,9 +98,9 @@ class RouteAccessMatchesHandlersTest {
     /** Run once, just before the next transaction is sent: to change a connection under a decision. */
     private volatile Runnable beforeNextTransaction;
     private String table;
-    private final Connections connections = new Connections();
+    private final ScriptedConnections connections = new ScriptedConnections(STAGE);
     private final DynamoDbClient dynamoDb = DynamoDbClient.builder()
-            .endpointOverride(dynamoDbEndpoint)
+            .endpointOverride(dynamoDbLocal.endpoint())
             .region(Region.US_EAST_1)
             .credentialsProvider(CREDENTIALS)
             .httpClient(UrlConnectionHttpClient.create())
@@ -139,19 +127,12 @@ class RouteAccessMatchesHandlersTest {
 
     @BeforeAll
     static void startDynamoDbLocal() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        dynamoDbLocal = ServerRunner.createServerFromCommandLineArgs(new String[] {
-                "-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
-        dynamoDbLocal.start();
-        dynamoDbEndpoint = URI.create("http://127.0.0.1:" + port);
+        dynamoDbLocal = InProcessDynamoDb.start();
     }
 
     @AfterAll
     static void stopDynamoDbLocal() throws Exception {
-        dynamoDbLocal.stop();
+        dynamoDbLocal.close();
     }
 
     @AfterEach
@@ -414,7 +395,7 @@ class RouteAccessMatchesHandlersTest {
     private void changeBeforeNextTransaction(String user, String room) {
         String connectionId = new RouteHandlers().connectionId(user);
         beforeNextTransaction = () -> {
-            try (DynamoDbClient other = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint)
+            try (DynamoDbClient other = DynamoDbClient.builder().endpointOverride(dynamoDbLocal.endpoint())
                     .region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
                     .httpClient(UrlConnectionHttpClient.create()).build()) {
                 assertThat(DynamoDbConnectionStore.create(other, table, SHARDS).join(connectionId, room, Rights.ALL,
@@ -566,80 +547,6 @@ class RouteAccessMatchesHandlersTest {
             } catch (ReflectiveOperationException e) {
                 throw new AssertionError("no (Switchboard) constructor on " + Handlers.classOf(route), e);
             }
-        }
-    }
-
-    /**
-     * API Gateway's {@code @connections} API for one stage on a loopback port: POST 200 (410 GoneException for
-     * connections marked gone, 429 for those marked throttled), GET 200 with the connection's details (410 when
-     * gone), DELETE 204; records each request's method.
-     */
-    private static final class Connections implements AutoCloseable {
-        private final HttpServer server;
-        private final Set<String> gone = ConcurrentHashMap.newKeySet();
-        private final Set<String> throttled = ConcurrentHashMap.newKeySet();
-        final List<String> received = new CopyOnWriteArrayList<>();
-
-        Connections() {
-            try {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            server.createContext("/" + STAGE + "/@connections/", this::answer);
-            server.start();
-        }
-
-        URI endpoint() {
-            return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + STAGE);
-        }
-
-        void gone(String... users) {
-            for (String user : users) {
-                gone.add(user + "-connection");
-            }
-        }
-
-        void throttled(String... users) {
-            for (String user : users) {
-                throttled.add(user + "-connection");
-            }
-        }
-
-        private void answer(HttpExchange exchange) throws IOException {
-            try (exchange) {
-                exchange.getRequestBody().readAllBytes();
-                String path = exchange.getRequestURI().getRawPath();
-                String connectionId = URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1),
-                        StandardCharsets.UTF_8);
-                String method = exchange.getRequestMethod();
-                received.add(method);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                if (gone.contains(connectionId)) {
-                    byte[] error = "{\"message\":\"GoneException\"}".getBytes(StandardCharsets.UTF_8);
-                    exchange.getResponseHeaders().add("x-amzn-ErrorType", "GoneException");
-                    exchange.sendResponseHeaders(410, error.length);
-                    exchange.getResponseBody().write(error);
-                } else if (throttled.contains(connectionId) && "POST".equals(method)) {
-                    byte[] error = "{\"message\":\"LimitExceededException\"}".getBytes(StandardCharsets.UTF_8);
-                    exchange.getResponseHeaders().add("x-amzn-ErrorType", "LimitExceededException");
-                    exchange.sendResponseHeaders(429, error.length);
-                    exchange.getResponseBody().write(error);
-                } else if ("GET".equals(method)) {
-                    byte[] info = ("{\"connectedAt\":\"2026-12-03T10:00:00.000Z\",\"lastActiveAt\":"
-                            + "\"2026-12-03T10:05:00.000Z\",\"identity\":{\"sourceIp\":\"203.0.113.9\","
-                            + "\"userAgent\":\"test\"}}").getBytes(StandardCharsets.UTF_8);
-                    exchange.sendResponseHeaders(200, info.length);
-                    exchange.getResponseBody().write(info);
-                } else {
-                    exchange.sendResponseHeaders("DELETE".equals(method) ? 204 : 200, -1);
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
         }
     }
 }

@@ -3,8 +3,6 @@ package dev.switchboard.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.config.EnvNames;
 import dev.switchboard.core.Capabilities;
 import dev.switchboard.core.Grant;
@@ -18,13 +16,6 @@ import dev.switchboard.functions.config.FunctionConfig;
 import dev.switchboard.protocol.ClientFrame;
 import dev.switchboard.protocol.ServerFrame;
 import dev.switchboard.server.ServerApi;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,8 +50,6 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagem
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
-import software.amazon.dynamodb.services.local.main.ServerRunner;
-import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
 /**
  * The stack's server API grants: each gives an application's role exactly what {@link ServerApiGrants.Call} lists,
@@ -76,14 +65,13 @@ class ServerApiGrantsTest {
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     private static final String STAGE = "prod";
 
-    private static DynamoDBProxyServer dynamoDbLocal;
-    private static URI dynamoDbEndpoint;
+    private static InProcessDynamoDb dynamoDbLocal;
 
     private final List<String> tableActions = new CopyOnWriteArrayList<>();
     private volatile boolean recording;
-    private final Gateway gateway = new Gateway();
+    private final ScriptedConnections gateway = new ScriptedConnections(STAGE);
     private final DynamoDbClient dynamoDb = DynamoDbClient.builder()
-            .endpointOverride(dynamoDbEndpoint)
+            .endpointOverride(dynamoDbLocal.endpoint())
             .region(Region.US_EAST_1)
             .credentialsProvider(CREDENTIALS)
             .httpClient(UrlConnectionHttpClient.create())
@@ -102,19 +90,12 @@ class ServerApiGrantsTest {
 
     @BeforeAll
     static void startDynamoDbLocal() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        dynamoDbLocal = ServerRunner.createServerFromCommandLineArgs(new String[] {
-                "-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
-        dynamoDbLocal.start();
-        dynamoDbEndpoint = URI.create("http://127.0.0.1:" + port);
+        dynamoDbLocal = InProcessDynamoDb.start();
     }
 
     @AfterAll
     static void stopDynamoDbLocal() throws Exception {
-        dynamoDbLocal.stop();
+        dynamoDbLocal.close();
     }
 
     @AfterEach
@@ -220,7 +201,7 @@ class ServerApiGrantsTest {
         try (ServerApi server = ServerApi.builder().config(config).dynamoDb(dynamoDb).managementApi(managementApi)
                 .build()) {
             tableActions.clear();
-            gateway.methods.clear();
+            gateway.received.clear();
             recording = true;
             try {
                 switch (call) {
@@ -251,7 +232,7 @@ class ServerApiGrantsTest {
         assertThat(new TreeSet<>(tableActions)).as("DynamoDB actions of " + call)
                 .isEqualTo(new TreeSet<>(call.access().tableActions()));
         Set<RouteAccess.ConnectionMethod> methods = new TreeSet<>();
-        gateway.methods.forEach(method -> methods.add(RouteAccess.ConnectionMethod.valueOf(method)));
+        gateway.received.forEach(method -> methods.add(RouteAccess.ConnectionMethod.valueOf(method)));
         assertThat(methods).as("@connections methods of " + call).isEqualTo(call.access().connectionMethods());
     }
 
@@ -271,51 +252,6 @@ class ServerApiGrantsTest {
                     .isInstanceOf(ServerFrame.Ack.class);
         }
         clients.send("bob-connection", "bob", new ClientFrame.Send(null, "lobby", "\"earlier\""));
-        gateway.gone.add("carol-connection");
-    }
-
-    /** API Gateway's {@code @connections} for one stage on a loopback port; records each request's method. */
-    private static final class Gateway implements AutoCloseable {
-        private final HttpServer server;
-        final Set<String> gone = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        final List<String> methods = new CopyOnWriteArrayList<>();
-
-        Gateway() {
-            try {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            server.createContext("/" + STAGE + "/@connections/", this::answer);
-            server.start();
-        }
-
-        URI endpoint() {
-            return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + STAGE);
-        }
-
-        private void answer(HttpExchange exchange) throws IOException {
-            try (exchange) {
-                exchange.getRequestBody().readAllBytes();
-                String path = exchange.getRequestURI().getRawPath();
-                String connectionId = URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1),
-                        StandardCharsets.UTF_8);
-                methods.add(exchange.getRequestMethod());
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                if (gone.contains(connectionId)) {
-                    byte[] error = "{\"message\":\"GoneException\"}".getBytes(StandardCharsets.UTF_8);
-                    exchange.getResponseHeaders().add("x-amzn-ErrorType", "GoneException");
-                    exchange.sendResponseHeaders(410, error.length);
-                    exchange.getResponseBody().write(error);
-                } else {
-                    exchange.sendResponseHeaders("DELETE".equals(exchange.getRequestMethod()) ? 204 : 200, -1);
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
+        gateway.gone("carol");
     }
 }
